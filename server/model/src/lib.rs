@@ -1,0 +1,1 @@
+//! Domain vocabulary of segit: cadastral and fiscal identifiers and entities (no IO).

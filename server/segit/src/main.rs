@@ -1,0 +1,3 @@
+//! The `segit` binary.
+
+fn main() {}

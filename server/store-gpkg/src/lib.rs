@@ -1,0 +1,1 @@
+//! GeoPackage backend of segit (embedded default).
