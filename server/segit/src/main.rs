@@ -1,3 +1,38 @@
-//! The `segit` binary.
+//! The `segit` binary: command line, settings, and the wiring of store and protocols.
+//!
+//! Only this crate knows configuration files, environment variables and which storage backend
+//! is in use; everything below it receives typed values.
 
-fn main() {}
+mod cli;
+mod commands;
+mod settings;
+mod stores;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let settings = match settings::Settings::load(cli.config.as_deref(), &settings::ProcessEnv) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("segit: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&settings.log.filter);
+    match commands::run(cli.command, settings) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("segit: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}

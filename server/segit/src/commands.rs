@@ -1,0 +1,131 @@
+//! The subcommands.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use actix_web::{App, HttpServer, middleware};
+use anyhow::Context;
+use segit_store::FeatureStore;
+
+use crate::cli::Command;
+use crate::settings::{Settings, StoreKind};
+use crate::stores::{self, Create};
+
+/// Runs one subcommand to completion.
+pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    let system = actix_web::rt::System::new();
+    system.block_on(async move {
+        match command {
+            Command::Serve => {
+                let store = stores::open(&settings.store, Create::Never).await?;
+                serve(&settings, store).await?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Demo { seed, scale, no_serve } => {
+                let store = stores::open(&settings.store, Create::IfMissing).await?;
+                load_demo(&settings, store.as_ref(), seed, scale).await?;
+                if !no_serve {
+                    serve(&settings, store).await?;
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Migrate => migrate(&settings).await,
+            Command::CheckConfig => check_config(&settings).await,
+        }
+    })
+}
+
+async fn load_demo(
+    settings: &Settings,
+    store: &dyn FeatureStore,
+    seed: Option<u64>,
+    scale: Option<f64>,
+) -> anyhow::Result<()> {
+    let params = segit_demo::DemoParams {
+        seed: seed.unwrap_or(settings.demo.seed),
+        scale: scale.unwrap_or(settings.demo.scale),
+    };
+    if !(params.scale > 0.0 && params.scale <= 20.0) {
+        anyhow::bail!("--scale {} must be in (0, 20]", params.scale);
+    }
+    tracing::info!(seed = params.seed, scale = params.scale, "generating the demo municipality");
+    let municipality = segit_demo::generate(&params);
+    let summary = segit_demo::write_to(store, &municipality)
+        .await
+        .context("writing the demo municipality into the store")?;
+    for (collection, count) in &summary.counts {
+        tracing::info!(collection = %collection, features = count, "demo layer loaded");
+    }
+    Ok(())
+}
+
+async fn serve(settings: &Settings, store: Arc<dyn FeatureStore>) -> anyhow::Result<()> {
+    let listener = std::net::TcpListener::bind((settings.server.bind.as_str(), settings.server.port))
+        .with_context(|| {
+            format!(
+                "cannot listen on server.bind = {}, server.port = {}",
+                settings.server.bind, settings.server.port
+            )
+        })?;
+    let bound = listener.local_addr()?;
+    let public_url = settings.public_url(bound);
+    let state = segit_ogc::AppState {
+        store,
+        config: segit_ogc::ServiceConfig {
+            public_url: public_url.clone(),
+            title: settings.service.title.clone(),
+            description: settings.service.description.clone(),
+            default_limit: settings.features.default_limit,
+            max_limit: settings.features.max_limit,
+        },
+    };
+    let workers = match settings.server.workers {
+        0 => std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+        n => n,
+    };
+    eprintln!("segit: listening on http://{bound} (public URL {public_url})");
+    HttpServer::new(move || {
+        App::new()
+            .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
+            .configure(segit_ogc::configure(state.clone()))
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run()
+    .await
+    .context("HTTP server failed")
+}
+
+async fn migrate(settings: &Settings) -> anyhow::Result<ExitCode> {
+    if settings.store.kind != StoreKind::Postgis {
+        eprintln!(
+            "segit: store.kind is \"gpkg\": the GeoPackage file needs no migrations (it is created by `segit demo`)"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let applied = segit_store_postgis::migrate(settings.store.url.expose(), &settings.store.schema)
+        .await
+        .with_context(|| format!("store.url = {}", settings.store.url))?;
+    if applied.is_empty() {
+        eprintln!("segit: schema '{}' is up to date", settings.store.schema);
+    }
+    for name in applied {
+        eprintln!("segit: applied migration {name}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn check_config(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let json = serde_json::to_string_pretty(settings)?;
+    eprintln!("segit: settings are valid; effective values:\n{json}");
+    match stores::open(&settings.store, Create::Never).await {
+        Ok(_) => {
+            eprintln!("segit: the store opens correctly");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("segit: the store cannot be opened: {e:#}");
+            Ok(ExitCode::from(3))
+        }
+    }
+}

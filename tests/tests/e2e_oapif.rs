@@ -1,0 +1,96 @@
+//! End to end: the real `segit` binary on port 0 serving the demo municipality, on the embedded
+//! GeoPackage and on PostGIS, read by GDAL's OGC API Features driver (`ogrinfo OAPIF:`, `ogr2ogr`).
+
+use std::time::Duration;
+
+use segit_tests::{Server, drop_schema, fresh_schema, pg_url, run_segit, run_tool};
+use serde_json::Value;
+
+const START: Duration = Duration::from_secs(240);
+
+fn number_matched(server: &Server, collection: &str) -> u64 {
+    let (status, _, body) = server.get(&format!("/collections/{collection}/items?limit=1"));
+    assert_eq!(status, 200, "{body}");
+    let json: Value = serde_json::from_str(&body).expect("GeoJSON");
+    json["numberMatched"].as_u64().expect("numberMatched")
+}
+
+/// `ogrinfo` lists the demo collections and `ogr2ogr` downloads a whole collection whose feature
+/// count equals `numberMatched`.
+fn check_with_gdal(server: &Server, dir: &std::path::Path) {
+    let oapif = format!("OAPIF:{}", server.url);
+    let out = run_tool("ogrinfo", &["-ro", "-q", &oapif]);
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "ogrinfo failed: {}", String::from_utf8_lossy(&out.stderr));
+    for layer in ["parcels", "buildings", "units", "addresses"] {
+        assert!(listing.contains(layer), "ogrinfo does not list {layer}:\n{listing}");
+    }
+
+    let expected = number_matched(server, "buildings");
+    assert!(expected > 100, "the demo has buildings");
+    let target = dir.join("buildings.gpkg");
+    let out = run_tool(
+        "ogr2ogr",
+        &["-f", "GPKG", target.to_str().expect("utf-8 path"), &oapif, "buildings"],
+    );
+    assert!(out.status.success(), "ogr2ogr failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = run_tool("ogrinfo", &["-ro", "-so", target.to_str().expect("utf-8 path"), "buildings"]);
+    let summary = String::from_utf8_lossy(&out.stdout);
+    let count: u64 = summary
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Feature Count: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no feature count in ogrinfo output:\n{summary}"));
+    assert_eq!(count, expected, "ogr2ogr downloaded {count} of {expected} buildings");
+}
+
+#[test]
+fn demo_on_geopackage_is_read_by_gdal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let gpkg = dir.path().join("demo.gpkg");
+    let gpkg_str = gpkg.to_str().expect("utf-8 path");
+    let server = Server::start(
+        &["demo", "--scale", "0.2"],
+        &[("SEGIT_STORE__KIND", "gpkg"), ("SEGIT_STORE__PATH", gpkg_str)],
+        START,
+    );
+    check_with_gdal(&server, dir.path());
+    drop(server);
+
+    // the file itself is a GeoPackage that GDAL opens as-is
+    let out = run_tool("ogrinfo", &["-ro", "-q", gpkg_str]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(listing.contains("parcels"), "{listing}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).trim().is_empty(),
+        "ogrinfo warns about the GeoPackage: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // serving the existing file again works without regenerating it
+    let server = Server::start(&["serve"], &[("SEGIT_STORE__PATH", gpkg_str)], START);
+    assert!(number_matched(&server, "parcels") > 100);
+}
+
+#[test]
+fn demo_on_postgis_is_read_by_gdal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let schema = fresh_schema("segit_e2e");
+    let url = pg_url();
+    let env = [
+        ("SEGIT_STORE__KIND", "postgis"),
+        ("SEGIT_STORE__URL", url.as_str()),
+        ("SEGIT_STORE__SCHEMA", schema.as_str()),
+    ];
+    let out = run_segit(&["migrate"], &env);
+    assert!(
+        out.status.success(),
+        "segit migrate failed (is PostgreSQL up? scripts/pg-setup): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server = Server::start(&["demo", "--scale", "0.2"], &env, START);
+    check_with_gdal(&server, dir.path());
+    drop(server);
+    drop_schema(&schema);
+}
