@@ -1,0 +1,235 @@
+//! [`PostgisIngest`]: a transactional writer holding one pooled connection with an open
+//! transaction. Features are loaded with binary `COPY`; nothing is visible to readers before
+//! [`IngestSink::commit`].
+//!
+//! When the writer is dropped without commit or rollback (an error, a cancelled task), its
+//! connection is taken out of the pool and closed, so the server rolls the transaction back and
+//! no other request ever sees that connection mid-transaction.
+
+use std::collections::BTreeMap;
+use std::pin::pin;
+
+use async_trait::async_trait;
+use deadpool_postgres::Object;
+use segit_query::{Collection, Feature};
+use segit_store::{IngestSink, StoreError};
+use tokio_postgres::Client;
+use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::types::{Kind, ToSql, Type};
+
+use crate::copy::{CopyValue, copy_row};
+use crate::error::pg_error;
+use crate::extent::compute_extent;
+use crate::sql::{
+    check_collection, copy_in, create_collection_table, create_spatial_index,
+    drop_collection_table, has_geometry, update_catalog, upsert_catalog,
+};
+use crate::store::load_collection;
+
+/// A write transaction on one schema.
+pub struct PostgisIngest {
+    /// the connection, `None` once committed or rolled back
+    conn: Option<Object>,
+    schema: String,
+    /// collections created or written in this transaction, by id
+    touched: BTreeMap<String, Collection>,
+    /// the `geometry` type as this database numbers it, looked up on first use
+    geometry_type: Option<Type>,
+}
+
+impl std::fmt::Debug for PostgisIngest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgisIngest")
+            .field("schema", &self.schema)
+            .field("open", &self.conn.is_some())
+            .field("touched", &self.touched.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PostgisIngest {
+    /// Opens a transaction on `conn`.
+    pub(crate) async fn begin(conn: Object, schema: String) -> Result<Self, StoreError> {
+        let this = Self {
+            conn: Some(conn),
+            schema,
+            touched: BTreeMap::new(),
+            geometry_type: None,
+        };
+        let client = this.client()?;
+        client
+            .batch_execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+            .await
+            .map_err(|e| pg_error(&e, "starting an ingest", &this.schema))?;
+        Ok(this)
+    }
+
+    fn client(&self) -> Result<&Client, StoreError> {
+        self.conn
+            .as_deref()
+            .map(|w| &**w)
+            .ok_or_else(|| StoreError::Backend("the ingest has already ended".into()))
+    }
+
+    fn err(&self, doing: &str) -> impl Fn(tokio_postgres::Error) -> StoreError + use<'_> {
+        let doing = doing.to_owned();
+        move |e| pg_error(&e, &doing, &self.schema)
+    }
+
+    /// The `geometry` type of this database (PostGIS types have no fixed OID).
+    async fn geometry_type(&mut self) -> Result<Type, StoreError> {
+        if let Some(t) = &self.geometry_type {
+            return Ok(t.clone());
+        }
+        let client = self.client()?;
+        let row = client
+            .query_one(
+                "SELECT t.oid, n.nspname::text FROM pg_type t \
+                 JOIN pg_namespace n ON n.oid = t.typnamespace \
+                 WHERE t.oid = 'geometry'::regtype",
+                &[],
+            )
+            .await
+            .map_err(self.err("looking up the geometry type"))?;
+        let oid: u32 = row.try_get(0).map_err(self.err("looking up the geometry type"))?;
+        let schema: String = row.try_get(1).map_err(self.err("looking up the geometry type"))?;
+        let t = Type::new("geometry".into(), oid, Kind::Simple, schema);
+        self.geometry_type = Some(t.clone());
+        Ok(t)
+    }
+
+    /// The definition of `id`: created in this ingest, or read from the catalog.
+    async fn definition(&mut self, id: &str) -> Result<Collection, StoreError> {
+        if let Some(c) = self.touched.get(id) {
+            return Ok(c.clone());
+        }
+        let client = self.client()?;
+        let c = load_collection(client, &self.schema, id)
+            .await?
+            .ok_or_else(|| StoreError::Query(segit_query::QueryError::UnknownCollection(id.into())))?;
+        self.touched.insert(id.to_owned(), c.clone());
+        Ok(c)
+    }
+
+    /// Column types of a `COPY` into `collection`, in [`copy_in`] order.
+    async fn copy_types(&mut self, collection: &Collection) -> Result<Vec<Type>, StoreError> {
+        let mut types = vec![Type::TEXT];
+        if has_geometry(collection) {
+            types.push(self.geometry_type().await?);
+        }
+        types.extend(collection.properties.iter().map(|p| match p.ty {
+            segit_query::PropertyType::Boolean => Type::BOOL,
+            segit_query::PropertyType::Integer => Type::INT8,
+            segit_query::PropertyType::Number => Type::FLOAT8,
+            segit_query::PropertyType::Text => Type::TEXT,
+            segit_query::PropertyType::Date => Type::DATE,
+            segit_query::PropertyType::DateTime => Type::TIMESTAMPTZ,
+        }));
+        Ok(types)
+    }
+
+    /// Recomputes the extents of the touched collections and stores them in the catalog.
+    async fn update_extents(&self) -> Result<(), StoreError> {
+        let client = self.client()?;
+        for c in self.touched.values() {
+            let mut c = c.clone();
+            c.extent = compute_extent(client, &self.schema, &c).await?;
+            let json = serde_json::to_value(&c).map_err(|e| {
+                StoreError::Backend(format!("cannot encode collection '{}': {e}", c.id))
+            })?;
+            client
+                .execute(&update_catalog(&self.schema), &[&c.id, &json])
+                .await
+                .map_err(self.err("updating the catalog"))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for PostgisIngest {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            // still inside a transaction: close the connection instead of pooling it
+            drop(Object::take(conn));
+        }
+    }
+}
+
+#[async_trait]
+impl IngestSink for PostgisIngest {
+    async fn create_collection(&mut self, collection: &Collection) -> Result<(), StoreError> {
+        check_collection(collection)?;
+        let mut ddl = vec![
+            drop_collection_table(&self.schema, &collection.id),
+            create_collection_table(&self.schema, collection),
+        ];
+        ddl.extend(create_spatial_index(&self.schema, collection));
+        let client = self.client()?;
+        client
+            .batch_execute(&ddl.join(";\n"))
+            .await
+            .map_err(self.err("creating a collection table"))?;
+        let mut stored = collection.clone();
+        stored.extent = None;
+        let json = serde_json::to_value(&stored).map_err(|e| {
+            StoreError::Backend(format!("cannot encode collection '{}': {e}", collection.id))
+        })?;
+        client
+            .execute(&upsert_catalog(&self.schema), &[&stored.id, &json])
+            .await
+            .map_err(self.err("writing the catalog"))?;
+        self.touched.insert(stored.id.clone(), stored);
+        Ok(())
+    }
+
+    async fn write(&mut self, collection: &str, features: Vec<Feature>) -> Result<(), StoreError> {
+        let def = self.definition(collection).await?;
+        if features.is_empty() {
+            return Ok(());
+        }
+        let types = self.copy_types(&def).await?;
+        let client = self.client()?;
+        let sink = client
+            .copy_in(&copy_in(&self.schema, &def))
+            .await
+            .map_err(self.err("starting to copy features"))?;
+        let mut writer = pin!(BinaryCopyInWriter::new(sink, &types));
+        for feature in features {
+            // a bad row drops the writer, which aborts the COPY (and so the transaction)
+            let row = copy_row(&def, feature)?;
+            let refs: Vec<&(dyn ToSql + Sync)> =
+                row.iter().map(|c: &CopyValue| c as &(dyn ToSql + Sync)).collect();
+            writer
+                .as_mut()
+                .write(&refs)
+                .await
+                .map_err(self.err("copying features"))?;
+        }
+        writer
+            .as_mut()
+            .finish()
+            .await
+            .map_err(self.err("copying features"))?;
+        Ok(())
+    }
+
+    async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        self.update_extents().await?;
+        self.client()?
+            .batch_execute("COMMIT")
+            .await
+            .map_err(self.err("committing an ingest"))?;
+        // back to the pool, outside any transaction
+        drop(self.conn.take());
+        Ok(())
+    }
+
+    async fn rollback(mut self: Box<Self>) -> Result<(), StoreError> {
+        self.client()?
+            .batch_execute("ROLLBACK")
+            .await
+            .map_err(self.err("rolling back an ingest"))?;
+        drop(self.conn.take());
+        Ok(())
+    }
+}
