@@ -1,0 +1,357 @@
+//! Transactional writes: an [`IngestSink`] owning one write connection on a dedicated thread.
+//!
+//! The thread opens the connection, starts `BEGIN IMMEDIATE` (so a second writer waits, then
+//! fails as `Unavailable`), and serves commands sent by the async side. Each `write` runs inside
+//! a savepoint, so a failing batch leaves nothing behind. Commit recomputes extents of the
+//! touched collections and commits; rollback, a dropped sink or any exit without commit rolls
+//! back. Readers (WAL mode) never see a half-written ingest.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use async_trait::async_trait;
+use geo_types::{Geometry, MultiLineString, MultiPoint, MultiPolygon};
+use rusqlite::{Connection, OpenFlags, params};
+use segit_query::{Collection, Feature, GeometryType, QueryError, Value};
+use segit_store::{IngestSink, StoreError};
+use tokio::sync::oneshot;
+
+use crate::catalog::{compute_extent, read_collection, storage_envelope};
+use crate::error::SqlContext;
+use crate::schema::{self, GEOM};
+use crate::sql::{has_geometry, quote, to_sql};
+
+type Reply = oneshot::Sender<Result<(), StoreError>>;
+
+/// A request to the writer thread.
+enum Command {
+    Create(Box<Collection>, Reply),
+    Write(String, Vec<Feature>, Reply),
+    Commit(Reply),
+    Rollback(Reply),
+}
+
+/// The write side of a [`crate::GpkgStore`].
+pub(crate) struct GpkgIngest {
+    commands: Option<mpsc::Sender<Command>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl GpkgIngest {
+    /// Starts the writer thread on `path` and waits until it holds the write transaction.
+    pub(crate) async fn begin(path: PathBuf) -> Result<Self, StoreError> {
+        let (tx, rx) = mpsc::channel::<Command>();
+        let (ready_tx, ready_rx) = oneshot::channel();
+        let thread = std::thread::Builder::new()
+            .name("segit-gpkg-ingest".into())
+            .spawn(move || writer(&path, &rx, ready_tx))
+            .map_err(|e| StoreError::Backend(format!("starting the ingest thread: {e}")))?;
+        let ready = ready_rx
+            .await
+            .map_err(|_| StoreError::Backend("the ingest thread stopped while starting".into()))?;
+        ready?;
+        Ok(Self {
+            commands: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    async fn send(&mut self, make: impl FnOnce(Reply) -> Command) -> Result<(), StoreError> {
+        let (tx, rx) = oneshot::channel();
+        let gone = || StoreError::Backend("the ingest thread has stopped".into());
+        self.commands
+            .as_ref()
+            .ok_or_else(gone)?
+            .send(make(tx))
+            .map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())?
+    }
+
+    async fn finish(mut self, make: impl FnOnce(Reply) -> Command) -> Result<(), StoreError> {
+        let result = self.send(make).await;
+        self.commands = None;
+        if let Some(t) = self.thread.take() {
+            // The thread has answered and is returning; joining does not block for long.
+            let _ = tokio::task::spawn_blocking(move || t.join()).await;
+        }
+        result
+    }
+}
+
+impl Drop for GpkgIngest {
+    fn drop(&mut self) {
+        // Closing the channel makes the writer roll back and exit.
+        self.commands = None;
+    }
+}
+
+#[async_trait]
+impl IngestSink for GpkgIngest {
+    async fn create_collection(&mut self, collection: &Collection) -> Result<(), StoreError> {
+        let c = Box::new(collection.clone());
+        self.send(|r| Command::Create(c, r)).await
+    }
+
+    async fn write(&mut self, collection: &str, features: Vec<Feature>) -> Result<(), StoreError> {
+        let id = collection.to_owned();
+        self.send(|r| Command::Write(id, features, r)).await
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.finish(Command::Commit).await
+    }
+
+    async fn rollback(self: Box<Self>) -> Result<(), StoreError> {
+        self.finish(Command::Rollback).await
+    }
+}
+
+/// The writer thread's body.
+fn writer(
+    path: &std::path::Path,
+    commands: &mpsc::Receiver<Command>,
+    ready: oneshot::Sender<Result<(), StoreError>>,
+) {
+    let started = crate::pool::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE).and_then(|c| {
+        c.execute_batch("BEGIN IMMEDIATE")
+            .ctx("starting the ingest transaction")?;
+        Ok(c)
+    });
+    let conn = match started {
+        Ok(c) => {
+            if ready.send(Ok(())).is_err() {
+                let _ = c.execute_batch("ROLLBACK");
+                return;
+            }
+            c
+        }
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    let mut state = Writer {
+        conn: &conn,
+        touched: BTreeSet::new(),
+        buf: Vec::new(),
+    };
+    while let Ok(cmd) = commands.recv() {
+        match cmd {
+            Command::Create(c, reply) => {
+                let _ = reply.send(state.savepoint(|w| w.create(&c)));
+            }
+            Command::Write(id, features, reply) => {
+                let _ = reply.send(state.savepoint(|w| w.write(&id, &features)));
+            }
+            Command::Commit(reply) => {
+                let result = state.commit();
+                if result.is_err() {
+                    let _ = conn.execute_batch("ROLLBACK");
+                }
+                let _ = reply.send(result);
+                return;
+            }
+            Command::Rollback(reply) => {
+                let _ = reply.send(
+                    conn.execute_batch("ROLLBACK")
+                        .ctx("rolling back the ingest"),
+                );
+                return;
+            }
+        }
+    }
+    let _ = conn.execute_batch("ROLLBACK");
+}
+
+struct Writer<'c> {
+    conn: &'c Connection,
+    touched: BTreeSet<String>,
+    buf: Vec<u8>,
+}
+
+impl Writer<'_> {
+    /// Runs `f` in a savepoint: all of it or nothing.
+    fn savepoint(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch("SAVEPOINT segit_write")
+            .ctx("starting a write")?;
+        match f(self) {
+            Ok(()) => self
+                .conn
+                .execute_batch("RELEASE segit_write")
+                .ctx("finishing a write"),
+            Err(e) => {
+                let _ = self
+                    .conn
+                    .execute_batch("ROLLBACK TO segit_write; RELEASE segit_write");
+                Err(e)
+            }
+        }
+    }
+
+    fn create(&mut self, collection: &Collection) -> Result<(), StoreError> {
+        schema::check_names(collection)?;
+        let old = schema::drop_collection(self.conn, &collection.id)?;
+        let position = match old {
+            Some(p) => p,
+            None => self
+                .conn
+                .query_row(
+                    "SELECT COALESCE(MAX(position) + 1, 0) FROM segit_collections",
+                    [],
+                    |r| r.get(0),
+                )
+                .ctx("reading the catalog")?,
+        };
+        let mut stored = collection.clone();
+        stored.extent = None;
+        schema::create_collection(self.conn, &stored, position)?;
+        self.touched.insert(collection.id.clone());
+        Ok(())
+    }
+
+    fn write(&mut self, id: &str, features: &[Feature]) -> Result<(), StoreError> {
+        let collection = read_collection(self.conn, id)?;
+        let has_geom = has_geometry(&collection);
+        let mut cols = vec!["id".to_owned()];
+        if has_geom {
+            cols.push(GEOM.to_owned());
+        }
+        cols.extend(collection.properties.iter().map(|p| quote(&p.name)));
+        let marks = (1..=cols.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({marks})",
+            quote(id),
+            cols.join(", ")
+        );
+        let mut stmt = self
+            .conn
+            .prepare_cached(&sql)
+            .ctx("preparing the feature insert")?;
+        let srs_id = collection.storage_crs.srid() as i32;
+        let mut values: Vec<Value> = Vec::with_capacity(collection.properties.len());
+        for f in features {
+            values.clear();
+            values.resize(collection.properties.len(), Value::Null);
+            for (name, v) in &f.properties {
+                let Some(i) = collection.properties.iter().position(|p| p.name == *name) else {
+                    return Err(QueryError::UnknownProperty {
+                        collection: id.to_owned(),
+                        property: name.clone(),
+                    }
+                    .into());
+                };
+                values[i] = v
+                    .clone()
+                    .coerce(collection.properties[i].ty)
+                    .map_err(|reason| QueryError::InvalidValue {
+                        property: name.clone(),
+                        reason: format!("feature '{}': {reason}", f.id),
+                    })?;
+            }
+            let geom = match (&f.geometry, has_geom) {
+                (None, _) => None,
+                (Some(_), false) => {
+                    return Err(StoreError::Conflict(format!(
+                        "feature '{}' has a geometry but collection '{id}' has none",
+                        f.id
+                    )));
+                }
+                (Some(g), true) => {
+                    let g = fit_geometry(g, collection.geometry_type).ok_or_else(|| {
+                        StoreError::Conflict(format!(
+                            "feature '{}' has a geometry that is not a {} as collection '{id}' \
+                             requires",
+                            f.id,
+                            collection.geometry_type.ogc_name()
+                        ))
+                    })?;
+                    crate::geom::encode(&g, srs_id, &mut self.buf);
+                    Some(self.buf.clone())
+                }
+            };
+            let mut params: Vec<rusqlite::types::ToSqlOutput<'static>> =
+                Vec::with_capacity(cols.len());
+            params.push(rusqlite::types::ToSqlOutput::from(f.id.clone()));
+            if has_geom {
+                params.push(match geom {
+                    Some(b) => rusqlite::types::ToSqlOutput::from(b),
+                    None => rusqlite::types::ToSqlOutput::from(rusqlite::types::Null),
+                });
+            }
+            params.extend(values.iter().map(to_sql));
+            stmt.execute(rusqlite::params_from_iter(params.iter()))
+                .map_err(
+                    |e| match crate::error::map_sqlite("writing a feature", &e) {
+                        StoreError::Conflict(m) => StoreError::Conflict(format!(
+                            "feature '{}' of collection '{id}': {m}",
+                            f.id
+                        )),
+                        other => other,
+                    },
+                )?;
+        }
+        self.touched.insert(id.to_owned());
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), StoreError> {
+        for id in std::mem::take(&mut self.touched) {
+            let mut collection = read_collection(self.conn, &id)?;
+            collection.extent = compute_extent(self.conn, &collection)?;
+            let env = storage_envelope(self.conn, &collection)?;
+            self.conn
+                .execute(
+                    "UPDATE gpkg_contents SET min_x = ?2, min_y = ?3, max_x = ?4, max_y = ?5, \
+                     last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE table_name = ?1",
+                    params![
+                        id,
+                        env.map(|b| b.min_x),
+                        env.map(|b| b.min_y),
+                        env.map(|b| b.max_x),
+                        env.map(|b| b.max_y)
+                    ],
+                )
+                .ctx("updating gpkg_contents")?;
+            let definition = serde_json::to_string(&collection)
+                .map_err(|e| StoreError::Backend(format!("encoding collection '{id}': {e}")))?;
+            self.conn
+                .execute(
+                    "UPDATE segit_collections SET definition = ?2 WHERE id = ?1",
+                    params![id, definition],
+                )
+                .ctx("updating the catalog")?;
+        }
+        self.conn
+            .execute_batch("COMMIT")
+            .ctx("committing the ingest")
+    }
+}
+
+/// `g` as a geometry of collection type `ty`: unchanged when it fits, a single geometry
+/// wrapped into its multi type, `None` when it cannot fit.
+fn fit_geometry(g: &Geometry<f64>, ty: GeometryType) -> Option<Geometry<f64>> {
+    Some(match (ty, g) {
+        (GeometryType::Geometry, g)
+        | (GeometryType::Point, g @ Geometry::Point(_))
+        | (GeometryType::LineString, g @ Geometry::LineString(_))
+        | (GeometryType::Polygon, g @ Geometry::Polygon(_))
+        | (GeometryType::MultiPoint, g @ Geometry::MultiPoint(_))
+        | (GeometryType::MultiLineString, g @ Geometry::MultiLineString(_))
+        | (GeometryType::MultiPolygon, g @ Geometry::MultiPolygon(_)) => g.clone(),
+        (GeometryType::MultiPoint, Geometry::Point(p)) => MultiPoint(vec![*p]).into(),
+        (GeometryType::MultiLineString, Geometry::LineString(l)) => {
+            MultiLineString(vec![l.clone()]).into()
+        }
+        (GeometryType::MultiPolygon, Geometry::Polygon(p)) => MultiPolygon(vec![p.clone()]).into(),
+        _ => return None,
+    })
+}

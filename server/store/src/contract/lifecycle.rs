@@ -1,0 +1,351 @@
+//! Checks of the catalog, single-feature reads and the ingest life cycle: commit, rollback,
+//! dropped writers, replacing a collection, write errors and unknown collections.
+
+use geo_types::{Geometry, Point};
+use segit_query::{
+    Collection, Crs, Feature, FeatureQuery, GeometryType, Identity, Property, PropertyType,
+    QueryError, Value,
+};
+
+use super::fixtures::{self, PARCELS, POINTS, VALIDITY};
+use super::{must_run, run};
+use crate::{FeatureStore, StoreError};
+
+/// Id of the scratch collection the life-cycle checks create and replace.
+pub const SCRATCH: &str = "contract_scratch";
+
+fn scratch(properties: Vec<Property>) -> Collection {
+    Collection {
+        id: SCRATCH.into(),
+        title: "Scratch".into(),
+        description: String::new(),
+        keywords: Vec::new(),
+        geometry_type: GeometryType::Point,
+        storage_crs: Crs::Epsg(6706),
+        properties,
+        temporal: None,
+        extent: None,
+    }
+}
+
+fn point(id: &str, x: f64, y: f64, properties: Vec<(String, Value)>) -> Feature {
+    Feature {
+        id: id.into(),
+        geometry: Some(Geometry::Point(Point::new(x, y))),
+        properties,
+    }
+}
+
+fn is_unknown(r: &Result<impl std::fmt::Debug, StoreError>, id: &str) -> bool {
+    matches!(r, Err(StoreError::Query(QueryError::UnknownCollection(c))) if c == id)
+}
+
+/// The catalog lists the fixture collections in creation order, as written, with extents.
+pub async fn check_catalog(store: &dyn FeatureStore) {
+    fixtures::ensure(store).await;
+    let catalog = store.catalog().await.expect("catalog");
+    let ids: Vec<&str> = catalog
+        .collections
+        .iter()
+        .map(|c| c.id.as_str())
+        .filter(|id| id.starts_with("contract_") && *id != SCRATCH)
+        .collect();
+    assert_eq!(
+        ids,
+        [POINTS, PARCELS, VALIDITY],
+        "catalog order must be creation order"
+    );
+    for (collection, _) in fixtures::all() {
+        let mut stored = catalog
+            .get(&collection.id)
+            .expect("collection in catalog")
+            .clone();
+        assert!(
+            stored.extent.is_some(),
+            "{}: the catalog must carry an extent after commit",
+            collection.id
+        );
+        stored.extent = None;
+        assert_eq!(
+            stored, collection,
+            "{}: the catalog must return the definition as written",
+            collection.id
+        );
+    }
+}
+
+/// `get` by id: hits (also unicode ids) return the feature exactly as written, misses return
+/// `None`, an unknown collection is an error.
+pub async fn check_get(store: &dyn FeatureStore) {
+    fixtures::ensure(store).await;
+    for (collection, features) in fixtures::all() {
+        for f in &features {
+            let got = store
+                .get(&collection.id, &f.id, Crs::Epsg(7791), &Identity::System)
+                .await
+                .unwrap_or_else(|e| panic!("get '{}' in {} failed: {e}", f.id, collection.id));
+            assert_eq!(got.as_ref(), Some(f), "get '{}' in {}", f.id, collection.id);
+        }
+    }
+    for missing in ["", "A10", "a 1", "北", "🏠", "p1", "'; DROP TABLE x; --"] {
+        let got = store
+            .get(POINTS, missing, Crs::Crs84, &Identity::Anonymous)
+            .await;
+        assert!(
+            matches!(got, Ok(None)),
+            "get of missing id '{missing}' must be Ok(None), got {got:?}"
+        );
+    }
+    let hit = store
+        .get(POINTS, "北京", Crs::Crs84, &Identity::Anonymous)
+        .await
+        .expect("get");
+    assert_eq!(hit.map(|f| f.id), Some("北京".to_owned()), "unicode id");
+    let unknown = store
+        .get("contract_nothing", "a1", Crs::Crs84, &Identity::System)
+        .await;
+    assert!(
+        is_unknown(&unknown, "contract_nothing"),
+        "get on an unknown collection must be UnknownCollection, got {unknown:?}"
+    );
+}
+
+/// `query`, `count` and `extent` on an unknown collection fail with `UnknownCollection`.
+pub async fn check_unknown_collection(store: &dyn FeatureStore) {
+    fixtures::ensure(store).await;
+    let query = FeatureQuery::new("contract_nothing", Identity::System);
+    let got = run(store, &query).await;
+    assert!(
+        is_unknown(&got, "contract_nothing"),
+        "query on an unknown collection: {got:?}"
+    );
+    let counted = store.count(&query).await;
+    assert!(
+        is_unknown(&counted, "contract_nothing"),
+        "count on an unknown collection: {counted:?}"
+    );
+    let extent = store.extent("contract_nothing").await;
+    assert!(
+        is_unknown(&extent, "contract_nothing"),
+        "extent of an unknown collection: {extent:?}"
+    );
+}
+
+/// Writing a duplicate id fails with `Conflict`, a property the collection lacks or a value of
+/// the wrong type fails with a query error; writing to an unknown collection fails; nothing of
+/// the failed ingest is visible afterwards.
+pub async fn check_write_errors(store: &dyn FeatureStore) {
+    fixtures::ensure(store).await;
+    let props = vec![Property::new("n", PropertyType::Integer, "N")];
+    let cases: Vec<(&str, Vec<Feature>)> = vec![
+        (
+            "duplicate id",
+            vec![point("d", 9.0, 45.0, vec![]), point("d", 9.1, 45.1, vec![])],
+        ),
+        (
+            "unknown property",
+            vec![point("u", 9.0, 45.0, vec![("zzz".into(), Value::Int(1))])],
+        ),
+        (
+            "value of the wrong type",
+            vec![point(
+                "w",
+                9.0,
+                45.0,
+                vec![("n".into(), Value::from("not a number"))],
+            )],
+        ),
+    ];
+    for (what, features) in cases {
+        let mut ingest = store.begin_ingest().await.expect("begin_ingest");
+        ingest
+            .create_collection(&scratch(props.clone()))
+            .await
+            .expect("create scratch");
+        let result = ingest.write(SCRATCH, features).await;
+        match what {
+            "duplicate id" => assert!(
+                matches!(result, Err(StoreError::Conflict(_))),
+                "{what}: expected Conflict, got {result:?}"
+            ),
+            _ => assert!(
+                matches!(result, Err(StoreError::Query(_))),
+                "{what}: expected a query error, got {result:?}"
+            ),
+        }
+        ingest
+            .rollback()
+            .await
+            .expect("rollback after a failed write");
+        let catalog = store.catalog().await.expect("catalog");
+        assert!(
+            catalog.get(SCRATCH).is_none(),
+            "{what}: a rolled back collection is in the catalog"
+        );
+    }
+    let mut ingest = store.begin_ingest().await.expect("begin_ingest");
+    let result = ingest
+        .write("contract_nothing", vec![point("x", 9.0, 45.0, vec![])])
+        .await;
+    assert!(
+        is_unknown(&result, "contract_nothing"),
+        "write to an unknown collection: {result:?}"
+    );
+    ingest.rollback().await.expect("rollback");
+}
+
+/// While an ingest is open, readers see the previous state: no new collection, no new rows.
+pub async fn check_uncommitted_is_invisible(store: &dyn FeatureStore) {
+    fixtures::ensure(store).await;
+    let mut ingest = store.begin_ingest().await.expect("begin_ingest");
+    ingest
+        .create_collection(&scratch(vec![]))
+        .await
+        .expect("create scratch");
+    ingest
+        .write(SCRATCH, vec![point("s1", 9.19, 45.46, vec![])])
+        .await
+        .expect("write");
+    let catalog = store.catalog().await.expect("catalog during an ingest");
+    assert!(
+        catalog.get(SCRATCH).is_none(),
+        "an uncommitted collection is visible in the catalog"
+    );
+    let got = run(store, &FeatureQuery::new(SCRATCH, Identity::System)).await;
+    assert!(
+        is_unknown(&got, SCRATCH),
+        "an uncommitted collection answers queries: {got:?}"
+    );
+    let points = must_run(store, &FeatureQuery::new(POINTS, Identity::System)).await;
+    assert_eq!(
+        points.features.len(),
+        fixtures::points().len(),
+        "readers must not be blocked by an ingest"
+    );
+    drop(ingest);
+    let catalog = store
+        .catalog()
+        .await
+        .expect("catalog after dropping the ingest");
+    assert!(
+        catalog.get(SCRATCH).is_none(),
+        "a dropped ingest left its collection behind"
+    );
+}
+
+/// Rollback discards everything written, also a replacement of an existing collection.
+pub async fn check_rollback_leaves_nothing(store: &dyn FeatureStore) {
+    fixtures::ensure(store).await;
+    let mut ingest = store.begin_ingest().await.expect("begin_ingest");
+    ingest
+        .create_collection(&scratch(vec![]))
+        .await
+        .expect("create scratch");
+    ingest
+        .write(SCRATCH, vec![point("s1", 9.19, 45.46, vec![])])
+        .await
+        .expect("write");
+    let (points, features) = fixtures::fixture(POINTS);
+    ingest
+        .create_collection(&points)
+        .await
+        .expect("re-create points");
+    ingest
+        .write(POINTS, features[..2].to_vec())
+        .await
+        .expect("write points");
+    ingest.rollback().await.expect("rollback");
+    let catalog = store.catalog().await.expect("catalog");
+    assert!(
+        catalog.get(SCRATCH).is_none(),
+        "a rolled back collection is in the catalog"
+    );
+    let q = FeatureQuery::new(SCRATCH, Identity::System);
+    assert!(
+        is_unknown(&run(store, &q).await, SCRATCH),
+        "a rolled back collection answers queries"
+    );
+    let all = must_run(store, &FeatureQuery::new(POINTS, Identity::System)).await;
+    assert_eq!(
+        all.features.len(),
+        features.len(),
+        "a rolled back replacement changed the points"
+    );
+}
+
+/// Creating a collection again replaces its schema and features, keeping its catalog place.
+pub async fn check_recreate_replaces(store: &dyn FeatureStore) {
+    fixtures::ensure(store).await;
+    let first = scratch(vec![Property::new("n", PropertyType::Integer, "N")]);
+    let mut ingest = store.begin_ingest().await.expect("begin_ingest");
+    ingest.create_collection(&first).await.expect("create");
+    let rows = (0..3)
+        .map(|i| {
+            point(
+                &format!("f{i}"),
+                9.0 + f64::from(i) * 0.01,
+                45.0,
+                vec![("n".into(), Value::Int(i64::from(i)))],
+            )
+        })
+        .collect();
+    ingest.write(SCRATCH, rows).await.expect("write");
+    ingest.commit().await.expect("commit");
+    let before: Vec<String> = store
+        .catalog()
+        .await
+        .expect("catalog")
+        .collections
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+
+    let mut second = scratch(vec![
+        Property::new("label", PropertyType::Text, "Label"),
+        Property::new("when", PropertyType::DateTime, "When"),
+    ]);
+    second.title = "Scratch again".into();
+    let mut ingest = store.begin_ingest().await.expect("begin_ingest");
+    ingest.create_collection(&second).await.expect("re-create");
+    ingest
+        .write(
+            SCRATCH,
+            vec![
+                point("g1", 9.5, 45.5, vec![("label".into(), "nuovo".into())]),
+                point("g0", 9.6, 45.6, vec![]),
+            ],
+        )
+        .await
+        .expect("write");
+    ingest.commit().await.expect("commit");
+
+    let catalog = store.catalog().await.expect("catalog");
+    let after: Vec<String> = catalog.collections.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(
+        after, before,
+        "re-creating a collection must keep its place in the catalog"
+    );
+    let mut stored = catalog.get(SCRATCH).expect("scratch").clone();
+    stored.extent = None;
+    assert_eq!(stored, second, "the catalog must hold the new definition");
+    let got = must_run(store, &FeatureQuery::new(SCRATCH, Identity::System)).await;
+    assert_eq!(got.ids(), ["g0", "g1"], "only the new features remain");
+    assert_eq!(
+        got.features[1].properties,
+        vec![
+            ("label".to_owned(), Value::from("nuovo")),
+            ("when".to_owned(), Value::Null)
+        ],
+        "new schema, missing properties are null"
+    );
+    let extent = store
+        .extent(SCRATCH)
+        .await
+        .expect("extent")
+        .and_then(|e| e.bbox_crs84)
+        .expect("spatial extent");
+    assert!(
+        (extent[0] - 9.5).abs() < 1e-9 && (extent[3] - 45.6).abs() < 1e-9,
+        "extent of the replaced collection: {extent:?}"
+    );
+}
