@@ -1,18 +1,61 @@
 //! segit-model: the domain vocabulary of segit — cadastral and fiscal identifiers and entities.
-//! No IO, no other segit crate: readers, the demo generator, stores and the correlation engine
-//! all speak these types.
+//! No IO and no other segit crate: readers, the demo generator, stores and the correlation
+//! engine all speak these types.
 //!
 //! - [`ids`]: identifiers built only by parsing — [`Belfiore`], [`Sezione`], [`Foglio`],
 //!   [`Particella`], [`Subalterno`], [`SheetKey`], [`ParcelKey`], [`UnitKey`],
 //!   [`AddressKey`], [`CodiceFiscale`], [`PartitaIva`], and [`TaxId`] (a code as written,
-//!   valid or not).
+//!   valid or not); CF check character, composition and homocode helpers.
+//! - [`category`]: cadastral categories A/1 … F/7 with group, consistency unit, IMU multiplier.
+//! - [`validity`]: date intervals — [`Validity`] (end excluded: census states, holdings,
+//!   residents) and [`ActivePeriod`] (end included: TARI, leases, utilities).
+//! - [`cadastre`]: land parcels ([`Parcel`]) and buildings-cadastre units ([`Unit`]) with their
+//!   dated states, deeds, special accounts, graffati and FAB addresses.
+//! - [`building`]: topographic building attributes.
+//! - [`subject`], [`holding`]: SOG subjects and TIT holdings (right codes, fractional shares).
+//! - [`address`], [`residents`], [`tari`], [`imu`], [`utility`]: municipal sources — addresses,
+//!   civil registry, TARI premises, IMU declarations and F24 lines, utility contracts.
+//! - [`anomaly`]: the anomaly record every correlation rule produces.
 //! - [`error`]: [`ModelError`], the one error type of the crate.
 
+pub mod address;
+pub mod anomaly;
+pub mod building;
+pub mod cadastre;
+pub mod category;
 pub mod error;
+pub mod holding;
 pub mod ids;
+pub mod imu;
+pub mod residents;
+pub mod subject;
+pub mod tari;
+pub mod utility;
+pub mod validity;
 
+pub use address::Address;
+pub use anomaly::{
+    Anomaly, AnomalyObject, AnomalyStatus, AnomalySubject, Confidence, Evidence, EvidenceValue,
+    GeometryRef, RuleId, SubjectRole, SuggestedAction,
+};
+pub use building::{Building, BuildingUse};
+pub use cadastre::{
+    CadastralAddress, Deed, FabSpecialAccount, LandQuality, Parcel, ParcelState, Portion,
+    PropertyId, PropertyKind, Reserve, TerSpecialAccount, Unit, UnitIdentifiers, UnitState,
+};
+pub use category::{Category, CategoryGroup, ConsistencyUnit};
 pub use error::ModelError;
+pub use holding::{Holding, RightCode, Share};
 pub use ids::{
     AddressKey, Belfiore, BirthData, CodiceFiscale, CodiceFiscaleKind, Foglio, ParcelKey,
     Particella, PartitaIva, Sex, Sezione, SheetKey, Subalterno, TaxId, UnitKey,
 };
+pub use imu::{
+    F24Payment, ImuAssimilation, ImuCadastre, ImuCharacteristic, ImuDeclaration, ImuExemption,
+    ImuPosition, ImuReduction, Instalment, ReliefMark,
+};
+pub use residents::{Household, Relationship, Resident};
+pub use subject::{LegalEntity, NaturalPerson, Subject, SubjectData, SubjectId, SubjectKind};
+pub use tari::{TariPosition, TariUserType};
+pub use utility::{HolderType, UseType, UtilityKind, UtilitySupply};
+pub use validity::{ActivePeriod, Validity};

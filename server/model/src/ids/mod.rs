@@ -23,7 +23,6 @@ pub use sheet::{ParcelKey, SheetKey};
 pub use tax_id::TaxId;
 pub use unit_key::UnitKey;
 
-#[allow(unused_imports)]
 pub(crate) use serde_str::serde_via_str;
 
 #[cfg(test)]

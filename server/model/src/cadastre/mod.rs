@@ -1,0 +1,97 @@
+//! The census cadastre (censuario.md): buildings-cadastre units ([`Unit`]) and land parcels
+//! ([`Parcel`]), each a sequence of dated states, plus what both share — the Agenzia's property
+//! id, deeds, special accounts and reserves.
+
+mod cadastral_address;
+mod parcel;
+mod special_account;
+mod unit;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{Belfiore, Sezione};
+
+pub use cadastral_address::CadastralAddress;
+pub use parcel::{LandQuality, Parcel, ParcelState, Portion, area_m2};
+pub use special_account::{FabSpecialAccount, TerSpecialAccount};
+pub use unit::{Unit, UnitIdentifiers, UnitState};
+
+/// Which cadastre a property belongs to (census field "tipo immobile").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum PropertyKind {
+    /// `F`: buildings cadastre (units).
+    #[serde(rename = "F")]
+    Building,
+    /// `T`: land cadastre (parcels).
+    #[serde(rename = "T")]
+    Land,
+}
+
+impl PropertyKind {
+    /// Parses `F` or `T`.
+    pub fn parse(input: &str) -> Result<Self, crate::ModelError> {
+        match input.trim() {
+            "F" | "f" => Ok(Self::Building),
+            "T" | "t" => Ok(Self::Land),
+            _ => Err(crate::ModelError::syntax(
+                "property kind",
+                input,
+                "expected F or T",
+            )),
+        }
+    }
+
+    /// `F` or `T`.
+    pub fn letter(self) -> char {
+        match self {
+            Self::Building => 'F',
+            Self::Land => 'T',
+        }
+    }
+}
+
+/// The Agenzia's internal id of a property (`age_property_id`): stable across the versions of
+/// the property; the link between FAB/TER states and TIT holdings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PropertyId {
+    /// Municipality (census field 1).
+    pub belfiore: Belfiore,
+    /// Section (census field 2), `None` when blank.
+    pub section: Option<Sezione>,
+    /// Identificativo immobile (census field 3).
+    pub id: u64,
+    /// `F` or `T` (census field 4).
+    pub kind: PropertyKind,
+}
+
+/// A deed opening or closing a state or a holding: efficacy and registration dates, the
+/// registration note and (2007+ layouts) the cause code.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Deed {
+    /// Date from which the deed has effect (*data di efficacia* / *data di validità*).
+    pub efficacy_date: Option<NaiveDate>,
+    /// Date the deed was registered.
+    pub registration_date: Option<NaiveDate>,
+    /// Type of the note (observed `V`, `I`).
+    pub note_type: Option<String>,
+    /// Note number, as written.
+    pub note_number: Option<String>,
+    /// Note progressive, as written.
+    pub note_progressive: Option<String>,
+    /// Note year.
+    pub note_year: Option<u16>,
+    /// Cause code of the deed (`VAR`, `VTO`…), 2007+ layouts.
+    pub cause_code: Option<String>,
+    /// Description of the cause.
+    pub cause_description: Option<String>,
+}
+
+/// A reserve on an entry (FAB type 5, TER type 3): a pending issue flagged by the Agenzia.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reserve {
+    /// Reserve code.
+    pub code: String,
+    /// Ledger number (*partita*) of the reserve, as written.
+    pub partita: Option<String>,
+}

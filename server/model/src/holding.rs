@@ -1,0 +1,281 @@
+//! Holdings (TIT): which subject holds which right, for which share, on which property, over
+//! which period; with the right codes (censuario.md §7.2) and fractional shares.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ModelError;
+use crate::cadastre::{Deed, PropertyId};
+use crate::ids::{Belfiore, serde_via_str};
+use crate::subject::SubjectId;
+use crate::validity::Validity;
+
+/// A right code (*codice diritto*), trimmed and lower-cased (`10`, `1s`, `8a`…). Codes outside
+/// the reference's table are kept as text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RightCode(String);
+
+impl RightCode {
+    /// Ownership.
+    pub const OWNERSHIP: &'static str = "10";
+
+    /// Parses a right code: 1 to 4 letters or digits after trimming (inner spaces removed).
+    pub fn parse(input: &str) -> Result<Self, ModelError> {
+        let s: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(ModelError::syntax(
+                "right code",
+                input,
+                "expected 1 to 4 letters or digits",
+            ));
+        }
+        Ok(Self(s.to_ascii_lowercase()))
+    }
+
+    /// The code (`10`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// English meaning, for the codes of the reference's table.
+    pub fn description(&self) -> Option<&'static str> {
+        Some(match self.0.as_str() {
+            "10" => "ownership",
+            "1s" => "surface ownership",
+            "1t" => "ownership of the land only",
+            "20" => "bare ownership",
+            "2s" => "bare surface ownership",
+            "30" => "right of habitation",
+            "3s" => "habitation on surface ownership",
+            "40" => "grantor's right (emphyteusis)",
+            "50" => "emphyteusis",
+            "60" => "surface right",
+            "70" => "right of use",
+            "7s" => "use on surface ownership",
+            "80" => "usufruct",
+            "8a" => "usufruct with accrual",
+            "8e" => "usufruct on emphyteusis",
+            "8s" => "usufruct on surface ownership",
+            "90" => "easement",
+            "100" => "charges",
+            "99" | "990" => "uncoded title",
+            "0" => "no title",
+            _ => return None,
+        })
+    }
+
+    /// Project convention (fiscal-rules.md §1.7): the right makes its holder an IMU taxpayer —
+    /// `10`, `1s`, `30`/`3s`, `50`, `60`, `70`/`7s` and every usufruct `8x`; never bare
+    /// ownership `20`/`2s`.
+    pub fn pays_imu(&self) -> bool {
+        let s = self.0.as_str();
+        matches!(s, "10" | "1s" | "30" | "3s" | "50" | "60" | "70" | "7s")
+            || (s.len() == 2 && s.starts_with('8'))
+    }
+
+    /// Bare ownership (`20`, `2s`).
+    pub fn is_bare_ownership(&self) -> bool {
+        matches!(self.0.as_str(), "20" | "2s")
+    }
+
+    /// Usufruct (`80`, `8a`, `8e`, `8s`).
+    pub fn is_usufruct(&self) -> bool {
+        self.0.len() == 2 && self.0.starts_with('8')
+    }
+}
+
+impl FromStr for RightCode {
+    type Err = ModelError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl fmt::Display for RightCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+serde_via_str!(RightCode, "a right code such as 10 or 8a");
+
+/// A share as a fraction `num/den` with `0 ≤ num ≤ den`, `den > 0`, kept as written (`2/4` is
+/// not reduced). Written `n/d`; the census "not expressed" value `0/0` is `Option::None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Share {
+    num: u64,
+    den: u64,
+}
+
+impl Share {
+    /// The whole (1/1).
+    pub const WHOLE: Self = Self { num: 1, den: 1 };
+
+    /// Builds a share, checking `den > 0` and `num ≤ den`.
+    pub fn new(num: u64, den: u64) -> Result<Self, ModelError> {
+        if den == 0 {
+            return Err(ModelError::InvalidShare {
+                num,
+                den,
+                reason: "denominator is zero",
+            });
+        }
+        if num > den {
+            return Err(ModelError::InvalidShare {
+                num,
+                den,
+                reason: "numerator exceeds denominator",
+            });
+        }
+        Ok(Self { num, den })
+    }
+
+    /// Census numerator and denominator: `0/0` (not expressed) gives `None`.
+    pub fn from_census(num: u64, den: u64) -> Result<Option<Self>, ModelError> {
+        if num == 0 && den == 0 {
+            Ok(None)
+        } else {
+            Self::new(num, den).map(Some)
+        }
+    }
+
+    /// Parses `n/d`.
+    pub fn parse(input: &str) -> Result<Self, ModelError> {
+        let Some((n, d)) = input.trim().split_once('/') else {
+            return Err(ModelError::syntax("share", input, "expected n/d"));
+        };
+        let n: u64 = n
+            .trim()
+            .parse()
+            .map_err(|_| ModelError::syntax("share", input, "numerator is not an integer"))?;
+        let d: u64 = d
+            .trim()
+            .parse()
+            .map_err(|_| ModelError::syntax("share", input, "denominator is not an integer"))?;
+        Self::new(n, d)
+    }
+
+    /// Numerator.
+    pub fn num(self) -> u64 {
+        self.num
+    }
+
+    /// Denominator.
+    pub fn den(self) -> u64 {
+        self.den
+    }
+
+    /// The share as a number in 0..=1.
+    pub fn as_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+}
+
+impl FromStr for Share {
+    type Err = ModelError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl fmt::Display for Share {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.num, self.den)
+    }
+}
+
+serde_via_str!(Share, "a share written n/d");
+
+/// A holding (TIT record): a right of a subject on a property over a validity period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Holding {
+    /// Municipality of the supply.
+    pub belfiore: Belfiore,
+    /// Unique id of the holding (*identificativo titolarità*, present since 2001).
+    pub holding_id: Option<u64>,
+    /// The holder.
+    pub subject: SubjectId,
+    /// The property held.
+    pub property: PropertyId,
+    /// Right code.
+    pub right: RightCode,
+    /// Right as free text when not coded.
+    pub right_text: Option<String>,
+    /// Share; `None` when not expressed (`0/0`), to be flagged by the rules.
+    pub share: Option<Share>,
+    /// Property regime between spouses, as written.
+    pub regime: Option<String>,
+    /// The other subject of that regime.
+    pub regime_subject_id: Option<u64>,
+    /// Validity: TIT field 13 to field 20, closing date **excluded** (censuario.md §8).
+    pub validity: Validity,
+    /// Deed that opened the holding.
+    pub generating_deed: Deed,
+    /// Deed that closed it; `None` while current.
+    pub closing_deed: Option<Deed>,
+    /// Ledger number, as written.
+    pub partita: Option<String>,
+    /// Id of the change that opened the holding.
+    pub initial_mutation_id: Option<u64>,
+    /// Id of the change that closed it.
+    pub final_mutation_id: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn right_codes() {
+        for (code, pays) in [
+            ("10", true),
+            ("1s", true),
+            ("1t", false),
+            ("20", false),
+            ("2s", false),
+            ("30", true),
+            ("3S", true),
+            ("50", true),
+            ("60", true),
+            ("70", true),
+            ("7s", true),
+            ("80", true),
+            ("8a", true),
+            ("8e", true),
+            ("90", false),
+            ("100", false),
+        ] {
+            assert_eq!(RightCode::parse(code).unwrap().pays_imu(), pays, "{code}");
+        }
+        assert_eq!(RightCode::parse(" 1 s ").unwrap().as_str(), "1s");
+        assert!(RightCode::parse("20").unwrap().is_bare_ownership());
+        assert!(RightCode::parse("8s").unwrap().is_usufruct());
+        assert_eq!(
+            RightCode::parse("10").unwrap().description(),
+            Some("ownership")
+        );
+        assert_eq!(RightCode::parse("x9").unwrap().description(), None);
+        assert!(RightCode::parse("").is_err());
+        assert!(RightCode::parse("12345").is_err());
+    }
+
+    #[test]
+    fn shares() {
+        let half = Share::parse("1/2").unwrap();
+        assert!((half.as_f64() - 0.5).abs() < f64::EPSILON);
+        assert_eq!(half.to_string(), "1/2");
+        assert_eq!(Share::from_census(0, 0).unwrap(), None);
+        assert_eq!(Share::from_census(1, 2).unwrap(), Some(half));
+        assert_eq!(
+            Share::new(3, 2).unwrap_err().to_string(),
+            "share 3/2: numerator exceeds denominator"
+        );
+        assert!(Share::new(1, 0).is_err());
+        assert!(Share::parse("1:2").is_err());
+        assert!(Share::parse("a/2").is_err());
+        assert_eq!(serde_json::to_string(&half).unwrap(), "\"1/2\"");
+        assert_eq!(serde_json::from_str::<Share>("\"1/2\"").unwrap(), half);
+    }
+}
