@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::AddressKey;
+use crate::ids::{AddressKey, ParcelKey};
 
 /// An address with its in-building details. The key alone identifies a house number (a
 /// building entrance); the key with a non-empty internal number identifies a unit.
@@ -62,6 +62,33 @@ impl Address {
     pub fn unit_link(&self) -> Option<(&AddressKey, &str)> {
         self.internal().map(|i| (&self.key, i))
     }
+}
+
+/// A street of the municipal street register (a row of `streets.csv`), with the alignment
+/// to the Agenzia's FAB street codes (L. 147/2013 c. 647).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Street {
+    /// Municipal street code (the one inside `address_key`).
+    pub street_code: u32,
+    /// Generic street type in full (`VIA`, `VIALE`…).
+    pub dug: String,
+    /// Official name, upper case, accents kept.
+    pub duf: String,
+    /// `<dug> <duf>`.
+    pub full_name: String,
+    /// The Agenzia's street-type code of FAB type 3.
+    pub cadastral_toponimo: Option<u16>,
+    /// The Agenzia's street code of FAB type 3, as written (5 digits).
+    pub cadastral_street_code: Option<String>,
+}
+
+/// A house-number point of `house_numbers.geojson` (attributes; the point is with the store).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseNumber {
+    /// Address key of the entrance.
+    pub address_key: AddressKey,
+    /// Parcel the entrance serves.
+    pub parcel_key: Option<ParcelKey>,
 }
 
 #[cfg(test)]

@@ -13,12 +13,16 @@
 //!   dated states, deeds, special accounts, graffati and FAB addresses.
 //! - [`building`]: topographic building attributes.
 //! - [`subject`], [`holding`]: SOG subjects and TIT holdings (right codes, fractional shares).
-//! - [`address`], [`residents`], [`tari`], [`imu`], [`utility`]: municipal sources — addresses,
-//!   civil registry, TARI premises, IMU declarations and F24 lines, utility contracts.
+//! - [`address`], [`address_text`]: address keys with staircase/floor/internal, street
+//!   register rows, house-number points, and the parser of text addresses.
+//! - [`residents`], [`tari`], [`imu`], [`utility`], [`lease`], [`surface`]: municipal and
+//!   Agenzia sources — civil registry, TARI premises, IMU declarations and F24 lines, utility
+//!   contracts, leases and transfer deeds, cadastral surfaces for TARI.
 //! - [`anomaly`]: the anomaly record every correlation rule produces.
 //! - [`error`]: [`ModelError`], the one error type of the crate.
 
 pub mod address;
+pub mod address_text;
 pub mod anomaly;
 pub mod building;
 pub mod cadastre;
@@ -27,13 +31,16 @@ pub mod error;
 pub mod holding;
 pub mod ids;
 pub mod imu;
+pub mod lease;
 pub mod residents;
 pub mod subject;
+pub mod surface;
 pub mod tari;
 pub mod utility;
 pub mod validity;
 
-pub use address::Address;
+pub use address::{Address, HouseNumber, Street};
+pub use address_text::{TextAddress, expand_street_type};
 pub use anomaly::{
     Anomaly, AnomalyObject, AnomalyStatus, AnomalySubject, Confidence, Evidence, EvidenceValue,
     GeometryRef, RuleId, SubjectRole, SuggestedAction,
@@ -54,8 +61,13 @@ pub use imu::{
     F24Payment, ImuAssimilation, ImuCadastre, ImuCharacteristic, ImuDeclaration, ImuExemption,
     ImuPosition, ImuReduction, Instalment, ReliefMark,
 };
+pub use lease::{
+    DeedParty, DeedProperty, Landlord, Lease, LeaseType, LeasedUnit, PartyRole, Tenant,
+    TransferDeed,
+};
 pub use residents::{Household, Relationship, Resident};
 pub use subject::{LegalEntity, NaturalPerson, Subject, SubjectData, SubjectId, SubjectKind};
+pub use surface::{CadastralSurface, SurfacePolygon};
 pub use tari::{TariPosition, TariUserType};
 pub use utility::{HolderType, UseType, UtilityKind, UtilitySupply};
 pub use validity::{ActivePeriod, Validity};
