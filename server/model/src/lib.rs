@@ -20,6 +20,24 @@
 //!   contracts, leases and transfer deeds, cadastral surfaces for TARI.
 //! - [`anomaly`]: the anomaly record every correlation rule produces.
 //! - [`error`]: [`ModelError`], the one error type of the crate.
+//!
+//! ```
+//! use segit_model::{Category, CodiceFiscale, ParcelKey, Particella, TaxId, UnitKey};
+//!
+//! let unit: UnitKey = "F205//0012/00101/0007".parse()?;
+//! assert_eq!(unit.to_string(), "F205//12/101/7");
+//!
+//! let parcel = ParcelKey::parse("F205_001200.101")?;
+//! assert_eq!(parcel.particella(), &Particella::parse("00101")?);
+//!
+//! assert_eq!(Category::parse("A02")?.imu_multiplier(), Some(160));
+//!
+//! let err = CodiceFiscale::parse("RSSMRA85T10A562X").unwrap_err();
+//! assert_eq!(err.to_string(), "codice fiscale RSSMRA85T10A562X: check character is X, expected S");
+//! // Sources' codes are kept as written, valid or not:
+//! assert!(!TaxId::from_written("RSSMRA85T10A562X")?.is_valid());
+//! # Ok::<(), segit_model::ModelError>(())
+//! ```
 
 pub mod address;
 pub mod address_text;

@@ -19,7 +19,7 @@ pub use cadastral::{Foglio, Particella, Sezione, Subalterno};
 pub use cf_compose::compose as compose_codice_fiscale;
 pub use codice_fiscale::{BirthData, CodiceFiscale, CodiceFiscaleKind, Sex, check_character};
 pub use partita_iva::{PartitaIva, check_digit as partita_iva_check_digit};
-pub use sheet::{ParcelKey, SheetKey};
+pub use sheet::{MAP_NAMESPACE, PARCEL_NAMESPACE, ParcelKey, SheetKey};
 pub use tax_id::TaxId;
 pub use unit_key::UnitKey;
 

@@ -12,6 +12,12 @@ use super::serde_str::serde_via_str;
 use super::{Belfiore, Foglio, Particella, Sezione};
 use crate::ModelError;
 
+/// INSPIRE namespace of sheets ("MAP").
+pub const MAP_NAMESPACE: &str = "IT.AGE.MAP.";
+
+/// INSPIRE namespace of parcels ("PLA" = particella).
+pub const PARCEL_NAMESPACE: &str = "IT.AGE.PLA.";
+
 /// The key of one map sheet, e.g. `F205_001200` (Milano, no section, sheet 12).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SheetKey {
@@ -143,6 +149,19 @@ impl SheetKey {
         self.development
     }
 
+    /// The INSPIRE local id of the sheet (`IT.AGE.MAP.` + key).
+    pub fn inspire_local_id(&self) -> String {
+        format!("{MAP_NAMESPACE}{self}")
+    }
+
+    /// Parses a sheet key from an INSPIRE identifier: the key itself, the local id
+    /// (`IT.AGE.MAP.H833_000100`) or the `gml:id` (`CadastralZoning.IT.AGE.MAP.H833_000100`).
+    pub fn parse_inspire_id(input: &str) -> Result<Self, ModelError> {
+        let s = input.trim();
+        let s = s.strip_prefix("CadastralZoning.").unwrap_or(s);
+        Self::parse(s.strip_prefix(MAP_NAMESPACE).unwrap_or(s))
+    }
+
     /// The parcel key of parcel `particella` on this sheet.
     pub fn parcel(&self, particella: Particella) -> ParcelKey {
         ParcelKey {
@@ -226,7 +245,16 @@ impl ParcelKey {
 
     /// The INSPIRE local id of the parcel (`IT.AGE.PLA.` + reference).
     pub fn inspire_local_id(&self) -> String {
-        format!("IT.AGE.PLA.{self}")
+        format!("{PARCEL_NAMESPACE}{self}")
+    }
+
+    /// Parses a parcel key from an INSPIRE identifier: the reference itself, the local id
+    /// (`IT.AGE.PLA.A176_003100.329`) or the `gml:id`
+    /// (`CadastralParcel.IT.AGE.PLA.A176_003100.329`).
+    pub fn parse_inspire_id(input: &str) -> Result<Self, ModelError> {
+        let s = input.trim();
+        let s = s.strip_prefix("CadastralParcel.").unwrap_or(s);
+        Self::parse(s.strip_prefix(PARCEL_NAMESPACE).unwrap_or(s))
     }
 }
 
@@ -267,6 +295,8 @@ mod tests {
             SheetKey::parse("h833_000100").unwrap().to_string(),
             "H833_000100"
         );
+        let index = SheetKey::parse("H282B0128QU").unwrap();
+        assert_eq!((index.annex(), index.development()), (Some('Q'), Some('U')));
         let g = SheetKey::parse("G273_0033A0").unwrap();
         assert_eq!((g.foglio().get(), g.annex()), (33, Some('A')));
     }
@@ -296,6 +326,31 @@ mod tests {
                 .inspire_local_id(),
             "IT.AGE.PLA.A176_003100.329"
         );
+    }
+
+    #[test]
+    fn inspire_identifiers() {
+        for id in [
+            "CadastralParcel.IT.AGE.PLA.A176_003100.329",
+            "IT.AGE.PLA.A176_003100.329",
+            "A176_003100.329",
+        ] {
+            assert_eq!(
+                ParcelKey::parse_inspire_id(id).unwrap().to_string(),
+                "A176_003100.329"
+            );
+        }
+        for id in [
+            "CadastralZoning.IT.AGE.MAP.H833_000100",
+            "IT.AGE.MAP.H833_000100",
+        ] {
+            let k = SheetKey::parse_inspire_id(id).unwrap();
+            assert_eq!(k.to_string(), "H833_000100");
+            assert_eq!(k.inspire_local_id(), "IT.AGE.MAP.H833_000100");
+        }
+        assert!(ParcelKey::parse_inspire_id("IT.AGE.MAP.H833_000100").is_err());
+        let road = ParcelKey::parse_inspire_id("IT.AGE.PLA.A000_001200.ACQUA001").unwrap();
+        assert_eq!(road.particella().as_str(), "ACQUA001");
     }
 
     #[test]
