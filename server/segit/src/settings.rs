@@ -166,8 +166,10 @@ impl EnvSource for ProcessEnv {
 }
 
 /// A fixed set of variables (tests).
+#[cfg(test)]
 pub struct StaticEnv(pub Vec<(String, String)>);
 
+#[cfg(test)]
 impl EnvSource for StaticEnv {
     fn vars(&self) -> Vec<(String, String)> {
         self.0.clone()
