@@ -89,3 +89,6 @@ pub use surface::{CadastralSurface, SurfacePolygon};
 pub use tari::{TariPosition, TariUserType};
 pub use utility::{HolderType, UseType, UtilityKind, UtilitySupply};
 pub use validity::{ActivePeriod, Validity};
+
+#[cfg(test)]
+mod proptests;
