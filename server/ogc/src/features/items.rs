@@ -128,10 +128,14 @@ pub async fn feature(
     let params = QueryParams::parse(req.query_string())?;
     params.reject_unknown(&["f", "crs"])?;
     let format = Format::negotiate(params.get("f"), &req)?;
-    let crs = match (format, params.get("crs")) {
-        (Format::Json, Some(raw)) => parse_crs("crs", raw)?,
-        (Format::Html, Some(raw)) => parse_crs("crs", raw).map(|_| Crs::Crs84)?,
-        (_, None) => Crs::Crs84,
+    let asked = params
+        .get("crs")
+        .map(|raw| parse_crs("crs", raw))
+        .transpose()?;
+    // the HTML page draws its map from CRS84 whatever was asked
+    let crs = match format {
+        Format::Json => asked.unwrap_or(Crs::Crs84),
+        Format::Html => Crs::Crs84,
     };
     let catalog = state.store.catalog().await?;
     let collection = find(&catalog, &collection_id)?;

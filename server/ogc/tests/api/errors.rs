@@ -79,6 +79,10 @@ async fn missing_things_are_404() {
     get(&app, "/collections/parcels/items/zzz")
         .await
         .assert_problem(404, "collection 'parcels' has no feature 'zzz'");
+    // undecodable bytes are replaced, never a panic
+    get(&app, "/collections/%FF/items")
+        .await
+        .assert_problem(404, "unknown collection '\u{fffd}'");
     get(&app, "/no/such/route")
         .await
         .assert_problem(404, "no resource at /no/such/route");
@@ -119,4 +123,43 @@ async fn backend_failures_are_500_without_details() {
     let a = get(&app, "/collections/parcels/items").await;
     a.assert_problem(500, "request id");
     assert!(!a.body.contains("secret_table"), "{}", a.body);
+}
+
+#[actix_web::test]
+async fn odd_inputs_are_answered_never_panicked_on() {
+    let app = app(store(), config()).await;
+    let odd = [
+        "bbox=NaN,NaN,NaN,NaN",
+        "bbox=-inf,0,inf,1",
+        "bbox=,,,",
+        "bbox=1e400,0,2e400,1",
+        "limit=99999999999999999999999",
+        "offset=18446744073709551615",
+        "offset=18446744073709551615&limit=100",
+        "datetime=/",
+        "datetime=../..",
+        "datetime=2024-01-01T25:00:00Z",
+        "crs=",
+        "bbox-crs=http://www.opengis.net/def/crs/EPSG/0/",
+        "foglio=99999999999999999999",
+        "area=NaN",
+        "particella=%00%01",
+        "f=",
+        "%FF=1",
+        "=",
+    ];
+    for q in odd {
+        let a = get(&app, &format!("/collections/parcels/items?{q}")).await;
+        assert!(
+            a.status == 200 || a.status == 400,
+            "{q}: {} {}",
+            a.status,
+            a.body
+        );
+        if a.status == 400 {
+            a.assert_problem(400, "");
+        } else {
+            assert_eq!(a.json()["type"], "FeatureCollection", "{q}");
+        }
+    }
 }
