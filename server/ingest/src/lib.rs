@@ -1,0 +1,12 @@
+//! segit-ingest: reading the supplies of the Agenzia delle Entrate and the municipal registers
+//! into the integrated model.
+//!
+//! Readers are total, streaming and bounded: a bad record becomes a [`diag::Diagnostic`] with
+//! file, line, field and reason, and reading goes on. Every length read from input is capped.
+//!
+//! - [`diag`]: diagnostics (rejected / repaired records) and their collection.
+//! - [`text`]: line reading with encodings (Latin-1, UTF-8 with optional BOM), CR LF or LF,
+//!   bounded line length.
+
+pub mod diag;
+pub mod text;
