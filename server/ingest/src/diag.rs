@@ -101,6 +101,26 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// What a reader yields: a record, or a finding about the input. A repaired record is yielded
+/// as its `Repaired` diagnostic followed by the record; a rejected one as its diagnostic only.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item<T> {
+    /// a record read (possibly after a repair reported just before it)
+    Record(T),
+    /// a finding about the input
+    Diagnostic(Diagnostic),
+}
+
+impl<T> Item<T> {
+    /// The record, if this is one.
+    pub fn record(self) -> Option<T> {
+        match self {
+            Item::Record(r) => Some(r),
+            Item::Diagnostic(_) => None,
+        }
+    }
+}
+
 /// Where readers put their diagnostics.
 pub trait DiagnosticSink {
     /// Records one diagnostic.
