@@ -8,5 +8,6 @@ mod support;
 
 mod capabilities;
 mod errors;
+mod gdal;
 mod items;
 mod streaming;
