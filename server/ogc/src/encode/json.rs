@@ -62,7 +62,12 @@ pub fn write_value(out: &mut Vec<u8>, v: &Value) {
         Value::Int(i) => write_i64(out, *i),
         Value::Float(x) => write_f64(out, *x),
         Value::Text(t) => write_str(out, t),
-        Value::Date(d) => write_str(out, &d.format("%Y-%m-%d").to_string()),
+        Value::Date(d) => {
+            use chrono::Datelike;
+            use std::io::Write;
+            // writing into a Vec cannot fail
+            let _ = write!(out, "\"{:04}-{:02}-{:02}\"", d.year(), d.month(), d.day());
+        }
         Value::DateTime(d) => {
             write_str(out, &d.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
         }
