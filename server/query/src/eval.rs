@@ -305,11 +305,13 @@ fn compile(pattern: &str, fold: bool) -> Vec<Token> {
 
 /// SQL/CQL2 `LIKE`: `%` matches any run (also empty), `_` exactly one character (a Unicode scalar
 /// value, not a byte), `\` escapes the next character. With `case_insensitive` both sides are
-/// Unicode lower-cased. Runs in O(pattern × text) at worst, with no exponential backtracking.
+/// Unicode lower-cased character by character (`char::to_lowercase`), so `_` stands for one
+/// character of the folded text. Runs in O(pattern × text) at worst, with no exponential backtracking.
 pub fn like_matches(pattern: &str, text: &str, case_insensitive: bool) -> bool {
     let pat = compile(pattern, case_insensitive);
+    // folded character by character, like the pattern (no context-dependent final sigma)
     let text: Vec<char> = if case_insensitive {
-        text.to_lowercase().chars().collect()
+        text.chars().flat_map(char::to_lowercase).collect()
     } else {
         text.chars().collect()
     };

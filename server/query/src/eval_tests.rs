@@ -348,6 +348,10 @@ fn like_wildcards_and_escapes() {
     assert!(like_matches("via roma%", "VIA ROMA 12", true));
     assert!(like_matches("ÉTÉ", "été", true));
     assert!(!like_matches("ÉTÉ", "ete", true));
+    // final sigma folds like any other sigma on both sides
+    assert!(like_matches("%ΟΣ", "οδος", true));
+    assert!(like_matches("%ΟΣ", "ΟΔΟΣ", true));
+    assert!(like_matches("οδοσ", "ΟΔΟΣ", true));
 }
 
 #[test]
@@ -408,6 +412,24 @@ proptest! {
     #[test]
     fn like_agrees_with_regex(pattern in "[ab%_\\\\]{0,8}", text in "[ab%_\\\\]{0,10}") {
         prop_assert_eq!(like(&pattern, &text), like_regex(&pattern).is_match(&text));
+    }
+
+    #[test]
+    fn like_agrees_with_regex_on_unicode(
+        pattern in "[aé😀%_\\\\]{0,8}",
+        text in "[aé😀%_\\\\]{0,10}",
+    ) {
+        prop_assert_eq!(like(&pattern, &text), like_regex(&pattern).is_match(&text));
+    }
+
+    #[test]
+    fn case_insensitive_like_agrees_with_regex_on_ascii(
+        pattern in "[aAbB%_]{0,8}",
+        text in "[aAbB]{0,10}",
+    ) {
+        let re = regex::Regex::new(&format!("(?i){}", like_regex(&pattern).as_str()))
+            .unwrap();
+        prop_assert_eq!(like_matches(&pattern, &text, true), re.is_match(&text));
     }
 
     #[test]
@@ -479,7 +501,29 @@ fn spatial_predicates_on_boundaries() {
     assert_eq!(evaluate(&spatial(Within, touching), &poly), F);
     // no geometry: unknown
     let none = feature(&[]);
-    assert_eq!(evaluate(&spatial(Intersects, sq), &none), U);
+    assert_eq!(evaluate(&spatial(Intersects, sq.clone()), &none), U);
+}
+
+#[test]
+fn empty_geometries_intersect_nothing() {
+    use geo_types::{GeometryCollection, MultiPoint};
+    let sq = Geometry::Polygon(square(0.0, 0.0, 10.0, 10.0));
+    for empty in [
+        Geometry::MultiPoint(MultiPoint(Vec::new())),
+        Geometry::GeometryCollection(GeometryCollection(Vec::new())),
+    ] {
+        let f = with_geometry(empty.clone());
+        assert_eq!(evaluate(&spatial(SpatialOp::Intersects, sq.clone()), &f), F);
+        assert_eq!(evaluate(&spatial(SpatialOp::Disjoint, sq.clone()), &f), T);
+        assert_eq!(evaluate(&spatial(SpatialOp::Contains, sq.clone()), &f), F);
+        let bbox = Filter::BBox(BBox::new(0.0, 0.0, 1.0, 1.0, Crs::Epsg(7791)).unwrap());
+        assert_eq!(evaluate(&bbox, &f), F);
+        let poly = with_geometry(sq.clone());
+        assert_eq!(evaluate(&spatial(SpatialOp::Intersects, empty), &poly), F);
+    }
+    // a geometry with a NaN coordinate cannot be judged
+    let nan = with_geometry(Geometry::Point(point!(x: f64::NAN, y: 1.0)));
+    assert_eq!(evaluate(&spatial(SpatialOp::Intersects, sq), &nan), U);
 }
 
 #[test]

@@ -4,18 +4,20 @@
 //! protocol edges: [`Crs::north_east`] tells encoders and parsers when to swap.
 //!
 //! [`Transformer`] converts coordinates and geometries between any two supported CRSs;
-//! [`transform_bbox`] converts a query box. See the `transform` module docs for the datum
-//! handling (Monte Mario Helmert sets, RDN2008 = ETRS89 = WGS 84).
+//! [`transform_bbox`] converts a query box. See [`Transformer`] for the datum handling
+//! (Monte Mario Helmert sets, RDN2008 = ETRS89 = WGS 84).
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::QueryError;
 
+mod bbox;
 mod transform;
 #[cfg(test)]
 mod transform_tests;
 
-pub use transform::{HelmertSet, Transformer, proj_string, transform_bbox};
+pub use bbox::transform_bbox;
+pub use transform::{HelmertSet, Transformer, proj_string};
 
 /// A supported coordinate reference system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -23,7 +23,6 @@ use proj4rs::Proj;
 
 use super::Crs;
 use crate::error::QueryError;
-use crate::query::BBox;
 
 /// Which Monte Mario → WGS 84 Helmert parameters transformations involving 3003/3004 use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -58,13 +57,32 @@ enum Datum {
 }
 
 /// How one CRS is built from `proj4rs` definitions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Definition {
     /// projection (no datum), `None` for geographic CRSs
     projection: Option<&'static str>,
     /// geographic CRS on the projection's ellipsoid (no datum)
     geographic: &'static str,
     datum: Datum,
+    /// where the projection is well-behaved, in longitude/latitude degrees
+    domain: Domain,
+}
+
+/// A longitude/latitude rectangle in degrees: (min lon, min lat, max lon, max lat).
+pub(super) type Domain = (f64, f64, f64, f64);
+
+/// Latitude limit of Web Mercator.
+const MERCATOR_MAX_LAT: f64 = 85.051_128_779_806_59;
+/// Transverse Mercator stays well-behaved within this many degrees of its central meridian.
+const TM_HALF_WIDTH: f64 = 45.0;
+
+const fn tm_domain(central_meridian: f64) -> Domain {
+    (
+        central_meridian - TM_HALF_WIDTH,
+        -90.0,
+        central_meridian + TM_HALF_WIDTH,
+        90.0,
+    )
 }
 
 const GEOG_WGS84: &str = "+proj=longlat +ellps=WGS84 +no_defs";
@@ -111,22 +129,37 @@ const ALL: [&str; 15] = [
 ];
 
 fn definition(crs: Crs) -> Result<Definition, QueryError> {
-    let (projection, geographic, datum) = match crs.srid() {
-        4326 => (None, GEOG_WGS84, Datum::Etrf),
-        6706 => (None, GEOG_GRS80, Datum::Etrf),
-        3857 => (Some(WEB_MERCATOR), GEOG_SPHERE, Datum::Etrf),
-        3003 => (Some(GAUSS_BOAGA_WEST), GEOG_INTL, Datum::MonteMario),
-        3004 => (Some(GAUSS_BOAGA_EAST), GEOG_INTL, Datum::MonteMario),
-        6707 | 7791 | 25832 => (Some(UTM32_GRS80), GEOG_GRS80, Datum::Etrf),
-        6708 | 7792 | 25833 => (Some(UTM33_GRS80), GEOG_GRS80, Datum::Etrf),
-        32632 => (Some(UTM32_WGS84), GEOG_WGS84, Datum::Etrf),
-        32633 => (Some(UTM33_WGS84), GEOG_WGS84, Datum::Etrf),
+    const WORLD: Domain = (-180.0, -90.0, 180.0, 90.0);
+    const MERCATOR: Domain = (-180.0, -MERCATOR_MAX_LAT, 180.0, MERCATOR_MAX_LAT);
+    const ZONE_9E: Domain = tm_domain(9.0);
+    const ZONE_15E: Domain = tm_domain(15.0);
+    let (projection, geographic, datum, domain) = match crs.srid() {
+        4326 => (None, GEOG_WGS84, Datum::Etrf, WORLD),
+        6706 => (None, GEOG_GRS80, Datum::Etrf, WORLD),
+        3857 => (Some(WEB_MERCATOR), GEOG_SPHERE, Datum::Etrf, MERCATOR),
+        3003 => (
+            Some(GAUSS_BOAGA_WEST),
+            GEOG_INTL,
+            Datum::MonteMario,
+            ZONE_9E,
+        ),
+        3004 => (
+            Some(GAUSS_BOAGA_EAST),
+            GEOG_INTL,
+            Datum::MonteMario,
+            ZONE_15E,
+        ),
+        6707 | 7791 | 25832 => (Some(UTM32_GRS80), GEOG_GRS80, Datum::Etrf, ZONE_9E),
+        6708 | 7792 | 25833 => (Some(UTM33_GRS80), GEOG_GRS80, Datum::Etrf, ZONE_15E),
+        32632 => (Some(UTM32_WGS84), GEOG_WGS84, Datum::Etrf, ZONE_9E),
+        32633 => (Some(UTM33_WGS84), GEOG_WGS84, Datum::Etrf, ZONE_15E),
         _ => return Err(QueryError::UnsupportedCrs(crs.short_name())),
     };
     Ok(Definition {
         projection,
         geographic,
         datum,
+        domain,
     })
 }
 
@@ -182,14 +215,25 @@ type Step = (&'static Proj, &'static Proj);
 
 /// A reusable transformation from one CRS to another (cheap to clone, `Send + Sync`).
 ///
-/// Coordinates are east/north (longitude/latitude in degrees for geographic CRSs) on both sides.
+/// Coordinates are east/north (longitude/latitude in degrees for geographic CRSs) on both sides;
+/// axis order is the protocols' business ([`Crs::north_east`]).
+///
+/// Datums: RDN2008 (6706, 6707/6708, 7791/7792), ETRS89 (25832/25833) and WGS 84 (4326, CRS84,
+/// 32632/32633, 3857) are one datum (EPSG's null transformations), so 7791, 25832 and 32632 give
+/// the same numbers to a tenth of a millimetre. Monte Mario (3003/3004) meets them through a
+/// 7-parameter Position Vector Helmert: [`HelmertSet::Mainland`] by default (EPSG 1659/1660,
+/// right for Lombardy); use [`Transformer::with_helmert`] with [`HelmertSet::Sicily`] for
+/// Sicilian data (about 5 m different there) or [`HelmertSet::Sardinia`]. Helmert parameters are
+/// accurate to a few metres; the IGM grids are not used.
 #[derive(Clone)]
 pub struct Transformer {
     from: Crs,
     to: Crs,
     helmert: HelmertSet,
-    from_geographic: bool,
+    pub(super) from_geographic: bool,
     to_geographic: bool,
+    /// where the target projection is well-behaved (longitude/latitude)
+    pub(super) to_domain: Domain,
     identity: bool,
     /// projected → geographic on the source ellipsoid
     inverse: Option<Step>,
@@ -231,6 +275,7 @@ impl Transformer {
             helmert,
             from_geographic: src.projection.is_none(),
             to_geographic: dst.projection.is_none(),
+            to_domain: dst.domain,
             identity,
             inverse: None,
             datum: None,
@@ -372,74 +417,4 @@ fn for_each_coord(
             Ok(())
         }
     }
-}
-
-/// Points sampled per box edge (corners included).
-const EDGE_POINTS: usize = 21;
-/// Refinement steps around the best sample of each extreme.
-const REFINE_STEPS: usize = 24;
-/// Latitude limit of Web Mercator.
-const MERCATOR_MAX_LAT: f64 = 85.051_128_779_806_59;
-
-/// The envelope of `bbox` transformed to `to`.
-///
-/// Each edge is sampled at 21 points; around the sample that is extreme in each output direction
-/// (min/max east, min/max north) a ternary search finds the true extreme of the curved image of
-/// the edge, so the result covers the whole transformed box (the extremes of a region's image lie
-/// on its boundary). Boxes in a geographic CRS going to Web Mercator are first clamped to its
-/// latitude limit.
-pub fn transform_bbox(bbox: &BBox, to: Crs) -> Result<BBox, QueryError> {
-    let tr = Transformer::new(bbox.crs, to)?;
-    let mut src = *bbox;
-    if tr.from_geographic && to.srid() == 3857 {
-        src.min_y = src.min_y.clamp(-MERCATOR_MAX_LAT, MERCATOR_MAX_LAT);
-        src.max_y = src.max_y.clamp(-MERCATOR_MAX_LAT, MERCATOR_MAX_LAT);
-    }
-    if tr.is_identity() {
-        tr.transform_coord(src.min_x, src.min_y)?;
-        tr.transform_coord(src.max_x, src.max_y)?;
-        return BBox::new(src.min_x, src.min_y, src.max_x, src.max_y, to)
-            .map_err(QueryError::Transform);
-    }
-    let corners = [
-        (src.min_x, src.min_y),
-        (src.max_x, src.min_y),
-        (src.max_x, src.max_y),
-        (src.min_x, src.max_y),
-    ];
-    // extremes as (min x, min y, max x, max y), each maximising one of these functions
-    let objectives: [fn((f64, f64)) -> f64; 4] = [|p| -p.0, |p| -p.1, |p| p.0, |p| p.1];
-    let mut best = [f64::NEG_INFINITY; 4];
-    for i in 0..4 {
-        let (a, z) = (corners[i], corners[(i + 1) % 4]);
-        let at = |s: f64| tr.transform_coord(a.0 + (z.0 - a.0) * s, a.1 + (z.1 - a.1) * s);
-        let steps = (EDGE_POINTS - 1) as f64;
-        let samples = (0..EDGE_POINTS)
-            .map(|k| at(k as f64 / steps))
-            .collect::<Result<Vec<_>, _>>()?;
-        for (objective, best) in objectives.iter().zip(best.iter_mut()) {
-            let (k, v) = samples.iter().map(|p| objective(*p)).enumerate().fold(
-                (0, f64::NEG_INFINITY),
-                |m, (k, v)| if v > m.1 { (k, v) } else { m },
-            );
-            *best = best.max(v);
-            // the true extreme lies between the neighbours of the best sample
-            let (mut lo, mut hi) = (
-                k.saturating_sub(1) as f64 / steps,
-                ((k + 1).min(EDGE_POINTS - 1)) as f64 / steps,
-            );
-            for _ in 0..REFINE_STEPS {
-                let m1 = lo + (hi - lo) / 3.0;
-                let m2 = hi - (hi - lo) / 3.0;
-                let (v1, v2) = (objective(at(m1)?), objective(at(m2)?));
-                *best = best.max(v1).max(v2);
-                if v1 < v2 {
-                    lo = m1;
-                } else {
-                    hi = m2;
-                }
-            }
-        }
-    }
-    BBox::new(-best[0], -best[1], best[2], best[3], to).map_err(QueryError::Transform)
 }
