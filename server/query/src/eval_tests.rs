@@ -1,20 +1,20 @@
 //! Tests of the reference filter semantics in [`crate::eval`]: coercion errors, every operator,
-//! three-valued logic, text order, `LIKE`, spatial predicates and datetime intervals.
+//! three-valued logic, text order and `LIKE`. Spatial and temporal tests are in
+//! `eval_geo_tests`.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use geo_types::{Geometry, LineString, Point, Polygon, line_string, point, polygon};
+use geo_types::{Geometry, point};
 use proptest::prelude::*;
 
 use crate::catalog::{Collection, GeometryType, Property, TemporalProperties};
-use crate::crs::{Crs, Transformer};
+use crate::crs::Crs;
 use crate::error::QueryError;
-use crate::eval::{coerce_filter, datetime_matches, evaluate, like_matches, prepare};
+use crate::eval::{coerce_filter, evaluate, like_matches};
 use crate::feature::Feature;
 use crate::filter::{CmpOp, Filter, SpatialOp};
-use crate::query::{BBox, DatetimeInterval};
 use crate::value::{PropertyType, Value};
 
-fn collection() -> Collection {
+pub(crate) fn collection() -> Collection {
     Collection {
         id: "parcels".into(),
         title: "Parcels".into(),
@@ -39,7 +39,7 @@ fn collection() -> Collection {
     }
 }
 
-fn feature(props: &[(&str, Value)]) -> Feature {
+pub(crate) fn feature(props: &[(&str, Value)]) -> Feature {
     Feature {
         id: "1".into(),
         geometry: None,
@@ -50,7 +50,7 @@ fn feature(props: &[(&str, Value)]) -> Feature {
     }
 }
 
-fn cmp(property: &str, op: CmpOp, value: impl Into<Value>) -> Filter {
+pub(crate) fn cmp(property: &str, op: CmpOp, value: impl Into<Value>) -> Filter {
     Filter::Compare {
         property: property.into(),
         op,
@@ -58,9 +58,9 @@ fn cmp(property: &str, op: CmpOp, value: impl Into<Value>) -> Filter {
     }
 }
 
-const T: Option<bool> = Some(true);
-const F: Option<bool> = Some(false);
-const U: Option<bool> = None;
+pub(crate) const T: Option<bool> = Some(true);
+pub(crate) const F: Option<bool> = Some(false);
+pub(crate) const U: Option<bool> = None;
 
 /// Filters that are true, false and unknown on [`three_valued_feature`].
 fn tfu() -> [(Option<bool>, Filter); 3] {
@@ -438,276 +438,4 @@ proptest! {
     ) {
         prop_assert_eq!(like(&pattern, &text), like_regex(&pattern).is_match(&text));
     }
-}
-
-fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
-    polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1), (x: x0, y: y0)]
-}
-
-fn with_geometry(g: Geometry<f64>) -> Feature {
-    Feature {
-        id: "g".into(),
-        geometry: Some(g),
-        properties: Vec::new(),
-    }
-}
-
-fn spatial(op: SpatialOp, g: Geometry<f64>) -> Filter {
-    Filter::Spatial {
-        op,
-        geometry: g,
-        crs: Crs::Epsg(7791),
-    }
-}
-
-#[test]
-fn spatial_predicates_on_boundaries() {
-    use SpatialOp::{Contains, Disjoint, Intersects, Within};
-    let sq = Geometry::Polygon(square(0.0, 0.0, 10.0, 10.0));
-    let inside = with_geometry(Geometry::Point(point!(x: 5.0, y: 5.0)));
-    let on_edge = with_geometry(Geometry::Point(point!(x: 10.0, y: 5.0)));
-    let on_corner = with_geometry(Geometry::Point(point!(x: 0.0, y: 0.0)));
-    let outside = with_geometry(Geometry::Point(point!(x: 11.0, y: 5.0)));
-    let table = [
-        (&inside, [T, T, F, F]),
-        (&on_edge, [T, F, F, F]),
-        (&on_corner, [T, F, F, F]),
-        (&outside, [F, F, F, T]),
-    ];
-    for (f, want) in table {
-        for (op, w) in [Intersects, Within, Contains, Disjoint]
-            .into_iter()
-            .zip(want)
-        {
-            assert_eq!(
-                evaluate(&spatial(op, sq.clone()), f),
-                w,
-                "{op:?} {:?}",
-                f.geometry
-            );
-        }
-    }
-    // the polygon feature contains an interior point, not a boundary point
-    let poly = with_geometry(sq.clone());
-    let p = |x, y| Geometry::Point(point!(x: x, y: y));
-    assert_eq!(evaluate(&spatial(Contains, p(5.0, 5.0)), &poly), T);
-    assert_eq!(evaluate(&spatial(Contains, p(10.0, 5.0)), &poly), F);
-    assert_eq!(evaluate(&spatial(Intersects, p(10.0, 5.0)), &poly), T);
-    // a polygon is within itself and touching squares intersect
-    assert_eq!(evaluate(&spatial(Within, sq.clone()), &poly), T);
-    let touching = Geometry::Polygon(square(10.0, 0.0, 20.0, 10.0));
-    assert_eq!(evaluate(&spatial(Intersects, touching.clone()), &poly), T);
-    assert_eq!(evaluate(&spatial(Within, touching), &poly), F);
-    // no geometry: unknown
-    let none = feature(&[]);
-    assert_eq!(evaluate(&spatial(Intersects, sq.clone()), &none), U);
-}
-
-#[test]
-fn empty_geometries_intersect_nothing() {
-    use geo_types::{GeometryCollection, MultiPoint};
-    let sq = Geometry::Polygon(square(0.0, 0.0, 10.0, 10.0));
-    for empty in [
-        Geometry::MultiPoint(MultiPoint(Vec::new())),
-        Geometry::GeometryCollection(GeometryCollection(Vec::new())),
-    ] {
-        let f = with_geometry(empty.clone());
-        assert_eq!(evaluate(&spatial(SpatialOp::Intersects, sq.clone()), &f), F);
-        assert_eq!(evaluate(&spatial(SpatialOp::Disjoint, sq.clone()), &f), T);
-        assert_eq!(evaluate(&spatial(SpatialOp::Contains, sq.clone()), &f), F);
-        let bbox = Filter::BBox(BBox::new(0.0, 0.0, 1.0, 1.0, Crs::Epsg(7791)).unwrap());
-        assert_eq!(evaluate(&bbox, &f), F);
-        let poly = with_geometry(sq.clone());
-        assert_eq!(evaluate(&spatial(SpatialOp::Intersects, empty), &poly), F);
-    }
-    // a geometry with a NaN coordinate cannot be judged
-    let nan = with_geometry(Geometry::Point(point!(x: f64::NAN, y: 1.0)));
-    assert_eq!(evaluate(&spatial(SpatialOp::Intersects, sq), &nan), U);
-}
-
-#[test]
-fn polygons_with_holes() {
-    let holed = Geometry::Polygon(Polygon::new(
-        square(0.0, 0.0, 10.0, 10.0).exterior().clone(),
-        vec![square(4.0, 4.0, 6.0, 6.0).exterior().clone()],
-    ));
-    let in_hole = with_geometry(Geometry::Point(point!(x: 5.0, y: 5.0)));
-    let on_hole_edge = with_geometry(Geometry::Point(point!(x: 4.0, y: 5.0)));
-    let in_ring = with_geometry(Geometry::Point(point!(x: 2.0, y: 2.0)));
-    assert_eq!(
-        evaluate(&spatial(SpatialOp::Intersects, holed.clone()), &in_hole),
-        F
-    );
-    assert_eq!(
-        evaluate(&spatial(SpatialOp::Disjoint, holed.clone()), &in_hole),
-        T
-    );
-    assert_eq!(
-        evaluate(
-            &spatial(SpatialOp::Intersects, holed.clone()),
-            &on_hole_edge
-        ),
-        T
-    );
-    assert_eq!(
-        evaluate(&spatial(SpatialOp::Within, holed.clone()), &on_hole_edge),
-        F
-    );
-    assert_eq!(
-        evaluate(&spatial(SpatialOp::Within, holed.clone()), &in_ring),
-        T
-    );
-    // a line crossing the hole is not within the holed polygon
-    let crossing = with_geometry(Geometry::LineString(
-        line_string![(x: 1.0, y: 5.0), (x: 9.0, y: 5.0)],
-    ));
-    assert_eq!(
-        evaluate(&spatial(SpatialOp::Within, holed.clone()), &crossing),
-        F
-    );
-    assert_eq!(
-        evaluate(&spatial(SpatialOp::Intersects, holed.clone()), &crossing),
-        T
-    );
-    // the box around the hole intersects the polygon's ring only through its boundary
-    let f = with_geometry(holed);
-    let b = |x0, y0, x1, y1| Filter::BBox(BBox::new(x0, y0, x1, y1, Crs::Epsg(7791)).unwrap());
-    assert_eq!(evaluate(&b(4.5, 4.5, 5.5, 5.5), &f), F);
-    assert_eq!(evaluate(&b(3.0, 3.0, 5.0, 5.0), &f), T);
-    assert_eq!(evaluate(&b(10.0, 10.0, 12.0, 12.0), &f), T);
-    assert_eq!(evaluate(&b(10.5, 0.0, 12.0, 12.0), &f), F);
-}
-
-#[test]
-fn bbox_tests_the_geometry_not_its_envelope() {
-    // an L-shaped line whose envelope covers the box but which misses it
-    let l = with_geometry(Geometry::LineString(LineString::from(vec![
-        (0.0, 0.0),
-        (10.0, 0.0),
-        (10.0, 10.0),
-    ])));
-    let bbox = Filter::BBox(BBox::new(1.0, 5.0, 4.0, 9.0, Crs::Epsg(7791)).unwrap());
-    assert_eq!(evaluate(&bbox, &l), F);
-    assert_eq!(evaluate(&bbox, &feature(&[])), U);
-}
-
-#[test]
-fn prepare_moves_literals_into_the_storage_crs() {
-    let lit = Geometry::Point(Point::new(9.191_383, 45.464_211));
-    let filter = Filter::Or(vec![
-        Filter::Not(Box::new(Filter::Spatial {
-            op: SpatialOp::Intersects,
-            geometry: lit,
-            crs: Crs::Crs84,
-        })),
-        Filter::BBox(BBox::new(9.1, 45.4, 9.3, 45.5, Crs::Crs84).unwrap()),
-        cmp("floors", CmpOp::Eq, 1),
-    ]);
-    let got = prepare(filter, Crs::Epsg(7791)).unwrap();
-    let Filter::Or(parts) = &got else {
-        panic!("{got:?}")
-    };
-    let Filter::Not(inner) = &parts[0] else {
-        panic!("{got:?}")
-    };
-    let Filter::Spatial {
-        geometry: Geometry::Point(pt),
-        crs,
-        ..
-    } = inner.as_ref()
-    else {
-        panic!("{got:?}")
-    };
-    assert_eq!(*crs, Crs::Epsg(7791));
-    assert!(
-        (pt.x() - 514_961.61).abs() < 0.01 && (pt.y() - 5_034_538.27).abs() < 0.01,
-        "{pt:?}"
-    );
-    let Filter::BBox(b) = &parts[1] else {
-        panic!("{got:?}")
-    };
-    assert_eq!(b.crs, Crs::Epsg(7791));
-    let tr = Transformer::new(Crs::Crs84, Crs::Epsg(7791)).unwrap();
-    let (x, y) = tr.transform_coord(9.2, 45.45).unwrap();
-    assert!(b.min_x < x && x < b.max_x && b.min_y < y && y < b.max_y);
-    assert_eq!(parts[2], cmp("floors", CmpOp::Eq, 1));
-    // a literal outside the domain is a transform error
-    let bad = Filter::Spatial {
-        op: SpatialOp::Within,
-        geometry: Geometry::Point(Point::new(9.0, 95.0)),
-        crs: Crs::Crs84,
-    };
-    assert!(matches!(
-        prepare(bad, Crs::Epsg(7791)),
-        Err(QueryError::Transform(_))
-    ));
-}
-
-fn day(y: i32, m: u32, d: u32) -> Value {
-    Value::Date(NaiveDate::from_ymd_opt(y, m, d).unwrap())
-}
-
-fn at(y: i32, m: u32, d: u32, h: u32) -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
-}
-
-#[test]
-fn datetime_intervals_intersect_validity_inclusively() {
-    let temporal = collection().temporal.unwrap();
-    let valid_2020 = feature(&[("since", day(2020, 1, 1)), ("until", day(2020, 12, 31))]);
-    let still_valid = feature(&[("since", day(2020, 1, 1)), ("until", Value::Null)]);
-    let no_start = feature(&[("since", Value::Null), ("until", day(2020, 12, 31))]);
-    let iv = |start, end| DatetimeInterval { start, end };
-    let cases = [
-        (
-            iv(Some(at(2020, 6, 1, 0)), Some(at(2020, 6, 2, 0))),
-            true,
-            true,
-        ),
-        // touching the start (midnight UTC) and the end (midnight UTC of the last day)
-        (iv(None, Some(at(2020, 1, 1, 0))), true, true),
-        (iv(Some(at(2020, 12, 31, 0)), None), true, true),
-        (iv(Some(at(2020, 12, 31, 1)), None), false, true),
-        (iv(None, Some(at(2019, 12, 31, 23))), false, false),
-        (
-            iv(Some(at(2030, 1, 1, 0)), Some(at(2031, 1, 1, 0))),
-            false,
-            true,
-        ),
-        (iv(None, None), true, true),
-    ];
-    for (interval, want_2020, want_open) in cases {
-        assert_eq!(
-            datetime_matches(&interval, &temporal, &valid_2020),
-            want_2020,
-            "{interval:?}"
-        );
-        assert_eq!(
-            datetime_matches(&interval, &temporal, &still_valid),
-            want_open,
-            "{interval:?}"
-        );
-        assert!(!datetime_matches(&interval, &temporal, &no_start));
-    }
-    // instants: the start is also the end
-    let instants = TemporalProperties {
-        start: "seen".into(),
-        end: None,
-    };
-    let seen = feature(&[("seen", Value::DateTime(at(2024, 3, 1, 12)))]);
-    assert!(datetime_matches(
-        &iv(Some(at(2024, 3, 1, 12)), Some(at(2024, 3, 1, 12))),
-        &instants,
-        &seen
-    ));
-    assert!(!datetime_matches(
-        &iv(Some(at(2024, 3, 1, 13)), None),
-        &instants,
-        &seen
-    ));
-    assert!(!datetime_matches(
-        &iv(None, Some(at(2024, 3, 1, 11))),
-        &instants,
-        &seen
-    ));
 }

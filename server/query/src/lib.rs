@@ -22,6 +22,8 @@ pub mod crs;
 pub mod error;
 pub mod eval;
 #[cfg(test)]
+mod eval_geo_tests;
+#[cfg(test)]
 mod eval_tests;
 pub mod feature;
 pub mod filter;

@@ -560,6 +560,22 @@ mod tests {
         }
 
         #[test]
+        fn corrupted_bytes_never_panic(
+            g in geometry_strategy(),
+            at in any::<prop::sample::Index>(),
+            byte in any::<u8>(),
+        ) {
+            let mut buf = Vec::new();
+            to_wkb(&g, &mut buf);
+            let i = at.index(buf.len());
+            buf[i] = byte;
+            prop_assert!(matches!(
+                from_wkb(&buf),
+                Ok(_) | Err(QueryError::InvalidGeometry(_))
+            ));
+        }
+
+        #[test]
         fn truncations_are_errors(g in geometry_strategy(), cut in 1usize..64) {
             let mut buf = Vec::new();
             to_wkb(&g, &mut buf);

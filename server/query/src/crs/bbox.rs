@@ -36,12 +36,13 @@ pub fn transform_bbox(bbox: &BBox, to: Crs) -> Result<BBox, QueryError> {
         return envelope(&tr, &clipped, to);
     }
     match envelope(&tr, bbox, to) {
-        Ok(b) => Ok(b),
-        Err(direct) => {
+        Err(direct) if !to.is_geographic() => {
             // beyond the target's domain: go through longitude/latitude and clip there
-            let geographic = transform_bbox(bbox, Crs::Crs84).map_err(|_| direct)?;
+            let through = Transformer::new(bbox.crs, Crs::Crs84)?;
+            let geographic = envelope(&through, bbox, Crs::Crs84).map_err(|_| direct)?;
             transform_bbox(&geographic, to)
         }
+        other => other,
     }
 }
 

@@ -402,3 +402,56 @@ fn bboxes_beyond_the_target_area_are_clipped() {
     assert!((u.max_x - u.min_x - 10_000.0).abs() < 50.0, "{u:?}");
     assert!(inside(&u, milano_7791), "{u:?}");
 }
+
+mod robustness {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn any_crs() -> impl Strategy<Value = Crs> {
+        prop::sample::select(all_crs())
+    }
+
+    fn any_number() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            -200.0f64..200.0,
+            -3e7f64..3e7,
+            any::<f64>(),
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn any_input_gives_a_finite_result_or_a_transform_error(
+            from in any_crs(),
+            to in any_crs(),
+            x in any_number(),
+            y in any_number(),
+        ) {
+            let t = Transformer::new(from, to).unwrap();
+            match t.transform_coord(x, y) {
+                Ok((a, b)) => prop_assert!(a.is_finite() && b.is_finite()),
+                Err(e) => prop_assert!(matches!(e, QueryError::Transform(_)), "{e:?}"),
+            }
+        }
+
+        #[test]
+        fn any_box_gives_a_box_or_a_transform_error(
+            from in any_crs(),
+            to in any_crs(),
+            x in any_number(),
+            y in any_number(),
+            w in 0.0f64..1e6,
+            h in 0.0f64..1e6,
+        ) {
+            if let Ok(b) = BBox::new(x, y, x + w, y + h, from) {
+                match transform_bbox(&b, to) {
+                    Ok(out) => prop_assert!(out.min_x <= out.max_x && out.min_y <= out.max_y),
+                    Err(e) => prop_assert!(matches!(e, QueryError::Transform(_)), "{e:?}"),
+                }
+            }
+        }
+    }
+}
