@@ -56,10 +56,16 @@ impl ReadPool {
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let conn = self.take()?;
-        let result = f(&conn);
-        self.give_back(conn);
-        result
+        let lease = Lease {
+            pool: self,
+            conn: Some(self.take()?),
+        };
+        match &lease.conn {
+            Some(conn) => f(conn),
+            None => Err(StoreError::Backend(
+                "a pooled connection went missing".into(),
+            )),
+        }
     }
 
     fn take(&self) -> Result<Connection, StoreError> {
@@ -95,8 +101,29 @@ impl ReadPool {
     }
 
     fn give_back(&self, conn: Connection) {
+        // A connection left inside a transaction (a panic mid-read) is closed, not reused.
+        if !conn.is_autocommit() {
+            let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+            state.open -= 1;
+            self.freed.notify_one();
+            return;
+        }
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         state.idle.push(conn);
         self.freed.notify_one();
+    }
+}
+
+/// A connection on loan; it goes back to the pool when dropped, even on panic.
+struct Lease<'p> {
+    pool: &'p ReadPool,
+    conn: Option<Connection>,
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.pool.give_back(conn);
+        }
     }
 }

@@ -215,22 +215,39 @@ impl Plan {
         format!("SELECT {} FROM {from} {}", cols.join(", "), self.order)
     }
 
-    /// Runs the plan, handing each returned feature to `emit` (which returns `false` to stop);
-    /// returns the number of features matched before paging.
+    /// Runs the plan, handing each returned feature to `emit` (which returns `false` when the
+    /// consumer has gone, ending the scan); returns the number of features matched before
+    /// paging.
     pub(crate) fn run(
         &self,
         conn: &Connection,
         mut emit: impl FnMut(Feature) -> bool,
     ) -> Result<u64, StoreError> {
-        let offset = i64::try_from(self.offset).unwrap_or(i64::MAX);
-        let limit = self
-            .limit
-            .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        self.scan(conn, Some(&mut emit))
+    }
+
+    /// Number of matching features.
+    pub(crate) fn count(&self, conn: &Connection) -> Result<u64, StoreError> {
+        self.scan(conn, None)
+    }
+
+    fn scan(
+        &self,
+        conn: &Connection,
+        mut emit: Option<&mut dyn FnMut(Feature) -> bool>,
+    ) -> Result<u64, StoreError> {
         if self.sql_only() {
             let matched = self.count_sql(conn)?;
-            if limit == 0 || self.offset >= matched {
+            let Some(emit) = emit else {
+                return Ok(matched);
+            };
+            if self.limit == Some(0) || self.offset >= matched {
                 return Ok(matched);
             }
+            let offset = i64::try_from(self.offset).unwrap_or(i64::MAX);
+            let limit = self
+                .limit
+                .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
             let sql = format!("{} LIMIT {limit} OFFSET {offset}", self.select());
             let mut stmt = conn.prepare_cached(&sql).ctx("reading features")?;
             let mut rows = stmt.query([]).ctx("reading features")?;
@@ -251,14 +268,16 @@ impl Plan {
             .ctx("reading features")?;
         let mut matched: u64 = 0;
         let mut returned: u64 = 0;
-        let mut open = true;
         while let Some(row) = rows.next().ctx("reading features")? {
             let probe = self.decode(row, &self.eval_props, self.eval_geom)?;
             if !self.selects(&probe) {
                 continue;
             }
             matched += 1;
-            if open && matched > self.offset && self.limit.is_none_or(|l| returned < l) {
+            let Some(emit) = emit.as_mut() else {
+                continue;
+            };
+            if matched > self.offset && self.limit.is_none_or(|l| returned < l) {
                 let mut f = self.decode(row, &self.output.props, false)?;
                 if self.output.with_geometry {
                     f.geometry = match probe.geometry {
@@ -267,18 +286,12 @@ impl Plan {
                     };
                 }
                 returned += 1;
-                open = emit(self.finish(f)?);
+                if !emit(self.finish(f)?) {
+                    break;
+                }
             }
         }
         Ok(matched)
-    }
-
-    /// Number of matching features.
-    pub(crate) fn count(&self, conn: &Connection) -> Result<u64, StoreError> {
-        if self.sql_only() {
-            return self.count_sql(conn);
-        }
-        self.run(conn, |_| true)
     }
 
     fn count_sql(&self, conn: &Connection) -> Result<u64, StoreError> {

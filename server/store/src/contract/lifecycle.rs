@@ -349,3 +349,83 @@ pub async fn check_recreate_replaces(store: &dyn FeatureStore) {
         "extent of the replaced collection: {extent:?}"
     );
 }
+
+/// A sink that fails at `begin` or after `ok` features.
+struct FailingSink {
+    fail_at_begin: bool,
+    ok: usize,
+    received: usize,
+    ended: bool,
+}
+
+#[async_trait::async_trait]
+impl segit_query::FeatureSink for FailingSink {
+    async fn begin(&mut self, _c: &Collection) -> Result<(), segit_query::SinkError> {
+        if self.fail_at_begin {
+            Err(segit_query::SinkError::Closed)
+        } else {
+            Ok(())
+        }
+    }
+    async fn feature(&mut self, _f: Feature) -> Result<(), segit_query::SinkError> {
+        assert!(!self.fail_at_begin, "feature sent after begin failed");
+        assert!(
+            self.received < self.ok,
+            "feature sent after the sink failed"
+        );
+        self.received += 1;
+        if self.received == self.ok {
+            return Err(segit_query::SinkError::Encode("test failure".into()));
+        }
+        Ok(())
+    }
+    async fn end(&mut self, _s: segit_query::QueryStats) -> Result<(), segit_query::SinkError> {
+        self.ended = true;
+        Ok(())
+    }
+}
+
+/// A failing sink ends the query with `StoreError::Sink`, no call follows the failure, and the
+/// store keeps answering (repeated more times than a backend is likely to pool connections).
+pub async fn check_sink_failure(store: &dyn FeatureStore) {
+    fixtures::ensure(store).await;
+    for round in 0..12 {
+        let query = FeatureQuery::new(POINTS, Identity::System);
+        let mut sink = FailingSink {
+            fail_at_begin: round % 3 == 0,
+            ok: 3 + round,
+            received: 0,
+            ended: false,
+        };
+        let result = store.query(&query, &mut sink).await;
+        assert!(
+            matches!(result, Err(StoreError::Sink(_))),
+            "round {round}: a failing sink must end the query with StoreError::Sink, got {result:?}"
+        );
+        assert!(
+            !sink.ended,
+            "round {round}: end called after the sink failed"
+        );
+        let mut filtered = query.clone();
+        filtered.filter = Some(segit_query::Filter::Not(Box::new(
+            segit_query::Filter::IsNull("name".into()),
+        )));
+        let mut sink = FailingSink {
+            fail_at_begin: false,
+            ok: 2,
+            received: 0,
+            ended: false,
+        };
+        let result = store.query(&filtered, &mut sink).await;
+        assert!(
+            matches!(result, Err(StoreError::Sink(_))),
+            "round {round}: filtered query with a failing sink: {result:?}"
+        );
+    }
+    let all = must_run(store, &FeatureQuery::new(POINTS, Identity::System)).await;
+    assert_eq!(
+        all.features.len(),
+        fixtures::points().len(),
+        "the store must keep answering after failed sinks"
+    );
+}

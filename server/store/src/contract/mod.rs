@@ -23,7 +23,8 @@ use crate::{FeatureStore, StoreError};
 
 pub use lifecycle::{
     check_catalog, check_get, check_recreate_replaces, check_rollback_leaves_nothing,
-    check_uncommitted_is_invisible, check_unknown_collection, check_write_errors,
+    check_sink_failure, check_uncommitted_is_invisible, check_unknown_collection,
+    check_write_errors,
 };
 pub use queries::{
     check_count, check_datetime, check_empty_results, check_filters, check_like, check_paging,
@@ -48,6 +49,7 @@ pub async fn run_all(store: &dyn FeatureStore) {
     check_extent(store).await;
     check_get(store).await;
     check_unknown_collection(store).await;
+    check_sink_failure(store).await;
     check_write_errors(store).await;
     check_uncommitted_is_invisible(store).await;
     check_rollback_leaves_nothing(store).await;
