@@ -21,42 +21,51 @@ const REFINE_STEPS: usize = 24;
 /// Each edge is sampled at 21 points; around the sample that is extreme in each output direction
 /// (min/max east, min/max north) a ternary search finds the true extreme of the curved image of
 /// the edge, so the result covers the whole transformed box. Geographic boxes are first clipped
-/// to the area the target CRS can represent; a box entirely outside it is an error. A projected
-/// box that reaches beyond the target's area is converted through CRS84 and clipped.
+/// to the area the target CRS can represent; a box entirely outside it is an error (see
+/// [`transform_bbox_clipped`] to tell that case apart). A projected box that reaches beyond the
+/// target's area is converted through CRS84 and clipped.
 pub fn transform_bbox(bbox: &BBox, to: Crs) -> Result<BBox, QueryError> {
+    transform_bbox_clipped(bbox, to)?.ok_or_else(|| {
+        QueryError::Transform(format!(
+            "bbox ({}, {}, {}, {}) in {} lies outside the area {to} can represent",
+            bbox.min_x, bbox.min_y, bbox.max_x, bbox.max_y, bbox.crs
+        ))
+    })
+}
+
+/// Like [`transform_bbox`], but `Ok(None)` when the box lies entirely outside the area the
+/// target CRS can represent (so nothing stored in that CRS can fall inside it).
+pub fn transform_bbox_clipped(bbox: &BBox, to: Crs) -> Result<Option<BBox>, QueryError> {
     let tr = Transformer::new(bbox.crs, to)?;
     if tr.is_identity() {
         tr.transform_coord(bbox.min_x, bbox.min_y)?;
         tr.transform_coord(bbox.max_x, bbox.max_y)?;
         return BBox::new(bbox.min_x, bbox.min_y, bbox.max_x, bbox.max_y, to)
+            .map(Some)
             .map_err(QueryError::Transform);
     }
     if tr.from_geographic {
-        let clipped = clip(bbox, tr.to_domain, to)?;
-        return envelope(&tr, &clipped, to);
+        return match clip(bbox, tr.to_domain) {
+            Some(clipped) => envelope(&tr, &clipped, to).map(Some),
+            None => Ok(None),
+        };
     }
     match envelope(&tr, bbox, to) {
         Err(direct) if !to.is_geographic() => {
             // beyond the target's domain: go through longitude/latitude and clip there
             let through = Transformer::new(bbox.crs, Crs::Crs84)?;
             let geographic = envelope(&through, bbox, Crs::Crs84).map_err(|_| direct)?;
-            transform_bbox(&geographic, to)
+            transform_bbox_clipped(&geographic, to)
         }
-        other => other,
+        other => other.map(Some),
     }
 }
 
-/// `bbox` (geographic) intersected with `domain`.
-fn clip(bbox: &BBox, domain: Domain, to: Crs) -> Result<BBox, QueryError> {
+/// `bbox` (geographic) intersected with `domain`, `None` when they do not meet.
+fn clip(bbox: &BBox, domain: Domain) -> Option<BBox> {
     let (min_x, min_y) = (bbox.min_x.max(domain.0), bbox.min_y.max(domain.1));
     let (max_x, max_y) = (bbox.max_x.min(domain.2), bbox.max_y.min(domain.3));
-    if min_x > max_x || min_y > max_y {
-        return Err(QueryError::Transform(format!(
-            "bbox ({}, {}, {}, {}) lies outside the area {to} can represent",
-            bbox.min_x, bbox.min_y, bbox.max_x, bbox.max_y
-        )));
-    }
-    Ok(BBox {
+    (min_x <= max_x && min_y <= max_y).then_some(BBox {
         min_x,
         min_y,
         max_x,

@@ -16,7 +16,7 @@ mod transform;
 #[cfg(test)]
 mod transform_tests;
 
-pub use bbox::transform_bbox;
+pub use bbox::{transform_bbox, transform_bbox_clipped};
 pub use transform::{HelmertSet, Transformer, proj_string};
 
 /// A supported coordinate reference system.

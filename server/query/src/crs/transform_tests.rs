@@ -3,7 +3,7 @@
 
 use geo_types::{Geometry, LineString, Point, Polygon};
 
-use super::{Crs, HelmertSet, Transformer, proj_string, transform_bbox};
+use super::{Crs, HelmertSet, Transformer, proj_string, transform_bbox, transform_bbox_clipped};
 use crate::error::QueryError;
 use crate::query::BBox;
 
@@ -389,6 +389,11 @@ fn bboxes_beyond_the_target_area_are_clipped() {
         transform_bbox(&far, Crs::Epsg(7791)),
         Err(QueryError::Transform(_))
     ));
+    assert_eq!(transform_bbox_clipped(&far, Crs::Epsg(7791)), Ok(None));
+    assert_eq!(
+        transform_bbox_clipped(&world, Crs::Epsg(7791)),
+        Ok(Some(utm))
+    );
     // Gauss-Boaga to UTM: a small box stays small and in place
     let gb_box = BBox::new(
         1_510_000.0,
