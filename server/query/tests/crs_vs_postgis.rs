@@ -1,6 +1,7 @@
 //! Compares `segit_query::crs::Transformer` with PostGIS `ST_Transform(geom, from_proj, to_proj)`
-//! (PROJ underneath) using the very same PROJ strings, on point grids over Lombardy and Sicily,
-//! for every pair of the CRSs used there. Results must agree within 1 mm.
+//! (PROJ underneath) using the very same PROJ strings, on point grids over Lombardy, Sicily (with
+//! both Helmert sets) and central Italy (across the 12°E zone border, every supported CRS), for
+//! every pair of the CRSs used there. Results must agree within 1 mm.
 //!
 //! Needs a PostgreSQL server with the PostGIS extension available at `SEGIT_TEST_PG_URL`
 //! (default `postgres://postgres@127.0.0.1:5432/postgres`). The test creates a throw-away
@@ -30,7 +31,17 @@ fn regions() -> Vec<Region> {
     let mut lombardy = epsg(&[6707, 7791, 25832, 32632, 3003, 6706, 4326, 3857]);
     lombardy.push(Crs::Crs84);
     let sicily = epsg(&[6708, 7792, 25833, 32633, 3004, 6706, 4326, 3857]);
+    let mut every = epsg(&Crs::SUPPORTED_EPSG);
+    every.push(Crs::Crs84);
     vec![
+        // straddles 12°E: both zones, every supported CRS, across zones too
+        Region {
+            name: "central Italy",
+            lon: (10.5, 13.5),
+            lat: (41.9, 44.4),
+            helmert: HelmertSet::Mainland,
+            crs: every,
+        },
         Region {
             name: "Lombardy",
             lon: (8.55, 11.35),
