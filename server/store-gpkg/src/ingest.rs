@@ -13,6 +13,7 @@ use std::thread::JoinHandle;
 
 use async_trait::async_trait;
 use geo_types::{Geometry, MultiLineString, MultiPoint, MultiPolygon};
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, params};
 use segit_query::{Collection, Feature, GeometryType, QueryError, Value};
 use segit_store::{IngestSink, StoreError};
@@ -275,16 +276,15 @@ impl Writer<'_> {
                         ))
                     })?;
                     crate::geom::encode(&g, srs_id, &mut self.buf);
-                    Some(self.buf.clone())
+                    Some(self.buf.as_slice())
                 }
             };
-            let mut params: Vec<rusqlite::types::ToSqlOutput<'static>> =
-                Vec::with_capacity(cols.len());
-            params.push(rusqlite::types::ToSqlOutput::from(f.id.clone()));
+            let mut params: Vec<ToSqlOutput<'_>> = Vec::with_capacity(cols.len());
+            params.push(ToSqlOutput::Borrowed(ValueRef::Text(f.id.as_bytes())));
             if has_geom {
                 params.push(match geom {
-                    Some(b) => rusqlite::types::ToSqlOutput::from(b),
-                    None => rusqlite::types::ToSqlOutput::from(rusqlite::types::Null),
+                    Some(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+                    None => ToSqlOutput::Borrowed(ValueRef::Null),
                 });
             }
             params.extend(values.iter().map(to_sql));
@@ -354,4 +354,45 @@ fn fit_geometry(g: &Geometry<f64>, ty: GeometryType) -> Option<Geometry<f64>> {
         (GeometryType::MultiPolygon, Geometry::Polygon(p)) => MultiPolygon(vec![p.clone()]).into(),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use geo_types::{LineString, Point, Polygon, coord};
+
+    use super::*;
+
+    #[test]
+    fn single_geometries_fit_their_multi_type() {
+        let p = Geometry::Point(Point::new(1.0, 2.0));
+        assert_eq!(fit_geometry(&p, GeometryType::Point), Some(p.clone()));
+        assert_eq!(
+            fit_geometry(&p, GeometryType::MultiPoint),
+            Some(MultiPoint(vec![Point::new(1.0, 2.0)]).into())
+        );
+        assert_eq!(fit_geometry(&p, GeometryType::Geometry), Some(p.clone()));
+        assert_eq!(fit_geometry(&p, GeometryType::Polygon), None);
+        let ring = LineString::new(vec![
+            coord! { x: 0.0, y: 0.0 },
+            coord! { x: 1.0, y: 0.0 },
+            coord! { x: 0.0, y: 1.0 },
+            coord! { x: 0.0, y: 0.0 },
+        ]);
+        let poly = Polygon::new(ring.clone(), vec![]);
+        assert_eq!(
+            fit_geometry(&Geometry::Polygon(poly.clone()), GeometryType::MultiPolygon),
+            Some(MultiPolygon(vec![poly]).into())
+        );
+        assert_eq!(
+            fit_geometry(
+                &Geometry::LineString(ring.clone()),
+                GeometryType::MultiLineString
+            ),
+            Some(MultiLineString(vec![ring.clone()]).into())
+        );
+        assert_eq!(
+            fit_geometry(&Geometry::LineString(ring), GeometryType::None),
+            None
+        );
+    }
 }
