@@ -13,7 +13,7 @@ use geo::{CoordsIter, Intersects, Relate};
 use geo_types::Geometry;
 
 use crate::catalog::{Collection, TemporalProperties};
-use crate::crs::{Crs, Transformer, transform_bbox_clipped};
+use crate::crs::{Crs, Transformer, transform_bbox};
 use crate::error::QueryError;
 use crate::feature::Feature;
 use crate::filter::{CmpOp, Filter, SpatialOp};
@@ -123,8 +123,9 @@ pub fn coerce_filter(filter: Filter, collection: &Collection) -> Result<Filter, 
 
 /// Transforms every geometry literal and box of `filter` into `storage_crs`, once per query, so
 /// that [`evaluate`] (and SQL builders) compare geometries in one CRS. Boxes become the envelope
-/// of their densified image ([`crate::crs::transform_bbox`]); a box entirely outside the area the storage CRS
-/// can represent becomes `Or([])` (false).
+/// of their densified image ([`transform_bbox`]): a `BBox` stays a `BBox`. A box entirely outside
+/// the area the storage CRS can represent is a [`QueryError::Transform`]; callers that prefer an
+/// empty answer check with [`crate::crs::transform_bbox_clipped`] first.
 pub fn prepare(filter: Filter, storage_crs: Crs) -> Result<Filter, QueryError> {
     Ok(match filter {
         Filter::And(v) => Filter::And(
@@ -150,10 +151,7 @@ pub fn prepare(filter: Filter, storage_crs: Crs) -> Result<Filter, QueryError> {
                 crs: storage_crs,
             }
         }
-        // a box the storage CRS cannot represent holds none of its features
-        Filter::BBox(b) => {
-            transform_bbox_clipped(&b, storage_crs)?.map_or(Filter::Or(Vec::new()), Filter::BBox)
-        }
+        Filter::BBox(b) => Filter::BBox(transform_bbox(&b, storage_crs)?),
         other => other,
     })
 }
