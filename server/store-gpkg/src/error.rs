@@ -20,6 +20,14 @@ pub(crate) fn map_sqlite(what: &str, err: &rusqlite::Error) -> StoreError {
                     format!("{what}: the file is damaged or not SQLite ({detail})"),
                 ),
                 ErrorCode::ConstraintViolation => StoreError::Conflict(format!("{what}: {detail}")),
+                ErrorCode::Unknown
+                    if detail.starts_with("no such table")
+                        || detail.starts_with("no such column") =>
+                {
+                    StoreError::Corrupt(format!(
+                        "{what}: the file does not have the tables segit wrote ({detail})"
+                    ))
+                }
                 ErrorCode::CannotOpen
                 | ErrorCode::PermissionDenied
                 | ErrorCode::ReadOnly
@@ -81,6 +89,11 @@ mod tests {
             map_sqlite("x", &failure(rusqlite::ffi::SQLITE_ERROR)),
             StoreError::Backend(_)
         ));
+        let missing = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+            Some("no such table: parcels".into()),
+        );
+        assert!(matches!(map_sqlite("x", &missing), StoreError::Corrupt(_)));
         assert!(matches!(
             map_sqlite("x", &rusqlite::Error::InvalidQuery),
             StoreError::Backend(_)

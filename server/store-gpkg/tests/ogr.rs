@@ -131,3 +131,114 @@ async fn ogrinfo_reads_features_and_the_spatial_index() {
         "spatial filter through the index:\n{within}"
     );
 }
+
+fn ids_in_box(answer: &[segit_query::Feature]) -> Vec<String> {
+    answer.iter().map(|f| f.id.clone()).collect()
+}
+
+async fn query_box(store: &GpkgStore, collection: &str, x: f64, y: f64) -> Vec<String> {
+    use segit_store::FeatureStore;
+    let mut query = segit_query::FeatureQuery::new(collection, segit_query::Identity::System);
+    query.bbox = Some(
+        segit_query::BBox::new(
+            x - 5.0,
+            y - 5.0,
+            x + 5.0,
+            y + 5.0,
+            segit_query::Crs::Epsg(7791),
+        )
+        .expect("box"),
+    );
+    let mut sink = segit_query::sink::VecSink::default();
+    store.query(&query, &mut sink).await.expect("query");
+    ids_in_box(&sink.features)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_made_by_gdal_keep_the_index_right() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = written(dir.path()).await;
+    // a1 is at the grid origin, p15 at (514500, 5034400): move a1 onto p15 and delete P06.
+    ogrinfo(&[
+        &file,
+        "-dialect",
+        "SQLite",
+        "-sql",
+        "UPDATE contract_points SET geom = (SELECT geom FROM contract_points WHERE id = 'p15') WHERE id = 'a1'",
+    ]);
+    ogrinfo(&[
+        &file,
+        "-sql",
+        "DELETE FROM contract_parcels WHERE id = 'P06'",
+    ]);
+    let store = GpkgStore::open(&file).expect("reopen");
+    assert_eq!(
+        query_box(&store, "contract_points", 514_500.0, 5_034_400.0).await,
+        ["a1", "p15"]
+    );
+    assert!(
+        query_box(&store, "contract_points", 514_000.0, 5_034_000.0)
+            .await
+            .is_empty()
+    );
+    assert!(
+        query_box(&store, "contract_parcels", 514_140.0, 5_034_140.0)
+            .await
+            .is_empty()
+    );
+    let (index, _) = ogrinfo(&[
+        "-ro",
+        "-sql",
+        "SELECT HasSpatialIndex('contract_points', 'geom')",
+        &file,
+    ]);
+    assert!(index.contains("= 1"), "index after GDAL edits:\n{index}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opens_and_extends_a_geopackage_written_by_gdal() {
+    use segit_store::FeatureStore;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ours = written(dir.path()).await;
+    let theirs = dir.path().join("gdal.gpkg").to_string_lossy().into_owned();
+    let out = Command::new("ogr2ogr")
+        .args([
+            "-f",
+            "GPKG",
+            "-nln",
+            "copied",
+            &theirs,
+            &ours,
+            "contract_parcels",
+        ])
+        .output()
+        .expect("ogr2ogr (gdal-bin) must be installed");
+    assert!(
+        out.status.success(),
+        "ogr2ogr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = GpkgStore::open(&theirs).expect("a GDAL GeoPackage opens");
+    assert!(
+        store
+            .catalog()
+            .await
+            .expect("catalog")
+            .collections
+            .is_empty(),
+        "GDAL layers are not segit collections"
+    );
+    fixtures::load(&store)
+        .await
+        .expect("segit collections can be added");
+    drop(store);
+    let (summary, _) = ogrinfo(&["-ro", "-so", &theirs]);
+    for layer in [
+        "copied (Polygon)",
+        "contract_points (Point)",
+        "contract_parcels (Polygon)",
+        "contract_validity (None)",
+    ] {
+        assert!(summary.contains(layer), "{layer} missing:\n{summary}");
+    }
+}
