@@ -9,7 +9,7 @@
 use std::cmp::Ordering;
 
 use chrono::{DateTime, Utc};
-use geo::{CoordsIter, Intersects, Relate};
+use geo::{Contains, CoordsIter, Intersects};
 use geo_types::Geometry;
 
 use crate::catalog::{Collection, TemporalProperties};
@@ -251,8 +251,8 @@ pub fn evaluate(filter: &Filter, feature: &Feature) -> Option<bool> {
             Some(match op {
                 SpatialOp::Intersects => g.intersects(geometry),
                 SpatialOp::Disjoint => !g.intersects(geometry),
-                SpatialOp::Within => g.relate(geometry).is_within(),
-                SpatialOp::Contains => g.relate(geometry).is_contains(),
+                SpatialOp::Within => geometry.contains(g),
+                SpatialOp::Contains => g.contains(geometry),
             })
         }
         Filter::BBox(b) => {

@@ -319,6 +319,22 @@ fn small_geometry() -> impl Strategy<Value = Geometry<f64>> {
             ))
         }),
         small_polygon(),
+        // a square with a hole somewhere inside or across it
+        (1i8..4, 1i8..4, 1i8..3).prop_map(|(x, y, w)| {
+            let (x, y, w) = (f64::from(x), f64::from(y), f64::from(w));
+            Geometry::Polygon(Polygon::new(
+                square(0.0, 0.0, 5.0, 5.0).exterior().clone(),
+                vec![square(x, y, x + w, y + w).exterior().clone()],
+            ))
+        }),
+        prop::collection::vec((0i8..6, 0i8..6), 1..4).prop_map(|pts| {
+            Geometry::MultiPoint(
+                pts.into_iter()
+                    .map(|(x, y)| point!(x: f64::from(x), y: f64::from(y)))
+                    .collect::<Vec<_>>()
+                    .into(),
+            )
+        }),
     ]
 }
 
@@ -331,7 +347,11 @@ proptest! {
         // the fast intersection test agrees with the DE-9IM matrix
         prop_assert_eq!(intersects, Some(a.relate(&b).is_intersects()));
         prop_assert_eq!(eval(SpatialOp::Disjoint), intersects.map(|x| !x));
-        // within or contains imply intersects (for non-empty geometries)
+        // the fast containment tests agree with the DE-9IM matrix
+        let m = a.relate(&b);
+        prop_assert_eq!(eval(SpatialOp::Within), Some(m.is_within()));
+        prop_assert_eq!(eval(SpatialOp::Contains), Some(m.is_contains()));
+        // within or contains imply intersects
         if eval(SpatialOp::Within) == T || eval(SpatialOp::Contains) == T {
             prop_assert_eq!(intersects, T);
         }
