@@ -1,0 +1,312 @@
+//! Properties of the generated municipality: determinism, size, valid identifiers, coherent
+//! holdings and sound geometry.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use geo::{Contains, Distance, Euclidean, Validation};
+use segit_demo::{DemoParams, Municipality, SubjectRef, generate, layers};
+use segit_model::{AddressKey, CodiceFiscale, CodiceFiscaleKind, ParcelKey, UnitKey};
+use segit_query::Value;
+
+fn town(seed: u64, scale: f64) -> Municipality {
+    generate(&DemoParams { seed, scale })
+}
+
+fn counts(m: &Municipality) -> BTreeMap<String, usize> {
+    layers(m)
+        .into_iter()
+        .map(|(c, f)| (c.id, f.len()))
+        .collect()
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+}
+
+#[test]
+fn same_seed_gives_identical_layers_and_another_seed_differs() {
+    let a = layers(&town(11, 0.1));
+    let b = layers(&town(11, 0.1));
+    assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    let c = layers(&town(12, 0.1));
+    assert_ne!(a, c);
+}
+
+#[test]
+fn default_scale_has_the_documented_size_and_a_tenth_scales_down() {
+    let full = counts(&town(7, 1.0));
+    let tenth = counts(&town(7, 0.1));
+    let expected = [
+        ("parcels", 4_500, 5_500),
+        ("buildings", 5_400, 7_000),
+        ("units", 16_000, 26_000),
+        ("holdings", 20_000, 45_000),
+        ("subjects", 12_000, 30_000),
+        ("residents", 15_000, 25_000),
+        ("addresses", 4_000, 6_000),
+        ("imu_positions", 15_000, 30_000),
+        ("tari_positions", 6_000, 12_000),
+        ("streets", 100, 200),
+    ];
+    for (id, lo, hi) in expected {
+        let n = full[id];
+        assert!((lo..=hi).contains(&n), "{id}: {n} not in {lo}..={hi}");
+        if id != "streets" {
+            let ratio = tenth[id] as f64 / n as f64;
+            assert!(
+                (0.07..=0.14).contains(&ratio),
+                "{id}: ratio {ratio} at scale 0.1"
+            );
+        }
+    }
+    let m = town(7, 1.0);
+    assert!(
+        (13_000..=18_000).contains(&m.units.len()),
+        "{} units",
+        m.units.len()
+    );
+}
+
+#[test]
+fn every_fiscal_code_is_valid() {
+    let m = town(3, 0.3);
+    for p in &m.persons {
+        let cf = CodiceFiscale::parse(&p.cf).expect("person code parses");
+        assert_eq!(cf.kind(), CodiceFiscaleKind::NaturalPerson);
+        let birth = cf.birth_data().expect("birth data");
+        assert_eq!(birth.birthplace.as_str(), p.birth_place);
+        assert_eq!(u32::from(birth.day), chrono::Datelike::day(&p.birth_date));
+    }
+    for e in &m.entities {
+        let cf = CodiceFiscale::parse(&e.cf).expect("entity code parses");
+        assert_eq!(cf.kind(), CodiceFiscaleKind::Numeric);
+    }
+    let codes: BTreeSet<&str> = m.persons.iter().map(|p| p.cf.as_str()).collect();
+    assert_eq!(codes.len(), m.persons.len(), "codes are unique");
+    // every published code column holds valid codes
+    for (c, features) in layers(&m) {
+        for name in ["codice_fiscale", "taxpayer_cf", "payer_cf", "person_cf"] {
+            if c.property(name).is_none() {
+                continue;
+            }
+            for f in &features {
+                let Some(Value::Text(code)) = f.property(name) else {
+                    panic!("{} {} has no {name}", c.id, f.id);
+                };
+                assert!(CodiceFiscale::parse(code).is_ok(), "{code} in {}", c.id);
+            }
+        }
+    }
+}
+
+/// Sum of shares as an exact fraction (numerator, denominator).
+fn add(x: (u64, u64), y: (u64, u64)) -> (u64, u64) {
+    let (num, den) = (x.0 * y.1 + y.0 * x.1, x.1 * y.1);
+    let common = gcd(num, den);
+    (num / common, den / common)
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a.max(1) } else { gcd(b, a % b) }
+}
+
+#[test]
+fn shares_sum_to_one_per_unit_at_every_date() {
+    let m = town(5, 0.3);
+    let mut by_unit: BTreeMap<usize, Vec<&segit_demo::Holding>> = BTreeMap::new();
+    for h in &m.holdings {
+        by_unit.entry(h.unit).or_default().push(h);
+    }
+    assert_eq!(by_unit.len(), m.units.len(), "every unit has holders");
+    for (u, hs) in &by_unit {
+        let unit = &m.units[*u];
+        let first = unit.states[0].valid_from;
+        let mut dates: Vec<NaiveDate> = hs.iter().map(|h| h.valid_from).collect();
+        dates.push(date(2025, 12, 31));
+        for d in dates.into_iter().filter(|d| *d >= first) {
+            let valid: Vec<_> = hs
+                .iter()
+                .filter(|h| h.valid_from <= d && h.valid_to.is_none_or(|t| d < t))
+                .collect();
+            let full = valid
+                .iter()
+                .filter(|h| h.right != "20")
+                .fold((0, 1), |s, h| {
+                    add(s, (u64::from(h.share_num), u64::from(h.share_den)))
+                });
+            assert_eq!(full, (1, 1), "unit {} on {d}", unit.key);
+            let bare: Vec<_> = valid.iter().filter(|h| h.right == "20").collect();
+            if !bare.is_empty() {
+                let sum = bare.iter().fold((0, 1), |s, h| {
+                    add(s, (u64::from(h.share_num), u64::from(h.share_den)))
+                });
+                assert_eq!(sum, (1, 1), "bare ownership of {} on {d}", unit.key);
+            }
+        }
+    }
+}
+
+#[test]
+fn geometries_are_valid_and_buildings_lie_in_their_parcels() {
+    let m = town(9, 0.3);
+    let parcels: BTreeMap<&str, &segit_demo::Parcel> =
+        m.parcels.iter().map(|p| (p.key.as_str(), p)).collect();
+    for p in &m.parcels {
+        let ext = &p.geometry.exterior().0;
+        assert!(
+            ext.len() >= 4 && ext.first() == ext.last(),
+            "{} ring",
+            p.key
+        );
+        assert!(p.geometry.is_valid(), "{} is not valid", p.key);
+        assert!(p.area_m2 > 50.0, "{} area {}", p.key, p.area_m2);
+    }
+    assert!(
+        m.parcels.iter().any(|p| !p.geometry.interiors().is_empty()),
+        "some parcel has a hole"
+    );
+    for b in &m.buildings {
+        assert!(b.footprint.is_valid(), "{} is not valid", b.id);
+        let parcel = parcels[b.parcel_key.as_str()];
+        let inside = parcel.geometry.contains(&b.footprint)
+            || b.footprint
+                .exterior()
+                .points()
+                .all(|pt| Euclidean.distance(&pt, &parcel.geometry) < 0.02);
+        assert!(inside, "{} outside {}", b.id, parcel.key);
+    }
+    let mut per_parcel: BTreeMap<&str, usize> = BTreeMap::new();
+    for b in &m.buildings {
+        *per_parcel.entry(b.parcel_key.as_str()).or_default() += 1;
+    }
+    assert!(
+        per_parcel.values().any(|n| *n >= 2),
+        "some parcels have two buildings"
+    );
+}
+
+#[test]
+fn ids_are_unique_and_properties_follow_the_schema() {
+    let m = town(4, 0.2);
+    for (c, features) in layers(&m) {
+        assert!(c.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+        assert!(!c.title.is_empty() && !c.description.is_empty());
+        let ids: BTreeSet<&str> = features.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids.len(), features.len(), "duplicate ids in {}", c.id);
+        let names: Vec<&str> = c.properties.iter().map(|p| p.name.as_str()).collect();
+        for f in &features {
+            let got: Vec<&str> = f.properties.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(got, names, "{} {}", c.id, f.id);
+            for (p, (_, v)) in c.properties.iter().zip(&f.properties) {
+                assert!(
+                    p.nullable || !v.is_null(),
+                    "{}.{} null in {}",
+                    c.id,
+                    p.name,
+                    f.id
+                );
+                if !v.is_null() {
+                    assert_eq!(
+                        v.clone().coerce(p.ty).as_ref(),
+                        Ok(v),
+                        "{}.{}",
+                        c.id,
+                        p.name
+                    );
+                }
+            }
+            assert_eq!(
+                f.geometry.is_some(),
+                c.geometry_type != segit_query::GeometryType::None
+            );
+        }
+        if let Some(t) = &c.temporal {
+            assert!(c.property(&t.start).is_some());
+        }
+    }
+}
+
+#[test]
+fn keys_follow_the_canonical_grammar() {
+    let m = town(6, 0.1);
+    for p in &m.parcels {
+        assert_eq!(
+            ParcelKey::parse(&p.key).expect("parcel key").to_string(),
+            p.key
+        );
+    }
+    for u in &m.units {
+        assert_eq!(UnitKey::parse(&u.key).expect("unit key").to_string(), u.key);
+    }
+    for h in &m.house_numbers {
+        let k = AddressKey::parse(&h.address_key).expect("address key");
+        assert_eq!(k.to_string(), h.address_key);
+        assert_eq!(k.number(), h.number);
+    }
+}
+
+#[test]
+fn unit_histories_are_contiguous_and_end_open() {
+    let m = town(8, 0.2);
+    let mut multi = 0;
+    for u in &m.units {
+        assert!(
+            u.states.last().is_some_and(|s| s.valid_to.is_none()),
+            "{}",
+            u.key
+        );
+        for w in u.states.windows(2) {
+            assert_eq!(w[0].valid_to, Some(w[1].valid_from), "{}", u.key);
+            assert!(w[0].valid_from < w[1].valid_from);
+        }
+        multi += usize::from(u.states.len() > 1);
+    }
+    assert!(
+        multi * 10 > m.units.len(),
+        "at least 10 % of units have a history"
+    );
+}
+
+#[test]
+fn tax_registers_are_consistent_and_carry_irregularities() {
+    let m = town(10, 0.3);
+    let mut unpaid = 0;
+    for p in &m.imu_positions {
+        if p.exemption.is_some() {
+            assert!(p.due.abs() < f64::EPSILON);
+        }
+        assert!(p.months >= 1 && p.months <= 12 && p.main_residence_months <= p.months);
+        unpaid += usize::from(p.due > 12.0 && p.paid < p.due - 1.0);
+    }
+    assert!(unpaid > 0, "some IMU positions are unpaid");
+    let under = m
+        .tari_positions
+        .iter()
+        .filter(|t| {
+            let excl: u32 = t
+                .units
+                .iter()
+                .filter_map(|&u| m.units[u].current().and_then(|s| s.surface_excl_m2))
+                .sum();
+            excl > 0 && f64::from(t.declared_m2) < 0.8 * f64::from(excl) - 1.0
+        })
+        .count();
+    let share = under as f64 / m.tari_positions.len() as f64;
+    assert!((0.02..0.2).contains(&share), "under-declared share {share}");
+    let occupied_without_tari = m.occupancies.len() - m.tari_positions.len();
+    assert!(occupied_without_tari > 0);
+    // residents of a derelict (F/2) unit exist: a misuse the engine must find
+    let residents_in_f: usize = m
+        .residents
+        .iter()
+        .filter(|r| {
+            m.units[r.unit]
+                .current()
+                .is_some_and(|s| s.category.group == 'F')
+        })
+        .count();
+    let tari_payers: BTreeSet<SubjectRef> = m.tari_positions.iter().map(|t| t.payer).collect();
+    assert!(!tari_payers.is_empty());
+    assert!(residents_in_f < m.residents.len() / 10);
+}
