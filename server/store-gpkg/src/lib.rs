@@ -8,6 +8,8 @@
 //!   geometry blob in the storage CRS) and one column per property; `rtree_<id>_geom` is its
 //!   spatial index, kept by the specification's triggers. The catalog (collections as JSON, in
 //!   publication order) is the table `segit_collections`.
+//! - Values: BOOLEAN as 0/1, DATE as `YYYY-MM-DD`, DATETIME as `YYYY-MM-DDTHH:MM:SS.SSSZ`
+//!   (GeoPackage's format: millisecond precision, fixed width so that text order is time order).
 //! - Reads run on a small pool of read connections from `spawn_blocking`, streaming batches
 //!   through a bounded channel; writes run on one connection in a dedicated thread inside a
 //!   single transaction ([`FeatureStore::begin_ingest`]).
