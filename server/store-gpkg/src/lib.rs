@@ -48,6 +48,14 @@ const BATCH: usize = 256;
 /// Batches in flight between the reader thread and the sink.
 const CHANNEL_BATCHES: usize = 4;
 
+/// What the reader thread of a query sends to the sink's side.
+enum Message {
+    /// the collection answered (always first)
+    Begin(Box<segit_query::Collection>),
+    /// the next features, in order
+    Batch(Vec<Feature>),
+}
+
 /// A GeoPackage file serving as a [`FeatureStore`].
 #[derive(Debug, Clone)]
 pub struct GpkgStore {
@@ -146,39 +154,62 @@ impl FeatureStore for GpkgStore {
         query: &FeatureQuery,
         sink: &mut dyn FeatureSink,
     ) -> Result<QueryStats, StoreError> {
-        let id = query.collection.clone();
-        let collection = self.read(move |c| catalog::read_collection(c, &id)).await?;
-        let plan = Plan::new(query, collection)?;
-        sink.begin(&plan.collection).await?;
-        let (tx, mut rx) = mpsc::channel::<Vec<Feature>>(CHANNEL_BATCHES);
+        let query = query.clone();
+        let (tx, mut rx) = mpsc::channel::<Message>(CHANNEL_BATCHES);
         let readers = Arc::clone(&self.readers);
+        // One blocking task reads the collection and its rows from one snapshot; the
+        // collection goes first so that `begin` precedes every feature.
         let reader = tokio::task::spawn_blocking(move || {
             readers.with(|conn| {
+                let collection = catalog::read_collection(conn, &query.collection)?;
+                let plan = Plan::new(&query, collection)?;
+                if tx
+                    .blocking_send(Message::Begin(Box::new(plan.collection.clone())))
+                    .is_err()
+                {
+                    return Ok(0);
+                }
                 let mut batch = Vec::with_capacity(BATCH);
                 let mut open = true;
                 let matched = plan.run(conn, |f| {
                     batch.push(f);
                     if batch.len() >= BATCH {
-                        open = tx.blocking_send(std::mem::take(&mut batch)).is_ok();
+                        open = tx
+                            .blocking_send(Message::Batch(std::mem::take(&mut batch)))
+                            .is_ok();
                     }
                     open
                 })?;
                 if open && !batch.is_empty() {
-                    let _ = tx.blocking_send(batch);
+                    let _ = tx.blocking_send(Message::Batch(batch));
                 }
                 Ok(matched)
             })
         });
+        let mut begun = false;
         let mut returned: u64 = 0;
-        while let Some(batch) = rx.recv().await {
-            for f in batch {
-                sink.feature(f).await?;
-                returned += 1;
+        while let Some(message) = rx.recv().await {
+            match message {
+                Message::Begin(collection) => {
+                    sink.begin(&collection).await?;
+                    begun = true;
+                }
+                Message::Batch(batch) => {
+                    for f in batch {
+                        sink.feature(f).await?;
+                        returned += 1;
+                    }
+                }
             }
         }
         let matched = reader
             .await
             .map_err(|e| StoreError::Backend(format!("a read task failed: {e}")))??;
+        if !begun {
+            return Err(StoreError::Backend(
+                "the read ended before naming its collection".into(),
+            ));
+        }
         let stats = QueryStats {
             number_matched: matched,
             number_returned: returned,

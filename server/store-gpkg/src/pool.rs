@@ -51,7 +51,8 @@ impl ReadPool {
         }
     }
 
-    /// Runs `f` with a read connection (blocking until one is free).
+    /// Runs `f` with a read connection (blocking until one is free) inside one read
+    /// transaction, so that everything `f` reads (catalog and rows) comes from one snapshot.
     pub(crate) fn with<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
@@ -60,11 +61,19 @@ impl ReadPool {
             pool: self,
             conn: Some(self.take()?),
         };
-        match &lease.conn {
-            Some(conn) => f(conn),
-            None => Err(StoreError::Backend(
+        let Some(conn) = &lease.conn else {
+            return Err(StoreError::Backend(
                 "a pooled connection went missing".into(),
-            )),
+            ));
+        };
+        conn.execute_batch("BEGIN DEFERRED")
+            .ctx("starting a read")?;
+        let result = f(conn);
+        let end = conn.execute_batch(if result.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        match (result, end) {
+            (Ok(v), Ok(())) => Ok(v),
+            (Ok(_), Err(e)) => Err(crate::error::map_sqlite("ending a read", &e)),
+            (Err(e), _) => Err(e),
         }
     }
 
