@@ -37,6 +37,7 @@ contract_tests!(
     check_get,
     check_unknown_collection,
     check_sink_failure,
+    check_empty_collection,
     check_write_errors,
     check_uncommitted_is_invisible,
     check_rollback_leaves_nothing,

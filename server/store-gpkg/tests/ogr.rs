@@ -36,11 +36,25 @@ async fn written(dir: &Path) -> String {
 async fn ogrinfo_lists_layers_counts_and_srs() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = written(dir.path()).await;
+    {
+        use segit_store::FeatureStore;
+        let store = GpkgStore::open(&file).expect("reopen");
+        let mut empty = fixtures::parcels_collection();
+        empty.id = "empty_layer".into();
+        let mut ingest = store.begin_ingest().await.expect("begin");
+        ingest.create_collection(&empty).await.expect("create");
+        ingest.commit().await.expect("commit");
+    }
     let (summary, _) = ogrinfo(&["-ro", "-so", "-al", &file]);
+    assert!(
+        summary.contains("Layer name: empty_layer"),
+        "empty layer:\n{summary}"
+    );
     for (layer, geometry, count) in [
         ("contract_points", "Point", fixtures::points().len()),
         ("contract_parcels", "Polygon", fixtures::parcels().len()),
         ("contract_validity", "None", fixtures::validity().len()),
+        ("empty_layer", "Polygon", 0),
     ] {
         let start = summary
             .find(&format!("Layer name: {layer}"))

@@ -48,7 +48,7 @@ pub async fn check_catalog(store: &dyn FeatureStore) {
         .collections
         .iter()
         .map(|c| c.id.as_str())
-        .filter(|id| id.starts_with("contract_") && *id != SCRATCH)
+        .filter(|id| [POINTS, PARCELS, VALIDITY].contains(id))
         .collect();
     assert_eq!(
         ids,
@@ -356,6 +356,55 @@ pub async fn check_recreate_replaces(store: &dyn FeatureStore) {
         covers && tight,
         "extent of the replaced collection: {extent:?}, expected {want:?}"
     );
+}
+
+/// A collection created without features: in the catalog without extent, `extent` is
+/// `None`, queries answer `begin` + `end` with nothing, `count` is 0, `get` finds nothing.
+pub async fn check_empty_collection(store: &dyn FeatureStore) {
+    fixtures::ensure(store).await;
+    let mut empty = scratch(vec![Property::new("n", PropertyType::Integer, "N")]);
+    empty.id = "contract_empty".into();
+    let mut ingest = store.begin_ingest().await.expect("begin_ingest");
+    ingest.create_collection(&empty).await.expect("create");
+    ingest.commit().await.expect("commit");
+    let catalog = store.catalog().await.expect("catalog");
+    let stored = catalog
+        .get("contract_empty")
+        .expect("the empty collection is in the catalog");
+    assert_eq!(
+        stored.extent.and_then(|e| e.bbox_crs84),
+        None,
+        "an empty collection has no spatial extent"
+    );
+    let extent = store.extent("contract_empty").await.expect("extent");
+    assert_eq!(extent, None, "extent of an empty collection");
+    let query = FeatureQuery::new("contract_empty", Identity::System);
+    let got = must_run(store, &query).await;
+    assert_eq!(
+        (got.features.len(), got.stats.number_matched),
+        (0, 0),
+        "query on an empty collection"
+    );
+    assert_eq!(
+        store.count(&query).await.expect("count"),
+        0,
+        "count of an empty collection"
+    );
+    let mut boxed = query.clone();
+    boxed.bbox = Some(segit_query::BBox::new(9.0, 45.0, 10.0, 46.0, Crs::Crs84).expect("box"));
+    boxed.filter = Some(segit_query::Filter::Not(Box::new(
+        segit_query::Filter::IsNull("n".into()),
+    )));
+    let got = must_run(store, &boxed).await;
+    assert_eq!(
+        got.stats.number_matched, 0,
+        "filtered query on an empty collection"
+    );
+    let none = store
+        .get("contract_empty", "x", Crs::Crs84, &Identity::System)
+        .await
+        .expect("get");
+    assert_eq!(none, None, "get in an empty collection");
 }
 
 /// A sink that fails at `begin` or after `ok` features.
