@@ -7,13 +7,11 @@
 //! (default `postgres://postgres@127.0.0.1:5432/postgres`). The test creates a throw-away
 //! database `segit_crs_<unique>`, and drops it afterwards. An unreachable server fails the test.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+mod common;
 
 use segit_query::Crs;
 use segit_query::crs::{HelmertSet, Transformer, proj_string};
-use tokio_postgres::{Client, Config, NoTls};
-
-const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+use tokio_postgres::Client;
 /// Metres per degree of latitude (enough to express a geographic difference in millimetres).
 const METRES_PER_DEGREE: f64 = 111_320.0;
 const TOLERANCE_M: f64 = 0.001;
@@ -94,20 +92,6 @@ fn distance_m(crs: Crs, a: (f64, f64), b: (f64, f64)) -> f64 {
     }
 }
 
-async fn connect(config: &Config) -> Client {
-    let (client, connection) = config.connect(NoTls).await.unwrap_or_else(|e| {
-        panic!(
-            "cannot connect to PostgreSQL ({e}); start it or set SEGIT_TEST_PG_URL \
-             (default {DEFAULT_URL}) to a server with PostGIS available"
-        )
-    });
-    tokio::spawn(async move {
-        // the connection ends when the client is dropped
-        let _ = connection.await;
-    });
-    client
-}
-
 async fn postgis_transform(
     db: &Client,
     from: &str,
@@ -183,39 +167,7 @@ async fn compare_all(db: &Client) -> (Vec<String>, usize) {
 
 #[tokio::test]
 async fn transformations_agree_with_postgis_within_a_millimetre() {
-    let url = std::env::var("SEGIT_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_URL.to_owned());
-    let admin_config: Config = url
-        .parse()
-        .unwrap_or_else(|e| panic!("SEGIT_TEST_PG_URL '{url}' is not a PostgreSQL URL: {e}"));
-    let admin = connect(&admin_config).await;
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let name = format!("segit_crs_{}_{nanos}", std::process::id());
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {e}"));
-
-    let mut db_config = admin_config.clone();
-    db_config.dbname(&name);
-    let db = connect(&db_config).await;
-    let outcome = match db
-        .batch_execute("CREATE EXTENSION IF NOT EXISTS postgis")
-        .await
-    {
-        Ok(()) => Ok(compare_all(&db).await),
-        Err(e) => Err(format!(
-            "CREATE EXTENSION postgis failed ({e}); install postgresql-15-postgis-3"
-        )),
-    };
-    drop(db);
-    admin
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .await
-        .unwrap_or_else(|e| panic!("DROP DATABASE {name}: {e}"));
-
-    let (failures, compared) = outcome.unwrap_or_else(|e| panic!("{e}"));
+    let (failures, compared) = common::with_postgis("segit_crs", compare_all).await;
     assert!(compared > 5_000, "only {compared} points compared");
     assert!(
         failures.is_empty(),
