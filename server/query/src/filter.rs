@@ -13,6 +13,9 @@
 //!   `crs` (DE-9IM semantics: `Intersects` ⇔ not `Disjoint`; `Within(g)` ⇔ the feature lies in
 //!   `g`; `Contains(g)` ⇔ the feature contains `g`). A feature without geometry is unknown.
 //! - `BBox` selects features whose geometry intersects the box (not just its envelope).
+//!
+//! [`crate::eval`] implements these semantics (the reference every backend is checked against,
+//! itself checked against PostGIS in `tests/eval_vs_postgis.rs`).
 
 use geo_types::Geometry;
 
