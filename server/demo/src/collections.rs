@@ -148,6 +148,7 @@ pub fn units() -> Collection {
             p("building_id", Text, "Host building"),
             p("category", Text, "Category (categoria), e.g. A/2").required(),
             p("category_code", Text, "Category in census form, e.g. A02").required(),
+            p("category_description", Text, "Meaning of the category"),
             p("class", Integer, "Class (classe)"),
             p("consistency", Number, "Consistency (consistenza)"),
             p(
@@ -215,7 +216,7 @@ pub fn holdings() -> Collection {
                 .personal()
                 .required(),
             p("right_code", Text, "Right code (codice diritto)").required(),
-            p("right", Text, "Right (diritto)").required(),
+            p("right", Text, "Right (diritto)"),
             p("share", Text, "Share as a fraction (quota)").required(),
             p("share_num", Integer, "Share numerator").required(),
             p("share_den", Integer, "Share denominator").required(),
@@ -283,8 +284,14 @@ pub fn imu_positions() -> Collection {
             p(
                 "exemption",
                 Text,
-                "Exemption: main_residence, appurtenance, group_e",
+                "Exemption: main_residence, appurtenance, group_e, municipal_property",
             ),
+            p(
+                "due_incomplete",
+                Boolean,
+                "No rent on 1 January (group F): the building-land value is not known",
+            )
+            .required(),
             p("rate_pct", Number, "Rate in per cent").required(),
             p("due_eur", Number, "Computed due in euro").required(),
             p("paid_eur", Number, "Paid in euro").required(),

@@ -197,7 +197,9 @@ pub struct Building {
     pub address_key: Option<String>,
 }
 
-/// A cadastral category (`A/2`): group letter and number.
+/// A cadastral category (`A/2`) as the generator handles it: group letter and number, usable
+/// in constants. [`Category::model`] gives the domain model's category, which supplies the
+/// multipliers and flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Category {
     /// group letter `A`…`F`
@@ -222,6 +224,12 @@ impl Category {
         format!("{}{:02}", self.group, self.number)
     }
 
+    /// The category of the domain model (`None` only for a category the cadastre does not
+    /// have, which the generator never produces).
+    pub fn model(self) -> Option<segit_model::Category> {
+        segit_model::Category::parse(&self.census()).ok()
+    }
+
     /// Housing (group A except A/10).
     pub fn is_dwelling(self) -> bool {
         self.group == 'A' && self.number != 10
@@ -229,7 +237,20 @@ impl Category {
 
     /// Possible appurtenance of a main residence (C/2, C/6, C/7).
     pub fn is_appurtenance(self) -> bool {
-        self.group == 'C' && matches!(self.number, 2 | 6 | 7)
+        self.model()
+            .is_some_and(segit_model::Category::can_be_appurtenance)
+    }
+
+    /// Luxury dwelling (A/1, A/8, A/9).
+    pub fn is_luxury(self) -> bool {
+        self.model().is_some_and(segit_model::Category::is_luxury)
+    }
+
+    /// IMU multiplier (L. 160/2019 c. 745); `None` for groups E and F.
+    pub fn imu_multiplier(self) -> Option<f64> {
+        self.model()
+            .and_then(segit_model::Category::imu_multiplier)
+            .map(f64::from)
     }
 }
 

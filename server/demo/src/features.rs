@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use geo_types::Geometry;
+use segit_model::RightCode;
 use segit_query::{Collection, Feature, Value};
 
 use crate::Municipality;
@@ -27,14 +28,12 @@ fn subject_type(s: SubjectRef) -> &'static str {
     }
 }
 
-/// English/Italian name of a right code.
-fn right_name(code: &str) -> &'static str {
-    match code {
-        "10" => "ownership (proprietà)",
-        "20" => "bare ownership (nuda proprietà)",
-        "80" => "usufruct (usufrutto)",
-        _ => "other",
-    }
+/// English name of a right code.
+fn right_name(code: &str) -> Value {
+    RightCode::parse(code)
+        .ok()
+        .and_then(|r| r.description())
+        .map_or(Value::Null, Value::from)
 }
 
 fn feature(id: String, geometry: Option<Geometry<f64>>, props: Vec<(&str, Value)>) -> Feature {
@@ -157,6 +156,10 @@ fn units(m: &Municipality) -> Vec<Feature> {
                     ),
                     ("category", s.category.display().into()),
                     ("category_code", s.category.census().into()),
+                    (
+                        "category_description",
+                        opt_text(s.category.model().map(segit_model::Category::description)),
+                    ),
                     ("class", s.class.map_or(Value::Null, int)),
                     ("consistency", s.consistency.into()),
                     ("consistency_unit", opt_text(consistency_unit)),
@@ -198,7 +201,7 @@ fn holdings(m: &Municipality) -> Vec<Feature> {
                     ("subject_type", subject_type(h.subject).into()),
                     ("codice_fiscale", m.subject_cf(h.subject).into()),
                     ("right_code", h.right.into()),
-                    ("right", right_name(h.right).into()),
+                    ("right", right_name(h.right)),
                     ("share", format!("{}/{}", h.share_num, h.share_den).into()),
                     ("share_num", int(h.share_num)),
                     ("share_den", int(h.share_den)),
@@ -274,6 +277,10 @@ fn imu_positions(m: &Municipality) -> Vec<Feature> {
                     ("months", int(i.months)),
                     ("main_residence_months", int(i.main_residence_months)),
                     ("exemption", opt_text(i.exemption)),
+                    (
+                        "due_incomplete",
+                        (i.rent.is_none() && i.exemption.is_none()).into(),
+                    ),
                     ("rate_pct", i.rate_pct.into()),
                     ("due_eur", i.due.into()),
                     ("paid_eur", i.paid.into()),

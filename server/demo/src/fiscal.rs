@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use segit_model::RightCode;
 
 use crate::dates::{day_before, ymd};
 use crate::entities::{
@@ -22,18 +23,6 @@ pub const IMU_RATE_PCT: f64 = 1.06;
 pub const IMU_MAIN_LUXURY_RATE_PCT: f64 = 0.6;
 /// Yearly deduction of a luxury main residence, euro.
 pub const IMU_MAIN_DEDUCTION: f64 = 200.0;
-
-/// IMU multiplier of a category (L. 160/2019 c. 745); `None` for groups E and F.
-pub fn imu_multiplier(c: Category) -> Option<f64> {
-    match (c.group, c.number) {
-        ('A', 10) | ('D', 5) => Some(80.0),
-        ('A', _) | ('C', 2 | 6 | 7) => Some(160.0),
-        ('B', _) | ('C', 3..=5) => Some(140.0),
-        ('C', 1) => Some(55.0),
-        ('D', _) => Some(65.0),
-        _ => None,
-    }
-}
 
 /// Months of year `year` counted for a period `[from, to)` (c. 761 and the project's
 /// convention): a month counts when more than half of its days fall in the period, or exactly
@@ -72,13 +61,15 @@ fn overlap(
     to.is_none_or(|t| t > from).then_some((from, to))
 }
 
-/// IMU positions of `year` for every paying holding.
+/// IMU positions of `year` for every holding with a paying right; `exempt_holders` (the
+/// municipality itself) owe nothing on their own territory (L. 160/2019 c. 759).
 pub fn imu_positions(
     rng: &mut Rng,
     year: i32,
     units: &[Unit],
     holdings: &[Holding],
     residents: &[Resident],
+    exempt_holders: &[SubjectRef],
 ) -> Vec<ImuPosition> {
     let jan1 = ymd(year, 1, 1);
     let year_span = (jan1, Some(ymd(year + 1, 1, 1)));
@@ -89,7 +80,7 @@ pub fn imu_positions(
     }
     let mut out = Vec::new();
     for (hi, h) in holdings.iter().enumerate() {
-        if h.right == "20" {
+        if !RightCode::parse(h.right).is_ok_and(|r| r.pays_imu()) {
             continue;
         }
         let Some(held) = overlap((h.valid_from, h.valid_to), year_span) else {
@@ -124,15 +115,17 @@ pub fn imu_positions(
             }),
             SubjectRef::Entity(_) => 0,
         };
-        let luxury = category.group == 'A' && matches!(category.number, 1 | 8 | 9);
+        let luxury = category.is_luxury();
         let share = f64::from(h.share_num) / f64::from(h.share_den);
-        let multiplier = imu_multiplier(category);
+        let multiplier = category.imu_multiplier();
         let base = match (state.rent, multiplier) {
             (Some(r), Some(m)) => round2(r * 1.05 * m),
             _ => 0.0,
         };
         let (exemption, rate, due) = if category.group == 'E' {
             (Some("group_e"), 0.0, 0.0)
+        } else if exempt_holders.contains(&h.subject) {
+            (Some("municipal_property"), 0.0, 0.0)
         } else if main_months == months
             && !luxury
             && (category.is_dwelling() || category.is_appurtenance())
@@ -298,12 +291,13 @@ mod tests {
     }
 
     #[test]
-    fn multipliers_follow_the_law() {
-        assert_eq!(imu_multiplier(Category::new('A', 2)), Some(160.0));
-        assert_eq!(imu_multiplier(Category::new('A', 10)), Some(80.0));
-        assert_eq!(imu_multiplier(Category::new('C', 1)), Some(55.0));
-        assert_eq!(imu_multiplier(Category::new('D', 5)), Some(80.0));
-        assert_eq!(imu_multiplier(Category::new('D', 1)), Some(65.0));
-        assert_eq!(imu_multiplier(Category::new('E', 7)), None);
+    fn multipliers_come_from_the_model() {
+        assert_eq!(Category::new('A', 2).imu_multiplier(), Some(160.0));
+        assert_eq!(Category::new('A', 10).imu_multiplier(), Some(80.0));
+        assert_eq!(Category::new('C', 1).imu_multiplier(), Some(55.0));
+        assert_eq!(Category::new('D', 1).imu_multiplier(), Some(65.0));
+        assert_eq!(Category::new('E', 7).imu_multiplier(), None);
+        assert!(Category::new('C', 6).is_appurtenance());
+        assert!(!Category::new('A', 2).is_luxury());
     }
 }

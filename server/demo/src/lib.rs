@@ -30,6 +30,7 @@ pub mod fiscal;
 pub mod geom;
 pub mod grid;
 pub mod holders;
+pub mod lots;
 pub mod names;
 pub mod persons;
 pub mod rng;
@@ -170,6 +171,7 @@ pub fn generate(params: &DemoParams) -> Municipality {
         &units,
         &population.holdings,
         &population.residents,
+        &[SubjectRef::Entity(comune)],
     );
     let tari_positions = fiscal::tari_positions(
         &mut rng::Rng::fork(seed, "tari"),

@@ -77,17 +77,16 @@ impl Registry {
             let p = ITALIAN_BIRTHPLACES[rng.weighted(&w)].0;
             (if p.is_empty() { self.belfiore } else { p }, "IT")
         };
+        // A forced surname whose codes are all taken (practically impossible) gives way to an
+        // invented one after a few attempts, so the loop always ends.
+        let mut attempt = 0;
         loop {
-            let surname = surname.map_or_else(
-                || {
-                    if foreign {
-                        names::foreign_surname(rng)
-                    } else {
-                        names::surname(rng)
-                    }
-                },
-                str::to_owned,
-            );
+            attempt += 1;
+            let surname = match surname {
+                Some(s) if attempt < 20 => s.to_owned(),
+                _ if foreign => names::foreign_surname(rng),
+                _ => names::surname(rng),
+            };
             let name = names::given_name(rng, female, foreign);
             if let Some(cf) = self.cfs.person(&surname, &name, female, birth, place) {
                 self.persons.push(Person {
