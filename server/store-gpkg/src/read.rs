@@ -32,6 +32,8 @@ pub(crate) struct Plan {
     datetime: Option<(DatetimeInterval, TemporalProperties)>,
     /// `ORDER BY` text
     order: String,
+    /// the query has sort keys (beyond the id)
+    sorted: bool,
     offset: u64,
     limit: Option<u64>,
     /// what is returned
@@ -166,6 +168,7 @@ impl Plan {
         Ok(Self {
             eval_geom: residual.as_ref().is_some_and(has_spatial) && has_geometry(&collection),
             order: order_by(&query.sort, "t"),
+            sorted: !query.sort.is_empty(),
             collection,
             rtree_box,
             residual,
@@ -201,6 +204,12 @@ impl Plan {
     }
 
     fn select(&self) -> String {
+        let (from, _) = self.source_clause();
+        format!("SELECT {} FROM {from} {}", self.columns(), self.order)
+    }
+
+    /// The selected columns of `t`: id, geometry when present, every property.
+    fn columns(&self) -> String {
         let mut cols = vec!["t.id".to_owned()];
         if has_geometry(&self.collection) {
             cols.push(format!("t.{GEOM}"));
@@ -211,8 +220,7 @@ impl Plan {
                 .iter()
                 .map(|p| format!("t.{}", quote(&p.name))),
         );
-        let (from, _) = self.source_clause();
-        format!("SELECT {} FROM {from} {}", cols.join(", "), self.order)
+        cols.join(", ")
     }
 
     /// Runs the plan, handing each returned feature to `emit` (which returns `false` when the
@@ -248,7 +256,19 @@ impl Plan {
             let limit = self
                 .limit
                 .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
-            let sql = format!("{} LIMIT {limit} OFFSET {offset}", self.select());
+            let sql = if self.sorted {
+                // Sort only keys and row ids, then read the page's rows: the sorter then
+                // carries no geometries.
+                let t = quote(&self.collection.id);
+                format!(
+                    "SELECT {} FROM (SELECT t.fid AS page_fid FROM {t} AS t {order} LIMIT {limit} \
+                     OFFSET {offset}) AS page CROSS JOIN {t} AS t ON t.fid = page.page_fid {order}",
+                    self.columns(),
+                    order = self.order
+                )
+            } else {
+                format!("{} LIMIT {limit} OFFSET {offset}", self.select())
+            };
             let mut stmt = conn.prepare_cached(&sql).ctx("reading features")?;
             let mut rows = stmt.query([]).ctx("reading features")?;
             while let Some(row) = rows.next().ctx("reading features")? {
