@@ -4,9 +4,11 @@
 //! Readers are total, streaming and bounded: a bad record becomes a [`diag::Diagnostic`] with
 //! file, line, field and reason, and reading goes on. Every length read from input is capped.
 //!
+//! - [`censuario`]: census-register readers (`.FAB`, `.TER`, `.SOG`, `.TIT`) and supply discovery.
 //! - [`diag`]: diagnostics (rejected / repaired records) and their collection.
 //! - [`text`]: line reading with encodings (Latin-1, UTF-8 with optional BOM), CR LF or LF,
 //!   bounded line length.
 
+pub mod censuario;
 pub mod diag;
 pub mod text;
