@@ -8,7 +8,9 @@
 //! - [`diag`]: diagnostics (rejected / repaired records) and their collection.
 //! - [`text`]: line reading with encodings (Latin-1, UTF-8 with optional BOM), CR LF or LF,
 //!   bounded line length.
+//! - [`cartography`]: CXF maps with SUP areas, georeferencing, INSPIRE cadastral GML.
 
+pub mod cartography;
 pub mod censuario;
 pub mod diag;
 pub mod text;

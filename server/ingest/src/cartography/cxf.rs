@@ -1,0 +1,733 @@
+//! Streaming reader of CXF vector maps (cxf.md): header, then BORDO / TESTO / SIMBOLO /
+//! FIDUCIALE / LINEA / RIFERIMENTO_RASTER / LIBRETTO sections up to the `EOF` record.
+//!
+//! Lexical rules: Latin-1, CR LF or LF, one value per line, values trimmed and never parsed by
+//! column width (negative Cassini-Soldner coordinates, sloppy writers). INTERO accepts an
+//! optional sign; REALE accepts an optional sign, digits and one decimal point (any number of
+//! decimals, none included), nothing else (no exponents, no `inf`/`NaN`).
+//!
+//! Errors (cxf.md §6 project convention):
+//! - a record that does not parse as its type, or a count that contradicts another (islands'
+//!   vertices exceeding the total), makes its **section** invalid: the section is skipped and
+//!   reported with the line and field of the bad record, and reading resumes at the next
+//!   keyword (the bad record itself, when it is a keyword, starts the next section);
+//! - an unknown keyword is reported and the lines up to the next keyword are skipped;
+//! - a header that cannot be read (kind, map name and file name both not sheet keys, scale)
+//!   rejects the file: one diagnostic, no records;
+//! - a missing `EOF` record is a warning (the sections read are kept); anything after `EOF` is
+//!   ignored;
+//! - polygons are assembled by [`super::repair::assemble`]: open rings are closed
+//!   (`Repaired`), degenerate or (by default) invalid polygons are rejected;
+//! - with an area of use set ([`CxfOptions::area_of_use`]), a section with a coordinate outside
+//!   it is kept and reported as a warning (wrong CRS declared, or broken coordinates).
+//!
+//! Classification of a BORDO code follows cxf.md §5.1; in a `MAPPA FONDIARIO` a code of two or
+//! more characters starting with `S` is a road and with `A` a water (the reference gives no
+//! finer rule [U]; in ordinary maps such codes are parcels).
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use geo_types::{Coord, LineString};
+use segit_model::{Particella, SheetKey};
+
+use super::cxf_records::{
+    AreaKind, CxfArea, CxfFiducial, CxfHeader, CxfLine, CxfRasterReference, CxfRecord,
+    CxfSurveyBook, CxfSymbol, CxfText, Label, MapKind,
+};
+use super::georef::AreaOfUse;
+use super::name::MapFileName;
+use super::repair::{self, InvalidPolygonPolicy};
+use crate::diag::{Diagnostic, Item};
+use crate::text::{Encoding, Line, LineReader};
+
+/// Default cap on NUMEROVERTICI of one section.
+pub const DEFAULT_MAX_VERTICES: u32 = 1_000_000;
+/// Cap on NUMEROISOLE of one BORDO.
+pub const MAX_ISLANDS: u32 = 100_000;
+/// Cap on one CXF line (one value per line: anything longer is not a value).
+const MAX_LINE: usize = 4096;
+
+/// Options of the CXF reader.
+#[derive(Debug, Clone, Default)]
+pub struct CxfOptions {
+    /// what to do with self-intersecting or otherwise invalid polygons
+    pub invalid_polygons: InvalidPolygonPolicy,
+    /// when set, coordinates outside this box are reported (warning)
+    pub area_of_use: Option<AreaOfUse>,
+    /// cap on the vertex count of one section (default [`DEFAULT_MAX_VERTICES`] when 0)
+    pub max_vertices: u32,
+}
+
+/// Section keywords (cxf.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keyword {
+    Bordo,
+    Testo,
+    Simbolo,
+    Fiduciale,
+    Linea,
+    RiferimentoRaster,
+    Libretto,
+    Eof,
+}
+
+impl Keyword {
+    /// The keyword of a line and its `external` flag (trailing backslash), if it is one.
+    fn parse(text: &str) -> Option<(Self, bool)> {
+        let t = text.trim().to_ascii_uppercase();
+        let (word, external) = match t.strip_suffix('\\') {
+            Some(w) => (w.trim_end(), true),
+            None => (t.as_str(), false),
+        };
+        let k = match word {
+            "BORDO" => Self::Bordo,
+            "TESTO" => Self::Testo,
+            "SIMBOLO" => Self::Simbolo,
+            "FIDUCIALE" => Self::Fiduciale,
+            "LINEA" => Self::Linea,
+            "RIFERIMENTO_RASTER" => Self::RiferimentoRaster,
+            "LIBRETTO" => Self::Libretto,
+            "EOF" => Self::Eof,
+            _ => return None,
+        };
+        let may_be_external = matches!(
+            k,
+            Self::Testo | Self::Simbolo | Self::Fiduciale | Self::Linea
+        );
+        (!external || may_be_external).then_some((k, external))
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Bordo => "BORDO",
+            Self::Testo => "TESTO",
+            Self::Simbolo => "SIMBOLO",
+            Self::Fiduciale => "FIDUCIALE",
+            Self::Linea => "LINEA",
+            Self::RiferimentoRaster => "RIFERIMENTO_RASTER",
+            Self::Libretto => "LIBRETTO",
+            Self::Eof => "EOF",
+        }
+    }
+}
+
+/// Why a section could not be read.
+enum Fail {
+    /// a bad record: line, field, reason, and the text when the line was read
+    Bad(u64, &'static str, String, Option<String>),
+    /// the file ended inside the section
+    End,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Header,
+    Body,
+    Done,
+}
+
+/// Reader of one CXF file; yields the header first, then one record per valid section.
+pub struct CxfReader<R> {
+    lines: LineReader<R>,
+    file: PathBuf,
+    options: CxfOptions,
+    state: State,
+    header: Option<CxfHeader>,
+    peeked: Option<Line>,
+    skipping: bool,
+    last_line: u64,
+    pending: VecDeque<Item<CxfRecord>>,
+}
+
+impl CxfReader<BufReader<File>> {
+    /// Opens a CXF file; a missing or empty file is a diagnostic naming it.
+    pub fn open(path: &Path, options: CxfOptions) -> Result<Self, Diagnostic> {
+        let file = File::open(path).map_err(|e| {
+            Diagnostic::rejected(path, 0, None, format!("cannot open the CXF file: {e}"))
+        })?;
+        let empty = file.metadata().is_ok_and(|m| m.len() == 0);
+        if empty {
+            return Err(Diagnostic::rejected(path, 0, None, "the CXF file is empty"));
+        }
+        Ok(Self::with_options(BufReader::new(file), path, options))
+    }
+}
+
+impl<R: BufRead> CxfReader<R> {
+    /// Reads `input` (named `file` in diagnostics) with default options.
+    pub fn new(input: R, file: &Path) -> Self {
+        Self::with_options(input, file, CxfOptions::default())
+    }
+
+    /// Reads `input` (named `file` in diagnostics) with `options`.
+    pub fn with_options(input: R, file: &Path, mut options: CxfOptions) -> Self {
+        if options.max_vertices == 0 {
+            options.max_vertices = DEFAULT_MAX_VERTICES;
+        }
+        Self {
+            lines: LineReader::new(input, file, Encoding::Latin1).with_max_line(MAX_LINE),
+            file: file.to_path_buf(),
+            options,
+            state: State::Header,
+            header: None,
+            peeked: None,
+            skipping: false,
+            last_line: 0,
+            pending: VecDeque::new(),
+        }
+    }
+
+    /// The header, once read.
+    pub fn header(&self) -> Option<&CxfHeader> {
+        self.header.as_ref()
+    }
+
+    fn raw_line(&mut self) -> Option<Result<Line, Diagnostic>> {
+        if let Some(l) = self.peeked.take() {
+            return Some(Ok(l));
+        }
+        let next = self.lines.next()?;
+        match &next {
+            Ok(l) => self.last_line = l.number,
+            Err(d) => self.last_line = d.line,
+        }
+        Some(next)
+    }
+
+    fn value(&mut self, field: &'static str) -> Result<Line, Fail> {
+        match self.raw_line() {
+            Some(Ok(l)) => Ok(l),
+            Some(Err(d)) => Err(Fail::Bad(d.line, field, d.reason, None)),
+            None => Err(Fail::End),
+        }
+    }
+
+    fn text(&mut self, field: &'static str) -> Result<(String, u64), Fail> {
+        let l = self.value(field)?;
+        Ok((l.text.trim().to_owned(), l.number))
+    }
+
+    fn int(&mut self, field: &'static str) -> Result<(i64, u64), Fail> {
+        let l = self.value(field)?;
+        match parse_int(&l.text) {
+            Some(v) => Ok((v, l.number)),
+            None => Err(Fail::Bad(
+                l.number,
+                field,
+                format!("'{}' is not an INTERO", l.text.trim()),
+                Some(l.text),
+            )),
+        }
+    }
+
+    fn small_int(&mut self, field: &'static str) -> Result<i32, Fail> {
+        let (v, line) = self.int(field)?;
+        i32::try_from(v).map_err(|_| Fail::Bad(line, field, format!("{v} is out of range"), None))
+    }
+
+    fn count(&mut self, field: &'static str, max: u32) -> Result<(u32, u64), Fail> {
+        let (v, line) = self.int(field)?;
+        match u32::try_from(v) {
+            Ok(n) if n <= max => Ok((n, line)),
+            _ if v < 0 => Err(Fail::Bad(line, field, format!("negative count {v}"), None)),
+            _ => Err(Fail::Bad(
+                line,
+                field,
+                format!("{v} exceeds the cap of {max}"),
+                None,
+            )),
+        }
+    }
+
+    fn real(&mut self, field: &'static str) -> Result<f64, Fail> {
+        let l = self.value(field)?;
+        parse_real(&l.text).ok_or_else(|| {
+            Fail::Bad(
+                l.number,
+                field,
+                format!("'{}' is not a REALE", l.text.trim()),
+                Some(l.text),
+            )
+        })
+    }
+
+    fn point(&mut self, x: &'static str, y: &'static str) -> Result<Coord<f64>, Fail> {
+        Ok(Coord {
+            x: self.real(x)?,
+            y: self.real(y)?,
+        })
+    }
+
+    fn vertices(&mut self, n: u32) -> Result<Vec<Coord<f64>>, Fail> {
+        let mut out = Vec::with_capacity(n.min(65_536) as usize);
+        for _ in 0..n {
+            out.push(self.point("VERTICI X", "VERTICI Y")?);
+        }
+        Ok(out)
+    }
+
+    fn reject(&mut self, line: u64, field: Option<&str>, reason: impl Into<String>) {
+        let d = Diagnostic::rejected(&self.file, line, field, reason);
+        self.pending.push_back(Item::Diagnostic(d));
+    }
+
+    fn warn_outside(&mut self, line: u64, field: &str, coords: &[Coord<f64>]) {
+        let Some(aou) = &self.options.area_of_use else {
+            return;
+        };
+        if let Some(c) = coords.iter().find(|c| !aou.contains(**c)) {
+            let d = Diagnostic::warning(
+                &self.file,
+                line,
+                Some(field),
+                format!("({}, {}) lies outside {}", c.x, c.y, aou.describe()),
+            );
+            self.pending.push_back(Item::Diagnostic(d));
+        }
+    }
+
+    fn read_header(&mut self) {
+        self.state = State::Done;
+        let header = match self.header_records() {
+            Ok(h) => h,
+            Err(Fail::Bad(line, field, reason, _)) => {
+                return self.reject(line, Some(field), format!("{reason}: the file is not read"));
+            }
+            Err(Fail::End) => {
+                let line = self.last_line;
+                return self.reject(line, Some("header"), "the file ends inside the header");
+            }
+        };
+        self.state = State::Body;
+        self.pending
+            .push_back(Item::Record(CxfRecord::Header(header.clone())));
+        self.header = Some(header);
+    }
+
+    fn header_records(&mut self) -> Result<CxfHeader, Fail> {
+        let (kind_text, kind_line) = self.text("header kind")?;
+        let kind = match kind_text.to_ascii_uppercase().as_str() {
+            "MAPPA" => MapKind::Map,
+            "MAPPA FONDIARIO" => MapKind::LandBookMap,
+            "QUADRO D'UNIONE" | "QUADRO D\u{2019}UNIONE" => MapKind::AssemblyIndex,
+            _ => {
+                let reason =
+                    format!("'{kind_text}' is not MAPPA, MAPPA FONDIARIO or QUADRO D'UNIONE");
+                return Err(Fail::Bad(kind_line, "header kind", reason, None));
+            }
+        };
+        let (map_name, name_line) = self.text("map name")?;
+        let from_file = MapFileName::parse(&self.file);
+        let sheet = match (SheetKey::parse(&map_name), &from_file) {
+            (Ok(k), Ok(f)) => {
+                if f.sheet != k {
+                    let d = Diagnostic::warning(
+                        &self.file,
+                        name_line,
+                        Some("map name"),
+                        format!(
+                            "map name {map_name} differs from the file name ({})",
+                            f.sheet
+                        ),
+                    );
+                    self.pending.push_back(Item::Diagnostic(d));
+                }
+                k
+            }
+            (Ok(k), Err(why)) => {
+                let d = Diagnostic::warning(&self.file, 0, Some("file name"), why.clone());
+                self.pending.push_back(Item::Diagnostic(d));
+                k
+            }
+            (Err(e), Ok(f)) => {
+                let d = Diagnostic::warning(
+                    &self.file,
+                    name_line,
+                    Some("map name"),
+                    format!("{e}; the sheet key of the file name ({}) is used", f.sheet),
+                );
+                self.pending.push_back(Item::Diagnostic(d));
+                f.sheet.clone()
+            }
+            (Err(e), Err(why)) => {
+                let reason = format!("{e}, and {why}");
+                return Err(Fail::Bad(name_line, "map name", reason, None));
+            }
+        };
+        let scale = self.real("scale")?;
+        Ok(CxfHeader {
+            kind,
+            map_name,
+            sheet,
+            scale,
+        })
+    }
+
+    /// Reads lines up to the next keyword and parses that section into `pending`.
+    fn read_section(&mut self) {
+        loop {
+            let line = match self.raw_line() {
+                None => {
+                    self.state = State::Done;
+                    let line = self.last_line;
+                    let d = Diagnostic::warning(
+                        &self.file,
+                        line,
+                        None,
+                        "the file ends without the EOF record",
+                    );
+                    self.pending.push_back(Item::Diagnostic(d));
+                    return;
+                }
+                Some(Err(d)) => {
+                    if !self.skipping {
+                        self.pending.push_back(Item::Diagnostic(d));
+                        self.skipping = true;
+                        return;
+                    }
+                    continue;
+                }
+                Some(Ok(l)) => l,
+            };
+            match Keyword::parse(&line.text) {
+                Some((Keyword::Eof, _)) => {
+                    self.state = State::Done;
+                    return;
+                }
+                Some((k, external)) => {
+                    self.skipping = false;
+                    return self.section(k, external, line.number);
+                }
+                None if line.text.trim().is_empty() || self.skipping => {}
+                None => {
+                    self.skipping = true;
+                    let reason = format!(
+                        "'{}' is not a section keyword: lines up to the next keyword are skipped",
+                        line.text.trim()
+                    );
+                    return self.reject(line.number, Some("keyword"), reason);
+                }
+            }
+        }
+    }
+
+    fn section(&mut self, k: Keyword, external: bool, line: u64) {
+        let parsed = match k {
+            Keyword::Bordo => self.bordo(line),
+            Keyword::Testo => self.testo(line, external),
+            Keyword::Simbolo => self.simbolo(line, external),
+            Keyword::Fiduciale => self.fiduciale(line, external),
+            Keyword::Linea => self.linea(line, external),
+            Keyword::RiferimentoRaster => self.raster(line),
+            Keyword::Libretto => self.libretto(line),
+            Keyword::Eof => Ok(None),
+        };
+        match parsed {
+            Ok(Some(record)) => self.pending.push_back(Item::Record(record)),
+            Ok(None) => {}
+            Err(Fail::Bad(bad, field, reason, text)) => {
+                if let Some(t) = text.filter(|t| Keyword::parse(t).is_some()) {
+                    self.peeked = Some(Line {
+                        number: bad,
+                        text: t,
+                    });
+                } else {
+                    self.skipping = true;
+                }
+                let reason = format!("{reason}: section {} of line {line} skipped", k.name());
+                self.reject(bad, Some(field), reason);
+            }
+            Err(Fail::End) => {
+                self.state = State::Done;
+                let last = self.last_line;
+                let reason = format!(
+                    "the file ends inside section {} of line {line}: section skipped",
+                    k.name()
+                );
+                self.reject(last, Some(k.name()), reason);
+            }
+        }
+    }
+
+    fn bordo(&mut self, line: u64) -> Result<Option<CxfRecord>, Fail> {
+        let (code, code_line) = self.text("CODICE IDENTIFICATIVO")?;
+        let height = self.small_int("DIMENSIONE")?;
+        let angle = self.real("ANGOLO")?;
+        let anchor = self.point("POSIZIONEX", "POSIZIONEY")?;
+        let inner_point = self.point("PUNTOINTERNOX", "PUNTOINTERNOY")?;
+        let (islands, islands_line) = self.count("NUMEROISOLE", MAX_ISLANDS)?;
+        let (vertices, _) = self.count("NUMEROVERTICI", self.options.max_vertices)?;
+        if islands > vertices {
+            let why = format!("{islands} islands for {vertices} vertices");
+            return Err(Fail::Bad(islands_line, "NUMEROISOLE", why, None));
+        }
+        let mut sizes = Vec::with_capacity(islands as usize);
+        let mut used = 0u32;
+        for _ in 0..islands {
+            let (n, l) = self.count("TABISOLE", vertices)?;
+            used = used.saturating_add(n);
+            if used > vertices {
+                let why = format!("island vertices exceed NUMEROVERTICI ({vertices})");
+                return Err(Fail::Bad(l, "TABISOLE", why, None));
+            }
+            sizes.push(n as usize);
+        }
+        let mut coords = self.vertices(vertices)?;
+        let kind = match self.classify(&code) {
+            Ok(kind) => kind,
+            Err(why) => {
+                self.reject(code_line, Some("CODICE IDENTIFICATIVO"), why);
+                return Ok(None);
+            }
+        };
+        // split: outer ring first, then the islands in TABISOLE order
+        let mut rings = Vec::with_capacity(sizes.len() + 1);
+        let mut tail = coords.split_off((vertices - used) as usize);
+        rings.push(coords);
+        for n in sizes {
+            let rest = tail.split_off(n.min(tail.len()));
+            rings.push(std::mem::replace(&mut tail, rest));
+        }
+        let assembled = match repair::assemble(rings, self.options.invalid_polygons) {
+            Ok(a) => a,
+            Err(r) => {
+                let field = if r.reason.contains("distinct") {
+                    "NUMEROVERTICI"
+                } else {
+                    "VERTICI"
+                };
+                self.reject(line, Some(field), format!("BORDO {code}: {}", r.reason));
+                return Ok(None);
+            }
+        };
+        for repair in &assembled.repairs {
+            let d = Diagnostic::repaired(
+                &self.file,
+                line,
+                Some("VERTICI"),
+                format!("BORDO {code}: {repair}"),
+            );
+            self.pending.push_back(Item::Diagnostic(d));
+        }
+        let all: Vec<Coord<f64>> = assembled
+            .geometry
+            .0
+            .iter()
+            .flat_map(|p| p.exterior().0.iter().copied())
+            .collect();
+        self.warn_outside(line, "VERTICI", &all);
+        if kind == (AreaKind::Building { host: None }) {
+            let d = Diagnostic::warning(
+                &self.file,
+                code_line,
+                Some("CODICE IDENTIFICATIVO"),
+                format!("building '{code}': no parcel number before '+', no host parcel"),
+            );
+            self.pending.push_back(Item::Diagnostic(d));
+        }
+        let area = repair::area(&assembled.geometry);
+        let point_on_surface = repair::point_on_surface(&assembled.geometry);
+        Ok(Some(CxfRecord::Area(CxfArea {
+            line,
+            code,
+            kind,
+            label: Label {
+                height,
+                angle,
+                anchor,
+            },
+            inner_point,
+            islands,
+            vertices,
+            geometry: assembled.geometry,
+            area,
+            point_on_surface,
+        })))
+    }
+
+    /// Classifies a BORDO code (cxf.md §5.1).
+    fn classify(&self, code: &str) -> Result<AreaKind, String> {
+        let Some(header) = &self.header else {
+            return Err("no header".to_owned());
+        };
+        let upper = code.to_ascii_uppercase();
+        if upper.is_empty() {
+            return Err("empty identifier".to_owned());
+        }
+        if upper == header.map_name.to_ascii_uppercase() || upper == header.sheet.to_string() {
+            return Ok(AreaKind::SheetBoundary);
+        }
+        if upper.len() == 11 {
+            return SheetKey::parse(&upper)
+                .map(AreaKind::IndexSheet)
+                .map_err(|e| format!("an 11-character code must be a sheet key: {e}"));
+        }
+        let land_book = header.kind == MapKind::LandBookMap && upper.len() >= 2;
+        match upper.as_str() {
+            "STRADA" => return Ok(AreaKind::Road),
+            "ACQUA" => return Ok(AreaKind::Water),
+            s if land_book && s.starts_with('S') => return Ok(AreaKind::Road),
+            s if land_book && s.starts_with('A') => return Ok(AreaKind::Water),
+            _ => {}
+        }
+        if let Some(host) = upper.strip_suffix('+') {
+            let host = Particella::parse(host).ok().map(|p| header.sheet.parcel(p));
+            return Ok(AreaKind::Building { host });
+        }
+        Particella::parse(&upper)
+            .map(|p| AreaKind::Parcel(header.sheet.parcel(p)))
+            .map_err(|e| format!("'{code}' is not a parcel number: {e}"))
+    }
+
+    fn testo(&mut self, line: u64, external: bool) -> Result<Option<CxfRecord>, Fail> {
+        let (text, _) = self.text("TESTO")?;
+        let height = self.small_int("DIMENSIONE")?;
+        let angle = self.real("ANGOLO")?;
+        let position = self.point("POSIZIONEX", "POSIZIONEY")?;
+        self.warn_outside(line, "POSIZIONE", &[position]);
+        let surface_right = text
+            .strip_prefix('(')
+            .and_then(|t| t.strip_suffix(')'))
+            .and_then(|t| Particella::parse(t).ok());
+        Ok(Some(CxfRecord::Text(CxfText {
+            line,
+            external,
+            text,
+            height,
+            angle,
+            position,
+            surface_right,
+        })))
+    }
+
+    fn simbolo(&mut self, line: u64, external: bool) -> Result<Option<CxfRecord>, Fail> {
+        let code = self.small_int("CODICE SIMBOLO")?;
+        let angle = self.real("ANGOLO")?;
+        let position = self.point("POSIZIONEX", "POSIZIONEY")?;
+        self.warn_outside(line, "POSIZIONE", &[position]);
+        Ok(Some(CxfRecord::Symbol(CxfSymbol {
+            line,
+            external,
+            code,
+            angle,
+            position,
+        })))
+    }
+
+    fn fiduciale(&mut self, line: u64, external: bool) -> Result<Option<CxfRecord>, Fail> {
+        let (number, _) = self.text("NUMERO IDENTIFICATIVO")?;
+        let symbol = self.small_int("CODICE SIMBOLO")?;
+        let position = self.point("POSIZIONEX", "POSIZIONEY")?;
+        let label_position = self.point("PUNTORAPPRESENTAZIONEX", "PUNTORAPPRESENTAZIONEY")?;
+        self.warn_outside(line, "POSIZIONE", &[position]);
+        Ok(Some(CxfRecord::Fiducial(CxfFiducial {
+            line,
+            external,
+            number,
+            symbol,
+            position,
+            label_position,
+        })))
+    }
+
+    fn polyline(&mut self, line: u64, what: &str) -> Result<Option<LineString<f64>>, Fail> {
+        let (n, n_line) = self.count("NUMEROVERTICI", self.options.max_vertices)?;
+        let coords = self.vertices(n)?;
+        if n < 2 {
+            let why = format!("{what} with {n} vertices: at least 2 are needed");
+            self.reject(n_line, Some("NUMEROVERTICI"), why);
+            return Ok(None);
+        }
+        self.warn_outside(line, "VERTICI", &coords);
+        Ok(Some(LineString::from(coords)))
+    }
+
+    fn linea(&mut self, line: u64, external: bool) -> Result<Option<CxfRecord>, Fail> {
+        let style = self.small_int("CODICE TIPO DI TRATTO")?;
+        Ok(self.polyline(line, "LINEA")?.map(|geometry| {
+            CxfRecord::Line(CxfLine {
+                line,
+                external,
+                style,
+                geometry,
+            })
+        }))
+    }
+
+    fn raster(&mut self, line: u64) -> Result<Option<CxfRecord>, Fail> {
+        let (raster, _) = self.text("FILE RASTER")?;
+        let mut corners = [Coord { x: 0.0, y: 0.0 }; 4];
+        for c in &mut corners {
+            *c = self.point("VERTICE X", "VERTICE Y")?;
+        }
+        self.warn_outside(line, "VERTICI", &corners);
+        Ok(Some(CxfRecord::RasterReference(CxfRasterReference {
+            line,
+            raster,
+            corners,
+        })))
+    }
+
+    fn libretto(&mut self, line: u64) -> Result<Option<CxfRecord>, Fail> {
+        let (protocol, _) = self.text("PROTOCOLLO")?;
+        let style = self.small_int("TIPO DI TRATTO")?;
+        Ok(self.polyline(line, "LIBRETTO")?.map(|geometry| {
+            CxfRecord::SurveyBook(CxfSurveyBook {
+                line,
+                protocol,
+                style,
+                geometry,
+            })
+        }))
+    }
+}
+
+impl<R: BufRead> Iterator for CxfReader<R> {
+    type Item = Item<CxfRecord>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.pending.pop_front() {
+                return Some(item);
+            }
+            match self.state {
+                State::Header => self.read_header(),
+                State::Body => self.read_section(),
+                State::Done => return None,
+            }
+        }
+    }
+}
+
+/// Parses an INTERO: optional sign and digits, blanks around ignored.
+pub(crate) fn parse_int(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.strip_prefix('+').unwrap_or(t).parse().ok()
+}
+
+/// Parses a REALE: optional sign, digits with at most one decimal point, blanks around ignored.
+pub(crate) fn parse_real(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let mut points = 0;
+    let mut digits = 0;
+    for b in body.bytes() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'.' => points += 1,
+            _ => return None,
+        }
+    }
+    if digits == 0 || points > 1 {
+        return None;
+    }
+    let v: f64 = t.strip_prefix('+').unwrap_or(t).parse().ok()?;
+    v.is_finite().then_some(v)
+}
