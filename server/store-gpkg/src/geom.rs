@@ -271,4 +271,29 @@ mod tests {
                 .is_err()
         );
     }
+
+    /// Deterministic pseudo-random bytes (xorshift), for robustness checks without a corpus.
+    fn noise(seed: u64, len: usize) -> Vec<u8> {
+        let mut x = seed | 1;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn arbitrary_blobs_never_panic() {
+        for seed in 0..2_000u64 {
+            let len = (seed % 120) as usize;
+            let bytes = noise(seed, len);
+            let _ = (header(&bytes), decode(&bytes), envelope(&bytes));
+            let mut blob = vec![b'G', b'P', 0, (seed % 16) as u8, 0, 0, 0, 0];
+            blob.extend(bytes);
+            let _ = (header(&blob), decode(&blob), envelope(&blob));
+        }
+    }
 }
