@@ -272,27 +272,21 @@ mod tests {
         );
     }
 
-    /// Deterministic pseudo-random bytes (xorshift), for robustness checks without a corpus.
-    fn noise(seed: u64, len: usize) -> Vec<u8> {
-        let mut x = seed | 1;
-        (0..len)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x >> 24) as u8
-            })
-            .collect()
-    }
-
-    #[test]
-    fn arbitrary_blobs_never_panic() {
-        for seed in 0..2_000u64 {
-            let len = (seed % 120) as usize;
-            let bytes = noise(seed, len);
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_blobs_never_panic(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+        ) {
             let _ = (header(&bytes), decode(&bytes), envelope(&bytes));
-            let mut blob = vec![b'G', b'P', 0, (seed % 16) as u8, 0, 0, 0, 0];
-            blob.extend(bytes);
+        }
+
+        #[test]
+        fn arbitrary_bodies_behind_a_header_never_panic(
+            flags in 0u8..16,
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+        ) {
+            let mut blob = vec![b'G', b'P', 0, flags, 0, 0, 0, 0];
+            blob.extend(body);
             let _ = (header(&blob), decode(&blob), envelope(&blob));
         }
     }
