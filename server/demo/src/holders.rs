@@ -46,6 +46,8 @@ struct Gen<'a> {
     out: Population,
     households: u32,
     dwellings: Vec<usize>,
+    /// heads of resident households (they may own other units)
+    heads: Vec<usize>,
     /// persons owning units they do not live in (multi-property owners are common)
     landlords: Vec<usize>,
     /// companies owning units
@@ -78,6 +80,7 @@ pub fn generate(
         out: Population::default(),
         households: 0,
         dwellings,
+        heads: Vec::new(),
         landlords: Vec::new(),
         companies: Vec::new(),
         builders: Vec::new(),
@@ -275,9 +278,8 @@ impl Gen<'_> {
                 };
                 vec![(SubjectRef::Person(p), "10", 1, 1)]
             }
-            1 if !self.out.residents.is_empty() => {
-                let r = self.rng.below(self.out.residents.len() as u64) as usize;
-                let p = self.out.residents[r].person;
+            1 if !self.heads.is_empty() => {
+                let p = *self.rng.pick(&self.heads);
                 vec![(SubjectRef::Person(p), "10", 1, 1)]
             }
             2 => vec![(SubjectRef::Entity(self.owner_company()), "10", 1, 1)],
@@ -412,6 +414,9 @@ impl Gen<'_> {
         let head = self.reg.adult(self.rng, min_age, max_age, end);
         let head_birth = self.reg.persons[head].birth_date;
         let from = between(self.rng, earliest.max(add_years(head_birth, 20)), end);
+        if until.is_none() {
+            self.heads.push(head);
+        }
         let mut members = vec![(head, "head")];
         let mut children = size - 1;
         if size >= 2 && self.rng.chance(0.85) {
@@ -441,10 +446,10 @@ impl Gen<'_> {
         let moved_within = from > ymd(1995, 1, 1) && self.rng.chance(0.1);
         let previous = if moved_within && !self.dwellings.is_empty() {
             let k = self.rng.below(self.dwellings.len() as u64) as usize;
-            Some((
-                self.dwellings[k],
-                between(self.rng, add_years(from, -12), add_years(from, -1)),
-            ))
+            let prev = self.dwellings[k];
+            let prev_from = between(self.rng, add_years(from, -12), add_years(from, -1));
+            // the earlier home must already exist
+            (prev_from >= self.first_from(prev)).then_some((prev, prev_from))
         } else {
             None
         };
