@@ -78,9 +78,30 @@ pub fn imu_positions(
     for r in residents {
         residence.entry(r.person).or_default().push(r);
     }
+    let pays = |h: &Holding| RightCode::parse(h.right).is_ok_and(|r| r.pays_imu());
+    // At most one appurtenance per category, holder and parcel: the one with the highest rent
+    // (ties: the lowest unit index).
+    let mut best: BTreeMap<(SubjectRef, usize, u8), (i64, usize)> = BTreeMap::new();
+    for h in holdings.iter().filter(|h| pays(h)) {
+        if overlap((h.valid_from, h.valid_to), year_span).is_none() {
+            continue;
+        }
+        let Some(state) = units[h.unit].state_at(jan1) else {
+            continue;
+        };
+        if !state.category.is_appurtenance() {
+            continue;
+        }
+        let cents = (state.rent.unwrap_or(0.0) * 100.0).round() as i64;
+        let key = (h.subject, units[h.unit].parcel, state.category.number);
+        let entry = best.entry(key).or_insert((cents, h.unit));
+        if cents > entry.0 || (cents == entry.0 && h.unit < entry.1) {
+            *entry = (cents, h.unit);
+        }
+    }
     let mut out = Vec::new();
     for (hi, h) in holdings.iter().enumerate() {
-        if !RightCode::parse(h.right).is_ok_and(|r| r.pays_imu()) {
+        if !pays(h) {
             continue;
         }
         let Some(held) = overlap((h.valid_from, h.valid_to), year_span) else {
@@ -103,6 +124,10 @@ pub fn imu_positions(
                     .filter(|r| {
                         r.unit == h.unit
                             || (category.is_appurtenance()
+                                && best
+                                    .get(&(h.subject, unit.parcel, category.number))
+                                    .map(|b| b.1)
+                                    == Some(h.unit)
                                 && units[r.unit].parcel == unit.parcel
                                 && units[r.unit]
                                     .state_at(jan1)
@@ -288,6 +313,108 @@ mod tests {
             months_in_year(ymd(2010, 1, 1), Some(ymd(2018, 5, 1)), 2019),
             0
         );
+    }
+
+    fn unit(category: Category, rent: f64, parcel: usize) -> Unit {
+        Unit {
+            key: format!("F205//12/101/{parcel}"),
+            property_id: 1,
+            foglio: 12,
+            particella: "101".into(),
+            subalterno: 7,
+            parcel_key: "F205_001200.101".into(),
+            parcel,
+            building: None,
+            address_key: None,
+            staircase: None,
+            floor: "3".into(),
+            internal: None,
+            states: vec![crate::entities::UnitState {
+                progressive: 1,
+                category,
+                class: Some(3),
+                consistency: Some(5.5),
+                rent: Some(rent),
+                surface_m2: Some(98),
+                surface_excl_m2: Some(93),
+                valid_from: ymd(2000, 1, 1),
+                valid_to: None,
+                cause: "COSTITUZIONE",
+            }],
+        }
+    }
+
+    fn holding(unit: usize, num: u32, den: u32, from: NaiveDate) -> Holding {
+        Holding {
+            id: 1 + unit as u64,
+            unit,
+            subject: SubjectRef::Person(0),
+            right: "10",
+            share_num: num,
+            share_den: den,
+            valid_from: from,
+            valid_to: None,
+        }
+    }
+
+    #[test]
+    fn reproduces_the_documented_worked_example() {
+        let units = [unit(Category::new('A', 2), 1032.91, 0)];
+        let holdings = [holding(0, 1, 2, ymd(2019, 3, 15))];
+        let mut rng = Rng::new(1);
+        let p = imu_positions(&mut rng, 2019, &units, &holdings, &[], &[]);
+        assert_eq!(p.len(), 1);
+        assert!((p[0].base - 173_528.88).abs() < 0.01);
+        assert_eq!(p[0].months, 10);
+        assert!((p[0].due - 766.42).abs() < 0.01, "{}", p[0].due);
+        let p2020 = imu_positions(&mut rng, 2020, &units, &holdings, &[], &[]);
+        assert!((p2020[0].due - 919.70).abs() < 0.01, "{}", p2020[0].due);
+    }
+
+    #[test]
+    fn main_residence_exempts_one_appurtenance_per_category() {
+        let units = [
+            unit(Category::new('A', 2), 800.0, 0),
+            unit(Category::new('C', 6), 90.0, 0),
+            unit(Category::new('C', 6), 120.0, 0),
+        ];
+        let from = ymd(2010, 1, 1);
+        let holdings = [
+            holding(0, 1, 1, from),
+            holding(1, 1, 1, from),
+            holding(2, 1, 1, from),
+        ];
+        let resident = Resident {
+            id: "F000001/1/1".into(),
+            person: 0,
+            household_id: "F000001".into(),
+            relationship: "head",
+            address_key: "F205/2040/12/".into(),
+            staircase: None,
+            floor: None,
+            internal: None,
+            from,
+            to: None,
+            unit_key: None,
+            unit: 0,
+        };
+        let p = imu_positions(&mut Rng::new(1), 2025, &units, &holdings, &[resident], &[]);
+        let exemptions: Vec<Option<&str>> = p.iter().map(|x| x.exemption).collect();
+        // the garage with the higher rent is the appurtenance; the other is taxed
+        assert_eq!(
+            exemptions,
+            [Some("main_residence"), None, Some("appurtenance")]
+        );
+        assert!(p[1].due > 0.0);
+        let exempt_owner = imu_positions(
+            &mut Rng::new(1),
+            2025,
+            &units[..1],
+            &holdings[..1],
+            &[],
+            &[SubjectRef::Person(0)],
+        );
+        assert_eq!(exempt_owner[0].exemption, Some("municipal_property"));
     }
 
     #[test]
