@@ -11,7 +11,7 @@ use segit_store::StoreError;
 
 use crate::error::SqlContext;
 use crate::sql::quote;
-use crate::srs::SPATIAL_REF_SYS;
+use crate::srs::{SPATIAL_REF_SYS, SrsDef};
 
 /// `PRAGMA application_id` of a GeoPackage: ASCII "GPKG".
 pub(crate) const APPLICATION_ID: i32 = 0x4750_4B47;
@@ -82,41 +82,59 @@ pub(crate) fn create_core(conn: &Connection) -> Result<(), StoreError> {
         .ctx("creating the GeoPackage core tables")?;
     conn.execute_batch(CATALOG_TABLE)
         .ctx("creating the catalog table")?;
-    let mut insert = conn
-        .prepare(
-            "INSERT INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, \
-             organization_coordsys_id, definition, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )
-        .ctx("preparing the spatial reference systems")?;
-    for s in SPATIAL_REF_SYS {
-        let (name, description) = match s.srs_id {
-            -1 => (
-                s.name,
-                "undefined cartesian coordinate reference system".to_owned(),
-            ),
-            0 => (
-                s.name,
-                "undefined geographic coordinate reference system".to_owned(),
-            ),
-            4326 => (
-                "WGS 84 geodetic",
-                "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"
-                    .to_owned(),
-            ),
-            _ => (s.name, format!("EPSG:{} {}", s.srs_id, s.name)),
-        };
-        insert
-            .execute(params![
-                name,
-                s.srs_id,
-                s.organization,
-                s.srs_id,
-                s.definition,
-                description
-            ])
-            .ctx("writing the spatial reference systems")?;
+    for def in SPATIAL_REF_SYS {
+        insert_srs(conn, def)?;
     }
     Ok(())
+}
+
+/// Writes one `gpkg_spatial_ref_sys` row unless a row with its `srs_id` exists.
+fn insert_srs(conn: &Connection, s: &SrsDef) -> Result<(), StoreError> {
+    let (name, description) = match s.srs_id {
+        -1 => (
+            s.name,
+            "undefined cartesian coordinate reference system".to_owned(),
+        ),
+        0 => (
+            s.name,
+            "undefined geographic coordinate reference system".to_owned(),
+        ),
+        4326 => (
+            "WGS 84 geodetic",
+            "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid".to_owned(),
+        ),
+        _ => (s.name, format!("EPSG:{} {}", s.srs_id, s.name)),
+    };
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, \
+         organization_coordsys_id, definition, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .and_then(|mut st| {
+        st.execute(params![
+            name,
+            s.srs_id,
+            s.organization,
+            s.srs_id,
+            s.definition,
+            description
+        ])
+    })
+    .ctx("writing the spatial reference systems")?;
+    Ok(())
+}
+
+/// Makes sure `gpkg_spatial_ref_sys` defines `srs_id` (files written by other tools hold only
+/// the systems they used).
+fn ensure_srs(conn: &Connection, srs_id: u32) -> Result<(), StoreError> {
+    let def = SPATIAL_REF_SYS
+        .iter()
+        .find(|d| i64::from(d.srs_id) == i64::from(srs_id))
+        .ok_or_else(|| {
+            StoreError::Query(segit_query::QueryError::UnsupportedCrs(format!(
+                "EPSG:{srs_id}"
+            )))
+        })?;
+    insert_srs(conn, def)
 }
 
 /// Checks that `conn` is a GeoPackage segit can use; `path` names the file in errors.
@@ -283,6 +301,9 @@ pub(crate) fn create_collection(
     }
     conn.execute_batch(&format!("CREATE TABLE {t} ({})", columns.join(", ")))
         .ctx("creating the collection table")?;
+    if has_geom {
+        ensure_srs(conn, srs_id)?;
+    }
     let data_type = if has_geom { "features" } else { "attributes" };
     conn.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) \

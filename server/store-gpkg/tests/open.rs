@@ -113,7 +113,7 @@ async fn data_survives_reopening() {
     let store = GpkgStore::open_or_create(&path).unwrap();
     assert_eq!(store.path(), path.as_path());
     let catalog = store.catalog().await.unwrap();
-    assert_eq!(catalog.collections.len(), 3);
+    assert_eq!(catalog.collections.len(), fixtures::all().len());
     let n = store
         .count(&FeatureQuery::new(fixtures::POINTS, Identity::System))
         .await

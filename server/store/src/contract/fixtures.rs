@@ -17,6 +17,8 @@ pub const POINTS: &str = "contract_points";
 pub const PARCELS: &str = "contract_parcels";
 /// Id of the temporal attribute collection (no geometry).
 pub const VALIDITY: &str = "contract_validity";
+/// Id of the collection of instants (temporal start only, date-times).
+pub const EVENTS: &str = "contract_events";
 
 /// Easting of the fixtures' grid origin (EPSG:7791).
 pub const ORIGIN_X: f64 = 514_000.0;
@@ -286,12 +288,70 @@ pub fn validity() -> Vec<Feature> {
         .collect()
 }
 
+/// The collection of instants: points in EPSG:3003 (Gauss-Boaga) with a date-time `at`.
+pub fn events_collection() -> Collection {
+    Collection {
+        id: EVENTS.into(),
+        title: "Contract events".into(),
+        description: "Instants, stored in Monte Mario / Italy zone 1".into(),
+        keywords: vec!["eventi".into(), "città".into()],
+        geometry_type: GeometryType::MultiPoint,
+        storage_crs: Crs::Epsg(3003),
+        properties: vec![
+            Property::new("kind", PropertyType::Text, "Kind"),
+            Property::new("at", PropertyType::DateTime, "At"),
+        ],
+        temporal: Some(TemporalProperties {
+            start: "at".into(),
+            end: None,
+        }),
+        extent: None,
+    }
+}
+
+/// The instants: `at` steps by 29 h 59 min 59 s from 2024-02-27T22:00:00Z, one is null.
+pub fn events() -> Vec<Feature> {
+    (0..10i64)
+        .map(|i| {
+            let x = 1_514_980.0 + i as f64 * 37.5;
+            let y = 5_034_560.0 - i as f64 * 12.25;
+            let at = if i == 4 {
+                Value::Null
+            } else {
+                Value::DateTime(instant("2024-02-27T22:00:00Z") + Duration::seconds(i * 107_999))
+            };
+            Feature {
+                id: format!("e{i}"),
+                geometry: Some(Geometry::MultiPoint(geo_types::MultiPoint(vec![
+                    Point::new(x, y),
+                    Point::new(x + 5.0, y + 5.0),
+                ]))),
+                properties: vec![
+                    (
+                        "kind".into(),
+                        Value::Text(
+                            if i % 2 == 0 {
+                                "sopralluogo"
+                            } else {
+                                "verifica"
+                            }
+                            .into(),
+                        ),
+                    ),
+                    ("at".into(), at),
+                ],
+            }
+        })
+        .collect()
+}
+
 /// Every fixture collection with its features, in publication order.
 pub fn all() -> Vec<(Collection, Vec<Feature>)> {
     vec![
         (points_collection(), points()),
         (parcels_collection(), parcels()),
         (validity_collection(), validity()),
+        (events_collection(), events()),
     ]
 }
 

@@ -7,7 +7,7 @@ use segit_query::{
     QueryError, Value,
 };
 
-use super::fixtures::{self, PARCELS, POINTS, VALIDITY};
+use super::fixtures::{self, EVENTS, PARCELS, POINTS, VALIDITY};
 use super::{must_run, run};
 use crate::{FeatureStore, StoreError};
 
@@ -48,11 +48,11 @@ pub async fn check_catalog(store: &dyn FeatureStore) {
         .collections
         .iter()
         .map(|c| c.id.as_str())
-        .filter(|id| [POINTS, PARCELS, VALIDITY].contains(id))
+        .filter(|id| [POINTS, PARCELS, VALIDITY, EVENTS].contains(id))
         .collect();
     assert_eq!(
         ids,
-        [POINTS, PARCELS, VALIDITY],
+        [POINTS, PARCELS, VALIDITY, EVENTS],
         "catalog order must be creation order"
     );
     for (collection, _) in fixtures::all() {
@@ -81,7 +81,12 @@ pub async fn check_get(store: &dyn FeatureStore) {
     for (collection, features) in fixtures::all() {
         for f in &features {
             let got = store
-                .get(&collection.id, &f.id, Crs::Epsg(7791), &Identity::System)
+                .get(
+                    &collection.id,
+                    &f.id,
+                    collection.storage_crs,
+                    &Identity::System,
+                )
                 .await
                 .unwrap_or_else(|e| panic!("get '{}' in {} failed: {e}", f.id, collection.id));
             assert_eq!(got.as_ref(), Some(f), "get '{}' in {}", f.id, collection.id);

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use segit_query::{CmpOp, DatetimeInterval, FeatureQuery, Filter, Identity, SortKey, Value};
 
-use super::fixtures::{self, PARCELS, POINTS, VALIDITY};
+use super::fixtures::{self, EVENTS, PARCELS, POINTS, VALIDITY};
 use super::{assert_matches_oracle, must_run, oracle, validated};
 use crate::FeatureStore;
 
@@ -48,7 +48,7 @@ pub async fn check_paging(store: &dyn FeatureStore) {
         vec![key("count", false), key("flag", true)],
     ];
     for sort in orders {
-        for collection in [POINTS, PARCELS, VALIDITY] {
+        for collection in [POINTS, PARCELS, VALIDITY, EVENTS] {
             if sort.iter().any(|k| {
                 fixtures::fixture(collection)
                     .0
@@ -98,7 +98,7 @@ pub async fn check_paging(store: &dyn FeatureStore) {
 /// `count` equals the `number_matched` of the same query, whatever its offset and limit.
 pub async fn check_count(store: &dyn FeatureStore) {
     fixtures::ensure(store).await;
-    let mut queries = vec![q(POINTS), q(PARCELS), q(VALIDITY)];
+    let mut queries = vec![q(POINTS), q(PARCELS), q(VALIDITY), q(EVENTS)];
     let mut filtered = q(POINTS);
     filtered.filter = Some(cmp("count", CmpOp::Ge, 0i64));
     filtered.offset = 3;
@@ -368,9 +368,9 @@ pub async fn check_projection(store: &dyn FeatureStore) {
             }
         }
     }
-    for collection in [PARCELS, VALIDITY] {
+    for collection in [PARCELS, VALIDITY, EVENTS] {
         let mut query = q(collection);
-        query.output_crs = segit_query::Crs::Epsg(7791);
+        query.output_crs = fixtures::fixture(collection).0.storage_crs;
         let query = validated(query);
         let expected = oracle::answer(&query);
         let got = must_run(store, &query).await;
@@ -446,5 +446,36 @@ pub async fn check_datetime(store: &dyn FeatureStore) {
         });
         query.limit = Some(3);
         assert_matches_oracle(store, query, "datetime with filter and sort").await;
+    }
+    let instants = [
+        (
+            Some("2024-02-29T03:59:59Z"),
+            Some("2024-02-29T03:59:59Z"),
+            1,
+        ),
+        (
+            Some("2024-02-29T04:00:00Z"),
+            Some("2024-03-02T15:59:57Z"),
+            2,
+        ),
+        (None, Some("2024-02-28T00:00:00Z"), 1),
+        (Some("2024-03-05T00:00:00Z"), None, 5),
+        (
+            Some("2024-02-29T03:59:59.001Z"),
+            Some("2024-03-01T09:59:57.999Z"),
+            0,
+        ),
+    ];
+    for (start, end, n) in instants {
+        let mut query = q(EVENTS);
+        query.datetime = Some(DatetimeInterval {
+            start: start.map(at),
+            end: end.map(at),
+        });
+        let got = assert_matches_oracle(store, query.clone(), "datetime on instants").await;
+        assert_eq!(got.features.len(), n, "instants in {start:?}..{end:?}");
+        query.sort = vec![key("at", false)];
+        query.offset = 1;
+        assert_matches_oracle(store, query, "datetime on instants, sorted").await;
     }
 }

@@ -6,7 +6,7 @@ use segit_query::{
     BBox, Crs, FeatureQuery, Filter, Identity, SpatialOp, Transformer, transform_bbox,
 };
 
-use super::fixtures::{self, ORIGIN_X, ORIGIN_Y, PARCELS, POINTS, VALIDITY};
+use super::fixtures::{self, EVENTS, ORIGIN_X, ORIGIN_Y, PARCELS, POINTS, VALIDITY};
 use super::{assert_matches_oracle, must_run, oracle, validated};
 use crate::FeatureStore;
 
@@ -49,7 +49,7 @@ pub async fn check_bbox(store: &dyn FeatureStore) {
         local_box(-1_000.0, -1_000.0, 2_000.0, 2_000.0),
     ];
     for b in boxes {
-        for collection in [POINTS, PARCELS] {
+        for collection in [POINTS, PARCELS, EVENTS] {
             let mut query = q(collection);
             query.bbox = Some(b);
             let native = assert_matches_oracle(store, query.clone(), "bbox in EPSG:7791").await;
@@ -67,10 +67,10 @@ pub async fn check_bbox(store: &dyn FeatureStore) {
             paged.limit = Some(2);
             paged.offset = 1;
             paged.sort = vec![segit_query::SortKey {
-                property: if collection == POINTS {
-                    "name".into()
-                } else {
-                    "floors".into()
+                property: match collection {
+                    POINTS => "name".into(),
+                    PARCELS => "floors".into(),
+                    _ => "at".into(),
                 },
                 ascending: false,
             }];
@@ -182,8 +182,9 @@ pub async fn check_output_crs(store: &dyn FeatureStore) {
         Crs::Epsg(6707),
         Crs::Epsg(32632),
     ] {
-        let t = Transformer::new(Crs::Epsg(7791), crs).expect("transformer");
-        for collection in [POINTS, PARCELS] {
+        for collection in [POINTS, PARCELS, EVENTS] {
+            let storage = fixtures::fixture(collection).0.storage_crs;
+            let t = Transformer::new(storage, crs).expect("transformer");
             let mut query = q(collection);
             query.output_crs = crs;
             let query = validated(query);
@@ -244,8 +245,9 @@ pub async fn check_output_crs(store: &dyn FeatureStore) {
 /// collections (open end when a validity is open), and the catalog carries it after commit.
 pub async fn check_extent(store: &dyn FeatureStore) {
     fixtures::ensure(store).await;
-    let to84 = Transformer::new(Crs::Epsg(7791), Crs::Crs84).expect("transformer");
-    for collection in [POINTS, PARCELS] {
+    for collection in [POINTS, PARCELS, EVENTS] {
+        let storage = fixtures::fixture(collection).0.storage_crs;
+        let to84 = Transformer::new(storage, Crs::Crs84).expect("transformer");
         let extent = store
             .extent(collection)
             .await
@@ -278,7 +280,14 @@ pub async fn check_extent(store: &dyn FeatureStore) {
                 && b[3] <= hi_y + slack,
             "{collection}: extent {b:?} is much larger than the features [{lo_x}, {lo_y}, {hi_x}, {hi_y}]"
         );
-        assert_eq!(extent.temporal, None, "{collection} is not temporal");
+        let temporal = (collection == EVENTS).then(|| {
+            let at = |i: usize| match fixtures::events()[i].property("at") {
+                Some(segit_query::Value::DateTime(d)) => Some(*d),
+                _ => None,
+            };
+            [at(0), at(9)]
+        });
+        assert_eq!(extent.temporal, temporal, "{collection}: temporal extent");
         let catalog = store.catalog().await.expect("catalog");
         let stored = catalog
             .get(collection)
