@@ -4,6 +4,8 @@
 //! Local coordinates are metres from the south-west corner of the grid; x grows east along
 //! the horizontal streets, y grows north along the vertical ones.
 
+use std::collections::BTreeSet;
+
 use crate::entities::Street;
 use crate::geom::Frame;
 use crate::names::STREET_NAMES;
@@ -99,11 +101,11 @@ pub fn build(rng: &mut Rng, target_blocks: usize, frame: &Frame) -> (Grid, Vec<S
         order.swap(k, swap);
     }
     let mut streets = Vec::new();
+    let mut full_names = BTreeSet::new();
     let mut new_street = |rng: &mut Rng, main: bool, blocks: usize, pts: Vec<(f64, f64)>| {
         let k = streets.len();
         let name = STREET_NAMES[order[k % order.len()]];
-        let round = k / order.len();
-        let (dug, toponimo) = match round {
+        let (dug, toponimo) = match k / order.len() {
             0 if main => *rng.pick(&[VIALE, CORSO]),
             0 if blocks <= 1 => *rng.pick(&[VICOLO, LARGO]),
             0 => VIA,
@@ -111,11 +113,12 @@ pub fn build(rng: &mut Rng, target_blocks: usize, frame: &Frame) -> (Grid, Vec<S
             2 => STRADA,
             _ => LARGO,
         };
-        let duf = if round > 3 {
-            format!("{name} {round}")
-        } else {
-            name.to_owned()
-        };
+        let mut duf = name.to_owned();
+        let mut n = 2;
+        while !full_names.insert(format!("{dug} {duf}")) {
+            duf = format!("{name} {n}");
+            n += 1;
+        }
         streets.push(Street {
             code: 100 + 10 * k as u32,
             dug,

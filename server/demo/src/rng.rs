@@ -70,8 +70,8 @@ impl Rng {
         self.unit() < p
     }
 
-    /// One element of a non-empty slice, uniformly (the first for an empty-slice caller bug is
-    /// impossible: callers pass constant, non-empty tables).
+    /// One element of a slice, uniformly. The slice must not be empty: every caller passes a
+    /// constant table or checks emptiness first.
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }

@@ -195,6 +195,12 @@ fn ids_are_unique_and_properties_follow_the_schema() {
         let ids: BTreeSet<&str> = features.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(ids.len(), features.len(), "duplicate ids in {}", c.id);
         let names: Vec<&str> = c.properties.iter().map(|p| p.name.as_str()).collect();
+        for n in &names {
+            let sql_identifier = n.starts_with(|ch: char| ch.is_ascii_lowercase())
+                && n.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            assert!(sql_identifier, "{}.{n}", c.id);
+        }
         for f in &features {
             let got: Vec<&str> = f.properties.iter().map(|(n, _)| n.as_str()).collect();
             assert_eq!(got, names, "{} {}", c.id, f.id);
@@ -225,6 +231,19 @@ fn ids_are_unique_and_properties_follow_the_schema() {
             assert!(c.property(&t.start).is_some());
         }
     }
+}
+
+#[test]
+fn large_towns_keep_street_names_unique() {
+    let m = town(2, 2.0);
+    let names: BTreeSet<String> = m
+        .streets
+        .iter()
+        .map(segit_demo::Street::full_name)
+        .collect();
+    assert_eq!(names.len(), m.streets.len());
+    let codes: BTreeSet<u32> = m.streets.iter().map(|s| s.code).collect();
+    assert_eq!(codes.len(), m.streets.len());
 }
 
 #[test]
