@@ -17,10 +17,10 @@ fn sup(bytes: &[u8]) -> (SupFile, Vec<Diagnostic>) {
 }
 
 fn sheet_with_sup(sup_bytes: &[u8]) -> (CxfSheet, Vec<Diagnostic>) {
-    let cxf = std::fs::read(CXF).unwrap();
+    let cxf = std::fs::read(CXF).expect("fixture");
     let mut diags = Vec::new();
     let reader = CxfReader::new(cxf.as_slice(), Path::new(CXF));
-    let mut sheet = CxfSheet::collect(Path::new(CXF), reader, &mut diags).unwrap();
+    let mut sheet = CxfSheet::collect(Path::new(CXF), reader, &mut diags).expect("header");
     sheet.attach_sup(
         SupReader::new(sup_bytes, Path::new(SUP)),
         Path::new(SUP),

@@ -237,6 +237,12 @@ impl<R: BufRead> InspireReader<R> {
             Ok(e) => e.into_owned(),
             Err(e) => return self.stop(format!("malformed XML: {e}; reading stops")),
         };
+        if self.xml.get_ref().event_bytes > self.options.max_event_bytes {
+            return self.stop(format!(
+                "one XML event is longer than {} bytes; reading stops",
+                self.options.max_event_bytes
+            ));
+        }
         match event {
             Event::Start(e) => {
                 self.depth += 1;
