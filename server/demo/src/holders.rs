@@ -136,7 +136,7 @@ impl Gen<'_> {
                     let female = self.rng.chance(0.5);
                     let child = self
                         .reg
-                        .person(self.rng, female, birth, Some(&surname), false);
+                        .person(self.rng, female, birth, Some(&surname), None);
                     vec![
                         (SubjectRef::Person(head), "80", 1, 1),
                         (SubjectRef::Person(child), "20", 1, 1),
@@ -292,7 +292,7 @@ impl Gen<'_> {
                         let female = self.rng.chance(0.5);
                         let p = self
                             .reg
-                            .person(self.rng, female, birth, Some(&surname), false);
+                            .person(self.rng, female, birth, Some(&surname), None);
                         (SubjectRef::Person(p), "10", 1, n)
                     })
                     .collect()
@@ -423,22 +423,22 @@ impl Gen<'_> {
             let female = !self.reg.persons[head].female;
             let age = end.year() - head_birth.year() + self.rng.int(-5, 5) as i32;
             let birth = birth_for_age(self.rng, age.max(20), age.max(20), end);
-            let foreign = self.reg.persons[head].citizenship != "IT" && self.rng.chance(0.7);
+            let abroad = self.reg.country_of(head).filter(|_| self.rng.chance(0.7));
             members.push((
-                self.reg.person(self.rng, female, birth, None, foreign),
+                self.reg.person(self.rng, female, birth, None, abroad),
                 "spouse",
             ));
             children -= 1;
         }
         let surname = self.reg.persons[head].surname.clone();
-        let foreign = self.reg.persons[head].citizenship != "IT";
+        let abroad = self.reg.country_of(head);
         for _ in 0..children {
             let oldest = (end.year() - head_birth.year() - 20).clamp(0, 30);
             let birth = birth_for_age(self.rng, 0, oldest, end);
             let female = self.rng.chance(0.5);
             let c = self
                 .reg
-                .person(self.rng, female, birth, Some(&surname), foreign);
+                .person(self.rng, female, birth, Some(&surname), abroad);
             members.push((c, "child"));
         }
         self.households += 1;

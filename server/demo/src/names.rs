@@ -105,21 +105,61 @@ const FEMALE_NAMES: &[&str] = &[
     "VERONICA",
 ];
 
-/// Names of persons born abroad (used with a foreign birthplace).
-const FOREIGN_MALE_NAMES: &[&str] = &["ADRIAN", "ION", "MIHAI", "KARIM", "YOUSSEF", "WEI", "ARBEN"];
-const FOREIGN_FEMALE_NAMES: &[&str] = &["IOANA", "ELENA", "FATIMA", "AMINA", "LI", "ERJONA", "ANA"];
-const FOREIGN_SURNAMES: &[&str] = &[
-    "POPESCU",
-    "IONESCU",
-    "RADU",
-    "EL AMRANI",
-    "BENALI",
-    "CHEN",
-    "ZHANG",
-    "HOXHA",
-    "KOLA",
-    "DUKA",
+/// A country of birth of foreign-born persons with typical names.
+#[derive(Debug, Clone, Copy)]
+pub struct Country {
+    /// Z-code used as birthplace in the codice fiscale
+    pub code: &'static str,
+    /// ISO 3166-1 alpha-2 citizenship
+    pub citizenship: &'static str,
+    surnames: &'static [&'static str],
+    male: &'static [&'static str],
+    female: &'static [&'static str],
+}
+
+/// Countries of birth of foreign-born persons.
+pub const COUNTRIES: [Country; 4] = [
+    Country {
+        code: "Z129",
+        citizenship: "RO",
+        surnames: &["POPESCU", "IONESCU", "RADU", "DUMITRU", "STAN"],
+        male: &["ADRIAN", "ION", "MIHAI", "ANDREI"],
+        female: &["IOANA", "ELENA", "ANDREEA", "MARIA"],
+    },
+    Country {
+        code: "Z100",
+        citizenship: "AL",
+        surnames: &["HOXHA", "KOLA", "DUKA", "SHEHU", "LEKA"],
+        male: &["ARBEN", "ERION", "GENTI", "ALBAN"],
+        female: &["ERJONA", "ANISA", "BLERTA", "DRITA"],
+    },
+    Country {
+        code: "Z330",
+        citizenship: "MA",
+        surnames: &["EL AMRANI", "BENALI", "EL IDRISSI", "BOUZID", "TAHIRI"],
+        male: &["KARIM", "YOUSSEF", "MOHAMED", "HAMZA"],
+        female: &["FATIMA", "AMINA", "SALMA", "NADIA"],
+    },
+    Country {
+        code: "Z210",
+        citizenship: "CN",
+        surnames: &["CHEN", "ZHANG", "WANG", "LIU", "HU"],
+        male: &["WEI", "JUN", "HAO", "MING"],
+        female: &["LI", "XIN", "YAN", "MEI"],
+    },
 ];
+
+impl Country {
+    /// A surname of the country.
+    pub fn surname(&self, rng: &mut Rng) -> String {
+        (*rng.pick(self.surnames)).to_owned()
+    }
+
+    /// A given name of the country for the sex (`female`).
+    pub fn given_name(&self, rng: &mut Rng, female: bool) -> String {
+        (*rng.pick(if female { self.female } else { self.male })).to_owned()
+    }
+}
 
 /// Official street names (DUF). Accented capitals are kept as written in registers.
 pub const STREET_NAMES: &[&str] = &[
@@ -365,20 +405,9 @@ pub fn surname(rng: &mut Rng) -> String {
     }
 }
 
-/// A foreign surname.
-pub fn foreign_surname(rng: &mut Rng) -> String {
-    (*rng.pick(FOREIGN_SURNAMES)).to_owned()
-}
-
-/// A given name for the sex (`female`), Italian or foreign.
-pub fn given_name(rng: &mut Rng, female: bool, foreign: bool) -> String {
-    let list = match (female, foreign) {
-        (false, false) => MALE_NAMES,
-        (true, false) => FEMALE_NAMES,
-        (false, true) => FOREIGN_MALE_NAMES,
-        (true, true) => FOREIGN_FEMALE_NAMES,
-    };
-    (*rng.pick(list)).to_owned()
+/// An Italian given name for the sex (`female`).
+pub fn given_name(rng: &mut Rng, female: bool) -> String {
+    (*rng.pick(if female { FEMALE_NAMES } else { MALE_NAMES })).to_owned()
 }
 
 /// A company name with its legal form.

@@ -28,14 +28,6 @@ const ITALIAN_BIRTHPLACES: [(&str, f64); 13] = [
     ("G273", 0.03), // Palermo
 ];
 
-/// Countries of foreign-born persons: Z-code and citizenship.
-const FOREIGN_BIRTHPLACES: [(&str, &str); 4] = [
-    ("Z129", "RO"),
-    ("Z100", "AL"),
-    ("Z330", "MA"),
-    ("Z210", "CN"),
-];
-
 /// Creates persons and entities, keeping their codes unique.
 #[derive(Debug)]
 pub struct Registry {
@@ -61,17 +53,19 @@ impl Registry {
         }
     }
 
-    /// A new person; `surname` forces the surname (children), `foreign` a foreign birth.
+    /// A new person; `surname` forces the surname (children), `abroad` gives the index of the
+    /// country of birth in [`names::COUNTRIES`] for a foreign-born person.
     pub fn person(
         &mut self,
         rng: &mut Rng,
         female: bool,
         birth: NaiveDate,
         surname: Option<&str>,
-        foreign: bool,
+        abroad: Option<usize>,
     ) -> usize {
-        let (place, citizenship) = if foreign {
-            *rng.pick(&FOREIGN_BIRTHPLACES)
+        let country = abroad.map(|c| names::COUNTRIES[c % names::COUNTRIES.len()]);
+        let (place, citizenship) = if let Some(c) = &country {
+            (c.code, c.citizenship)
         } else {
             let w: Vec<f64> = ITALIAN_BIRTHPLACES.iter().map(|b| b.1).collect();
             let p = ITALIAN_BIRTHPLACES[rng.weighted(&w)].0;
@@ -84,10 +78,15 @@ impl Registry {
             attempt += 1;
             let surname = match surname {
                 Some(s) if attempt < 20 => s.to_owned(),
-                _ if foreign => names::foreign_surname(rng),
-                _ => names::surname(rng),
+                _ => match &country {
+                    Some(c) => c.surname(rng),
+                    None => names::surname(rng),
+                },
             };
-            let name = names::given_name(rng, female, foreign);
+            let name = match &country {
+                Some(c) => c.given_name(rng, female),
+                None => names::given_name(rng, female),
+            };
             if let Some(cf) = self.cfs.person(&surname, &name, female, birth, place) {
                 self.persons.push(Person {
                     cf,
@@ -106,9 +105,11 @@ impl Registry {
     /// A person of age `min..=max` on `on`, of random sex; 7 % are foreign-born.
     pub fn adult(&mut self, rng: &mut Rng, min: i32, max: i32, on: NaiveDate) -> usize {
         let female = rng.chance(0.5);
-        let foreign = rng.chance(0.07);
+        let abroad = rng
+            .chance(0.07)
+            .then(|| rng.below(names::COUNTRIES.len() as u64) as usize);
         let birth = birth_for_age(rng, min, max, on);
-        self.person(rng, female, birth, None, foreign)
+        self.person(rng, female, birth, None, abroad)
     }
 
     /// A new entity named `name` (made unique when taken) with its seat.
@@ -138,6 +139,12 @@ impl Registry {
             "F205"
         };
         self.entity(rng, &name, seat)
+    }
+
+    /// Index in [`names::COUNTRIES`] of the country where person `p` was born, if abroad.
+    pub fn country_of(&self, p: usize) -> Option<usize> {
+        let place = self.persons.get(p)?.birth_place;
+        names::COUNTRIES.iter().position(|c| c.code == place)
     }
 }
 
