@@ -9,8 +9,11 @@
 //! - [`text`]: line reading with encodings (Latin-1, UTF-8 with optional BOM), CR LF or LF,
 //!   bounded line length.
 //! - [`cartography`]: CXF maps with SUP areas, georeferencing, INSPIRE cadastral GML.
+//! - [`supplies`]: the other supplies in their normalised schemas (surfaces, utilities, leases,
+//!   deeds, residents, IMU, F24, OMI, street register, house numbers, buildings, TARI).
 
 pub mod cartography;
 pub mod censuario;
 pub mod diag;
+pub mod supplies;
 pub mod text;
