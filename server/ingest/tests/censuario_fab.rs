@@ -15,7 +15,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
 }
 
 fn read(input: &str) -> (Vec<CensusUnit>, Vec<Diagnostic>) {
@@ -23,7 +23,11 @@ fn read(input: &str) -> (Vec<CensusUnit>, Vec<Diagnostic>) {
 }
 
 fn read_with(input: &str, options: CensusOptions) -> (Vec<CensusUnit>, Vec<Diagnostic>) {
-    split(FabReader::with_options(input.as_bytes(), Path::new("T.FAB"), options))
+    split(FabReader::with_options(
+        input.as_bytes(),
+        Path::new("T.FAB"),
+        options,
+    ))
 }
 
 fn split<T>(items: impl Iterator<Item = Item<T>>) -> (Vec<T>, Vec<Diagnostic>) {
@@ -57,12 +61,12 @@ fn type1(id: u64, prog: u32, from: &str, set: &[(usize, &str)]) -> String {
         (25, "V"),
     ];
     for (p, s) in base {
-        v[p - 1] = s.to_owned();
+        s.clone_into(&mut v[p - 1]);
     }
     v[2] = id.to_string();
     v[4] = prog.to_string();
     for &(p, s) in set {
-        v[p - 1] = s.to_owned();
+        s.clone_into(&mut v[p - 1]);
     }
     format!("{}|", v.join("|"))
 }
@@ -175,7 +179,10 @@ fn every_state_is_kept_in_any_record_order() {
     assert_eq!(old.identifiers.canonical().to_string(), "F205//12/101/7");
     assert_eq!(new.identifiers.canonical().to_string(), "F205//12/101/8");
     assert_eq!(old.validity.to(), Some(d(2020, 5, 10)));
-    assert_eq!(old.closing_deed.as_ref().unwrap().registration_date, Some(d(2020, 5, 12)));
+    assert_eq!(
+        old.closing_deed.as_ref().unwrap().registration_date,
+        Some(d(2020, 5, 12))
+    );
     assert!(new.validity.is_current());
     assert_eq!(unit.state_at(d(2020, 5, 9)).unwrap().progressive, 1);
     assert_eq!(unit.state_at(d(2020, 5, 10)).unwrap().progressive, 2);
@@ -213,7 +220,11 @@ fn short_type1_is_rejected_and_its_details_dropped() {
     let r = rejected_at(&diags, 2);
     assert!(r.reason.contains("39 values, at least 40"), "{r}");
     for line in [1, 3] {
-        assert!(rejected_at(&diags, line).reason.contains("rejected at line 2"));
+        assert!(
+            rejected_at(&diags, line)
+                .reason
+                .contains("rejected at line 2")
+        );
     }
     assert_eq!(diags.len(), 3, "{diags:#?}");
 }
@@ -230,9 +241,15 @@ fn impossible_date_rejects_the_record_naming_the_field() {
     let (units, diags) = read(&input);
     assert!(units.is_empty());
     let r = rejected_at(&diags, 1);
-    assert_eq!(r.field.as_deref(), Some("data di efficacia (atto generante)"));
+    assert_eq!(
+        r.field.as_deref(),
+        Some("data di efficacia (atto generante)")
+    );
     assert!(r.reason.contains("31042018"));
-    assert_eq!(rejected_at(&diags, 3).field.as_deref(), Some("data notifica"));
+    assert_eq!(
+        rejected_at(&diags, 3).field.as_deref(),
+        Some("data notifica")
+    );
     assert!(rejected_at(&diags, 2).reason.contains("rejected at line 1"));
     assert!(rejected_at(&diags, 4).reason.contains("rejected at line 3"));
 }
@@ -303,7 +320,10 @@ fn unknown_category_is_kept_with_a_warning_or_rejected_by_option() {
     assert_eq!(units[0].unit.states[0].category, None);
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].severity, Severity::Warning);
-    assert_eq!((diags[0].line, diags[0].field.as_deref()), (1, Some("categoria")));
+    assert_eq!(
+        (diags[0].line, diags[0].field.as_deref()),
+        (1, Some("categoria"))
+    );
     assert!(diags[0].reason.contains("X01"));
 
     let strict = CensusOptions {
@@ -321,7 +341,14 @@ fn stapled_units_swapped_subalterni_and_bad_groups() {
     let input = [
         type1(7, 1, "15032019", &[(35, "A")]),
         // two groups: stapled; the second has subalterno and edificialità swapped
-        detail(7, 1, 2, &["", "12", "101", "", "7", "", "", "12", "102", "", "", "0003"]),
+        detail(
+            7,
+            1,
+            2,
+            &[
+                "", "12", "101", "", "7", "", "", "12", "102", "", "", "0003",
+            ],
+        ),
         // a group with foglio 0 is dropped, the rest of the record kept
         detail(7, 1, 2, &["", "0", "103", "", "1", ""]),
         detail(7, 1, 5, &["1", "0001234", "", ""]),
@@ -334,11 +361,20 @@ fn stapled_units_swapped_subalterni_and_bad_groups() {
         s.identifiers.aliases(),
         &[UnitKey::parse("F205//12/102/3").unwrap()]
     );
-    assert_eq!(s.special_account(), Some(FabSpecialAccount::NonTaxableCommonParts));
+    assert_eq!(
+        s.special_account(),
+        Some(FabSpecialAccount::NonTaxableCommonParts)
+    );
     assert_eq!(s.reserves.len(), 1);
     assert_eq!(s.reserves[0].partita.as_deref(), Some("0001234"));
-    let repaired = diags.iter().find(|d| d.severity == Severity::Repaired).unwrap();
-    assert_eq!((repaired.line, repaired.field.as_deref()), (2, Some("subalterno (gruppo 2)")));
+    let repaired = diags
+        .iter()
+        .find(|d| d.severity == Severity::Repaired)
+        .unwrap();
+    assert_eq!(
+        (repaired.line, repaired.field.as_deref()),
+        (2, Some("subalterno (gruppo 2)"))
+    );
     let dropped = rejected_at(&diags, 3);
     assert_eq!(dropped.field.as_deref(), Some("foglio (gruppo 1)"));
 }
@@ -356,7 +392,10 @@ fn states_without_identifiers_orphans_and_duplicates() {
     let (units, diags) = read(&input);
     assert_eq!(units.len(), 1);
     assert_eq!(units[0].unit.property.id, 8);
-    assert_eq!(rejected_at(&diags, 1).field.as_deref(), Some("tipo record 2"));
+    assert_eq!(
+        rejected_at(&diags, 1).field.as_deref(),
+        Some("tipo record 2")
+    );
     assert!(rejected_at(&diags, 2).reason.contains("no type-1 record"));
     assert!(rejected_at(&diags, 5).reason.contains("duplicate"));
 }
@@ -377,7 +416,10 @@ fn malformed_keys_and_truncated_lines() {
     assert!(units.is_empty());
     assert_eq!(diags.len(), 5, "{diags:#?}");
     assert!(rejected_at(&diags, 1).reason.contains("common key"));
-    assert_eq!(rejected_at(&diags, 2).field.as_deref(), Some("tipo immobile"));
+    assert_eq!(
+        rejected_at(&diags, 2).field.as_deref(),
+        Some("tipo immobile")
+    );
     assert_eq!(
         rejected_at(&diags, 3).field.as_deref(),
         Some("codice amministrativo")
@@ -445,7 +487,10 @@ fn unparsable_optional_values_are_dropped_with_a_repair() {
     let s = &units[0].unit.states[0];
     assert_eq!(s.consistency, None);
     assert_eq!(s.validity.from(), NaiveDate::from_ymd_opt(1, 1, 1).unwrap());
-    let fields: Vec<_> = diags.iter().map(|d| (d.line, d.severity, d.field.clone())).collect();
+    let fields: Vec<_> = diags
+        .iter()
+        .map(|d| (d.line, d.severity, d.field.clone()))
+        .collect();
     assert!(fields.contains(&(1, Severity::Repaired, Some("consistenza".into()))));
     assert!(fields.contains(&(
         1,

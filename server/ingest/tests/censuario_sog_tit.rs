@@ -54,7 +54,10 @@ fn composed_subjects() {
     let SubjectData::NaturalPerson(person) = &p.data else {
         panic!("not a person")
     };
-    assert_eq!((person.surname.as_str(), person.given_name.as_str()), ("ROSSI", "MARIA"));
+    assert_eq!(
+        (person.surname.as_str(), person.given_name.as_str()),
+        ("ROSSI", "MARIA")
+    );
     assert_eq!(person.sex, Some(Sex::Female));
     assert_eq!(person.birth_date, NaiveDate::from_ymd_opt(1970, 5, 12));
     assert_eq!(person.birthplace.unwrap().as_str(), "F205");
@@ -99,8 +102,16 @@ fn subject_counts_dates_and_odd_values() {
     let (subjects, diags) = sog(&input);
     let ids: Vec<u64> = subjects.iter().map(|s| s.subject.id).collect();
     assert_eq!(ids, vec![5, 6]);
-    assert!(at(&diags, 1, Severity::Rejected).reason.contains("at least 11"));
-    assert!(at(&diags, 2, Severity::Rejected).reason.contains("at least 7"));
+    assert!(
+        at(&diags, 1, Severity::Rejected)
+            .reason
+            .contains("at least 11")
+    );
+    assert!(
+        at(&diags, 2, Severity::Rejected)
+            .reason
+            .contains("at least 7")
+    );
     assert_eq!(
         at(&diags, 3, Severity::Rejected).field.as_deref(),
         Some("data di nascita")
@@ -115,7 +126,11 @@ fn subject_counts_dates_and_odd_values() {
         .filter_map(|d| d.field.as_deref())
         .collect();
     assert_eq!(repaired, vec!["sesso", "luogo di nascita"]);
-    assert!(at(&diags, 6, Severity::Warning).reason.contains("12 values"));
+    assert!(
+        at(&diags, 6, Severity::Warning)
+            .reason
+            .contains("12 values")
+    );
     let SubjectData::NaturalPerson(anna) = &subjects[1].subject.data else {
         panic!("not a person")
     };
@@ -136,7 +151,11 @@ fn repeated_subject_ids() {
     let lines: Vec<u64> = subjects.iter().map(|s| s.source.line).collect();
     assert_eq!(lines, vec![1, 3, 4]);
     assert!(at(&diags, 2, Severity::Warning).reason.contains("line 1"));
-    assert!(at(&diags, 3, Severity::Warning).reason.contains("different data"));
+    assert!(
+        at(&diags, 3, Severity::Warning)
+            .reason
+            .contains("different data")
+    );
     assert_eq!(diags.len(), 2);
 }
 
@@ -147,12 +166,21 @@ fn composed_holdings() {
     assert_eq!(holdings.len(), 2);
     let h = &holdings[0].holding;
     assert_eq!(h.holding_id, Some(7_654_321));
-    assert_eq!((h.subject.id, h.subject.kind), (3_000_001, SubjectKind::NaturalPerson));
-    assert_eq!((h.property.id, h.property.kind), (1_000_001, PropertyKind::Building));
+    assert_eq!(
+        (h.subject.id, h.subject.kind),
+        (3_000_001, SubjectKind::NaturalPerson)
+    );
+    assert_eq!(
+        (h.property.id, h.property.kind),
+        (1_000_001, PropertyKind::Building)
+    );
     assert_eq!(h.right.as_str(), "10");
     assert!(h.right.pays_imu());
     assert_eq!(h.share, Some(Share::new(1, 2).unwrap()));
-    assert_eq!(h.validity.from(), NaiveDate::from_ymd_opt(2019, 3, 15).unwrap());
+    assert_eq!(
+        h.validity.from(),
+        NaiveDate::from_ymd_opt(2019, 3, 15).unwrap()
+    );
     assert!(h.validity.is_current());
     assert_eq!(h.generating_deed.note_number.as_deref(), Some("045123"));
     assert_eq!(
@@ -167,7 +195,11 @@ fn composed_holdings() {
 
 #[test]
 fn holding_history_shares_and_bad_records() {
-    let closed = HOLDING.replacen("|20032019||||||||||", "|20032019||01072020|V|1|1|2020|05072020|||", 1);
+    let closed = HOLDING.replacen(
+        "|20032019||||||||||",
+        "|20032019||01072020|V|1|1|2020|05072020|||",
+        1,
+    );
     let pre2007: String = HOLDING.split('|').take(28).collect::<Vec<_>>().join("|") + "|";
     let short: String = HOLDING.split('|').take(27).collect::<Vec<_>>().join("|") + "|";
     let input = [
@@ -194,8 +226,15 @@ fn holding_history_shares_and_bad_records() {
     assert_eq!(holdings[2].holding.right.as_str(), "1s");
     assert_eq!(holdings[2].holding.share, None);
     assert_eq!(holdings[3].holding.share, None);
-    assert_eq!(at(&diags, 6, Severity::Warning).field.as_deref(), Some("quota"));
-    assert!(at(&diags, 3, Severity::Rejected).reason.contains("at least 28"));
+    assert_eq!(
+        at(&diags, 6, Severity::Warning).field.as_deref(),
+        Some("quota")
+    );
+    assert!(
+        at(&diags, 3, Severity::Rejected)
+            .reason
+            .contains("at least 28")
+    );
     assert_eq!(
         at(&diags, 4, Severity::Rejected).field.as_deref(),
         Some("data di validità (atto generante)")
@@ -213,8 +252,12 @@ fn holding_history_shares_and_bad_records() {
 
 #[test]
 fn missing_files_are_diagnostics() {
-    let d = SogReader::open(Path::new("/nonexistent/A.SOG")).err().unwrap();
+    let d = SogReader::open(Path::new("/nonexistent/A.SOG"))
+        .err()
+        .unwrap();
     assert_eq!(d.file, Path::new("/nonexistent/A.SOG"));
-    let d = TitReader::open(Path::new("/nonexistent/A.TIT")).err().unwrap();
+    let d = TitReader::open(Path::new("/nonexistent/A.TIT"))
+        .err()
+        .unwrap();
     assert_eq!(d.severity, Severity::Rejected);
 }

@@ -101,7 +101,11 @@ fn deductions_reserves_and_portions_attach_to_their_state() {
     assert_eq!(s.portions[1].quality, Some(LandQuality(8)));
     assert_eq!(s.portions[1].area_m2, 150);
     assert_eq!(s.portions[1].dominicale_eur, None);
-    let lines: Vec<u64> = parcels[0].sources[0].details.iter().map(|r| r.line).collect();
+    let lines: Vec<u64> = parcels[0].sources[0]
+        .details
+        .iter()
+        .map(|r| r.line)
+        .collect();
     assert_eq!(lines, vec![1, 2, 4]);
 }
 
@@ -135,7 +139,12 @@ fn interchange_portions_of_eight_values_are_detected() {
 
 #[test]
 fn bad_records_are_rejected_with_line_and_field() {
-    let short: String = type1(6, 1).split('|').take(38).collect::<Vec<_>>().join("|") + "|";
+    let short: String = type1(6, 1)
+        .split('|')
+        .take(38)
+        .collect::<Vec<_>>()
+        .join("|")
+        + "|";
     let bad_foglio = type1(7, 1).replacen("|0012|", "|00A2|", 1);
     let bad_date = type1(8, 1).replacen("01010001", "31042018", 1);
     let bad_area = type1(9, 1).replacen("|0|4|0|0|", "|0|4x|0|0|", 1);
@@ -153,7 +162,11 @@ fn bad_records_are_rejected_with_line_and_field() {
     let (parcels, diags) = read(&input);
     assert_eq!(parcels.len(), 1);
     assert_eq!(parcels[0].parcel.property.id, 11);
-    assert!(rejected_at(&diags, 1).reason.contains("38 values, at least 39"));
+    assert!(
+        rejected_at(&diags, 1)
+            .reason
+            .contains("38 values, at least 39")
+    );
     assert!(rejected_at(&diags, 2).reason.contains("rejected at line 1"));
     assert_eq!(rejected_at(&diags, 3).field.as_deref(), Some("foglio"));
     assert_eq!(
@@ -161,7 +174,10 @@ fn bad_records_are_rejected_with_line_and_field() {
         Some("data di efficacia (atto generante)")
     );
     assert_eq!(rejected_at(&diags, 5).field.as_deref(), Some("are"));
-    assert_eq!(rejected_at(&diags, 6).field.as_deref(), Some("tipo immobile"));
+    assert_eq!(
+        rejected_at(&diags, 6).field.as_deref(),
+        Some("tipo immobile")
+    );
     assert!(rejected_at(&diags, 8).reason.contains("not a multiple"));
 }
 

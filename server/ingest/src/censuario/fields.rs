@@ -105,13 +105,22 @@ impl<'a> Values<'a> {
     /// A date field: empty gives `None`; anything but a real `DDMMYYYY` date rejects the
     /// record. `01010001` is the "since the original survey" placeholder (1 January of year 1).
     pub fn date(&self, pos: usize, field: &str) -> Result<Option<NaiveDate>, Diagnostic> {
+        self.date_named(pos, || field.to_owned())
+    }
+
+    /// [`Values::date`] with the field name built only when needed.
+    fn date_named(
+        &self,
+        pos: usize,
+        field: impl FnOnce() -> String,
+    ) -> Result<Option<NaiveDate>, Diagnostic> {
         let raw = self.raw(pos);
         if raw.is_empty() {
             return Ok(None);
         }
         parse_date(raw)
             .map(Some)
-            .ok_or_else(|| self.reject(field, format!("{raw} is not a date (DDMMYYYY)")))
+            .ok_or_else(|| self.reject(&field(), format!("{raw} is not a date (DDMMYYYY)")))
     }
 
     /// A required unsigned integer (zero padding allowed) that the record cannot do without.
@@ -175,18 +184,22 @@ impl<'a> Values<'a> {
     /// progressive, year) and the two cause fields (2007+). `None` when all are empty.
     /// `what` names the deed in diagnostics (`atto generante`, `atto conclusivo`).
     pub fn deed(&mut self, pos: &DeedPositions, what: &str) -> Result<Option<Deed>, Diagnostic> {
-        let efficacy_date = self.date(pos.efficacy, &format!("{} ({what})", pos.efficacy_name))?;
-        let registration_date = self.date(
-            pos.registration,
-            &format!("{} ({what})", pos.registration_name),
-        )?;
+        let efficacy_date =
+            self.date_named(pos.efficacy, || format!("{} ({what})", pos.efficacy_name))?;
+        let registration_date = self.date_named(pos.registration, || {
+            format!("{} ({what})", pos.registration_name)
+        })?;
         let deed = Deed {
             efficacy_date,
             registration_date,
             note_type: self.text(pos.note_type),
             note_number: self.text(pos.note_number),
             note_progressive: self.text(pos.note_progressive),
-            note_year: self.opt_small(pos.note_year, &format!("anno nota ({what})")),
+            note_year: if self.raw(pos.note_year).is_empty() {
+                None
+            } else {
+                self.opt_small(pos.note_year, &format!("anno nota ({what})"))
+            },
             cause_code: pos.cause_code.and_then(|p| self.text(p)),
             cause_description: pos.cause_description.and_then(|p| self.text(p)),
         };
