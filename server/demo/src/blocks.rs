@@ -259,11 +259,12 @@ fn block(ctx: &mut Ctx, col: usize, row_no: usize, kind: BlockType, ring: f64) {
                 (len - 0.5, depth - 0.5),
                 (0.5, depth - 0.5),
             ];
+            // the building's own courtyard is 0.5 m wider than the courtyard parcel
             let bh = vec![
-                (d + 0.5, d + 0.5),
-                (len - d - 0.5, d + 0.5),
-                (len - d - 0.5, depth - d - 0.5),
-                (d + 0.5, depth - d - 0.5),
+                (d - 0.5, d - 0.5),
+                (len - d + 0.5, d - 0.5),
+                (len - d + 0.5, depth - d + 0.5),
+                (d - 0.5, depth - d + 0.5),
             ];
             let bld = add_building(ctx, &b, p, BuildingKind::CourtyardHouse, &bo, &[bh]);
             entrance(ctx, &b, p, (len / 2.0, 0.0), false, vec![bld], None);

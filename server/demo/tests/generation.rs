@@ -166,16 +166,27 @@ fn geometries_are_valid_and_buildings_lie_in_their_parcels() {
         m.parcels.iter().any(|p| !p.geometry.interiors().is_empty()),
         "some parcel has a hole"
     );
+    let mut strictly_inside = 0;
     for b in &m.buildings {
         assert!(b.footprint.is_valid(), "{} is not valid", b.id);
         let parcel = parcels[b.parcel_key.as_str()];
-        let inside = parcel.geometry.contains(&b.footprint)
-            || b.footprint
-                .exterior()
-                .points()
+        // strictly inside, or every vertex (holes included) within 2 cm of the parcel
+        let strict = parcel.geometry.contains(&b.footprint);
+        let inside = strict
+            || std::iter::once(b.footprint.exterior())
+                .chain(b.footprint.interiors())
+                .flat_map(geo::LineString::points)
                 .all(|pt| Euclidean.distance(&pt, &parcel.geometry) < 0.02);
         assert!(inside, "{} outside {}", b.id, parcel.key);
+        strictly_inside += usize::from(strict);
     }
+    assert!(strictly_inside * 100 >= m.buildings.len() * 99);
+    let courtyards = m
+        .buildings
+        .iter()
+        .filter(|b| !b.footprint.interiors().is_empty())
+        .count();
+    assert!(courtyards > 0, "some buildings surround a courtyard");
     let mut per_parcel: BTreeMap<&str, usize> = BTreeMap::new();
     for b in &m.buildings {
         *per_parcel.entry(b.parcel_key.as_str()).or_default() += 1;
