@@ -194,3 +194,115 @@ fn similarity_fit_needs_three_distinct_points() {
     );
     assert!(SimilarityFit::fit(&[p, p, bad]).is_err());
 }
+
+mod cassini {
+    use std::collections::HashMap;
+    use std::path::Path;
+
+    use geo_types::Coord;
+    use segit_ingest::cartography::cassini::{
+        CassiniOrigin, LocalGeoreferencer, control_points, residual_report,
+    };
+    use segit_ingest::cartography::cxf_records::{CxfFiducial, CxfRecord};
+    use segit_query::Crs;
+
+    fn origin() -> CassiniOrigin {
+        CassiniOrigin {
+            lat0: 41.922_4,
+            lon0: 12.452_3,
+            false_easting: 0.0,
+            false_northing: 0.0,
+            towgs84: None,
+        }
+    }
+
+    fn fiducial(number: &str, x: f64, y: f64) -> CxfFiducial {
+        CxfFiducial {
+            line: 1,
+            external: false,
+            number: number.into(),
+            symbol: 20,
+            position: Coord { x, y },
+            label_position: Coord { x, y },
+        }
+    }
+
+    #[test]
+    fn origin_and_distances_are_kept() {
+        let geo = LocalGeoreferencer::new(&origin(), Crs::Epsg(4326)).unwrap();
+        let o = geo.project(Coord { x: 0.0, y: 0.0 }).unwrap();
+        assert!(
+            (o.x - 12.452_3).abs() < 1e-9 && (o.y - 41.922_4).abs() < 1e-9,
+            "{o:?}"
+        );
+        let utm = LocalGeoreferencer::new(&origin(), Crs::Epsg(7792)).unwrap();
+        let a = utm.project(Coord { x: 0.0, y: 0.0 }).unwrap();
+        let b = utm.project(Coord { x: 1000.0, y: 0.0 }).unwrap();
+        let c = utm.project(Coord { x: 0.0, y: -1000.0 }).unwrap();
+        assert!(((b.x - a.x).hypot(b.y - a.y) - 1000.0).abs() < 1.0);
+        assert!(((c.x - a.x).hypot(c.y - a.y) - 1000.0).abs() < 1.0);
+        assert!(
+            LocalGeoreferencer::new(
+                &CassiniOrigin {
+                    lat0: 123.0,
+                    ..origin()
+                },
+                Crs::Epsg(7792)
+            )
+            .is_err()
+        );
+        assert!(
+            origin()
+                .proj_string()
+                .starts_with("+proj=cass +lat_0=41.9224")
+        );
+    }
+
+    #[test]
+    fn fiducial_fit_places_the_sheet_and_reports_residuals() {
+        let mut geo = LocalGeoreferencer::new(&origin(), Crs::Epsg(7792)).unwrap();
+        let fiducials = [
+            fiducial("1", -14_941.747, -29_983.615),
+            fiducial("2", -14_100.0, -29_000.0),
+            fiducial("3", -15_200.0, -28_800.0),
+            fiducial("4", -14_500.0, -30_100.0),
+            fiducial("99", -14_000.0, -30_000.0),
+        ];
+        // "known" national coordinates: the projection moved by a datum-like similarity
+        let (rot, dx, dy) = (2e-5_f64, 41.3, -26.8);
+        let shift = |p: Coord<f64>| Coord {
+            x: p.x * rot.cos() - p.y * rot.sin() + dx,
+            y: p.x * rot.sin() + p.y * rot.cos() + dy,
+        };
+        let mut known = HashMap::new();
+        for f in &fiducials[..4] {
+            known.insert(f.number.clone(), shift(geo.project(f.position).unwrap()));
+        }
+        let (pairs, unknown) = control_points(&fiducials, &known);
+        assert_eq!(unknown, vec!["99".to_owned()]);
+        let control: Vec<_> = pairs.iter().map(|(_, l, t)| (*l, *t)).collect();
+        let fit = geo.fit(&control).unwrap();
+        assert!(fit.rms() < 1e-3, "{}", fit.rms());
+        let names: Vec<String> = pairs.iter().map(|(n, _, _)| n.clone()).collect();
+        assert!(residual_report(Path::new("s.cxf"), fit, &names, 0.05).is_empty());
+
+        let mut record = CxfRecord::Fiducial(fiducials[1].clone());
+        geo.transform(&mut record).unwrap();
+        let CxfRecord::Fiducial(moved) = record else {
+            panic!()
+        };
+        let expected = known["2"];
+        assert!((moved.position.x - expected.x).abs() < 1e-3);
+        assert!((moved.position.y - expected.y).abs() < 1e-3);
+
+        // a control point 2 m off is named in the report
+        let mut bad = control.clone();
+        bad[2].1.x += 2.0;
+        let fit = geo.fit(&bad).unwrap().clone();
+        let report = residual_report(Path::new("s.cxf"), &fit, &names, 0.5);
+        assert!(
+            report.iter().any(|d| d.reason.starts_with("fiducial 3:")),
+            "{report:?}"
+        );
+    }
+}

@@ -370,3 +370,50 @@ proptest! {
         let _ = read(&xml);
     }
 }
+
+#[test]
+fn srs_spellings_and_axis_order() {
+    let etrs89 = SQUARE.replace(
+        "urn:ogc:def:crs:EPSG::6706",
+        "http://www.opengis.net/def/crs/EPSG/0/4258",
+    );
+    let (features, diags) = read(&collection(&parcel("F205_001200.1", &etrs89)));
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(features[0].crs, Crs::Epsg(6706));
+    assert!(
+        features[0].geometry.0[0]
+            .exterior()
+            .0
+            .contains(&Coord { x: 9.0, y: 45.0 })
+    );
+
+    // no srsName: EPSG 6706, latitude first
+    let bare = SQUARE.replace(r#" srsName="urn:ogc:def:crs:EPSG::6706""#, "");
+    let (features, _) = read(&collection(&parcel("F205_001200.1", &bare)));
+    assert!(
+        features[0].geometry.0[0]
+            .exterior()
+            .0
+            .contains(&Coord { x: 9.0, y: 45.0 })
+    );
+
+    // the legacy spelling follows the EPSG order unless the option says east/north
+    let legacy = r#"<gml:Polygon srsName="EPSG:6706"><gml:exterior><gml:LinearRing><gml:posList>9.0 45.0 9.0 45.001 9.001 45.001 9.001 45.0 9.0 45.0</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>"#;
+    let options = GmlOptions {
+        legacy_srs_east_north: true,
+        ..GmlOptions::default()
+    };
+    let (features, diags) = read_with(&collection(&parcel("F205_001200.1", legacy)), options);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(
+        features[0].geometry.0[0]
+            .exterior()
+            .0
+            .contains(&Coord { x: 9.0, y: 45.0 })
+    );
+    let (_, diags) = read(&collection(&parcel("F205_001200.1", legacy)));
+    assert!(
+        diags[0].reason.contains("outside the area of use"),
+        "{diags:?}"
+    );
+}

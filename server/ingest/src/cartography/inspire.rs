@@ -48,6 +48,10 @@ pub struct GmlOptions {
     pub max_property_text: usize,
     /// maximum positions of one feature
     pub max_positions: usize,
+    /// read the legacy `EPSG:<code>` spelling of `srsName` east/north (the WFS 1.0 / GML 2
+    /// habit) instead of in the EPSG axis order; URN and URI spellings always follow the EPSG
+    /// axis order (latitude first for 6706)
+    pub legacy_srs_east_north: bool,
 }
 
 impl Default for GmlOptions {
@@ -58,6 +62,7 @@ impl Default for GmlOptions {
             max_event_bytes: 16 * 1024 * 1024,
             max_property_text: 64 * 1024,
             max_positions: 1_000_000,
+            legacy_srs_east_north: false,
         }
     }
 }
@@ -387,7 +392,6 @@ impl<R: BufRead> InspireReader<R> {
         };
         if let Some((text, _)) = f.coords.as_mut() {
             text.push_str(s);
-            text.push(' ');
         } else if f.text.len() + s.len() > cap {
             f.fail("text", format!("property text longer than {cap} bytes"));
         } else {
@@ -411,7 +415,7 @@ impl<R: BufRead> InspireReader<R> {
             return;
         };
         if geometry && rel >= 2 {
-            geometry_end(f, name, max_positions);
+            geometry_end(f, name, max_positions, self.options.legacy_srs_east_north);
             return;
         }
         let value = f.text.trim().to_owned();
@@ -624,16 +628,16 @@ impl<R: BufRead> InspireReader<R> {
 }
 
 /// Handles the end of a geometry element.
-fn geometry_end(f: &mut Feature, name: &str, max_positions: usize) {
+fn geometry_end(f: &mut Feature, name: &str, max_positions: usize, legacy_east_north: bool) {
     match name {
         "posList" | "pos" | "coordinates" => {
             let Some((text, gml2)) = f.coords.take() else {
                 return;
             };
-            let crs = match f.srs.as_deref().map(Crs::parse) {
-                None => Crs::Epsg(6706),
-                Some(Ok(c)) => c,
-                Some(Err(_)) => {
+            let (crs, north_first) = match f.srs.as_deref().map(gml_crs) {
+                None => (Crs::Epsg(6706), true),
+                Some(Some((c, legacy))) => (c, c.north_east() && !(legacy && legacy_east_north)),
+                Some(None) => {
                     let srs = f.srs.clone().unwrap_or_default();
                     return f.fail("srsName", format!("unsupported CRS '{srs}'"));
                 }
@@ -648,9 +652,9 @@ fn geometry_end(f: &mut Feature, name: &str, max_positions: usize) {
             let before = ring.len();
             let room = max_positions.saturating_sub(f.positions);
             let parsed = if gml2 {
-                parse_coordinates(&text, crs.north_east(), ring, before + room)
+                parse_coordinates(&text, north_first, ring, before + room)
             } else {
-                parse_pos_list(&text, f.dim, crs.north_east(), ring, before + room)
+                parse_pos_list(&text, f.dim, north_first, ring, before + room)
             };
             f.positions += ring.len() - before;
             if let Err(e) = parsed {
@@ -679,6 +683,18 @@ fn geometry_end(f: &mut Feature, name: &str, max_positions: usize) {
         }
         _ => {}
     }
+}
+
+/// The CRS of an `srsName` and whether it is the legacy `EPSG:<code>` spelling. ETRS89
+/// geographic (4258), the INSPIRE CRS, reads as RDN2008 (6706): the two agree at the sub-metre
+/// level (crs.md §1) and share their axis order.
+fn gml_crs(srs: &str) -> Option<(Crs, bool)> {
+    let legacy = srs.trim().to_ascii_uppercase().starts_with("EPSG:");
+    if let Ok(c) = Crs::parse(srs) {
+        return Some((c, legacy));
+    }
+    let code = srs.trim().rsplit([':', '/']).next()?;
+    (code == "4258").then_some((Crs::Epsg(6706), legacy))
 }
 
 /// Local name of an element.

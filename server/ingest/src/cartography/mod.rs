@@ -8,8 +8,11 @@
 //! - [`sheet`]: one sheet assembled by layer, multi-part parcels merged, SUP reconciled.
 //! - [`georef`]: the CRS of a map (`crs.txt` or explicit), Italy area-of-use checks,
 //!   transformation to the storage CRS, similarity fits on fiducial points.
+//! - [`cassini`]: sheets in a native Cassini-Soldner system, placed with a user-supplied origin
+//!   and a similarity fitted on fiducial points.
 //! - [`inspire`]: the streaming GML reader of CadastralParcel / CadastralZoning features.
 
+pub mod cassini;
 pub mod cxf;
 pub mod cxf_records;
 pub mod georef;
