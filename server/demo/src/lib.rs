@@ -73,7 +73,7 @@ pub use entities::{
     ParcelUse, Person, Resident, Street, SubjectRef, TariPosition, Unit, UnitState,
 };
 pub use features::layers;
-pub use write::{DemoSummary, write_to};
+pub use write::{BATCH, DemoSummary, write_to};
 
 /// Name of the fictional municipality.
 pub const NAME: &str = "Vallerana";

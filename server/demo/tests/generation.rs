@@ -299,6 +299,45 @@ fn unit_histories_are_contiguous_and_end_open() {
 }
 
 #[test]
+fn validity_intervals_are_well_ordered() {
+    let m = town(12, 0.2);
+    for h in &m.holdings {
+        assert!(
+            h.valid_to.is_none_or(|t| h.valid_from < t),
+            "holding {}",
+            h.id
+        );
+        assert!(h.share_num >= 1 && h.share_num <= h.share_den);
+    }
+    for r in &m.residents {
+        assert!(r.to.is_none_or(|t| r.from < t), "resident {}", r.id);
+        let birth = m.persons[r.person].birth_date;
+        assert!(birth <= r.from, "resident {} before birth", r.id);
+    }
+    for t in &m.tari_positions {
+        assert!(
+            t.end_date.is_none_or(|e| t.start_date <= e),
+            "{}",
+            t.account_id
+        );
+    }
+    let extraction = m.extraction_date;
+    let all_dates = m
+        .holdings
+        .iter()
+        .map(|h| h.valid_from)
+        .chain(m.residents.iter().map(|r| r.from))
+        .chain(
+            m.units
+                .iter()
+                .flat_map(|u| u.states.iter().map(|s| s.valid_from)),
+        );
+    for d in all_dates {
+        assert!(d < extraction, "{d} after the extraction date");
+    }
+}
+
+#[test]
 fn tax_registers_are_consistent_and_carry_irregularities() {
     let m = town(10, 0.3);
     let mut unpaid = 0;
