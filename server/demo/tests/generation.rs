@@ -6,7 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use geo::{Contains, Distance, Euclidean, Validation};
 use segit_demo::{DemoParams, Municipality, SubjectRef, generate, layers};
-use segit_model::{AddressKey, CodiceFiscale, CodiceFiscaleKind, ParcelKey, UnitKey};
+use segit_model::{
+    ActivePeriod, AddressKey, CodiceFiscale, CodiceFiscaleKind, ParcelKey, RightCode, Share,
+    UnitKey, Validity,
+};
 use segit_query::Value;
 
 fn town(seed: u64, scale: f64) -> Municipality {
@@ -308,9 +311,13 @@ fn validity_intervals_are_well_ordered() {
             h.id
         );
         assert!(h.share_num >= 1 && h.share_num <= h.share_den);
+        assert!(Validity::new(h.valid_from, h.valid_to).is_ok());
+        assert!(Share::new(u64::from(h.share_num), u64::from(h.share_den)).is_ok());
+        assert!(RightCode::parse(h.right).is_ok_and(|r| r.description().is_some()));
     }
     for r in &m.residents {
         assert!(r.to.is_none_or(|t| r.from < t), "resident {}", r.id);
+        assert!(Validity::new(r.from, r.to).is_ok());
         let birth = m.persons[r.person].birth_date;
         assert!(birth <= r.from, "resident {} before birth", r.id);
     }
@@ -320,6 +327,7 @@ fn validity_intervals_are_well_ordered() {
             "{}",
             t.account_id
         );
+        assert!(ActivePeriod::new(t.start_date, t.end_date).is_ok());
     }
     let extraction = m.extraction_date;
     let all_dates = m
