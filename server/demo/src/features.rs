@@ -52,20 +52,27 @@ fn int(v: impl Into<i64>) -> Value {
     Value::Int(v.into())
 }
 
-/// Every published collection with its features, in publication order.
+/// A published collection: its schema and the function building its features.
+pub type Layer = (fn() -> Collection, fn(&Municipality) -> Vec<Feature>);
+
+/// Every published collection, in publication order.
+pub const LAYERS: [Layer; 10] = [
+    (collections::parcels, parcels),
+    (collections::buildings, buildings),
+    (collections::units, units),
+    (collections::holdings, holdings),
+    (collections::subjects, subjects),
+    (collections::imu_positions, imu_positions),
+    (collections::tari_positions, tari_positions),
+    (collections::residents, residents),
+    (collections::addresses, addresses),
+    (collections::streets, streets),
+];
+
+/// Every published collection with its features, in publication order. [`crate::write_to`]
+/// builds the same layers one at a time instead, to keep memory low.
 pub fn layers(m: &Municipality) -> Vec<(Collection, Vec<Feature>)> {
-    vec![
-        (collections::parcels(), parcels(m)),
-        (collections::buildings(), buildings(m)),
-        (collections::units(), units(m)),
-        (collections::holdings(), holdings(m)),
-        (collections::subjects(), subjects(m)),
-        (collections::imu_positions(), imu_positions(m)),
-        (collections::tari_positions(), tari_positions(m)),
-        (collections::residents(), residents(m)),
-        (collections::addresses(), addresses(m)),
-        (collections::streets(), streets(m)),
-    ]
+    LAYERS.iter().map(|(c, f)| (c(), f(m))).collect()
 }
 
 fn parcels(m: &Municipality) -> Vec<Feature> {

@@ -3,7 +3,9 @@
 use segit_store::{FeatureStore, StoreError};
 
 use crate::Municipality;
-use crate::features::layers;
+use segit_query::Feature;
+
+use crate::features::LAYERS;
 
 /// Features per `write` call.
 pub const BATCH: usize = 5_000;
@@ -17,22 +19,27 @@ pub struct DemoSummary {
 
 /// Creates every collection of the demo and writes its features in batches of [`BATCH`], in a
 /// single ingest transaction: on any error the ingest is rolled back and nothing becomes
-/// visible.
+/// visible. Features are built one collection at a time, so only one collection's features are
+/// in memory at once.
 pub async fn write_to(
     store: &dyn FeatureStore,
     m: &Municipality,
 ) -> Result<DemoSummary, StoreError> {
     let mut sink = store.begin_ingest().await?;
     let mut counts = Vec::new();
-    for (collection, features) in layers(m) {
+    for (schema, build) in LAYERS {
+        let collection = schema();
+        let features = build(m);
         let n = features.len() as u64;
         let result = async {
             sink.create_collection(&collection).await?;
-            let mut rest = features;
-            while !rest.is_empty() {
-                let tail = rest.split_off(rest.len().min(BATCH));
-                sink.write(&collection.id, rest).await?;
-                rest = tail;
+            let mut rest = features.into_iter();
+            loop {
+                let batch: Vec<Feature> = rest.by_ref().take(BATCH).collect();
+                if batch.is_empty() {
+                    break;
+                }
+                sink.write(&collection.id, batch).await?;
             }
             Ok::<(), StoreError>(())
         }
