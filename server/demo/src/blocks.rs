@@ -8,12 +8,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-
+use crate::dates::ymd;
 use crate::entities::{Building, BuildingKind, Parcel, ParcelUse};
 use crate::geom::{self, Frame};
 use crate::grid::Grid;
-use crate::lots::{Lot, civic_lots, divisions, lots, wide_lots};
+use crate::lots::{CIVIC_LOTS, Lot, divisions, lots, wide_lots};
 use crate::rng::Rng;
 
 /// An entrance waiting for its house number.
@@ -202,7 +201,7 @@ fn block(ctx: &mut Ctx, col: usize, row_no: usize, kind: BlockType, ring: f64) {
             let m = depth * ctx.rng.range(0.44, 0.56);
             let mut south = lots(ctx.rng, len, r);
             if kind == BlockType::Civic {
-                south = civic_lots(len);
+                south = CIVIC_LOTS.to_vec();
             }
             let north = lots(ctx.rng, len, r);
             let (sf, sb) = divisions(ctx.rng, len, &south);
@@ -494,9 +493,7 @@ fn add_building(
     } else {
         rng.int(2021, 2024) as i32
     };
-    let survey_date =
-        NaiveDate::from_ymd_opt(survey_year, rng.int(1, 12) as u32, rng.int(1, 28) as u32)
-            .unwrap_or(NaiveDate::MIN);
+    let survey_date = ymd(survey_year, rng.int(1, 12) as u32, rng.int(1, 28) as u32);
     let footprint = ctx.frame.polygon(
         &b.bf.ring(ring),
         &holes.iter().map(|h| b.bf.ring(h)).collect::<Vec<_>>(),

@@ -460,37 +460,31 @@ impl Gen<'_> {
                 let prev_from = prev_from.max(birth);
                 self.resident(
                     format!("{household_id}/{}/0", m + 1),
-                    person,
+                    (person, relationship),
                     &household_id,
-                    relationship,
                     prev_unit,
-                    prev_from,
-                    Some(from),
+                    (prev_from, Some(from)),
                 );
             }
             self.resident(
                 format!("{household_id}/{}/1", m + 1),
-                person,
+                (person, relationship),
                 &household_id,
-                relationship,
                 u,
-                start,
-                until,
+                (start, until),
             );
         }
         (members, from)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Registers the residence of `(person, relationship)` in unit `u` for `[from, to)`.
     fn resident(
         &mut self,
         id: String,
-        person: usize,
+        (person, relationship): (usize, &'static str),
         household_id: &str,
-        relationship: &'static str,
         u: usize,
-        from: NaiveDate,
-        to: Option<NaiveDate>,
+        (from, to): (NaiveDate, Option<NaiveDate>),
     ) {
         let unit = &self.units[u];
         let linked = self.rng.chance(0.9);

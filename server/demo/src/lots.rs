@@ -86,13 +86,11 @@ pub fn lots(rng: &mut Rng, len: f64, r: f64) -> Vec<Lot> {
 }
 
 /// The civic row of the central block: church, town hall and school.
-pub fn civic_lots(_len: f64) -> Vec<Lot> {
-    vec![
-        Some(BuildingKind::Church),
-        Some(BuildingKind::TownHall),
-        Some(BuildingKind::School),
-    ]
-}
+pub const CIVIC_LOTS: [Lot; 3] = [
+    Some(BuildingKind::Church),
+    Some(BuildingKind::TownHall),
+    Some(BuildingKind::School),
+];
 
 /// Deep lots of an industrial or agricultural block.
 pub fn wide_lots(rng: &mut Rng, len: f64, min: f64, max: f64, kind: Lot) -> Vec<Lot> {
