@@ -9,11 +9,19 @@
 //! - [`text`]: line reading with encodings (Latin-1, UTF-8 with optional BOM), CR LF or LF,
 //!   bounded line length.
 //! - [`cartography`]: CXF maps with SUP areas, georeferencing, INSPIRE cadastral GML.
+//! - [`pipeline`]: a supply directory → the store, in one transaction, with a report.
+//! - [`link`]: normalisation and linking with match confidences.
+//! - [`publish`]: the published collections (schemas with personal fields marked, features).
+//! - [`history`]: versions in time and "as of" queries.
 //! - [`supplies`]: the other supplies in their normalised schemas (surfaces, utilities, leases,
 //!   deeds, residents, IMU, F24, OMI, street register, house numbers, buildings, TARI).
 
 pub mod cartography;
 pub mod censuario;
 pub mod diag;
+pub mod history;
+pub mod link;
+pub mod pipeline;
+pub mod publish;
 pub mod supplies;
 pub mod text;

@@ -1,0 +1,220 @@
+//! One ingest, end to end: read the supply, link and publish, merge with the stored versions,
+//! write everything through one `IngestSink` transaction.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use geo_types::{Geometry, MultiPolygon};
+use segit_model::ParcelKey;
+use segit_query::{Catalog, Collection, Feature, FeatureQuery, Identity, Value, sink::VecSink};
+use segit_store::{FeatureStore, IngestSink, StoreError};
+use thiserror::Error;
+
+use super::IngestOptions;
+use super::read::read_supply;
+use super::report::{CollectionOutcome, IngestReport};
+use super::stats::Progress;
+use crate::history::{VALID_TO, merge};
+use crate::link::LinkRates;
+use crate::publish::{MapParcel, publish};
+
+/// Features per `IngestSink::write` call.
+const WRITE_BATCH: usize = 5_000;
+
+/// Why an ingest failed (nothing was committed).
+#[derive(Debug, Error)]
+pub enum IngestError {
+    /// the supply cannot be listed
+    #[error("cannot read the supply {path}: {source}")]
+    Supply {
+        /// the path
+        path: PathBuf,
+        /// the cause
+        source: std::io::Error,
+    },
+    /// the store failed
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    /// a stored collection cannot be read back
+    #[error("cannot read back collection {collection}: {reason}")]
+    ReadBack {
+        /// the collection
+        collection: String,
+        /// why
+        reason: String,
+    },
+}
+
+/// Ingests the supply at `root` into `store` in one transaction.
+pub async fn ingest(
+    store: &dyn FeatureStore,
+    root: &Path,
+    options: &IngestOptions,
+    progress: &mut dyn Progress,
+) -> Result<IngestReport, IngestError> {
+    let outcome = read_supply(root, options, progress).map_err(|source| IngestError::Supply {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    let read: BTreeSet<_> = outcome.stats.keys().copied().collect();
+    progress.stage("reading the stored collections");
+    let catalog = store.catalog().await?;
+    let stored_parcels = stored_map_parcels(store, &catalog, options).await?;
+    progress.stage("linking");
+    let mut links = LinkRates::default();
+    let layers = publish(
+        &outcome.data,
+        &read,
+        stored_parcels,
+        options.storage_crs,
+        options.supply_date,
+        &mut links,
+    );
+    drop(outcome.data);
+    let mut report = IngestReport {
+        kinds: outcome.stats,
+        links,
+        collections: Vec::new(),
+        skipped: outcome.skipped,
+        diagnostics: outcome.diagnostics,
+    };
+    let mut sink = store.begin_ingest().await?;
+    let result = write_layers(
+        store,
+        &catalog,
+        sink.as_mut(),
+        layers,
+        options,
+        progress,
+        &mut report,
+    )
+    .await;
+    match result {
+        Ok(()) => {
+            progress.stage("committing");
+            sink.commit().await?;
+            Ok(report)
+        }
+        Err(e) => {
+            // the error is the one to report; a failing rollback changes nothing more
+            let _ = sink.rollback().await;
+            Err(e)
+        }
+    }
+}
+
+async fn write_layers(
+    store: &dyn FeatureStore,
+    catalog: &Catalog,
+    sink: &mut dyn IngestSink,
+    layers: Vec<crate::publish::Layer>,
+    options: &IngestOptions,
+    progress: &mut dyn Progress,
+    report: &mut IngestReport,
+) -> Result<(), IngestError> {
+    for layer in layers {
+        let id = layer.collection.id.clone();
+        progress.stage(&format!("merging {id}"));
+        let stored_collection = catalog.get(&id);
+        let stored = match stored_collection {
+            Some(c) => read_all(store, c, &layer.collection).await?,
+            None => Vec::new(),
+        };
+        let stored_count = stored.len() as u64;
+        let supplied = layer.features.len() as u64;
+        let unchanged_schema = stored_collection.is_some_and(|c| same_schema(c, &layer.collection));
+        let merged = merge(
+            &layer.mode,
+            &layer.scope,
+            stored.clone(),
+            layer.features,
+            options.supply_date,
+        );
+        let written = !(unchanged_schema && merged == stored);
+        if written {
+            progress.stage(&format!("writing {id}"));
+            sink.create_collection(&layer.collection).await?;
+            let mut rest = merged.as_slice();
+            while !rest.is_empty() {
+                let (batch, tail) = rest.split_at(rest.len().min(WRITE_BATCH));
+                sink.write(&id, batch.to_vec()).await?;
+                progress.records(batch.len() as u64);
+                rest = tail;
+            }
+        }
+        report.collections.push(CollectionOutcome {
+            id,
+            stored: stored_count,
+            supplied,
+            merged: merged.len() as u64,
+            written,
+        });
+    }
+    Ok(())
+}
+
+/// Whether two schemas publish the same thing (extents aside).
+fn same_schema(a: &Collection, b: &Collection) -> bool {
+    let mut a = a.clone();
+    a.extent = None;
+    let mut b = b.clone();
+    b.extent = None;
+    a == b
+}
+
+/// Every stored feature of `stored`, geometries in the storage CRS of `new`, sorted by id.
+async fn read_all(
+    store: &dyn FeatureStore,
+    stored: &Collection,
+    new: &Collection,
+) -> Result<Vec<Feature>, IngestError> {
+    let mut query = FeatureQuery::new(stored.id.clone(), Identity::System);
+    query.output_crs = new.storage_crs;
+    let query = query.validate(stored).map_err(|e| IngestError::ReadBack {
+        collection: stored.id.clone(),
+        reason: e.to_string(),
+    })?;
+    let mut sink = VecSink::default();
+    store.query(&query, &mut sink).await?;
+    let mut features = sink.features;
+    features.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(features)
+}
+
+/// The current map parcels of the store (for linking a supply without maps).
+async fn stored_map_parcels(
+    store: &dyn FeatureStore,
+    catalog: &Catalog,
+    options: &IngestOptions,
+) -> Result<BTreeMap<ParcelKey, MapParcel>, IngestError> {
+    let mut map = BTreeMap::new();
+    let Some(c) = catalog.get("parcels") else {
+        return Ok(map);
+    };
+    let mut target = c.clone();
+    target.storage_crs = options.storage_crs;
+    for f in read_all(store, c, &target).await? {
+        if !f.property(VALID_TO).is_none_or(Value::is_null) {
+            continue;
+        }
+        let (Some(Value::Text(key)), Some(Geometry::MultiPolygon(g))) =
+            (f.property("parcel_key"), f.geometry.as_ref())
+        else {
+            continue;
+        };
+        let Ok(key) = ParcelKey::parse(key) else {
+            continue;
+        };
+        map.insert(
+            key,
+            MapParcel {
+                geometry: MultiPolygon::clone(g),
+                source: "store",
+                area: None,
+                declared: None,
+                from_supply: false,
+            },
+        );
+    }
+    Ok(map)
+}

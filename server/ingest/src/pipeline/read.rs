@@ -1,0 +1,337 @@
+//! Reading a supply directory: every file classified, read by the reader of its kind, records
+//! kept in memory for linking, diagnostics and counts collected.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use segit_query::{Crs, Transformer};
+
+use super::IngestOptions;
+use super::kind::SourceKind;
+use super::registers::Registers;
+use super::stats::{KindStats, Progress, drain};
+use crate::cartography::georef::{AreaOfUse, Georeferencer, resolve_crs};
+use crate::cartography::{
+    AreaTolerance, CxfOptions, CxfReader, CxfRecord, CxfSheet, GmlOptions, InspireFeature,
+    InspireReader, MapFileName, SupReader,
+};
+use crate::censuario::{
+    CensusHolding, CensusParcel, CensusSubject, CensusUnit, FabReader, SogReader, TerReader,
+    TitReader,
+};
+use crate::diag::{Diagnostic, Item};
+
+/// Most files taken from one supply directory.
+pub const MAX_FILES: usize = 200_000;
+
+/// Everything read from one supply, geometries in the storage CRS.
+#[derive(Debug, Default)]
+pub struct SupplyData {
+    /// FAB properties with all their states
+    pub units: Vec<CensusUnit>,
+    /// TER properties with all their states
+    pub parcels: Vec<CensusParcel>,
+    /// SOG subjects
+    pub subjects: Vec<CensusSubject>,
+    /// TIT holdings
+    pub holdings: Vec<CensusHolding>,
+    /// CXF sheets (with their SUP)
+    pub sheets: Vec<CxfSheet>,
+    /// INSPIRE parcels and zonings
+    pub inspire: Vec<InspireFeature>,
+    /// municipal registers and other supplies
+    pub registers: Registers,
+}
+
+/// What reading a directory produced.
+#[derive(Debug, Default)]
+pub struct ReadOutcome {
+    /// the records
+    pub data: SupplyData,
+    /// every finding, in reading order
+    pub diagnostics: Vec<Diagnostic>,
+    /// counts per kind
+    pub stats: BTreeMap<SourceKind, KindStats>,
+    /// files that were not read (unknown names, or another kind than `--kind`)
+    pub skipped: Vec<PathBuf>,
+}
+
+/// The files of `root` (a directory, walked recursively in name order, or one file).
+pub fn list_files(root: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
+    let meta = fs::metadata(root)?;
+    if meta.is_file() {
+        return Ok(vec![root.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let mut entries: Vec<PathBuf> = fs::read_dir(&dir)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        entries.sort();
+        for path in entries.into_iter().rev() {
+            if path.is_dir() {
+                dirs.push(path);
+            } else if files.len() < MAX_FILES {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Classifies `files`: with a forced kind, unrecognised names take that kind and files of other
+/// kinds are skipped (companions — `.sup`, `crs.txt` — are still used by the CXF reading).
+pub fn classify(
+    files: Vec<PathBuf>,
+    forced: Option<SourceKind>,
+) -> (Vec<(SourceKind, PathBuf)>, Vec<PathBuf>) {
+    let mut chosen = Vec::new();
+    let mut skipped = Vec::new();
+    for path in files {
+        let detected = SourceKind::detect(&path);
+        let kind = match (forced, detected) {
+            (None, Some(k)) => Some(k),
+            (Some(f), None) => Some(f),
+            (Some(f), Some(k)) if f == k => Some(k),
+            _ => None,
+        };
+        match kind {
+            Some(k) if k.read_alone() => chosen.push((k, path)),
+            Some(_) => {}
+            None => skipped.push(path),
+        }
+    }
+    chosen.sort_by_key(|(k, p)| {
+        let order = SourceKind::ALL
+            .iter()
+            .position(|x| x == k)
+            .unwrap_or(usize::MAX);
+        (order, p.clone())
+    });
+    (chosen, skipped)
+}
+
+/// Reads every file of `root`.
+pub fn read_supply(
+    root: &Path,
+    options: &IngestOptions,
+    progress: &mut dyn Progress,
+) -> Result<ReadOutcome, std::io::Error> {
+    let files = list_files(root)?;
+    let (chosen, skipped) = classify(files, options.kind);
+    let mut out = ReadOutcome {
+        skipped,
+        ..ReadOutcome::default()
+    };
+    let mut cxf = CxfContext::new(options.cxf_crs, options.storage_crs);
+    for (kind, path) in chosen {
+        progress.file_started(kind, &path);
+        let mut stats = KindStats {
+            files: 1,
+            ..KindStats::default()
+        };
+        let diags = &mut out.diagnostics;
+        let data = &mut out.data;
+        let census = options.census.clone();
+        match kind {
+            SourceKind::Fab => match FabReader::open_with(&path, census) {
+                Ok(r) => data.units.extend(drain(r, &mut stats, diags, progress)),
+                Err(d) => file_failed(d, &mut stats, diags),
+            },
+            SourceKind::Ter => match TerReader::open_with(&path, census) {
+                Ok(r) => data.parcels.extend(drain(r, &mut stats, diags, progress)),
+                Err(d) => file_failed(d, &mut stats, diags),
+            },
+            SourceKind::Sog => match SogReader::open_with(&path, &census) {
+                Ok(r) => data.subjects.extend(drain(r, &mut stats, diags, progress)),
+                Err(d) => file_failed(d, &mut stats, diags),
+            },
+            SourceKind::Tit => match TitReader::open_with(&path, &census) {
+                Ok(r) => data.holdings.extend(drain(r, &mut stats, diags, progress)),
+                Err(d) => file_failed(d, &mut stats, diags),
+            },
+            SourceKind::Cxf => {
+                if let Some(sheet) = cxf.read(&path, &mut stats, diags, progress) {
+                    data.sheets.push(sheet);
+                }
+            }
+            SourceKind::InspireGml => {
+                let features = read_gml(&path, options.storage_crs, &mut stats, diags, progress);
+                data.inspire.extend(features);
+            }
+            other => {
+                data.registers
+                    .read(other, &path, options, &mut stats, diags, progress);
+            }
+        }
+        progress.file_finished(kind, &path, &stats);
+        out.stats.entry(kind).or_default().add(&stats);
+    }
+    Ok(out)
+}
+
+/// A file that could not be read at all: one rejected diagnostic naming it.
+pub(crate) fn file_failed(d: Diagnostic, stats: &mut KindStats, diags: &mut Vec<Diagnostic>) {
+    stats.count(&d);
+    diags.push(d);
+}
+
+/// CXF reading state: the CRS of each folder (from `crs.txt` or the explicit CRS).
+struct CxfContext {
+    explicit: Option<Crs>,
+    storage: Crs,
+    folders: HashMap<PathBuf, Result<Crs, Diagnostic>>,
+}
+
+impl CxfContext {
+    fn new(explicit: Option<Crs>, storage: Crs) -> Self {
+        Self {
+            explicit,
+            storage,
+            folders: HashMap::new(),
+        }
+    }
+
+    /// Reads one CXF file (and its SUP), georeferenced into the storage CRS.
+    fn read(
+        &mut self,
+        path: &Path,
+        stats: &mut KindStats,
+        diags: &mut Vec<Diagnostic>,
+        progress: &mut dyn Progress,
+    ) -> Option<CxfSheet> {
+        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let explicit = self.explicit;
+        let crs = self
+            .folders
+            .entry(dir.clone())
+            .or_insert_with(|| resolve_crs(&dir, explicit));
+        let crs = match crs {
+            Ok(c) => *c,
+            Err(d) => {
+                let mut d = d.clone();
+                d.reason = format!("{}: {}", path.display(), d.reason);
+                file_failed(d, stats, diags);
+                return None;
+            }
+        };
+        let georef = match Georeferencer::new(crs, self.storage) {
+            Ok(g) => g,
+            Err(e) => {
+                let d = Diagnostic::rejected(path, 0, None, format!("cannot georeference: {e}"));
+                file_failed(d, stats, diags);
+                return None;
+            }
+        };
+        let options = CxfOptions {
+            area_of_use: AreaOfUse::italy(crs).ok(),
+            ..CxfOptions::default()
+        };
+        let reader = match CxfReader::open(path, options) {
+            Ok(r) => r,
+            Err(d) => {
+                file_failed(d, stats, diags);
+                return None;
+            }
+        };
+        let file = path.to_path_buf();
+        let georeferenced = reader.map(move |item| match item {
+            Item::Record(mut record) => match georef.transform(&mut record) {
+                Ok(()) => Item::Record(record),
+                Err(e) => Item::Diagnostic(Diagnostic::rejected(
+                    &file,
+                    record_line(&record),
+                    None,
+                    format!("the coordinates cannot be transformed to the storage CRS: {e}"),
+                )),
+            },
+            d @ Item::Diagnostic(_) => d,
+        });
+        let records = drain(georeferenced, stats, diags, progress);
+        let mut found = Vec::new();
+        let mut sheet = CxfSheet::collect(path, records.into_iter().map(Item::Record), &mut found);
+        if let Some(s) = sheet.as_mut()
+            && let Some(sup) = MapFileName::companion_sup(path).filter(|p| p.exists())
+        {
+            match SupReader::open(&sup) {
+                Ok(r) => s.attach_sup(r, &sup, AreaTolerance::default(), &mut found),
+                Err(d) => found.push(d),
+            }
+        }
+        for d in found {
+            stats.count(&d);
+            diags.push(d);
+        }
+        sheet
+    }
+}
+
+/// The line a CXF record starts on (0 for the header).
+fn record_line(record: &CxfRecord) -> u64 {
+    match record {
+        CxfRecord::Header(_) => 0,
+        CxfRecord::Area(a) => a.line,
+        CxfRecord::Text(t) => t.line,
+        CxfRecord::Symbol(s) => s.line,
+        CxfRecord::Fiducial(f) => f.line,
+        CxfRecord::Line(l) => l.line,
+        CxfRecord::RasterReference(r) => r.line,
+        CxfRecord::SurveyBook(b) => b.line,
+    }
+}
+
+/// Reads an INSPIRE GML file, geometries moved to the storage CRS.
+fn read_gml(
+    path: &Path,
+    storage: Crs,
+    stats: &mut KindStats,
+    diags: &mut Vec<Diagnostic>,
+    progress: &mut dyn Progress,
+) -> Vec<InspireFeature> {
+    let reader = match InspireReader::open(path, GmlOptions::default()) {
+        Ok(r) => r,
+        Err(d) => {
+            file_failed(d, stats, diags);
+            return Vec::new();
+        }
+    };
+    let mut transformers: HashMap<Crs, Result<Transformer, String>> = HashMap::new();
+    let file = path.to_path_buf();
+    let moved = reader.map(move |item| match item {
+        Item::Record(mut f) => {
+            let t = transformers
+                .entry(f.crs)
+                .or_insert_with(|| Transformer::new(f.crs, storage).map_err(|e| e.to_string()));
+            let result = match t {
+                Ok(t) => {
+                    let mut g = geo_types::Geometry::MultiPolygon(f.geometry.clone());
+                    t.transform_geometry(&mut g)
+                        .map_err(|e| e.to_string())
+                        .and_then(|()| match g {
+                            geo_types::Geometry::MultiPolygon(mp) => Ok(mp),
+                            _ => Err("the transformation changed the geometry type".to_owned()),
+                        })
+                }
+                Err(e) => Err(e.clone()),
+            };
+            match result {
+                Ok(mp) => {
+                    f.geometry = mp;
+                    f.crs = storage;
+                    Item::Record(f)
+                }
+                Err(e) => Item::Diagnostic(Diagnostic::rejected(
+                    &file,
+                    f.line,
+                    Some("geometry"),
+                    format!("cannot transform to {storage}: {e}"),
+                )),
+            }
+        }
+        d @ Item::Diagnostic(_) => d,
+    });
+    drain(moved, stats, diags, progress)
+}

@@ -1,0 +1,189 @@
+//! The published collections of the integrated database: their schemas (personal fields
+//! marked), their features built from a supply with the links found, and how each keeps its
+//! history.
+//!
+//! - [`schema`]: collections of the cadastre and the maps; the register layers define their
+//!   schemas beside their features (`registers`, `territory`).
+//! - [`publish`]: a supply → one [`Layer`] per collection its sources feed.
+
+mod cadastre;
+mod maps;
+mod registers;
+pub mod schema;
+mod territory;
+mod values;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::NaiveDate;
+use segit_model::{Belfiore, ParcelKey};
+use segit_query::{Collection, Crs, Feature, GeometryType};
+
+pub use cadastre::MapParcel;
+
+use crate::cartography::InspireKind;
+use crate::history::{HistoryMode, Scope, SeriesRule};
+use crate::link::{LinkRates, Linker};
+use crate::pipeline::{SourceKind, SupplyData};
+
+/// One collection to write: its schema, how it keeps history, which stored versions the supply
+/// speaks for, and the supply's features.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// the collection
+    pub collection: Collection,
+    /// history of its features
+    pub mode: HistoryMode,
+    /// stored versions the supply speaks for (snapshots)
+    pub scope: Scope,
+    /// features of the supply
+    pub features: Vec<Feature>,
+}
+
+/// The municipality of the supply: from the census, else the maps, else the registers.
+pub fn municipality(data: &SupplyData) -> Option<Belfiore> {
+    data.units
+        .iter()
+        .map(|u| u.unit.property.belfiore)
+        .chain(data.parcels.iter().map(|p| p.parcel.property.belfiore))
+        .chain(data.sheets.iter().map(|s| s.header.sheet.belfiore()))
+        .chain(data.registers.municipality())
+        .next()
+}
+
+/// Builds the layers fed by the sources `read` in this supply. `stored_parcels` are the map
+/// parcels already in the store (current versions), used for linking only.
+pub fn publish(
+    data: &SupplyData,
+    read: &BTreeSet<SourceKind>,
+    stored_parcels: BTreeMap<ParcelKey, MapParcel>,
+    storage_crs: Crs,
+    supply_date: NaiveDate,
+    rates: &mut LinkRates,
+) -> Vec<Layer> {
+    let mut map = stored_parcels;
+    for (k, v) in maps::map_parcels(&data.sheets, &data.inspire) {
+        map.insert(k, v);
+    }
+    let linker = Linker::new(
+        municipality(data),
+        data.registers.streets(),
+        map.keys(),
+        data.units.iter().map(|u| &u.unit),
+        &data.subjects,
+    );
+    let sheets: HashSet<String> = data
+        .sheets
+        .iter()
+        .map(|s| s.header.sheet.to_string())
+        .chain(data.inspire.iter().map(|f| match &f.kind {
+            InspireKind::Parcel { key, .. } => key.sheet().to_string(),
+            InspireKind::Zoning { sheet, .. } => sheet.to_string(),
+        }))
+        .collect();
+    let sheet_scope = Scope::Values {
+        property: "sheet_key",
+        values: sheets,
+    };
+    let crs = storage_crs;
+    let mut layers = Vec::new();
+    let maps_read = read.contains(&SourceKind::Cxf) || read.contains(&SourceKind::InspireGml);
+    if maps_read {
+        let c = schema::parcels(crs);
+        let features = cadastre::parcels(&c, &map, supply_date);
+        layers.push(snapshot(c, "parcel_key", sheet_scope.clone(), features));
+    }
+    if read.contains(&SourceKind::Cxf) {
+        let c = schema::buildings(crs);
+        let features = maps::buildings(&c, &data.sheets, &map, supply_date, rates);
+        layers.push(snapshot(c, "building_key", sheet_scope.clone(), features));
+        for (id, title, ty) in [
+            (
+                "map_sheets",
+                "Map sheet boundaries",
+                GeometryType::MultiPolygon,
+            ),
+            (
+                "map_roads",
+                "Map road areas (STRADA)",
+                GeometryType::MultiPolygon,
+            ),
+            (
+                "map_waters",
+                "Map water areas (ACQUA)",
+                GeometryType::MultiPolygon,
+            ),
+            ("map_texts", "Map texts (TESTO)", GeometryType::Point),
+            ("map_symbols", "Map symbols (SIMBOLO)", GeometryType::Point),
+            (
+                "map_fiducials",
+                "Map fiducial points (FIDUCIALE)",
+                GeometryType::Point,
+            ),
+            ("map_lines", "Map lines (LINEA)", GeometryType::LineString),
+        ] {
+            let c = schema::map_layer(id, title, ty, crs);
+            let features = maps::aux_layer(&c, id, &data.sheets, supply_date);
+            layers.push(snapshot(c, "feature_key", sheet_scope.clone(), features));
+        }
+    }
+    if read.contains(&SourceKind::Ter) {
+        let c = schema::parcel_states(crs);
+        let features = cadastre::parcel_states(&c, &data.parcels, &linker, rates);
+        layers.push(dated(c, Some(("property_ref", "progressive")), features));
+    }
+    if read.contains(&SourceKind::Fab) {
+        let c = schema::units(crs);
+        let features = cadastre::units(&c, &data.units, &map, &linker, rates);
+        layers.push(dated(c, Some(("property_ref", "progressive")), features));
+    }
+    if read.contains(&SourceKind::Tit) {
+        let c = schema::holdings(crs);
+        let features = cadastre::holdings(&c, &data.holdings, &data.subjects, &linker, rates);
+        layers.push(dated(c, Some(("holding_ref", "valid_from")), features));
+    }
+    if read.contains(&SourceKind::Sog) {
+        let c = schema::subjects(crs);
+        let features = cadastre::subjects(&c, &data.subjects, supply_date);
+        layers.push(snapshot(c, "subject_ref", Scope::All, features));
+    }
+    layers.extend(registers::layers(
+        data,
+        read,
+        &map,
+        &linker,
+        crs,
+        supply_date,
+        rates,
+    ));
+    layers
+}
+
+pub(crate) fn snapshot(
+    collection: Collection,
+    key: &'static str,
+    scope: Scope,
+    features: Vec<Feature>,
+) -> Layer {
+    Layer {
+        collection,
+        mode: HistoryMode::Snapshot { key },
+        scope,
+        features,
+    }
+}
+
+pub(crate) fn dated(
+    collection: Collection,
+    series: Option<(&'static str, &'static str)>,
+    features: Vec<Feature>,
+) -> Layer {
+    Layer {
+        collection,
+        mode: HistoryMode::Dated {
+            series: series.map(|(series, order)| SeriesRule { series, order }),
+        },
+        scope: Scope::All,
+        features,
+    }
+}
