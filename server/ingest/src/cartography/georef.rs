@@ -26,7 +26,7 @@ use geo::MapCoordsInPlace;
 use geo_types::{Coord, Point};
 use segit_query::{BBox, Crs, QueryError, Transformer, transform_bbox};
 
-use super::cxf_records::CxfRecord;
+use super::cxf_records::{CxfArea, CxfRecord};
 use crate::diag::Diagnostic;
 
 /// EPSG codes a CXF map may be declared in.
@@ -130,6 +130,21 @@ impl AreaOfUse {
     }
 }
 
+/// Applies `f` to every coordinate of an area (geometry, label anchor, inner point, point on
+/// surface).
+pub fn map_area<E>(
+    a: &mut CxfArea,
+    f: &impl Fn(Coord<f64>) -> Result<Coord<f64>, E>,
+) -> Result<(), E> {
+    a.geometry.try_map_coords_in_place(f)?;
+    a.label.anchor = f(a.label.anchor)?;
+    a.inner_point = f(a.inner_point)?;
+    if let Some(p) = a.point_on_surface {
+        a.point_on_surface = Some(Point(f(p.0)?));
+    }
+    Ok(())
+}
+
 /// Applies `f` to every coordinate of a CXF record.
 pub fn map_record<E>(
     record: &mut CxfRecord,
@@ -137,15 +152,7 @@ pub fn map_record<E>(
 ) -> Result<(), E> {
     match record {
         CxfRecord::Header(_) => Ok(()),
-        CxfRecord::Area(a) => {
-            a.geometry.try_map_coords_in_place(f)?;
-            a.label.anchor = f(a.label.anchor)?;
-            a.inner_point = f(a.inner_point)?;
-            if let Some(p) = a.point_on_surface {
-                a.point_on_surface = Some(Point(f(p.0)?));
-            }
-            Ok(())
-        }
+        CxfRecord::Area(a) => map_area(a, f),
         CxfRecord::Text(t) => f(t.position).map(|c| t.position = c),
         CxfRecord::Symbol(s) => f(s.position).map(|c| s.position = c),
         CxfRecord::Fiducial(p) => {
@@ -192,11 +199,14 @@ impl Georeferencer {
         if self.transformer.is_identity() {
             return Ok(());
         }
-        map_record(record, &|c| {
-            self.transformer
-                .transform_coord(c.x, c.y)
-                .map(|(x, y)| Coord { x, y })
-        })
+        map_record(record, &|c| self.transform_coord(c))
+    }
+
+    /// Transforms one coordinate.
+    pub fn transform_coord(&self, c: Coord<f64>) -> Result<Coord<f64>, QueryError> {
+        self.transformer
+            .transform_coord(c.x, c.y)
+            .map(|(x, y)| Coord { x, y })
     }
 }
 

@@ -10,6 +10,7 @@
 //!   transformation to the storage CRS, similarity fits on fiducial points.
 //! - [`cassini`]: sheets in a native Cassini-Soldner system, placed with a user-supplied origin
 //!   and a similarity fitted on fiducial points.
+//! - [`supply`]: the `cartografia/` folder of a supply, sheet by sheet, in the storage CRS.
 //! - [`inspire`]: the streaming GML reader of CadastralParcel / CadastralZoning features.
 
 pub mod cassini;
@@ -23,6 +24,7 @@ pub mod name;
 pub mod repair;
 pub mod sheet;
 pub mod sup;
+pub mod supply;
 
 pub use cxf::{CxfOptions, CxfReader};
 pub use cxf_records::{AreaKind, CxfArea, CxfHeader, CxfRecord, MapKind};
@@ -32,3 +34,4 @@ pub use name::{MapFileKind, MapFileName};
 pub use repair::InvalidPolygonPolicy;
 pub use sheet::{AreaTolerance, CxfSheet, ParcelFeature};
 pub use sup::{SupFile, SupReader, SupRecord};
+pub use supply::{CartographyDir, CartographyOptions, SheetResult};

@@ -11,14 +11,17 @@ use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::Path;
 
-use geo_types::MultiPolygon;
+use geo::MapCoordsInPlace;
+use geo_types::{Coord, MultiPolygon};
 use segit_model::ParcelKey;
+use segit_query::QueryError;
 
 use super::cxf::{CxfOptions, CxfReader};
 use super::cxf_records::{
     AreaKind, CxfArea, CxfFiducial, CxfHeader, CxfLine, CxfRasterReference, CxfRecord,
     CxfSurveyBook, CxfSymbol, CxfText,
 };
+use super::georef::{Georeferencer, map_area};
 use super::name::MapFileName;
 use super::repair::signed_area;
 use super::sup::{SupCount, SupFile, SupReader, SupTotal};
@@ -210,6 +213,58 @@ impl CxfSheet {
             }
         }
         (Some(sheet), diags)
+    }
+
+    /// Applies `f` to every coordinate of every layer (areas keep the planar area computed in
+    /// the map CRS). On error the sheet may be partly transformed.
+    pub fn map_coords<E>(
+        &mut self,
+        f: &impl Fn(Coord<f64>) -> Result<Coord<f64>, E>,
+    ) -> Result<(), E> {
+        let areas = self
+            .boundary
+            .iter_mut()
+            .chain(&mut self.index_sheets)
+            .chain(&mut self.buildings)
+            .chain(&mut self.roads)
+            .chain(&mut self.waters)
+            .chain(self.parcels.iter_mut().flat_map(|p| p.parts.iter_mut()));
+        for a in areas {
+            map_area(a, f)?;
+        }
+        for p in &mut self.parcels {
+            p.geometry.try_map_coords_in_place(f)?;
+        }
+        for t in &mut self.texts {
+            t.position = f(t.position)?;
+        }
+        for s in &mut self.symbols {
+            s.position = f(s.position)?;
+        }
+        for p in &mut self.fiducials {
+            p.position = f(p.position)?;
+            p.label_position = f(p.label_position)?;
+        }
+        for l in &mut self.lines {
+            l.geometry.try_map_coords_in_place(f)?;
+        }
+        for b in &mut self.survey_books {
+            b.geometry.try_map_coords_in_place(f)?;
+        }
+        for r in &mut self.raster_references {
+            for c in &mut r.corners {
+                *c = f(*c)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the whole sheet to the georeferencer's target CRS.
+    pub fn transform(&mut self, geo: &Georeferencer) -> Result<(), QueryError> {
+        if geo.transformer().is_identity() {
+            return Ok(());
+        }
+        self.map_coords(&|c| geo.transform_coord(c))
     }
 
     /// Reads a SUP and reconciles it with the sheet; diagnostics name `sup_file`.
