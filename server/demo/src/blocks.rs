@@ -361,6 +361,16 @@ fn buildings_on(ctx: &mut Ctx, b: &BlockInfo, p: usize, kind: BuildingKind, cell
         entrance(ctx, b, p, front, outward, vec![], None);
         return;
     };
+    let l_shaped = matches!(
+        kind,
+        BuildingKind::House | BuildingKind::TwoFamily | BuildingKind::Offices
+    ) && ctx.rng.chance(0.3);
+    let fp = if l_shaped {
+        let (cut_u, cut_v) = (ctx.rng.range(0.45, 0.7), ctx.rng.range(0.4, 0.6));
+        l_shape(&fp, cut_u, cut_v, ctx.rng.chance(0.5))
+    } else {
+        fp
+    };
     let main = add_building(ctx, b, p, kind, &fp, &[]);
     let first = entrance(ctx, b, p, front, outward, vec![main], None);
     let rear_from = s0 + bd + 3.0;
@@ -391,6 +401,21 @@ fn buildings_on(ctx: &mut Ctx, b: &BlockInfo, p: usize, kind: BuildingKind, cell
             }
         }
         _ => {}
+    }
+}
+
+/// An L-shaped footprint cut from the rectangle `r` (corners: near-left, near-right, far-right,
+/// far-left): the far corner on one side is removed, keeping `cut_u` of the width and `cut_v`
+/// of the depth. The result lies inside the rectangle, hence inside the parcel.
+fn l_shape(r: &[(f64, f64)], cut_u: f64, cut_v: f64, right: bool) -> Vec<(f64, f64)> {
+    let [(u0, v0), (u1, _), _, (_, v1)] = [r[0], r[1], r[2], r[3]];
+    let vm = v0 + (v1 - v0) * cut_v;
+    if right {
+        let um = u0 + (u1 - u0) * cut_u;
+        vec![(u0, v0), (u1, v0), (u1, vm), (um, vm), (um, v1), (u0, v1)]
+    } else {
+        let um = u1 - (u1 - u0) * cut_u;
+        vec![(u0, v0), (u1, v0), (u1, v1), (um, v1), (um, vm), (u0, vm)]
     }
 }
 

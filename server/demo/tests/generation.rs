@@ -398,15 +398,15 @@ fn output_for_a_seed_is_stable() {
         .map(|(c, f)| (c.id, f.len()))
         .collect();
     let expected = [
-        ("parcels", 270),
-        ("buildings", 335),
-        ("units", 1084),
-        ("holdings", 1763),
-        ("subjects", 1135),
-        ("imu_positions", 1138),
-        ("tari_positions", 477),
-        ("residents", 1035),
-        ("addresses", 264),
+        ("parcels", 260),
+        ("buildings", 312),
+        ("units", 1103),
+        ("holdings", 1718),
+        ("subjects", 1069),
+        ("imu_positions", 1073),
+        ("tari_positions", 473),
+        ("residents", 1030),
+        ("addresses", 248),
         ("streets", 15),
     ];
     let expected: Vec<(String, usize)> = expected
