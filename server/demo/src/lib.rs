@@ -24,13 +24,13 @@
 //! | id | geometry | feature id | content at scale 1.0 (seed-dependent) |
 //! | --- | --- | --- | --- |
 //! | `parcels` | Polygon (holes for courtyards) | parcel key `M999_000300.45` | ≈ 5 000 land parcels |
-//! | `buildings` | Polygon | `<parcel key>-<n>` | ≈ 6 300 footprints, inside their parcel |
-//! | `units` | Point: centroid of the host building (of the parcel for F/1) | `<unit key>@<state>` | ≈ 16 500 units, ≈ 21 000 states (temporal) |
-//! | `holdings` | none | `M999/<holding id>` | ≈ 33 000 rights with shares (temporal) |
-//! | `subjects` | none | `P<id>` / `G<id>` | ≈ 21 000 holders |
-//! | `imu_positions` | none | `<tax year>/<holding id>` | ≈ 21 000 positions of 2025 |
-//! | `tari_positions` | none | `<account>/<premises>` | ≈ 8 900 premises (temporal) |
-//! | `residents` | none | `<household>/<member>/<period>` | ≈ 19 000 residence periods (temporal) |
+//! | `buildings` | Polygon | `<parcel key>-<n>` | ≈ 6 400 footprints, inside their parcel |
+//! | `units` | Point: centroid of the host building (of the parcel for F/1) | `<unit key>@<state>` | ≈ 16 800 units, ≈ 21 500 states (temporal) |
+//! | `holdings` | none | `M999/<holding id>` | ≈ 34 000 rights with shares (temporal) |
+//! | `subjects` | none | `P<id>` / `G<id>` | ≈ 22 000 holders |
+//! | `imu_positions` | none | `<tax year>/<holding id>` | ≈ 21 500 positions of 2025 |
+//! | `tari_positions` | none | `<account>/<premises>` | ≈ 9 300 premises (temporal) |
+//! | `residents` | none | `<household>/<member>/<period>` | ≈ 20 000 residence periods (temporal) |
 //! | `addresses` | Point | address key `M999/<street>/<number>/<suffix>` | ≈ 4 900 house numbers |
 //! | `streets` | LineString | street code | ≈ 160 streets |
 //!
