@@ -33,6 +33,31 @@ pub enum Command {
         #[arg(long)]
         no_serve: bool,
     },
+    /// Ingest a supply directory (Agenzia delle Entrate supplies and municipal registers) into
+    /// the configured store, in one transaction.
+    ///
+    /// Exit status: 0 when everything was loaded; 10 when the ingest committed but some
+    /// records were rejected (listed in the diagnostics file); 1 when the ingest failed and
+    /// nothing was written; 2 on a configuration error.
+    Ingest {
+        /// the supply directory (or one file)
+        dir: PathBuf,
+        /// read files whose names are not recognised as this kind (fab, ter, sog, tit, cxf,
+        /// gml, streets, house-numbers, residents, tari, utilities, leases, deeds, imu, f24,
+        /// surfaces, omi-values, omi-zones, omi-kml, microzones, topo-buildings)
+        #[arg(long)]
+        kind: Option<String>,
+        /// CRS of the CXF maps, e.g. EPSG:3003 (default: cartografia/crs.txt, else ingest.cxf_crs)
+        #[arg(long, value_name = "CRS")]
+        cxf_crs: Option<String>,
+        /// date of the supply, YYYY-MM-DD: versions of snapshot sources change on it
+        /// (default: today)
+        #[arg(long, value_name = "DATE")]
+        supply_date: Option<String>,
+        /// diagnostics file (default: ingest.diagnostics_file)
+        #[arg(long, value_name = "FILE")]
+        diagnostics: Option<PathBuf>,
+    },
     /// Apply the PostGIS schema migrations (store.kind = "postgis").
     Migrate,
     /// Check the settings and print the effective values (secrets redacted).

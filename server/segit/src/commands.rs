@@ -29,6 +29,22 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 }
                 Ok(ExitCode::SUCCESS)
             }
+            Command::Ingest {
+                dir,
+                kind,
+                cxf_crs,
+                supply_date,
+                diagnostics,
+            } => {
+                let args = crate::ingest::IngestArgs {
+                    dir,
+                    kind,
+                    cxf_crs,
+                    supply_date,
+                    diagnostics,
+                };
+                crate::ingest::run(&settings, args).await
+            }
             Command::Migrate => migrate(&settings).await,
             Command::CheckConfig => check_config(&settings).await,
         }

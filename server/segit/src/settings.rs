@@ -31,6 +31,8 @@ pub struct Settings {
     pub features: FeatureSettings,
     /// demo municipality
     pub demo: DemoSettings,
+    /// supply ingest
+    pub ingest: IngestSettings,
     /// logging
     pub log: LogSettings,
 }
@@ -98,6 +100,17 @@ pub struct DemoSettings {
     pub scale: f64,
     /// storage CRS of the demo data
     pub storage_crs: String,
+}
+
+/// `[ingest]`
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct IngestSettings {
+    /// storage CRS of the ingested data
+    pub storage_crs: String,
+    /// CRS of CXF maps without `crs.txt` (empty: `crs.txt` required)
+    pub cxf_crs: String,
+    /// where the diagnostics of the last ingest are written (JSON Lines)
+    pub diagnostics_file: PathBuf,
 }
 
 /// `[log]`
@@ -278,6 +291,14 @@ impl Settings {
         }
         if let Err(e) = Crs::parse(&self.demo.storage_crs) {
             return invalid(format!("demo.storage_crs: {e}"));
+        }
+        if let Err(e) = Crs::parse(&self.ingest.storage_crs) {
+            return invalid(format!("ingest.storage_crs: {e}"));
+        }
+        if !self.ingest.cxf_crs.is_empty()
+            && let Err(e) = Crs::parse(&self.ingest.cxf_crs)
+        {
+            return invalid(format!("ingest.cxf_crs: {e}"));
         }
         if !(self.demo.scale > 0.0 && self.demo.scale <= 20.0) {
             return invalid(format!("demo.scale {} must be in (0, 20]", self.demo.scale));
