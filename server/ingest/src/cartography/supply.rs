@@ -94,10 +94,10 @@ impl CartographyDir {
         let maps = files_of(dir, |p| has_extension(p, &["cxf", "ctf"]))?;
         let mut orphans = Vec::new();
         for sup in files_of(dir, |p| has_extension(p, &["sup"]))? {
-            let stem = sup.file_stem().map(|s| s.to_ascii_uppercase());
+            let stem = sup.file_stem().map(std::ffi::OsStr::to_ascii_uppercase);
             let paired = maps
                 .iter()
-                .any(|m| m.file_stem().map(|s| s.to_ascii_uppercase()) == stem);
+                .any(|m| m.file_stem().map(std::ffi::OsStr::to_ascii_uppercase) == stem);
             if !paired {
                 orphans.push(Diagnostic::warning(
                     &sup,
