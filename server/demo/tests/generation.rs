@@ -116,7 +116,12 @@ fn gcd(a: u64, b: u64) -> u64 {
 
 #[test]
 fn shares_sum_to_one_per_unit_at_every_date() {
-    let m = town(5, 0.3);
+    check_shares(&town(5, 0.3));
+}
+
+/// Shares of the holdings valid at every date a holding starts (and at the end of 2025) sum to
+/// 1, separately for bare ownership.
+fn check_shares(m: &Municipality) {
     let mut by_unit: BTreeMap<usize, Vec<&segit_demo::Holding>> = BTreeMap::new();
     for h in &m.holdings {
         by_unit.entry(h.unit).or_default().push(h);
@@ -153,6 +158,41 @@ fn shares_sum_to_one_per_unit_at_every_date() {
 #[test]
 fn geometries_are_valid_and_buildings_lie_in_their_parcels() {
     let m = town(9, 0.3);
+    check_geometry(&m);
+    assert!(
+        m.parcels.iter().any(|p| !p.geometry.interiors().is_empty()),
+        "some parcel has a hole"
+    );
+    let courtyards = m
+        .buildings
+        .iter()
+        .filter(|b| !b.footprint.interiors().is_empty())
+        .count();
+    assert!(courtyards > 0, "some buildings surround a courtyard");
+    let mut per_parcel: BTreeMap<&str, usize> = BTreeMap::new();
+    for b in &m.buildings {
+        *per_parcel.entry(b.parcel_key.as_str()).or_default() += 1;
+    }
+    assert!(
+        per_parcel.values().any(|n| *n >= 2),
+        "some parcels have two buildings"
+    );
+}
+
+#[test]
+fn invariants_hold_for_many_small_towns() {
+    for seed in 20..30 {
+        let m = town(seed, 0.03);
+        check_geometry(&m);
+        check_shares(&m);
+        for p in &m.persons {
+            assert!(CodiceFiscale::parse(&p.cf).is_ok(), "seed {seed}: {}", p.cf);
+        }
+    }
+}
+
+/// Valid, closed polygons; every building inside its parcel.
+fn check_geometry(m: &Municipality) {
     let parcels: BTreeMap<&str, &segit_demo::Parcel> =
         m.parcels.iter().map(|p| (p.key.as_str(), p)).collect();
     for p in &m.parcels {
@@ -165,10 +205,6 @@ fn geometries_are_valid_and_buildings_lie_in_their_parcels() {
         assert!(p.geometry.is_valid(), "{} is not valid", p.key);
         assert!(p.area_m2 > 50.0, "{} area {}", p.key, p.area_m2);
     }
-    assert!(
-        m.parcels.iter().any(|p| !p.geometry.interiors().is_empty()),
-        "some parcel has a hole"
-    );
     let mut strictly_inside = 0;
     for b in &m.buildings {
         assert!(b.footprint.is_valid(), "{} is not valid", b.id);
@@ -184,20 +220,6 @@ fn geometries_are_valid_and_buildings_lie_in_their_parcels() {
         strictly_inside += usize::from(strict);
     }
     assert!(strictly_inside * 100 >= m.buildings.len() * 99);
-    let courtyards = m
-        .buildings
-        .iter()
-        .filter(|b| !b.footprint.interiors().is_empty())
-        .count();
-    assert!(courtyards > 0, "some buildings surround a courtyard");
-    let mut per_parcel: BTreeMap<&str, usize> = BTreeMap::new();
-    for b in &m.buildings {
-        *per_parcel.entry(b.parcel_key.as_str()).or_default() += 1;
-    }
-    assert!(
-        per_parcel.values().any(|n| *n >= 2),
-        "some parcels have two buildings"
-    );
 }
 
 #[test]
