@@ -606,3 +606,27 @@ proptest! {
         let _ = read(&cxf(&refs));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn polygon_assembly_never_panics(
+        rings in proptest::collection::vec(
+            proptest::collection::vec(
+                (prop_oneof![-1e300..1e300, -10.0..10.0_f64, Just(0.0)],
+                 prop_oneof![-1e300..1e300, -10.0..10.0_f64, Just(0.0)]),
+                0..12,
+            ),
+            1..4,
+        ),
+        make_valid in any::<bool>(),
+    ) {
+        let rings: Vec<Vec<Coord<f64>>> = rings
+            .into_iter()
+            .map(|r| r.into_iter().map(|(x, y)| Coord { x, y }).collect())
+            .collect();
+        let policy = if make_valid { InvalidPolygonPolicy::MakeValid } else { InvalidPolygonPolicy::Reject };
+        let _ = segit_ingest::cartography::repair::assemble(rings, policy);
+    }
+}

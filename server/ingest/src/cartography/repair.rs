@@ -12,10 +12,19 @@
 //!   found with `geo`'s validation. By default the polygon is **rejected**; with
 //!   [`InvalidPolygonPolicy::MakeValid`] it is repaired with `geo`'s constrained-triangulation
 //!   make-valid (Ledoux et al. 2014, even-odd rule) and reported as `Repaired`.
+//! - Coordinates beyond ±[`MAX_COORDINATE`] are rejected (no Italian CRS comes near it, and the
+//!   geometric predicates overflow far beyond it). `geo`'s topology code asserts on some
+//!   degenerate inputs; such an assertion is caught and the polygon rejected, so that bad input
+//!   never stops a reader.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use geo::orient::Direction;
 use geo::{Area, InteriorPoint, MakeValid, Orient, Validation};
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
+
+/// Largest absolute coordinate accepted, in metres or degrees.
+pub const MAX_COORDINATE: f64 = 1e9;
 
 /// What to do with a polygon that is invalid for a reason other than an open ring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -87,13 +96,18 @@ pub fn assemble(
     let mut repairs = Vec::new();
     let mut closed = Vec::with_capacity(rings.len());
     for (i, mut ring) in rings.into_iter().enumerate() {
+        let out_of_range = |v: f64| !v.is_finite() || v.abs() > MAX_COORDINATE;
         if let Some(bad) = ring
             .iter()
-            .position(|c| !c.x.is_finite() || !c.y.is_finite())
+            .position(|c| out_of_range(c.x) || out_of_range(c.y))
         {
             return Err(Rejection {
                 ring: Some(i),
-                reason: format!("{} has a non-finite vertex ({})", ring_name(i), bad + 1),
+                reason: format!(
+                    "{} has vertex {} out of range (not finite or beyond ±{MAX_COORDINATE})",
+                    ring_name(i),
+                    bad + 1
+                ),
             });
         }
         if close(&mut ring) {
@@ -139,26 +153,31 @@ pub fn assemble(
             ring: None,
             reason: format!("invalid polygon: {what}"),
         }),
-        InvalidPolygonPolicy::MakeValid => match polygon.make_valid() {
-            Ok(mp) if !mp.0.is_empty() => {
-                repairs.push(format!(
-                    "invalid polygon ({what}): repaired with make-valid into {} part(s)",
-                    mp.0.len()
-                ));
-                Ok(Assembled {
-                    geometry: mp.orient(Direction::Default),
-                    repairs,
-                })
+        InvalidPolygonPolicy::MakeValid => {
+            match catch_unwind(AssertUnwindSafe(|| polygon.make_valid()))
+                .map_err(|_| "make-valid failed on a degenerate geometry".to_owned())
+                .and_then(|r| r.map_err(|e| format!("make-valid failed: {e:?}")))
+            {
+                Ok(mp) if !mp.0.is_empty() => {
+                    repairs.push(format!(
+                        "invalid polygon ({what}): repaired with make-valid into {} part(s)",
+                        mp.0.len()
+                    ));
+                    Ok(Assembled {
+                        geometry: mp.orient(Direction::Default),
+                        repairs,
+                    })
+                }
+                Ok(_) => Err(Rejection {
+                    ring: None,
+                    reason: format!("invalid polygon ({what}) with no area left after make-valid"),
+                }),
+                Err(e) => Err(Rejection {
+                    ring: None,
+                    reason: format!("invalid polygon ({what}); {e}"),
+                }),
             }
-            Ok(_) => Err(Rejection {
-                ring: None,
-                reason: format!("invalid polygon ({what}) with no area left after make-valid"),
-            }),
-            Err(e) => Err(Rejection {
-                ring: None,
-                reason: format!("invalid polygon ({what}); make-valid failed: {e:?}"),
-            }),
-        },
+        }
     }
 }
 
