@@ -440,3 +440,21 @@ fn output_for_a_seed_is_stable() {
     assert_eq!(m.units[0].key, "M999//1/5/1");
     assert_eq!(m.streets[0].full_name(), "VIA DEI CONTADINI");
 }
+
+#[test]
+fn degenerate_scales_give_the_smallest_town() {
+    for scale in [0.0, -3.0, f64::NAN, f64::INFINITY, 1e-9] {
+        let m = town(1, scale);
+        assert!(
+            !m.parcels.is_empty() && !m.streets.is_empty(),
+            "scale {scale}"
+        );
+        assert!(
+            m.parcels.len() < 100,
+            "scale {scale}: {} parcels",
+            m.parcels.len()
+        );
+        check_geometry(&m);
+        check_shares(&m);
+    }
+}
