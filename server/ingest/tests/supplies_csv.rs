@@ -30,7 +30,7 @@ fn split<T>(items: impl Iterator<Item = Item<Located<T>>>) -> (Vec<Located<T>>, 
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    NaiveDate::from_ymd_opt(y, m, day).expect("a calendar date")
 }
 
 /// (line, field, severity) of each diagnostic.
@@ -94,23 +94,30 @@ fn bom_crlf_added_columns_and_display_categories() {
 fn header_lacking_a_required_column_is_one_diagnostic_and_no_rows() {
     let input = "comune;age_property_id;categoria;sup_totale_m2;sup_escl_aree_scoperte_m2;polygons;data_riferimento;source\n\
                  F205;1;A02;1;1;;2019-03-15;S\n";
-    let (records, diagnostics) =
-        split(CadastralSurfaceReader::new(input.as_bytes(), Path::new("s.csv")));
+    let (records, diagnostics) = split(CadastralSurfaceReader::new(
+        input.as_bytes(),
+        Path::new("s.csv"),
+    ));
     assert!(records.is_empty());
     assert_eq!(summary(&diagnostics), vec![(1, Some("unit_key"), REJ)]);
 
     // An optional column may be absent: one warning, rows read.
     let input = "comune;age_property_id;unit_key;categoria;sup_totale_m2;sup_escl_aree_scoperte_m2;data_riferimento\n\
                  F205;1;F205//12/101/7;A02;1;1;2019-03-15\n";
-    let (records, diagnostics) =
-        split(CadastralSurfaceReader::new(input.as_bytes(), Path::new("s.csv")));
+    let (records, diagnostics) = split(CadastralSurfaceReader::new(
+        input.as_bytes(),
+        Path::new("s.csv"),
+    ));
     assert_eq!(records.len(), 1);
     assert_eq!(summary(&diagnostics), vec![(1, Some("polygons"), WARN)]);
 
     // Columns in another order are found by name.
     let input = "unit_key;comune;data_riferimento;categoria;sup_escl_aree_scoperte_m2;sup_totale_m2;age_property_id\n\
                  F205//12/101/7;F205;2019-03-15;A/2;93;98;7\n";
-    let (records, _) = split(CadastralSurfaceReader::new(input.as_bytes(), Path::new("s.csv")));
+    let (records, _) = split(CadastralSurfaceReader::new(
+        input.as_bytes(),
+        Path::new("s.csv"),
+    ));
     assert_eq!(records[0].record.total_m2, 98);
     assert_eq!(records[0].record.age_property_id, 7);
 }
@@ -122,7 +129,9 @@ fn empty_missing_and_non_utf8_inputs() {
     assert_eq!(summary(&diagnostics), vec![(1, None, REJ)]);
     assert!(diagnostics[0].reason.contains("no header"));
 
-    let missing = UtilitySupplyReader::open(&fixture("absent.csv")).err().unwrap();
+    let missing = UtilitySupplyReader::open(&fixture("absent.csv"))
+        .err()
+        .unwrap();
     assert_eq!(missing.line, 0);
     assert!(missing.file.ends_with("absent.csv"));
     let dir = tempfile::tempdir().unwrap();
@@ -148,7 +157,10 @@ fn utility_contracts() {
     let e = &records[0].record;
     assert_eq!(e.utility, UtilityKind::Electricity);
     assert_eq!(e.use_type, UseType::HouseholdResident);
-    assert_eq!(e.address_text.as_deref(), Some("VIA DEI MILLE 12 SC. B INT. 12"));
+    assert_eq!(
+        e.address_text.as_deref(),
+        Some("VIA DEI MILLE 12 SC. B INT. 12")
+    );
     assert!(e.address_key.is_none() && e.unit_key.is_none());
     assert!(e.is_active_on(d(2021, 3, 31)) && !e.is_active_on(d(2021, 4, 1)));
     assert_eq!(e.billed_consumption, Some(350.0));
@@ -199,7 +211,10 @@ fn residents_and_households() {
     assert_eq!(head.relationship, Relationship::Head);
     assert_eq!(head.address.key.to_string(), "F205/2040/12/");
     assert_eq!(head.address.unit_link().map(|(_, i)| i), Some("12"));
-    assert_eq!(head.unit_key.as_ref().unwrap().to_string(), "F205//12/101/7");
+    assert_eq!(
+        head.unit_key.as_ref().unwrap().to_string(),
+        "F205//12/101/7"
+    );
     assert_eq!(head.birth_date, Some(d(1970, 5, 12)));
     let h2 = &households[1];
     assert_eq!(h2.members[0].citizenship.as_deref(), Some("ITA"));
@@ -210,7 +225,10 @@ fn residents_and_households() {
 #[test]
 fn f24_payments() {
     let (records, diagnostics) = split(F24Reader::open(&fixture("f24_imu.csv")).unwrap());
-    let ids: Vec<&str> = records.iter().map(|r| r.record.payment_id.as_str()).collect();
+    let ids: Vec<&str> = records
+        .iter()
+        .map(|r| r.record.payment_id.as_str())
+        .collect();
     assert_eq!(ids, vec!["P-1", "P-2", "P-3", "P-4"]);
     let saldo = &records[1].record;
     assert_eq!(saldo.tax_year, 2024);
@@ -237,7 +255,10 @@ fn street_register() {
     let (records, diagnostics) = split(StreetsReader::open(&fixture("streets.csv")).unwrap());
     assert_eq!(records.len(), 4);
     let s = &records[0].record;
-    assert_eq!((s.street_code, s.full_name.as_str()), (2040, "VIA DEI MILLE"));
+    assert_eq!(
+        (s.street_code, s.full_name.as_str()),
+        (2040, "VIA DEI MILLE")
+    );
     assert_eq!(s.cadastral_toponimo, Some(236));
     assert_eq!(s.cadastral_street_code.as_deref(), Some("01234"));
     assert_eq!(records[2].record.full_name, "PIAZZA SAN NICOLÒ");

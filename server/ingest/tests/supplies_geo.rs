@@ -128,7 +128,7 @@ fn omi_perimeters_kml() {
     assert_eq!(b12.record.period, Some((2023, 2)));
     assert_eq!(b12.record.geometry.0.len(), 2);
     assert_eq!(b12.record.geometry.0[0].interiors().len(), 1);
-    assert_eq!(b12.record.geometry.0[0].exterior().0[1].x, 9.2);
+    assert!((b12.record.geometry.0[0].exterior().0[1].x - 9.2).abs() < 1e-12);
     assert_eq!(
         b12.record.geometry.0[1].exterior().0.len(),
         4,
@@ -260,14 +260,14 @@ fn square(x: f64) -> Geometry<f64> {
 }
 
 fn gpkg(path: &Path, columns: &str) -> Connection {
-    let c = Connection::open(path).unwrap();
+    let c = Connection::open(path).expect("a new GeoPackage");
     c.execute_batch(&format!(
         "CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, \
          geometry_type_name TEXT, srs_id INTEGER, z INTEGER, m INTEGER);
          INSERT INTO gpkg_geometry_columns VALUES ('edifici', 'geom', 'POLYGON', 7791, 0, 0);
          CREATE TABLE edifici (fid INTEGER PRIMARY KEY, geom BLOB{columns});"
     ))
-    .unwrap();
+    .expect("the GeoPackage tables");
     c
 }
 
@@ -401,7 +401,11 @@ fn buildings_paging_missing_columns_and_bad_files() {
     for fid in 1..=2_345 {
         tx.execute(
             "INSERT INTO edifici VALUES (?1, ?2, ?3)",
-            rusqlite::params![fid * 2, blob(7791, &square(fid as f64)), format!("E{fid}")],
+            rusqlite::params![
+                fid * 2,
+                blob(7791, &square(f64::from(fid))),
+                format!("E{fid}")
+            ],
         )
         .unwrap();
     }

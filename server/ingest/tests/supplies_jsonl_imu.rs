@@ -39,7 +39,7 @@ fn summary(diagnostics: &[Diagnostic]) -> Vec<(u64, Option<&str>, Severity)> {
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    NaiveDate::from_ymd_opt(y, m, day).expect("a calendar date")
 }
 
 const REJ: Severity = Severity::Rejected;

@@ -92,7 +92,7 @@ proptest! {
             text.push_str(&row.join(";"));
         }
         all_readers(text.as_bytes());
-        let omi = format!("title;\n{}", text.replace(';', ";"));
+        let omi = format!("title;\n{}", text.replace('\n', ";\n"));
         all_readers(omi.as_bytes());
     }
 

@@ -9,6 +9,7 @@ use serde_json::Value;
 pub const MAX_POSITIONS: usize = 2_000_000;
 
 /// A geometry with the number of rings that had to be closed.
+#[derive(Debug)]
 pub(crate) struct Parsed<G> {
     pub geometry: G,
     pub closed_rings: usize,
