@@ -25,7 +25,11 @@ pub enum CopyValue {
 }
 
 impl ToSql for CopyValue {
-    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
         match self {
             CopyValue::Null => Ok(IsNull::Yes),
             CopyValue::Param(p) => p.to_sql_checked(ty, out),
@@ -69,7 +73,10 @@ fn geometry_fits(ty: GeometryType, g: &Geometry<f64>) -> bool {
         GeometryType::Point => matches!(g, Geometry::Point(_)),
         GeometryType::LineString => matches!(g, Geometry::LineString(_) | Geometry::Line(_)),
         GeometryType::Polygon => {
-            matches!(g, Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_))
+            matches!(
+                g,
+                Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_)
+            )
         }
         GeometryType::MultiPoint => matches!(g, Geometry::MultiPoint(_)),
         GeometryType::MultiLineString => matches!(g, Geometry::MultiLineString(_)),
@@ -218,8 +225,11 @@ mod tests {
 
     #[test]
     fn rows_follow_the_schema_and_coerce_values() {
-        let row = copy_row(&coll(), feature(vec![("t", "x".into()), ("n", Value::Int(2))]))
-            .expect("valid");
+        let row = copy_row(
+            &coll(),
+            feature(vec![("t", "x".into()), ("n", Value::Int(2))]),
+        )
+        .expect("valid");
         assert_eq!(row.len(), 4);
         assert_eq!(row[0], CopyValue::Param(SqlParam::Text("f1".into())));
         assert!(matches!(row[1], CopyValue::Ewkb(_)));
@@ -230,7 +240,10 @@ mod tests {
     #[test]
     fn rows_reject_what_cannot_be_stored() {
         assert!(matches!(
-            copy_row(&coll(), feature(vec![("t", "x".into()), ("zz", Value::Int(1))])),
+            copy_row(
+                &coll(),
+                feature(vec![("t", "x".into()), ("zz", Value::Int(1))])
+            ),
             Err(StoreError::Query(QueryError::UnknownProperty { .. }))
         ));
         assert!(matches!(
@@ -238,12 +251,21 @@ mod tests {
             Err(StoreError::Conflict(m)) if m.contains("required")
         ));
         assert!(copy_row(&coll(), feature(vec![("t", "a\0b".into())])).is_err());
-        assert!(copy_row(&coll(), feature(vec![("t", "x".into()), ("n", "abc".into())])).is_err());
+        assert!(
+            copy_row(
+                &coll(),
+                feature(vec![("t", "x".into()), ("n", "abc".into())])
+            )
+            .is_err()
+        );
         let mut wrong = feature(vec![("t", "x".into())]);
         wrong.geometry = Some(Geometry::Polygon(polygon![
             (x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0)
         ]));
-        assert!(matches!(copy_row(&coll(), wrong), Err(StoreError::Conflict(_))));
+        assert!(matches!(
+            copy_row(&coll(), wrong),
+            Err(StoreError::Conflict(_))
+        ));
     }
 
     #[test]

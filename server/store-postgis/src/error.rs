@@ -91,9 +91,12 @@ pub fn pool_error(e: PoolError, target: &str, schema: &str) -> StoreError {
             StoreError::Unavailable(format!("connecting to PostgreSQL at {target} timed out"))
         }
         PoolError::Backend(e) => match pg_error(&e, "connecting", schema) {
-            StoreError::Unavailable(_) | StoreError::Backend(_) => StoreError::Unavailable(
-                format!("cannot connect to PostgreSQL at {target}: {}", connect_reason(&e)),
-            ),
+            StoreError::Unavailable(_) | StoreError::Backend(_) => {
+                StoreError::Unavailable(format!(
+                    "cannot connect to PostgreSQL at {target}: {}",
+                    connect_reason(&e)
+                ))
+            }
             other => other,
         },
         PoolError::Closed => StoreError::Unavailable("the PostgreSQL pool is closed".into()),
@@ -132,8 +135,7 @@ mod tests {
         let t = describe_target(&cfg);
         assert_eq!(t, "db.example:6543");
         assert!(!t.contains("secret"));
-        let cfg =
-            tokio_postgres::Config::from_str("host=a,b port=1,2 user=u").expect("valid dsn");
+        let cfg = tokio_postgres::Config::from_str("host=a,b port=1,2 user=u").expect("valid dsn");
         assert_eq!(describe_target(&cfg), "a:1,b:2");
     }
 

@@ -101,7 +101,9 @@ mod tests {
     }
 
     fn t(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).expect("rfc3339").with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(s)
+            .expect("rfc3339")
+            .with_timezone(&Utc)
     }
 
     #[test]
@@ -112,7 +114,12 @@ mod tests {
 
     #[test]
     fn envelopes_go_to_crs84_and_open_ends_stay_open() {
-        let env = [Some(500_000.0), Some(5_000_000.0), Some(510_000.0), Some(5_010_000.0)];
+        let env = [
+            Some(500_000.0),
+            Some(5_000_000.0),
+            Some(510_000.0),
+            Some(5_010_000.0),
+        ];
         let e = extent_from(
             &coll(Some("al")),
             3,
@@ -139,7 +146,10 @@ mod tests {
         assert_eq!(closed.bbox_crs84, None);
         assert_eq!(
             closed.temporal,
-            Some([Some(t("2020-01-01T00:00:00Z")), Some(t("2021-01-01T00:00:00Z"))])
+            Some([
+                Some(t("2020-01-01T00:00:00Z")),
+                Some(t("2021-01-01T00:00:00Z"))
+            ])
         );
         let instants = extent_from(&coll(None), 1, [None; 4], None, None, false)
             .expect("ok")

@@ -6,9 +6,8 @@
 //!   unknown, `NOT unknown` is unknown, a row is selected only when the expression is true);
 //! - text columns are `COLLATE "C"`, so comparisons and ordering follow UTF-8 byte order;
 //! - `LIKE` always carries `ESCAPE '\'`; a pattern ending in a lone `\` matches a backslash;
-//!   case-insensitive matching lower-cases both sides with ICU's root locale (full Unicode
-//!   lower-casing, like Rust's `str::to_lowercase`);
-//! - spatial literals are in the storage CRS (see [`crate::prepare`]) and bound as WKB.
+//!   case-insensitive matching lower-cases both sides character by character (see [`fold_sql`]);
+//! - spatial literals are in the storage CRS (`segit_query::eval::prepare`) and bound as WKB.
 //!
 //! Every literal is a bound parameter; identifiers go through [`quote_ident`].
 
@@ -20,8 +19,17 @@ use crate::params::{SqlBuilder, SqlParam};
 use crate::sql::{GEOM_COLUMN, cast_type, has_geometry, quote_ident};
 use segit_store::StoreError;
 
-/// Collation used to lower-case text for case-insensitive `LIKE` (ICU root locale).
+/// Collation used to lower-case text for case-insensitive `LIKE` (ICU root locale: full Unicode
+/// lower-casing, no language-specific rules).
 const FOLD_COLLATION: &str = "\"und-x-icu\"";
+
+/// `expr` lower-cased character by character, as the reference evaluation folds text
+/// (`char::to_lowercase` of each character). ICU's root lower-casing has one context-dependent
+/// rule, the final sigma (`Σ` → `ς` at the end of a word); turning every capital sigma into `σ`
+/// first leaves per-character mappings only, while an `ς` already in the text stays `ς`.
+pub fn fold_sql(expr: &str) -> String {
+    format!("lower(replace({expr}, 'Σ', 'σ') COLLATE {FOLD_COLLATION})")
+}
 
 /// The SQL expression of `filter` over `collection`'s table, binding literals into `b`.
 ///
@@ -61,7 +69,7 @@ pub fn filter_sql(
             let col = quote_ident(&p.name);
             if *case_insensitive {
                 let pat = b.bind(SqlParam::Text(fold_pattern(&like_pattern(pattern))));
-                format!("(lower({col} COLLATE {FOLD_COLLATION}) LIKE {pat} ESCAPE E'\\\\')")
+                format!("({} LIKE {pat} ESCAPE E'\\\\')", fold_sql(&col))
             } else {
                 let pat = b.bind(SqlParam::Text(like_pattern(pattern)));
                 format!("({col} LIKE {pat} ESCAPE E'\\\\')")
@@ -369,7 +377,7 @@ mod tests {
         let (sql, params) = build(&f);
         assert_eq!(
             sql,
-            "(lower(\"t\" COLLATE \"und-x-icu\") LIKE $1::text ESCAPE E'\\\\')"
+            "(lower(replace(\"t\", 'Σ', 'σ') COLLATE \"und-x-icu\") LIKE $1::text ESCAPE E'\\\\')"
         );
         assert_eq!(params, vec![SqlParam::Text("via\\_%σ".into())]);
         let not_text = Filter::Like {
@@ -422,10 +430,7 @@ mod tests {
             crs: Crs::Epsg(7791),
         };
         let (sql, params) = build(&f);
-        assert_eq!(
-            sql,
-            "ST_Within(\"geom\", ST_GeomFromWKB($1::bytea, 7791))"
-        );
+        assert_eq!(sql, "ST_Within(\"geom\", ST_GeomFromWKB($1::bytea, 7791))");
         assert!(matches!(&params[0], SqlParam::Bytes(w) if w.len() == 21));
         let other_crs = Filter::Spatial {
             op: SpatialOp::Within,
@@ -441,7 +446,11 @@ mod tests {
 
     #[test]
     fn unknown_properties_are_query_errors() {
-        let err = filter_sql(&Filter::IsNull("nope".into()), &coll(), &mut SqlBuilder::default());
+        let err = filter_sql(
+            &Filter::IsNull("nope".into()),
+            &coll(),
+            &mut SqlBuilder::default(),
+        );
         assert!(matches!(
             err,
             Err(StoreError::Query(QueryError::UnknownProperty { .. }))

@@ -91,8 +91,12 @@ impl PostgisIngest {
             )
             .await
             .map_err(self.err("looking up the geometry type"))?;
-        let oid: u32 = row.try_get(0).map_err(self.err("looking up the geometry type"))?;
-        let schema: String = row.try_get(1).map_err(self.err("looking up the geometry type"))?;
+        let oid: u32 = row
+            .try_get(0)
+            .map_err(self.err("looking up the geometry type"))?;
+        let schema: String = row
+            .try_get(1)
+            .map_err(self.err("looking up the geometry type"))?;
         let t = Type::new("geometry".into(), oid, Kind::Simple, schema);
         self.geometry_type = Some(t.clone());
         Ok(t)
@@ -106,7 +110,9 @@ impl PostgisIngest {
         let client = self.client()?;
         let c = load_collection(client, &self.schema, id)
             .await?
-            .ok_or_else(|| StoreError::Query(segit_query::QueryError::UnknownCollection(id.into())))?;
+            .ok_or_else(|| {
+                StoreError::Query(segit_query::QueryError::UnknownCollection(id.into()))
+            })?;
         self.touched.insert(id.to_owned(), c.clone());
         Ok(c)
     }
@@ -197,8 +203,10 @@ impl IngestSink for PostgisIngest {
         for feature in features {
             // a bad row drops the writer, which aborts the COPY (and so the transaction)
             let row = copy_row(&def, feature)?;
-            let refs: Vec<&(dyn ToSql + Sync)> =
-                row.iter().map(|c: &CopyValue| c as &(dyn ToSql + Sync)).collect();
+            let refs: Vec<&(dyn ToSql + Sync)> = row
+                .iter()
+                .map(|c: &CopyValue| c as &(dyn ToSql + Sync))
+                .collect();
             writer
                 .as_mut()
                 .write(&refs)

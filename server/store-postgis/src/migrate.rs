@@ -125,9 +125,9 @@ async fn apply_missing(client: &mut Client, schema: &str) -> Result<Vec<String>,
         ))
         .await
         .map_err(err("setting the search path"))?;
-        tx.batch_execute(m.sql).await.map_err(|e| {
-            pg_error(&e, &format!("applying migration {}", m.name), schema)
-        })?;
+        tx.batch_execute(m.sql)
+            .await
+            .map_err(|e| pg_error(&e, &format!("applying migration {}", m.name), schema))?;
         tx.execute(&insert_applied(schema), &[&m.version, &m.name])
             .await
             .map_err(err("recording a migration"))?;
@@ -170,13 +170,20 @@ mod tests {
             assert!(m.name.starts_with(&format!("{:04}_", m.version)));
             assert!(!m.sql.trim().is_empty());
         }
-        assert_eq!(latest_version(), i32::try_from(MIGRATIONS.len()).expect("small"));
+        assert_eq!(
+            latest_version(),
+            i32::try_from(MIGRATIONS.len()).expect("small")
+        );
     }
 
     #[test]
     fn the_catalog_migration_creates_the_catalog() {
         assert!(MIGRATIONS[0].sql.contains("CREATE TABLE segit_collections"));
-        assert!(MIGRATIONS[0].sql.contains("CREATE EXTENSION IF NOT EXISTS postgis"));
+        assert!(
+            MIGRATIONS[0]
+                .sql
+                .contains("CREATE EXTENSION IF NOT EXISTS postgis")
+        );
     }
 
     #[test]

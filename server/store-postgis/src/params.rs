@@ -59,7 +59,11 @@ impl SqlParam {
 }
 
 impl ToSql for SqlParam {
-    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
         match self {
             SqlParam::Bool(v) => v.to_sql(ty, out),
             SqlParam::Int(v) => v.to_sql(ty, out),
@@ -150,7 +154,15 @@ mod tests {
     #[test]
     fn encoding_checks_the_target_type() {
         let mut out = BytesMut::new();
-        assert!(SqlParam::Int(1).to_sql_checked(&Type::INT8, &mut out).is_ok());
-        assert!(SqlParam::Int(1).to_sql_checked(&Type::TEXT, &mut out).is_err());
+        assert!(
+            SqlParam::Int(1)
+                .to_sql_checked(&Type::INT8, &mut out)
+                .is_ok()
+        );
+        assert!(
+            SqlParam::Int(1)
+                .to_sql_checked(&Type::TEXT, &mut out)
+                .is_err()
+        );
     }
 }

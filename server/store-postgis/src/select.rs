@@ -1,7 +1,7 @@
 //! Builders of the reading statements: feature pages, counts, single features and extents.
 //!
 //! A [`Selection`] holds a query's selecting parts already prepared for SQL (box and spatial
-//! literals in the storage CRS, see [`crate::prepare`]); the builders here turn it into SQL with
+//! literals in the storage CRS, see `segit_query::eval::prepare`); the builders here turn it into SQL with
 //! bound values and never touch a database.
 
 use chrono::{DateTime, Utc};
@@ -132,7 +132,11 @@ pub fn order_sql(collection: &Collection, sort: &[SortKey]) -> Result<String, St
 }
 
 /// Output columns: id, then the geometry as WKB (when asked and present), then properties.
-pub fn columns_sql(collection: &Collection, properties: &[&Property], with_geometry: bool) -> String {
+pub fn columns_sql(
+    collection: &Collection,
+    properties: &[&Property],
+    with_geometry: bool,
+) -> String {
     let mut cols = vec![quote_ident(ID_COLUMN)];
     if with_geometry && has_geometry(collection) {
         cols.push(format!("ST_AsBinary({})", quote_ident(GEOM_COLUMN)));
@@ -158,11 +162,13 @@ pub fn select_page(
     );
     if let Some(limit) = page.limit {
         let l = b.bind(SqlParam::Int(clamp_i64(limit)));
-        b.text.push_str(&format!(" LIMIT {l}"));
+        b.push(" LIMIT ");
+        b.push(&l);
     }
     if page.offset > 0 {
         let o = b.bind(SqlParam::Int(clamp_i64(page.offset)));
-        b.text.push_str(&format!(" OFFSET {o}"));
+        b.push(" OFFSET ");
+        b.push(&o);
     }
     Ok(b)
 }
@@ -207,9 +213,7 @@ pub fn select_one(
 pub fn select_extent(schema: &str, collection: &Collection) -> Result<String, StoreError> {
     let mut cols = Vec::new();
     if has_geometry(collection) {
-        cols.push(
-            "ST_XMin(e.b), ST_YMin(e.b), ST_XMax(e.b), ST_YMax(e.b)".to_owned(),
-        );
+        cols.push("ST_XMin(e.b), ST_YMin(e.b), ST_XMax(e.b), ST_YMax(e.b)".to_owned());
     } else {
         cols.push(
             "NULL::double precision, NULL::double precision, NULL::double precision, NULL::double precision"
@@ -220,26 +224,21 @@ pub fn select_extent(schema: &str, collection: &Collection) -> Result<String, St
     if has_geometry(collection) {
         inner.push(format!("ST_Extent({}) AS b", quote_ident(GEOM_COLUMN)));
     }
-    match &collection.temporal {
-        Some(t) => {
-            let start = instant_sql(property_of(collection, &t.start)?)?;
-            inner.push(format!("min({start}) AS t0"));
-            match &t.end {
-                Some(end) => {
-                    let end = instant_sql(property_of(collection, end)?)?;
-                    inner.push(format!("max({end}) AS t1"));
-                    inner.push(format!(
-                        "coalesce(bool_or({end} IS NULL AND {start} IS NOT NULL), false) AS open"
-                    ));
-                }
-                None => {
-                    inner.push(format!("max({start}) AS t1"));
-                    inner.push("false AS open".to_owned());
-                }
-            }
-            cols.push("e.t0, e.t1, e.open".to_owned());
+    if let Some(t) = &collection.temporal {
+        let start = instant_sql(property_of(collection, &t.start)?)?;
+        inner.push(format!("min({start}) AS t0"));
+        if let Some(end) = &t.end {
+            let end = instant_sql(property_of(collection, end)?)?;
+            inner.push(format!("max({end}) AS t1"));
+            // any null end leaves the extent open, as in the GeoPackage backend
+            inner.push(format!("coalesce(bool_or({end} IS NULL), false) AS open"));
+        } else {
+            inner.push(format!("max({start}) AS t1"));
+            inner.push("false AS open".to_owned());
         }
-        None => cols.push("NULL::timestamptz, NULL::timestamptz, false".to_owned()),
+        cols.push("e.t0, e.t1, e.open".to_owned());
+    } else {
+        cols.push("NULL::timestamptz, NULL::timestamptz, false".to_owned());
     }
     cols.push("e.n".to_owned());
     Ok(format!(
@@ -277,7 +276,9 @@ mod tests {
     }
 
     fn instant(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).expect("rfc3339").with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(s)
+            .expect("rfc3339")
+            .with_timezone(&Utc)
     }
 
     #[test]

@@ -247,7 +247,10 @@ mod tests {
     fn quotes_identifiers_and_doubles_quotes() {
         assert_eq!(quote_ident("abc"), "\"abc\"");
         assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
-        assert_eq!(quote_ident("x\"; DROP TABLE y; --"), "\"x\"\"; DROP TABLE y; --\"");
+        assert_eq!(
+            quote_ident("x\"; DROP TABLE y; --"),
+            "\"x\"\"; DROP TABLE y; --\""
+        );
         assert_eq!(quote_ident("a\0b"), "\"ab\"");
         assert_eq!(qualified("s", "t"), "\"s\".\"t\"");
     }
@@ -283,10 +286,14 @@ mod tests {
     fn rejects_unstorable_collections() {
         let mut c = parcels();
         assert!(check_collection(&c).is_ok());
-        c.properties.push(Property::new("id", PropertyType::Text, "Id"));
-        assert!(matches!(check_collection(&c), Err(StoreError::Conflict(m)) if m.contains("reserved")));
+        c.properties
+            .push(Property::new("id", PropertyType::Text, "Id"));
+        assert!(
+            matches!(check_collection(&c), Err(StoreError::Conflict(m)) if m.contains("reserved"))
+        );
         let mut c = parcels();
-        c.properties.push(Property::new("nome", PropertyType::Text, "Nome"));
+        c.properties
+            .push(Property::new("nome", PropertyType::Text, "Nome"));
         assert!(check_collection(&c).is_err());
         let mut c = parcels();
         c.id = "x".repeat(64);

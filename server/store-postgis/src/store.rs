@@ -104,8 +104,10 @@ impl PostgisStore {
         let mut done = Vec::with_capacity(rows.len());
         for r in rows {
             done.push((
-                r.try_get::<_, i32>(0).map_err(self.err("reading applied migrations"))?,
-                r.try_get::<_, String>(1).map_err(self.err("reading applied migrations"))?,
+                r.try_get::<_, i32>(0)
+                    .map_err(self.err("reading applied migrations"))?,
+                r.try_get::<_, String>(1)
+                    .map_err(self.err("reading applied migrations"))?,
             ));
         }
         check_applied(&self.schema, &done)?;
@@ -156,7 +158,9 @@ pub(crate) async fn load_collection(
 
 fn parse_definition(id: &str, json: serde_json::Value) -> Result<Collection, StoreError> {
     serde_json::from_value(json).map_err(|e| {
-        StoreError::Corrupt(format!("catalog entry of collection '{id}' is unreadable: {e}"))
+        StoreError::Corrupt(format!(
+            "catalog entry of collection '{id}' is unreadable: {e}"
+        ))
     })
 }
 
@@ -204,7 +208,7 @@ fn returned<'c>(
             Ok(collection
                 .properties
                 .iter()
-                .filter(|p| names.iter().any(|n| *n == p.name))
+                .filter(|p| names.contains(&p.name))
                 .collect())
         }
     }
@@ -290,7 +294,11 @@ impl FeatureStore for PostgisStore {
         let mut rows = pin!(rows);
         sink.begin(&collection).await?;
         let mut returned_n = 0_u64;
-        while let Some(row) = rows.try_next().await.map_err(self.err("reading features"))? {
+        while let Some(row) = rows
+            .try_next()
+            .await
+            .map_err(self.err("reading features"))?
+        {
             let feature = decoder.decode(&row)?;
             sink.feature(feature).await?;
             returned_n += 1;
