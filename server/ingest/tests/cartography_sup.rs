@@ -81,7 +81,8 @@ fn area_mismatches_counts_and_imbalance_are_warnings() {
         .unwrap()
         .replace("101              4600", "101              4800")
         .replace("N.FABBRIC           1", "N.FABBRIC           3")
-        .replace("SBILANCIO           0", "SBILANCIO          12");
+        .replace("SBILANCIO           0", "SBILANCIO          12")
+        .replace("STRADE           5000", "STRADE           5200");
     let (sheet, diags) = sheet_with_sup(text.as_bytes());
     assert!(diags.iter().all(|d| d.severity == Severity::Warning));
     let fields: Vec<&str> = diags.iter().filter_map(|d| d.field.as_deref()).collect();
@@ -91,6 +92,8 @@ fn area_mismatches_counts_and_imbalance_are_warnings() {
     assert!(fields.contains(&"PARTIC"));
     assert!(fields.contains(&"N.FABBRIC"));
     assert!(fields.contains(&"101"));
+    assert!(fields.contains(&"STRADE"));
+    assert!(fields.contains(&"TOTALE"));
     let d101 = diags
         .iter()
         .find(|d| d.field.as_deref() == Some("101"))

@@ -3,9 +3,11 @@
 //! The CXF reader yields one area per BORDO; here the parts of a multi-part parcel become one
 //! [`ParcelFeature`] (one parcel key, the multipolygon of its parts, the sum of their areas,
 //! cxf.md §5.1 project convention), every other record goes to its layer, and the SUP file is
-//! reconciled with the geometry: `N.*` counts against the BORDOs of each class, every parcel's
-//! SUP areas against its computed area (within an [`AreaTolerance`]), `CONFINE` against the
-//! sheet boundary. Every mismatch is a warning; nothing is corrected (rule Q04).
+//! reconciled with the geometry: `N.*` counts against the BORDOs of each class (`N.SVIL-ALL`
+//! against the islands of the sheet boundary), every parcel's SUP areas against its computed
+//! area and the `FABBRIC`, `STRADE`, `ACQUE`, `SVIL-ALL` totals against the computed sums
+//! (within an [`AreaTolerance`]), `CONFINE` against the sheet boundary's outer ring. Every
+//! mismatch is a warning; nothing is corrected (rule Q04).
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -352,6 +354,44 @@ impl CxfSheet {
                 warn(
                     "CONFINE",
                     format!("CONFINE {declared} m², sheet boundary outer ring {outer:.1} m²"),
+                );
+            }
+        }
+        // annexes and developments are the islands of the sheet boundary
+        let holes: Vec<f64> = self
+            .boundary
+            .iter()
+            .flat_map(|b| b.geometry.0.iter())
+            .flat_map(|p| p.interiors().iter())
+            .map(|r| signed_area(&r.0).abs())
+            .collect();
+        if let Some(n) = sup.counts.get(&SupCount::Annexes)
+            && !self.boundary.is_empty()
+            && usize::try_from(*n).ok() != Some(holes.len())
+        {
+            warn(
+                "N.SVIL-ALL",
+                format!(
+                    "N.SVIL-ALL {n} but {} islands in the sheet boundary",
+                    holes.len()
+                ),
+            );
+        }
+        let sum = |areas: &[CxfArea]| areas.iter().map(|a| a.area).sum::<f64>();
+        let totals = [
+            (SupTotal::Buildings, "FABBRIC", sum(&self.buildings)),
+            (SupTotal::Roads, "STRADE", sum(&self.roads)),
+            (SupTotal::Waters, "ACQUE", sum(&self.waters)),
+            (SupTotal::Annexes, "SVIL-ALL", holes.iter().sum()),
+        ];
+        for (kind, label, computed) in totals {
+            if let Some(declared) = sup.totals.get(&kind)
+                && (kind != SupTotal::Annexes || !self.boundary.is_empty())
+                && tolerance.exceeded(computed, *declared as f64)
+            {
+                warn(
+                    label,
+                    format!("{label} {declared} m², computed {computed:.1} m²"),
                 );
             }
         }
