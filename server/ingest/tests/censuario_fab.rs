@@ -19,14 +19,14 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 fn read(input: &str) -> (Vec<CensusUnit>, Vec<Diagnostic>) {
-    read_with(input, CensusOptions::default())
+    read_with(input, &CensusOptions::default())
 }
 
-fn read_with(input: &str, options: CensusOptions) -> (Vec<CensusUnit>, Vec<Diagnostic>) {
+fn read_with(input: &str, options: &CensusOptions) -> (Vec<CensusUnit>, Vec<Diagnostic>) {
     split(FabReader::with_options(
         input.as_bytes(),
         Path::new("T.FAB"),
-        options,
+        options.clone(),
     ))
 }
 
@@ -330,7 +330,7 @@ fn unknown_category_is_kept_with_a_warning_or_rejected_by_option() {
         unknown_category: UnknownCategory::Reject,
         ..CensusOptions::default()
     };
-    let (units, diags) = read_with(&input, strict);
+    let (units, diags) = read_with(&input, &strict);
     assert!(units.is_empty());
     assert_eq!(rejected_at(&diags, 1).field.as_deref(), Some("categoria"));
     assert!(rejected_at(&diags, 2).reason.contains("rejected at line 1"));
@@ -410,6 +410,7 @@ fn malformed_keys_and_truncated_lines() {
         "F205||7|F|1|9|1|",
         "",
         "   ",
+        "\u{1a}",
     ]
     .join("\r\n");
     let (units, diags) = read(&input);
@@ -468,7 +469,7 @@ fn superseded_open_states_are_closed_only_by_option() {
         close_superseded: true,
         ..CensusOptions::default()
     };
-    let (units, diags) = read_with(&input, opts);
+    let (units, diags) = read_with(&input, &opts);
     let old = &units[0].unit.states[0];
     assert_eq!(old.validity.to(), Some(d(2020, 5, 10)));
     assert_eq!(old.final_mutation_id, Some(99));
@@ -511,7 +512,7 @@ fn states_beyond_the_cap_are_rejected() {
         max_states: 1,
         ..CensusOptions::default()
     };
-    let (units, diags) = read_with(&input, opts);
+    let (units, diags) = read_with(&input, &opts);
     assert_eq!(units.len(), 1);
     assert!(rejected_at(&diags, 3).reason.contains("more than 1 states"));
 }

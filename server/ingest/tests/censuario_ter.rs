@@ -14,10 +14,10 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn read_with(input: &str, options: CensusOptions) -> (Vec<CensusParcel>, Vec<Diagnostic>) {
+fn read_with(input: &str, options: &CensusOptions) -> (Vec<CensusParcel>, Vec<Diagnostic>) {
     let mut records = Vec::new();
     let mut diags = Vec::new();
-    for item in TerReader::with_options(input.as_bytes(), Path::new("T.TER"), options) {
+    for item in TerReader::with_options(input.as_bytes(), Path::new("T.TER"), options.clone()) {
         match item {
             Item::Record(r) => records.push(r),
             Item::Diagnostic(d) => diags.push(d),
@@ -27,7 +27,7 @@ fn read_with(input: &str, options: CensusOptions) -> (Vec<CensusParcel>, Vec<Dia
 }
 
 fn read(input: &str) -> (Vec<CensusParcel>, Vec<Diagnostic>) {
-    read_with(input, CensusOptions::default())
+    read_with(input, &CensusOptions::default())
 }
 
 /// Parcel 102 of the composed example with property id `id`, progressive `prog`.
@@ -133,7 +133,7 @@ fn interchange_portions_of_eight_values_are_detected() {
         portion_layout: PortionLayout::Standard,
         ..CensusOptions::default()
     };
-    let (_, diags) = read_with(&input, opts);
+    let (_, diags) = read_with(&input, &opts);
     assert!(rejected_at(&diags, 2).reason.contains("group size 6"));
 }
 

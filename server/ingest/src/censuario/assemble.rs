@@ -193,7 +193,7 @@ impl<R: BufRead, L: Layout> StateReader<R, L> {
     }
 
     fn process_line(&mut self, line: &Line) {
-        if line.text.trim().is_empty() {
+        if super::fields::is_blank(&line.text) {
             return;
         }
         let file = Arc::clone(&self.file);

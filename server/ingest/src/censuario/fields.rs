@@ -223,6 +223,12 @@ pub(crate) struct DeedPositions {
     pub cause_description: Option<usize>,
 }
 
+/// A line with nothing to read: blanks only, or the DOS end-of-file mark (`0x1A`) some
+/// writers leave at the end.
+pub(crate) fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || c == '\u{1a}')
+}
+
 /// Trimmed text, `None` when empty.
 pub(crate) fn non_empty(raw: &str) -> Option<String> {
     let t = raw.trim();

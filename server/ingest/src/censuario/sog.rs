@@ -64,7 +64,7 @@ impl<R: BufRead> SogReader<R> {
     }
 
     fn process(&mut self, line: &Line) {
-        if line.text.trim().is_empty() {
+        if super::fields::is_blank(&line.text) {
             return;
         }
         let file = Arc::clone(&self.file);

@@ -62,7 +62,7 @@ impl<R: BufRead> TitReader<R> {
     }
 
     fn process(&mut self, line: &Line) {
-        if line.text.trim().is_empty() {
+        if super::fields::is_blank(&line.text) {
             return;
         }
         let file = Arc::clone(&self.file);
