@@ -2,6 +2,12 @@
 //! transaction. Features are loaded with binary `COPY`; nothing is visible to readers before
 //! [`IngestSink::commit`].
 //!
+//! A collection (re)created by an ingest is loaded into a staging table of its own; the commit
+//! drops the published table and renames the staging table into place. Readers of a collection
+//! being replaced therefore keep reading the published rows, unblocked, for the whole ingest;
+//! only the commit waits for reads already running. Appending to an existing collection writes
+//! to the published table directly (row locks only).
+//!
 //! When the writer is dropped without commit or rollback (an error, a cancelled task), its
 //! connection is taken out of the pool and closed, so the server rolls the transaction back and
 //! no other request ever sees that connection mid-transaction.
@@ -22,7 +28,8 @@ use crate::error::pg_error;
 use crate::extent::compute_extent;
 use crate::sql::{
     check_collection, copy_in, create_collection_table, create_spatial_index,
-    drop_collection_table, has_geometry, update_catalog, upsert_catalog,
+    drop_collection_table, has_geometry, rename_table, staging_table, update_catalog,
+    upsert_catalog,
 };
 use crate::store::load_collection;
 
@@ -33,6 +40,12 @@ pub struct PostgisIngest {
     schema: String,
     /// collections created or written in this transaction, by id
     touched: BTreeMap<String, Collection>,
+    /// staging table of each collection (re)created in this transaction, by id
+    staged: BTreeMap<String, String>,
+    /// staging tables created so far (numbers their names)
+    stages: usize,
+    /// server process of this connection (makes staging names unique)
+    backend_pid: i32,
     /// the `geometry` type as this database numbers it, looked up on first use
     geometry_type: Option<Type>,
 }
@@ -50,10 +63,13 @@ impl std::fmt::Debug for PostgisIngest {
 impl PostgisIngest {
     /// Opens a transaction on `conn`.
     pub(crate) async fn begin(conn: Object, schema: String) -> Result<Self, StoreError> {
-        let this = Self {
+        let mut this = Self {
             conn: Some(conn),
             schema,
             touched: BTreeMap::new(),
+            staged: BTreeMap::new(),
+            stages: 0,
+            backend_pid: 0,
             geometry_type: None,
         };
         let client = this.client()?;
@@ -61,6 +77,12 @@ impl PostgisIngest {
             .batch_execute("BEGIN ISOLATION LEVEL READ COMMITTED")
             .await
             .map_err(|e| pg_error(&e, "starting an ingest", &this.schema))?;
+        let pid: i32 = client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .await
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| pg_error(&e, "starting an ingest", &this.schema))?;
+        this.backend_pid = pid;
         Ok(this)
     }
 
@@ -134,6 +156,28 @@ impl PostgisIngest {
         Ok(types)
     }
 
+    /// The table rows of collection `id` go to in this ingest.
+    fn table_of<'s>(&'s self, id: &'s str) -> &'s str {
+        self.staged.get(id).map_or(id, String::as_str)
+    }
+
+    /// Replaces the published tables of the (re)created collections by their staging tables.
+    async fn publish_staged(&self) -> Result<(), StoreError> {
+        let client = self.client()?;
+        for (id, stage) in &self.staged {
+            let sql = format!(
+                "{};\n{}",
+                drop_collection_table(&self.schema, id),
+                rename_table(&self.schema, stage, id)
+            );
+            client
+                .batch_execute(&sql)
+                .await
+                .map_err(self.err("publishing a collection table"))?;
+        }
+        Ok(())
+    }
+
     /// Recomputes the extents of the touched collections and stores them in the catalog.
     async fn update_extents(&self) -> Result<(), StoreError> {
         let client = self.client()?;
@@ -165,11 +209,14 @@ impl Drop for PostgisIngest {
 impl IngestSink for PostgisIngest {
     async fn create_collection(&mut self, collection: &Collection) -> Result<(), StoreError> {
         check_collection(collection)?;
-        let mut ddl = vec![
-            drop_collection_table(&self.schema, &collection.id),
-            create_collection_table(&self.schema, collection),
-        ];
-        ddl.extend(create_spatial_index(&self.schema, collection));
+        let stage = staging_table(self.backend_pid, self.stages);
+        let mut ddl = Vec::new();
+        if let Some(previous) = self.staged.get(&collection.id) {
+            // created twice in one ingest: the second definition wins
+            ddl.push(drop_collection_table(&self.schema, previous));
+        }
+        ddl.push(create_collection_table(&self.schema, &stage, collection));
+        ddl.extend(create_spatial_index(&self.schema, &stage, collection));
         let client = self.client()?;
         client
             .batch_execute(&ddl.join(";\n"))
@@ -184,6 +231,8 @@ impl IngestSink for PostgisIngest {
             .execute(&upsert_catalog(&self.schema), &[&stored.id, &json])
             .await
             .map_err(self.err("writing the catalog"))?;
+        self.stages += 1;
+        self.staged.insert(stored.id.clone(), stage);
         self.touched.insert(stored.id.clone(), stored);
         Ok(())
     }
@@ -196,7 +245,7 @@ impl IngestSink for PostgisIngest {
         let types = self.copy_types(&def).await?;
         let client = self.client()?;
         let sink = client
-            .copy_in(&copy_in(&self.schema, &def))
+            .copy_in(&copy_in(&self.schema, self.table_of(collection), &def))
             .await
             .map_err(self.err("starting to copy features"))?;
         let mut writer = pin!(BinaryCopyInWriter::new(sink, &types));
@@ -222,6 +271,7 @@ impl IngestSink for PostgisIngest {
     }
 
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        self.publish_staged().await?;
         self.update_extents().await?;
         self.client()?
             .batch_execute("COMMIT")

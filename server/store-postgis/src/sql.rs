@@ -130,9 +130,24 @@ pub fn drop_collection_table(schema: &str, id: &str) -> String {
     format!("DROP TABLE IF EXISTS {}", qualified(schema, id))
 }
 
-/// `CREATE TABLE` of a collection table: id, geometry (when the collection has one), one column
-/// per property (NOT NULL when the property is required).
-pub fn create_collection_table(schema: &str, collection: &Collection) -> String {
+/// Name of the table an ingest loads a (re)created collection into before it replaces the
+/// published table at commit: unique per database session (`backend_pid`) and collection.
+pub fn staging_table(backend_pid: i32, n: usize) -> String {
+    format!("segit_stage_{backend_pid}_{n}")
+}
+
+/// `ALTER TABLE .. RENAME` of a table within `schema`.
+pub fn rename_table(schema: &str, from: &str, to: &str) -> String {
+    format!(
+        "ALTER TABLE {} RENAME TO {}",
+        qualified(schema, from),
+        quote_ident(to)
+    )
+}
+
+/// `CREATE TABLE` of a collection's table named `table`: id, geometry (when the collection has
+/// one), one column per property (NOT NULL when the property is required).
+pub fn create_collection_table(schema: &str, table: &str, collection: &Collection) -> String {
     let mut cols = vec![format!(
         "{} text COLLATE \"C\" PRIMARY KEY",
         quote_ident(ID_COLUMN)
@@ -154,18 +169,18 @@ pub fn create_collection_table(schema: &str, collection: &Collection) -> String 
     }
     format!(
         "CREATE TABLE {} ({})",
-        qualified(schema, &collection.id),
+        qualified(schema, table),
         cols.join(", ")
     )
 }
 
 /// `CREATE INDEX .. USING gist (geom)` of a collection table, when it has a geometry (the
 /// index name is chosen by PostgreSQL, unique in the schema).
-pub fn create_spatial_index(schema: &str, collection: &Collection) -> Option<String> {
+pub fn create_spatial_index(schema: &str, table: &str, collection: &Collection) -> Option<String> {
     has_geometry(collection).then(|| {
         format!(
             "CREATE INDEX ON {} USING gist ({})",
-            qualified(schema, &collection.id),
+            qualified(schema, table),
             quote_ident(GEOM_COLUMN)
         )
     })
@@ -206,8 +221,8 @@ pub fn select_collection(schema: &str) -> String {
     )
 }
 
-/// Column list of a `COPY` into a collection table, in the order [`crate::ingest`] writes.
-pub fn copy_in(schema: &str, collection: &Collection) -> String {
+/// `COPY` into the table `table` of a collection, columns in the order [`crate::copy`] writes.
+pub fn copy_in(schema: &str, table: &str, collection: &Collection) -> String {
     let mut cols = vec![quote_ident(ID_COLUMN)];
     if has_geometry(collection) {
         cols.push(quote_ident(GEOM_COLUMN));
@@ -215,7 +230,7 @@ pub fn copy_in(schema: &str, collection: &Collection) -> String {
     cols.extend(collection.properties.iter().map(|p| quote_ident(&p.name)));
     format!(
         "COPY {} ({}) FROM STDIN (FORMAT binary)",
-        qualified(schema, &collection.id),
+        qualified(schema, table),
         cols.join(", ")
     )
 }
@@ -258,25 +273,25 @@ mod tests {
     #[test]
     fn creates_collection_tables_with_typed_columns() {
         assert_eq!(
-            create_collection_table("s", &parcels()),
+            create_collection_table("s", "particelle", &parcels()),
             "CREATE TABLE \"s\".\"particelle\" (\"id\" text COLLATE \"C\" PRIMARY KEY, \
              \"geom\" geometry(MultiPolygon, 7791), \"foglio\" bigint NOT NULL, \
              \"nome\" text COLLATE \"C\", \"area\" double precision)"
         );
         assert_eq!(
-            create_spatial_index("s", &parcels()).as_deref(),
+            create_spatial_index("s", "particelle", &parcels()).as_deref(),
             Some("CREATE INDEX ON \"s\".\"particelle\" USING gist (\"geom\")")
         );
         let mut table = parcels();
         table.geometry_type = GeometryType::None;
-        assert!(!create_collection_table("s", &table).contains("geom"));
-        assert_eq!(create_spatial_index("s", &table), None);
+        assert!(!create_collection_table("s", "particelle", &table).contains("geom"));
+        assert_eq!(create_spatial_index("s", "particelle", &table), None);
     }
 
     #[test]
     fn copy_lists_columns_in_write_order() {
         assert_eq!(
-            copy_in("s", &parcels()),
+            copy_in("s", "particelle", &parcels()),
             "COPY \"s\".\"particelle\" (\"id\", \"geom\", \"foglio\", \"nome\", \"area\") \
              FROM STDIN (FORMAT binary)"
         );
@@ -299,6 +314,15 @@ mod tests {
         c.id = "x".repeat(64);
         assert!(check_collection(&c).is_err());
         assert!(check_name("schema", "").is_err());
+    }
+
+    #[test]
+    fn staging_tables_are_renamed_into_place() {
+        assert_eq!(staging_table(4242, 3), "segit_stage_4242_3");
+        assert_eq!(
+            rename_table("s", "segit_stage_1_0", "particelle"),
+            "ALTER TABLE \"s\".\"segit_stage_1_0\" RENAME TO \"particelle\""
+        );
     }
 
     #[test]

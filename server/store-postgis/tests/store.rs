@@ -164,6 +164,36 @@ async fn ingests_are_invisible_until_commit() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replacing_a_collection_does_not_block_readers() {
+    let (t, _) = loaded(30).await;
+    let mut ingest = t.store.begin_ingest().await.expect("begin");
+    ingest
+        .create_collection(&buildings())
+        .await
+        .expect("recreate");
+    ingest.write("edifici", features(5)).await.expect("write");
+    let q = FeatureQuery::new("edifici", Identity::System);
+    let wait = std::time::Duration::from_secs(10);
+    let n = tokio::time::timeout(wait, t.store.count(&q))
+        .await
+        .expect("a count during the ingest is not blocked")
+        .expect("count");
+    assert_eq!(n, 30);
+    let mut sink = VecSink::default();
+    tokio::time::timeout(wait, t.store.query(&q, &mut sink))
+        .await
+        .expect("a query during the ingest is not blocked")
+        .expect("query");
+    assert_eq!(sink.features.len(), 30);
+    ingest.commit().await.expect("commit");
+    assert_eq!(t.store.count(&q).await.expect("count"), 5);
+    let extent = t.store.extent("edifici").await.expect("extent");
+    let catalog = t.store.catalog().await.expect("catalog");
+    assert_eq!(catalog.collections.len(), 1);
+    assert_eq!(catalog.collections[0].extent, extent);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn write_errors_are_typed() {
     let t = TestSchema::new().await;
     let mut ingest = t.store.begin_ingest().await.expect("begin");
