@@ -43,7 +43,9 @@ fn ids(fs: &[Feature]) -> Vec<String> {
 async fn migrations_apply_once() {
     let name = fresh_name();
     let url = pg_url();
-    let first = migrate(&url, &name).await.expect("migrates");
+    let first = migrate(&url, &name)
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", common::PG_HINT));
     let names: Vec<String> = MIGRATIONS.iter().map(|m| m.name.to_owned()).collect();
     assert_eq!(first, names);
     assert_eq!(

@@ -17,6 +17,10 @@ pub fn pg_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/segit_test".to_owned())
 }
 
+/// What to do when the test database cannot be reached.
+pub const PG_HINT: &str = "PostgreSQL with PostGIS must run for these tests: run `scripts/pg-setup` \
+                           (as root) or set SEGIT_TEST_PG_URL";
+
 /// A fresh schema, dropped with everything in it when this value is dropped. Tests using it run
 /// on the multi-threaded runtime, so connections closed by dropped values are shut down by the
 /// runtime's workers while the drop waits.
@@ -48,11 +52,7 @@ impl TestSchema {
         let name = fresh_name();
         let url = pg_url();
         if let Err(e) = migrate(&url, &name).await {
-            panic!(
-                "cannot prepare the test schema in {url}: {e}\n\
-                 PostgreSQL with PostGIS must run for these tests: run `scripts/pg-setup` \
-                 (as root) or set SEGIT_TEST_PG_URL"
-            );
+            panic!("cannot prepare the test schema in {url}: {e}\n{PG_HINT}");
         }
         let store = PostgisStore::connect(&url, &name)
             .await
