@@ -12,7 +12,7 @@
 //!   `segit_query::eval`;
 //! - [`read`], [`copy`]: rows to features and features to `COPY` rows;
 //! - [`store`], [`ingest`], [`extent`]: the store itself;
-//! - [`connect`], [`error`], [`migrate`]: connections, error mapping, schema migrations.
+//! - [`connect`], [`error`], [`mod@migrate`]: connections, error mapping, schema migrations.
 //!
 //! Geometries travel as WKB and are transformed between CRSs in Rust, never in SQL, so this
 //! backend and the GeoPackage backend return identical coordinates.
