@@ -123,6 +123,9 @@ async fn the_first_supply_publishes_every_collection_with_its_links() {
     assert_eq!(text(&tari[0], "address_key"), Some("F205/2040/12/"));
     assert_eq!(text(&tari[0], "address_key_link"), Some("street_name"));
     assert_eq!(text(&tari[0], "unit_key"), Some("F205//12/101/7"));
+    // the payer is a SOG subject (codice fiscale as written)
+    assert_eq!(text(&tari[0], "payer_subject"), Some("F205/3000001/P"));
+    assert_eq!(text(&tari[0], "payer_subject_link"), Some("codice_fiscale"));
 
     // the building of the map is on parcel 101 (its `101+` code)
     let buildings = all(&store, "buildings").await;
@@ -135,6 +138,45 @@ async fn the_first_supply_publishes_every_collection_with_its_links() {
     let units_rate = &report.links.joins["units → map parcel"];
     assert_eq!((units_rate.linked, units_rate.total), (1, 1));
     assert!(report.collections.iter().all(|c| c.written));
+}
+
+#[tokio::test]
+async fn a_register_alone_links_against_what_the_store_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    run(&store, "supply1", "2024-01-01").await;
+    // a TARI supply without census, maps or street register
+    let report = run(&store, "supply3", "2024-06-01").await;
+    let written: Vec<&str> = report.collections.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(written, ["tari_positions"]);
+    let tari = all(&store, "tari_positions").await;
+    assert_eq!(tari.len(), 3, "the earlier position is kept");
+    let t2 = tari
+        .iter()
+        .find(|f| text(f, "account_id") == Some("T-2"))
+        .unwrap();
+    // street register, units and subjects come from the store
+    assert_eq!(text(t2, "address_key"), Some("F205/2040/12/"));
+    assert_eq!(text(t2, "unit_key"), Some("F205//12/101/7"));
+    assert_eq!(text(t2, "unit_key_link"), Some("address_internal"));
+    assert_eq!(
+        text(t2, "payer_subject"),
+        None,
+        "the spouse is not a SOG subject"
+    );
+    let t3 = tari
+        .iter()
+        .find(|f| text(f, "account_id") == Some("T-3"))
+        .unwrap();
+    assert_eq!(
+        text(t3, "address_key"),
+        None,
+        "no such street in the register"
+    );
+    assert_eq!(text(t3, "unit_key"), None);
+    assert_eq!(text(t3, "payer_subject"), Some("F205/3000002/G"));
+    let rate = &report.links.joins["tari → unit"];
+    assert_eq!((rate.linked, rate.total), (1, 2));
 }
 
 #[tokio::test]

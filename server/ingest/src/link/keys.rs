@@ -1,16 +1,10 @@
-//! Key indexes: map parcels by census identifiers (sheet variant resolution), units by any of
-//! their keys (graffati aliases included), by address + internal number and by parcel +
-//! internal number.
+//! Map parcels found from census identifiers (sheet variant resolution).
 
 use std::collections::HashMap;
 
-use segit_model::{
-    AddressKey, Belfiore, Foglio, ParcelKey, Particella, PropertyId, Sezione, SheetKey, Unit,
-    UnitKey,
-};
+use segit_model::{Belfiore, Foglio, ParcelKey, Particella, Sezione, SheetKey, UnitKey};
 
-use super::address::{StreetRegister, normalise_internal};
-use super::confidence::{Link, LinkMethod};
+use super::confidence::LinkMethod;
 
 /// (Belfiore, census section, foglio, particella): a parcel without its sheet variant.
 type ParcelNumber = (Belfiore, Option<Sezione>, Foglio, Particella);
@@ -92,109 +86,5 @@ impl ParcelIndex {
             key.foglio(),
             key.particella(),
         )
-    }
-}
-
-/// The units of the supply, found by any of their keys.
-#[derive(Debug, Default)]
-pub struct UnitIndex {
-    canonical: Vec<Option<UnitKey>>,
-    by_key: HashMap<UnitKey, (usize, bool)>,
-    by_property: HashMap<PropertyId, usize>,
-    by_address: HashMap<(AddressKey, String), Vec<usize>>,
-    by_parcel: HashMap<(UnitKey, String), Vec<usize>>,
-}
-
-impl UnitIndex {
-    /// Indexes `units`; addresses of their latest states are resolved through `streets`.
-    pub fn new<'a>(units: impl IntoIterator<Item = &'a Unit>, streets: &StreetRegister) -> Self {
-        let mut index = Self::default();
-        for (i, unit) in units.into_iter().enumerate() {
-            let canonical = unit.canonical_key().cloned();
-            for state in &unit.states {
-                for key in state.identifiers.iter() {
-                    let is_canonical = Some(key) == canonical.as_ref();
-                    let entry = index.by_key.entry(key.clone()).or_insert((i, is_canonical));
-                    if is_canonical {
-                        *entry = (i, true);
-                    }
-                }
-            }
-            index.by_property.entry(unit.property.clone()).or_insert(i);
-            if let Some(state) = unit.latest_state()
-                && let Some(internal) = normalise_internal(state.internal.as_deref())
-            {
-                if let Some(address) = state
-                    .current_address()
-                    .and_then(|a| streets.resolve_cadastral(a))
-                {
-                    index
-                        .by_address
-                        .entry((address.key, internal.clone()))
-                        .or_default()
-                        .push(i);
-                }
-                for key in state.identifiers.iter() {
-                    let list = index
-                        .by_parcel
-                        .entry((key.without_subalterno(), internal.clone()))
-                        .or_default();
-                    if !list.contains(&i) {
-                        list.push(i);
-                    }
-                }
-            }
-            index.canonical.push(canonical);
-        }
-        index
-    }
-
-    /// The canonical key of the unit at position `i`.
-    pub fn canonical(&self, i: usize) -> Option<&UnitKey> {
-        self.canonical.get(i).and_then(Option::as_ref)
-    }
-
-    /// The unit of a property id (TIT → FAB).
-    pub fn by_property(&self, property: &PropertyId) -> Option<usize> {
-        self.by_property.get(property).copied()
-    }
-
-    /// Links a record to a unit (rules-catalogue.md "Linking to a unit"): by unit key or alias;
-    /// else, for a key without subalterno, by parcel + internal number; else by address key +
-    /// non-empty internal number. A match must be unique. An address without an internal
-    /// number never links to a unit.
-    pub fn link(
-        &self,
-        key: Option<&UnitKey>,
-        address: Option<&AddressKey>,
-        internal: Option<&str>,
-    ) -> Option<Link<usize>> {
-        if let Some(key) = key
-            && let Some(&(i, canonical)) = self.by_key.get(key)
-        {
-            let method = if canonical {
-                LinkMethod::UnitKey
-            } else {
-                LinkMethod::UnitAlias
-            };
-            return Some(Link::new(i, method));
-        }
-        let internal = normalise_internal(internal)?;
-        if let Some(key) = key.filter(|k| k.subalterno().is_none())
-            && let Some([i]) = self
-                .by_parcel
-                .get(&(key.clone(), internal.clone()))
-                .map(Vec::as_slice)
-        {
-            return Some(Link::new(*i, LinkMethod::ParcelInternal));
-        }
-        match self
-            .by_address
-            .get(&(address?.clone(), internal))
-            .map(Vec::as_slice)
-        {
-            Some([i]) => Some(Link::new(*i, LinkMethod::AddressInternal)),
-            _ => None,
-        }
     }
 }

@@ -1,11 +1,11 @@
 //! One ingest, end to end: read the supply, link and publish, merge with the stored versions,
 //! write everything through one `IngestSink` transaction.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use geo_types::{Geometry, MultiPolygon};
-use segit_model::ParcelKey;
+use segit_model::{ParcelKey, Street};
 use segit_query::{Catalog, Collection, Feature, FeatureQuery, Identity, Value, sink::VecSink};
 use segit_store::{FeatureStore, IngestSink, StoreError};
 use thiserror::Error;
@@ -16,7 +16,7 @@ use super::report::{CollectionOutcome, IngestReport};
 use super::stats::Progress;
 use crate::history::{VALID_TO, merge};
 use crate::link::LinkRates;
-use crate::publish::{MapParcel, publish};
+use crate::publish::{MapParcel, StoredContext, publish};
 
 /// Features per `IngestSink::write` call.
 const WRITE_BATCH: usize = 5_000;
@@ -59,13 +59,13 @@ pub async fn ingest(
     let read: BTreeSet<_> = outcome.stats.keys().copied().collect();
     progress.stage("reading the stored collections");
     let catalog = store.catalog().await?;
-    let stored_parcels = stored_map_parcels(store, &catalog, options).await?;
+    let stored = stored_context(store, &catalog, options).await?;
     progress.stage("linking");
     let mut links = LinkRates::default();
     let layers = publish(
         &outcome.data,
         &read,
-        stored_parcels,
+        stored,
         options.storage_crs,
         options.supply_date,
         &mut links,
@@ -181,22 +181,38 @@ async fn read_all(
     Ok(features)
 }
 
-/// The current map parcels of the store (for linking a supply without maps).
-async fn stored_map_parcels(
+/// What the store holds that this supply links against.
+async fn stored_context(
     store: &dyn FeatureStore,
     catalog: &Catalog,
     options: &IngestOptions,
-) -> Result<BTreeMap<ParcelKey, MapParcel>, IngestError> {
-    let mut map = BTreeMap::new();
-    let Some(c) = catalog.get("parcels") else {
-        return Ok(map);
-    };
-    let mut target = c.clone();
-    target.storage_crs = options.storage_crs;
-    for f in read_all(store, c, &target).await? {
-        if !f.property(VALID_TO).is_none_or(Value::is_null) {
-            continue;
+) -> Result<StoredContext, IngestError> {
+    let read = |id: &str| {
+        let c = catalog.get(id).cloned();
+        async move {
+            match c {
+                Some(c) => {
+                    let mut target = c.clone();
+                    target.storage_crs = options.storage_crs;
+                    read_all(store, &c, &target).await
+                }
+                None => Ok(Vec::new()),
+            }
         }
+    };
+    let current = |features: Vec<Feature>| -> Vec<Feature> {
+        features
+            .into_iter()
+            .filter(|f| f.property(VALID_TO).is_none_or(Value::is_null))
+            .collect()
+    };
+    let mut context = StoredContext {
+        units: read("units").await?,
+        buildings: current(read("buildings").await?),
+        subjects: current(read("subjects").await?),
+        ..StoredContext::default()
+    };
+    for f in current(read("parcels").await?) {
         let (Some(Value::Text(key)), Some(Geometry::MultiPolygon(g))) =
             (f.property("parcel_key"), f.geometry.as_ref())
         else {
@@ -205,7 +221,7 @@ async fn stored_map_parcels(
         let Ok(key) = ParcelKey::parse(key) else {
             continue;
         };
-        map.insert(
+        context.parcels.insert(
             key,
             MapParcel {
                 geometry: MultiPolygon::clone(g),
@@ -216,5 +232,29 @@ async fn stored_map_parcels(
             },
         );
     }
-    Ok(map)
+    for f in current(read("streets").await?) {
+        if let Some(street) = street_of(&f) {
+            context.streets.push(street);
+        }
+    }
+    Ok(context)
+}
+
+/// A street of the stored register.
+fn street_of(f: &Feature) -> Option<Street> {
+    let text = |name: &str| match f.property(name) {
+        Some(Value::Text(t)) => Some(t.clone()),
+        _ => None,
+    };
+    Some(Street {
+        street_code: text("street_code")?.parse().ok()?,
+        dug: text("dug")?,
+        duf: text("duf")?,
+        full_name: text("full_name")?,
+        cadastral_toponimo: match f.property("cadastral_toponimo") {
+            Some(Value::Int(i)) => u16::try_from(*i).ok(),
+            _ => None,
+        },
+        cadastral_street_code: text("cadastral_street_code"),
+    })
 }

@@ -217,6 +217,13 @@ pub(crate) fn units(
             }
             let address_link = address.map(|a| Link::new(a.key, a.method));
             values.extend(link_values(address_link.as_ref(), |k| text(k.to_string())));
+            let building = parcel_method
+                .and(parcel.as_ref())
+                .and_then(|k| linker.buildings.on_parcel(&k.to_string()));
+            if Some(s.progressive) == latest {
+                rates.record("units", "building", building.as_ref().map(|l| l.method));
+            }
+            values.extend(link_values(building.as_ref(), |k| text(k.clone())));
             let id = ids.take(format!("{key}@{}", s.progressive));
             out.push(feature(
                 c,
@@ -235,7 +242,6 @@ pub(crate) fn units(
 pub(crate) fn holdings(
     c: &Collection,
     census: &[CensusHolding],
-    subjects: &[CensusSubject],
     linker: &Linker,
     rates: &mut LinkRates,
 ) -> Vec<Feature> {
@@ -248,10 +254,11 @@ pub(crate) fn holdings(
             || format!("{}/{}/{}", property_ref(&h.property), h.subject.id, from),
             |id| format!("{}/{id}", h.belfiore),
         );
+        let property = property_ref(&h.property);
         let unit = if h.property.kind == PropertyKind::Building {
             let link = linker
                 .units
-                .by_property(&h.property)
+                .by_property(&property)
                 .and_then(|i| linker.units.canonical(i))
                 .map(|k| Link::new(k.clone(), LinkMethod::SourceKey));
             rates.record("holdings", "unit", link.as_ref().map(|l| l.method));
@@ -259,16 +266,21 @@ pub(crate) fn holdings(
         } else {
             None
         };
-        let subject = linker.subject_by_id(&h.subject);
+        let subject_ref = format!(
+            "{}/{}/{}",
+            h.subject.belfiore,
+            h.subject.id,
+            h.subject.kind.letter()
+        );
+        let subject = linker.persons.by_ref(&subject_ref);
         rates.record("holdings", "subject", subject.as_ref().map(|l| l.method));
         let cf = subject
             .as_ref()
-            .and_then(|l| subjects.get(l.target))
-            .and_then(|s| tax_code(&s.subject.data))
-            .map(|t| t.as_written().to_owned());
+            .and_then(|l| linker.persons.cf_of(&l.target))
+            .map(str::to_owned);
         let mut values = vec![
             text(holding_ref.clone()),
-            text(property_ref(&h.property)),
+            text(property),
             int(h.subject.id),
             text(subject_letter(h.subject.kind)),
             opt_text(cf),

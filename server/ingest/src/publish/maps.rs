@@ -167,6 +167,35 @@ pub(crate) fn aux_layer(
     out
 }
 
+/// Sheet boundaries: the sheet-boundary areas of the CXF maps and the CadastralZoning
+/// features of the INSPIRE GML.
+pub(crate) fn sheets(
+    c: &Collection,
+    sheets: &[CxfSheet],
+    inspire: &[crate::cartography::InspireFeature],
+    supply_date: NaiveDate,
+) -> Vec<Feature> {
+    let mut out = aux_layer(c, "map_sheets", sheets, supply_date);
+    let mut ids = UniqueIds::default();
+    for f in inspire {
+        if let crate::cartography::InspireKind::Zoning { sheet, .. } = &f.kind {
+            let sheet_key = sheet.to_string();
+            let key = ids.take(format!("{sheet_key}/zoning/1"));
+            let values = vec![
+                text(key.clone()),
+                text(sheet_key),
+                int(f.line),
+                opt_text(Some(&f.reference)),
+                Value::Null,
+                Value::Null,
+            ];
+            let geometry = Some(Geometry::MultiPolygon(f.geometry.clone()));
+            out.push(feature(c, key, geometry, values, supply_date, None));
+        }
+    }
+    out
+}
+
 /// The map parcels of the supply: CXF parcels, then GML parcels the CXF maps lack.
 pub(crate) fn map_parcels(
     sheets: &[CxfSheet],

@@ -16,14 +16,14 @@ mod values;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::NaiveDate;
-use segit_model::{Belfiore, ParcelKey};
+use segit_model::{Belfiore, ParcelKey, Street, UnitKey};
 use segit_query::{Collection, Crs, Feature, GeometryType};
 
 pub use cadastre::MapParcel;
 
 use crate::cartography::InspireKind;
 use crate::history::{HistoryMode, Scope, SeriesRule};
-use crate::link::{LinkRates, Linker};
+use crate::link::{BuildingIndex, LinkRates, Linker, PersonIndex, UnitIndex};
 use crate::pipeline::{SourceKind, SupplyData};
 
 /// One collection to write: its schema, how it keeps history, which stored versions the supply
@@ -40,38 +40,74 @@ pub struct Layer {
     pub features: Vec<Feature>,
 }
 
-/// The municipality of the supply: from the census, else the maps, else the registers.
-pub fn municipality(data: &SupplyData) -> Option<Belfiore> {
+/// What the store already holds that a supply links against: current map parcels, unit
+/// states, buildings, subjects and the street register (read back by the pipeline).
+#[derive(Debug, Default)]
+pub struct StoredContext {
+    /// current map parcels
+    pub parcels: BTreeMap<ParcelKey, MapParcel>,
+    /// every unit state
+    pub units: Vec<Feature>,
+    /// current buildings
+    pub buildings: Vec<Feature>,
+    /// current subjects
+    pub subjects: Vec<Feature>,
+    /// the street register
+    pub streets: Vec<Street>,
+}
+
+/// The municipality of the supply: from the census, else the maps, else the registers, else
+/// the units already stored.
+pub fn municipality(data: &SupplyData, stored: &StoredContext) -> Option<Belfiore> {
     data.units
         .iter()
         .map(|u| u.unit.property.belfiore)
         .chain(data.parcels.iter().map(|p| p.parcel.property.belfiore))
         .chain(data.sheets.iter().map(|s| s.header.sheet.belfiore()))
         .chain(data.registers.municipality())
+        .chain(
+            stored
+                .units
+                .iter()
+                .filter_map(|f| match f.property("unit_key") {
+                    Some(segit_query::Value::Text(k)) => UnitKey::parse(k).ok(),
+                    _ => None,
+                })
+                .map(|k| k.belfiore()),
+        )
         .next()
 }
 
-/// Builds the layers fed by the sources `read` in this supply. `stored_parcels` are the map
-/// parcels already in the store (current versions), used for linking only.
+/// This supply's features over the stored ones, by id.
+fn overlay<'a>(stored: &'a [Feature], new: &'a [Feature]) -> Vec<&'a Feature> {
+    let mut by_id: BTreeMap<&str, &Feature> = stored.iter().map(|f| (f.id.as_str(), f)).collect();
+    for f in new {
+        by_id.insert(f.id.as_str(), f);
+    }
+    by_id.into_values().collect()
+}
+
+/// Builds the layers fed by the sources `read` in this supply, linked against the supply and
+/// what the store already holds.
 pub fn publish(
     data: &SupplyData,
     read: &BTreeSet<SourceKind>,
-    stored_parcels: BTreeMap<ParcelKey, MapParcel>,
+    stored: StoredContext,
     storage_crs: Crs,
     supply_date: NaiveDate,
     rates: &mut LinkRates,
 ) -> Vec<Layer> {
-    let mut map = stored_parcels;
+    let belfiore = municipality(data, &stored);
+    let mut map = stored.parcels;
     for (k, v) in maps::map_parcels(&data.sheets, &data.inspire) {
         map.insert(k, v);
     }
-    let linker = Linker::new(
-        municipality(data),
-        data.registers.streets(),
-        map.keys(),
-        data.units.iter().map(|u| &u.unit),
-        &data.subjects,
-    );
+    let streets: Vec<&Street> = if read.contains(&SourceKind::Streets) {
+        data.registers.streets().collect()
+    } else {
+        stored.streets.iter().collect()
+    };
+    let mut linker = Linker::new(belfiore, streets, map.keys());
     let sheets: HashSet<String> = data
         .sheets
         .iter()
@@ -87,22 +123,30 @@ pub fn publish(
     };
     let crs = storage_crs;
     let mut layers = Vec::new();
-    let maps_read = read.contains(&SourceKind::Cxf) || read.contains(&SourceKind::InspireGml);
-    if maps_read {
+    if read.contains(&SourceKind::Cxf) || read.contains(&SourceKind::InspireGml) {
         let c = schema::parcels(crs);
         let features = cadastre::parcels(&c, &map, supply_date);
         layers.push(snapshot(c, "parcel_key", sheet_scope.clone(), features));
+        let c = schema::map_layer(
+            "map_sheets",
+            "Map sheet boundaries",
+            GeometryType::MultiPolygon,
+            crs,
+        );
+        let features = maps::sheets(&c, &data.sheets, &data.inspire, supply_date);
+        layers.push(snapshot(c, "feature_key", sheet_scope.clone(), features));
     }
+    let mut new_buildings = Vec::new();
     if read.contains(&SourceKind::Cxf) {
         let c = schema::buildings(crs);
-        let features = maps::buildings(&c, &data.sheets, &map, supply_date, rates);
-        layers.push(snapshot(c, "building_key", sheet_scope.clone(), features));
+        new_buildings = maps::buildings(&c, &data.sheets, &map, supply_date, rates);
+        layers.push(snapshot(
+            c,
+            "building_key",
+            sheet_scope.clone(),
+            new_buildings.clone(),
+        ));
         for (id, title, ty) in [
-            (
-                "map_sheets",
-                "Map sheet boundaries",
-                GeometryType::MultiPolygon,
-            ),
             (
                 "map_roads",
                 "Map road areas (STRADA)",
@@ -127,25 +171,34 @@ pub fn publish(
             layers.push(snapshot(c, "feature_key", sheet_scope.clone(), features));
         }
     }
+    linker.buildings = BuildingIndex::from_features(overlay(&stored.buildings, &new_buildings));
     if read.contains(&SourceKind::Ter) {
         let c = schema::parcel_states(crs);
         let features = cadastre::parcel_states(&c, &data.parcels, &linker, rates);
         layers.push(dated(c, Some(("property_ref", "progressive")), features));
     }
+    let mut new_units = Vec::new();
     if read.contains(&SourceKind::Fab) {
         let c = schema::units(crs);
-        let features = cadastre::units(&c, &data.units, &map, &linker, rates);
-        layers.push(dated(c, Some(("property_ref", "progressive")), features));
+        new_units = cadastre::units(&c, &data.units, &map, &linker, rates);
+        layers.push(dated(
+            c,
+            Some(("property_ref", "progressive")),
+            new_units.clone(),
+        ));
     }
-    if read.contains(&SourceKind::Tit) {
-        let c = schema::holdings(crs);
-        let features = cadastre::holdings(&c, &data.holdings, &data.subjects, &linker, rates);
-        layers.push(dated(c, Some(("holding_ref", "valid_from")), features));
-    }
+    linker.units = UnitIndex::from_features(overlay(&stored.units, &new_units));
+    let mut new_subjects = Vec::new();
     if read.contains(&SourceKind::Sog) {
         let c = schema::subjects(crs);
-        let features = cadastre::subjects(&c, &data.subjects, supply_date);
-        layers.push(snapshot(c, "subject_ref", Scope::All, features));
+        new_subjects = cadastre::subjects(&c, &data.subjects, supply_date);
+        layers.push(snapshot(c, "subject_ref", Scope::All, new_subjects.clone()));
+    }
+    linker.persons = PersonIndex::from_features(overlay(&stored.subjects, &new_subjects));
+    if read.contains(&SourceKind::Tit) {
+        let c = schema::holdings(crs);
+        let features = cadastre::holdings(&c, &data.holdings, &linker, rates);
+        layers.push(dated(c, Some(("holding_ref", "valid_from")), features));
     }
     layers.extend(registers::layers(
         data,

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Days, NaiveDate};
-use segit_model::{AddressKey, DeedProperty, ParcelKey, UnitKey};
+use segit_model::{AddressKey, DeedProperty, ParcelKey, TaxId, UnitKey};
 use segit_query::{Crs, GeometryType, PropertyType, Value};
 use serde::Serialize;
 
@@ -53,6 +53,21 @@ fn unit_link(
             .map(|k| Link::new(k.clone(), l.method))
     });
     link_values(link.as_ref(), |k| text(k.to_string()))
+}
+
+/// A person link (codice fiscale, else surname + given name + birth date) as the three link
+/// values, recording the rate of `source`.
+fn person_link(
+    linker: &Linker,
+    rates: &mut LinkRates,
+    source: &str,
+    cf: &TaxId,
+    names: Option<(&str, Option<&str>, Option<NaiveDate>)>,
+) -> [Value; 3] {
+    let (surname, given, birth) = names.map_or((None, None, None), |(s, g, b)| (Some(s), g, b));
+    let link = linker.persons.link(Some(cf), surname, given, birth);
+    rates.record(source, "subject", link.as_ref().map(|l| l.method));
+    link_values(link.as_ref(), |k| text(k.clone()))
 }
 
 /// An address key given by the source, else resolved from its text.
@@ -132,6 +147,7 @@ fn residents(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates
         p("line", Integer, "Line of the source file"),
     ];
     props.extend(link_props("unit_key", "the unit lived in"));
+    props.extend(link_props("subject", "the SOG subject of the resident"));
     let c = collection(
         "residents",
         "Residents (anagrafe)",
@@ -170,6 +186,7 @@ fn residents(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates
                 Some(&a.key),
                 a.internal.as_deref(),
             ));
+            values.extend(person_link(linker, rates, "residents", &r.person, None));
             let from = r.residence.from();
             let id = ids.take(format!("{}@{from}", r.person.as_written()));
             feature(&c, id, None, values, from, r.residence.to())
@@ -200,6 +217,7 @@ fn tari(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -> 
     ];
     props.extend(link_props("address_key", "the premises address"));
     props.extend(link_props("unit_key", "the (first) unit covered"));
+    props.extend(link_props("payer_subject", "the SOG subject of the payer"));
     let c = collection(
         "tari_positions",
         "TARI premises (waste tax)",
@@ -250,6 +268,7 @@ fn tari(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -> 
                 address.as_ref().map(|a| &a.target),
                 t.internal.as_deref(),
             ));
+            values.extend(person_link(linker, rates, "tari", &t.payer, None));
             let v = t.period.to_validity();
             let id = ids.take(format!("{}/{}@{}", t.account_id, t.premises_seq, v.from()));
             feature(&c, id, None, values, v.from(), v.to())
@@ -298,7 +317,7 @@ fn utilities(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates
             let mut values = vec![
                 utility.clone(),
                 text(u.supply_point.clone()),
-                opt_text(u.holder.as_ref().map(segit_model::TaxId::as_written)),
+                opt_text(u.holder.as_ref().map(TaxId::as_written)),
                 written(&u.holder_type),
                 written(&u.use_type),
                 opt_text(u.address_text.as_deref()),
@@ -502,6 +521,10 @@ fn imu(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -> L
         p("exemption", Text, "Exemption"),
     ];
     props.extend(link_props("unit_key", "the unit declared"));
+    props.extend(link_props(
+        "declarant_subject",
+        "the SOG subject of the declarant",
+    ));
     let c = collection(
         "imu_declarations",
         "IMU declarations",
@@ -538,6 +561,18 @@ fn imu(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -> L
                 pos.property.as_ref(),
                 None,
                 None,
+            ));
+            let names = (
+                d.surname_or_name.as_str(),
+                d.given_name.as_deref(),
+                d.birth_date,
+            );
+            values.extend(person_link(
+                linker,
+                rates,
+                "imu declarations",
+                &d.declarant,
+                Some(names),
             ));
             let id = ids.take(format!(
                 "{}/{}/{}/{}",

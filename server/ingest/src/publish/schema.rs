@@ -180,6 +180,10 @@ pub fn units(crs: Crs) -> Collection {
     ];
     props.extend(link_props("parcel_key", "the host parcel"));
     props.extend(link_props("address_key", "the address"));
+    props.extend(link_props(
+        "building_key",
+        "the building on the host parcel",
+    ));
     collection(
         "units",
         "Real-estate units (unità immobiliari urbane)",

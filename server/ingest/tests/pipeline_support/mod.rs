@@ -40,6 +40,13 @@ pub async fn run(store: &dyn FeatureStore, supply_name: &str, day: &str) -> Inge
         .expect("pipeline test setup")
 }
 
+/// Ingests the supply directory `root` on `day`.
+pub async fn ingest_dir(store: &dyn FeatureStore, root: &Path, day: &str) -> IngestReport {
+    ingest(store, root, &options(day), &mut NoProgress)
+        .await
+        .expect("pipeline test setup")
+}
+
 /// Every feature of `collection` (all versions), by id.
 pub async fn all(store: &dyn FeatureStore, collection: &str) -> Vec<Feature> {
     query(store, collection, None).await

@@ -1,0 +1,91 @@
+//! Persons: SOG subjects found by subject id, codice fiscale (compared as written: an invalid
+//! code joins only the identical string, rules-catalogue.md "Persons") or, where a source has
+//! names, surname + given name + birth date (confidence 0.6). Built from subject features.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use segit_model::TaxId;
+use segit_query::{Feature, Value};
+
+use super::address::normalise_name;
+use super::confidence::{Link, LinkMethod};
+use super::features::text;
+
+/// The subjects, indexed.
+#[derive(Debug, Default)]
+pub struct PersonIndex {
+    refs: HashSet<String>,
+    cf_of: HashMap<String, String>,
+    by_cf: HashMap<String, String>,
+    by_name: HashMap<(String, String, NaiveDate), Vec<String>>,
+}
+
+impl PersonIndex {
+    /// Indexes subject features (the `subjects` collection).
+    pub fn from_features<'a>(features: impl IntoIterator<Item = &'a Feature>) -> Self {
+        let mut index = Self::default();
+        for f in features {
+            let Some(subject) = text(f, "subject_ref") else {
+                continue;
+            };
+            index.refs.insert(subject.to_owned());
+            if let Some(cf) = text(f, "codice_fiscale") {
+                index.cf_of.insert(subject.to_owned(), cf.to_owned());
+                index
+                    .by_cf
+                    .entry(cf.to_owned())
+                    .or_insert_with(|| subject.to_owned());
+            }
+            if let (Some(surname), Some(given), Some(Value::Date(birth))) = (
+                text(f, "surname"),
+                text(f, "given_name"),
+                f.property("birth_date"),
+            ) {
+                let list = index
+                    .by_name
+                    .entry((normalise_name(surname), normalise_name(given), *birth))
+                    .or_default();
+                if !list.iter().any(|s| s == subject) {
+                    list.push(subject.to_owned());
+                }
+            }
+        }
+        index
+    }
+
+    /// The subject `Belfiore/id/P|G` of a TIT holding, when SOG has it.
+    pub fn by_ref(&self, subject_ref: &str) -> Option<Link<String>> {
+        self.refs
+            .contains(subject_ref)
+            .then(|| Link::new(subject_ref.to_owned(), LinkMethod::SourceKey))
+    }
+
+    /// The codice fiscale of a subject.
+    pub fn cf_of(&self, subject_ref: &str) -> Option<&str> {
+        self.cf_of.get(subject_ref).map(String::as_str)
+    }
+
+    /// The subject of a person: by codice fiscale as written, else by surname + given name +
+    /// birth date when exactly one subject has them.
+    pub fn link(
+        &self,
+        cf: Option<&TaxId>,
+        surname: Option<&str>,
+        given_name: Option<&str>,
+        birth: Option<NaiveDate>,
+    ) -> Option<Link<String>> {
+        if let Some(subject) = cf.and_then(|c| self.by_cf.get(c.as_written())) {
+            return Some(Link::new(subject.clone(), LinkMethod::CodiceFiscale));
+        }
+        let key = (
+            normalise_name(surname?),
+            normalise_name(given_name?),
+            birth?,
+        );
+        match self.by_name.get(&key).map(Vec::as_slice) {
+            Some([subject]) => Some(Link::new(subject.clone(), LinkMethod::NameBirth)),
+            _ => None,
+        }
+    }
+}
