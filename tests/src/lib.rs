@@ -105,7 +105,7 @@ impl Drop for Server {
 pub fn http_get(url: &str) -> (u16, String, String) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(120)))
+        .timeout_global(Some(Duration::from_mins(2)))
         .build()
         .into();
     let mut response = agent.get(url).call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
@@ -152,9 +152,9 @@ pub fn drop_schema(schema: &str) {
     let out = Command::new("psql")
         .args([&pg_url(), "-q", "-c", &format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE")])
         .output();
-    if let Ok(out) = out {
-        if !out.status.success() {
-            eprintln!("dropping schema {schema}: {}", String::from_utf8_lossy(&out.stderr));
-        }
+    if let Ok(out) = out
+        && !out.status.success()
+    {
+        eprintln!("dropping schema {schema}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
