@@ -193,7 +193,7 @@ impl BuildingsReader {
                     self.pending
                         .push_back(Item::Diagnostic(Diagnostic::rejected(
                             &file,
-                            self.after.map_or(0, |f| f as u64),
+                            self.after.map_or(0, line_of),
                             None,
                             format!("cannot read edifici further: {e}"),
                         )));
@@ -221,13 +221,13 @@ impl BuildingsReader {
                     for (field, reason) in warnings {
                         self.pending.push_back(Item::Diagnostic(Diagnostic::warning(
                             &file,
-                            fid as u64,
+                            line_of(fid),
                             Some(field),
                             reason,
                         )));
                     }
                     self.pending.push_back(Item::Record(Located {
-                        line: fid as u64,
+                        line: line_of(fid),
                         record,
                     }));
                 }
@@ -235,7 +235,7 @@ impl BuildingsReader {
                     self.pending
                         .push_back(Item::Diagnostic(Diagnostic::rejected(
                             &file,
-                            fid as u64,
+                            line_of(fid),
                             Some(field),
                             reason,
                         )));
@@ -246,6 +246,12 @@ impl BuildingsReader {
             self.done = true;
         }
     }
+}
+
+/// The `line` of a diagnostic or record: the fid (0 for a negative fid, which the record
+/// still carries in [`BuildingFootprint::fid`]).
+fn line_of(fid: i64) -> u64 {
+    u64::try_from(fid).unwrap_or(0)
 }
 
 type RowError = (&'static str, String);

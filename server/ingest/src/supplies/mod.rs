@@ -15,7 +15,11 @@
 //!   rest of the file is read;
 //! - codici fiscali and VAT numbers are kept as written ([`segit_model::TaxId`]); an invalid
 //!   one is a **warning** with file, line and field, never a rejection on its own;
-//! - a header lacking a required column is one diagnostic on line 1 and no rows.
+//! - a header lacking a required column is one diagnostic on the header's line (1; 2 in the
+//!   OMI files, after their title line) and no rows;
+//! - every reader has `open(path)`: a missing, unreadable or empty file is a diagnostic naming
+//!   it (line 0). Text readers also have `new(input, file)` over any `BufRead` (GeoJSON: any
+//!   `Read`); the GeoPackage reader opens files only (SQLite).
 
 mod csv;
 mod discover;
