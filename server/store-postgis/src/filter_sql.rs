@@ -120,6 +120,14 @@ pub fn filter_sql(
                 collection.storage_crs.srid()
             );
             let geom = quote_ident(GEOM_COLUMN);
+            if matches!(geometry, geo_types::Geometry::GeometryCollection(_)) {
+                // PostGIS caches a prepared copy of a literal repeated across rows; for
+                // GEOMETRYCOLLECTION literals that cache answers wrongly from the second row on
+                // (seen with PostGIS 3.3 / GEOS 3.11). The DE-9IM pattern form does not use it.
+                let (negate, pattern) = relate_pattern(*op);
+                let not = if negate { "NOT " } else { "" };
+                return Ok(format!("({not}ST_Relate({geom}, {lit}, '{pattern}'))"));
+            }
             let func = match op {
                 SpatialOp::Intersects => "ST_Intersects",
                 SpatialOp::Within => "ST_Within",
@@ -130,6 +138,17 @@ pub fn filter_sql(
         }
         Filter::BBox(bbox) => bbox_sql(bbox, collection, b)?,
     })
+}
+
+/// The DE-9IM pattern of a spatial predicate (feature geometry first), and whether the pattern
+/// describes its negation.
+fn relate_pattern(op: SpatialOp) -> (bool, &'static str) {
+    match op {
+        SpatialOp::Intersects => (true, "FF*FF****"),
+        SpatialOp::Disjoint => (false, "FF*FF****"),
+        SpatialOp::Within => (false, "T*F**F***"),
+        SpatialOp::Contains => (false, "T*****FF*"),
+    }
 }
 
 /// `geom && box AND ST_Intersects(geom, box)` for a box in the storage CRS.
@@ -442,6 +461,21 @@ mod tests {
         let (sql, params) = build(&Filter::BBox(bbox));
         assert!(sql.starts_with("(\"geom\" && ST_MakeEnvelope("));
         assert_eq!(params.len(), 4);
+    }
+
+    #[test]
+    fn collection_literals_use_relate_patterns() {
+        let f = Filter::Spatial {
+            op: SpatialOp::Intersects,
+            geometry: Geometry::GeometryCollection(geo_types::GeometryCollection(vec![
+                Geometry::Point(point!(x: 1.0, y: 2.0)),
+            ])),
+            crs: Crs::Epsg(7791),
+        };
+        assert_eq!(
+            build(&f).0,
+            "(NOT ST_Relate(\"geom\", ST_GeomFromWKB($1::bytea, 7791), 'FF*FF****'))"
+        );
     }
 
     #[test]

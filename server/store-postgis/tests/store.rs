@@ -440,6 +440,24 @@ fn reference_filters() -> Vec<Filter> {
             crs: Crs::Epsg(7791),
         });
     }
+    // a GEOMETRYCOLLECTION literal applied to many rows (PostGIS's prepared-geometry cache
+    // answers these wrongly; the store must not rely on it)
+    let collection = Geometry::GeometryCollection(geo_types::GeometryCollection(vec![
+        square(510_300.0, 5_030_300.0, 400.0),
+        Geometry::Point(point!(x: 510_005.0, y: 5_030_005.0)),
+    ]));
+    for op in [
+        SpatialOp::Intersects,
+        SpatialOp::Within,
+        SpatialOp::Contains,
+        SpatialOp::Disjoint,
+    ] {
+        out.push(Filter::Spatial {
+            op,
+            geometry: collection.clone(),
+            crs: Crs::Epsg(7791),
+        });
+    }
     out.push(Filter::Spatial {
         op: SpatialOp::Contains,
         geometry: Geometry::Point(point!(x: 510_005.0, y: 5_030_005.0)),
