@@ -153,7 +153,7 @@ fn utility_contracts() {
     let reader = UtilitySupplyReader::open(&fixture("utility_supply.csv")).unwrap();
     let (records, diagnostics) = split(reader);
     let lines: Vec<u64> = records.iter().map(|r| r.line).collect();
-    assert_eq!(lines, vec![2, 3, 4]);
+    assert_eq!(lines, vec![2, 3, 4, 9]);
     let e = &records[0].record;
     assert_eq!(e.utility, UtilityKind::Electricity);
     assert_eq!(e.use_type, UseType::HouseholdResident);
@@ -181,6 +181,7 @@ fn utility_contracts() {
             (6, Some("contract_end"), REJ),
             (7, Some("unit_key"), REJ),
             (8, Some("billed_consumption"), REJ),
+            (9, Some("address"), WARN),
         ]
     );
 }
@@ -279,7 +280,7 @@ fn street_register() {
 fn tari_premises() {
     let (records, diagnostics) = split(TariReader::open(&fixture("tari.csv")).unwrap());
     let lines: Vec<u64> = records.iter().map(|r| r.line).collect();
-    assert_eq!(lines, vec![2, 3, 4]);
+    assert_eq!(lines, vec![2, 3, 4, 10]);
     let p = &records[0].record;
     assert_eq!((p.account_id.as_str(), p.premises_seq), ("T-1", 1));
     assert_eq!(p.unit_keys.len(), 2);
@@ -304,6 +305,7 @@ fn tari_premises() {
             (7, Some("user_type"), REJ),
             (8, Some("declared_m2"), REJ),
             (9, None, REJ),
+            (10, Some("address"), WARN),
         ]
     );
     assert!(diagnostics[0].reason.contains("key 2"));

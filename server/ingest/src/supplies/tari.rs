@@ -5,9 +5,10 @@
 //! unparseable key rejects the row naming the column. Duplicates are kept as written (the
 //! canonical key and its aliases may both appear; de-duplication is by unit, later). An
 //! `end_date` before `start_date` rejects the row. `tariff_class` given for a domestic user, or
-//! missing for a non-domestic one, is reported as a warning.
+//! missing for a non-domestic one, is reported as a warning; so is an address text that does not
+//! follow `<DUG> <DUF> <number><suffix>` (it cannot be resolved).
 
-use segit_model::{ActivePeriod, TariPosition, TariUserType, UnitKey};
+use segit_model::{ActivePeriod, TariPosition, TariUserType, TextAddress, UnitKey};
 
 use super::csv::{Column, CsvFormat, CsvReader, Row, key_list, opt, req};
 use crate::diag::Diagnostic;
@@ -76,6 +77,11 @@ impl CsvFormat for TariFormat {
                 row.warn("tariff_class", "no tariff class for a non-domestic user");
             }
             _ => {}
+        }
+        if let Some(text) = &address_text
+            && let Err(e) = TextAddress::parse(text)
+        {
+            row.warn("address", format!("kept, but cannot be resolved: {e}"));
         }
         let payer = row.tax_id("payer_cf")?;
         Ok(TariPosition {

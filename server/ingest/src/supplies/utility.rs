@@ -3,9 +3,11 @@
 //!
 //! Reading choices: `holder_cf` may be empty (the model keeps it optional); an invalid code is
 //! kept as written with a warning. A `contract_end` before `contract_start` rejects the row.
-//! The address text is kept as written; it is not parsed here (the street register resolves it).
+//! The address text is kept as written (the street register resolves it later); a text that
+//! does not follow `<DUG> <DUF> <number><suffix>[ SC. <staircase>][ INT. <internal>]` is
+//! reported as a warning, since it cannot be resolved.
 
-use segit_model::{ActivePeriod, HolderType, UseType, UtilityKind, UtilitySupply};
+use segit_model::{ActivePeriod, HolderType, TextAddress, UseType, UtilityKind, UtilitySupply};
 
 use super::csv::{Column, CsvFormat, CsvReader, Row, opt, req};
 use crate::diag::Diagnostic;
@@ -55,6 +57,11 @@ impl CsvFormat for UtilityFormat {
         let year = row.parse_req("year", super::year)?;
         let billed_consumption = row.opt_decimal("billed_consumption")?;
         let billed_amount = row.opt_decimal("billed_amount")?;
+        if let Some(text) = &address_text
+            && let Err(e) = TextAddress::parse(text)
+        {
+            row.warn("address", format!("kept, but cannot be resolved: {e}"));
+        }
         let holder = row.opt_tax_id("holder_cf");
         Ok(UtilitySupply {
             utility,
