@@ -88,3 +88,44 @@ impl ParcelIndex {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn census_parcels_find_their_sheet_variant() {
+        let keys: Vec<ParcelKey> = [
+            "F205_001200.101",
+            "F205_0013A0.7",
+            "F205_001300.8",
+            "F205_0014A0.9",
+            "F205_001400.9",
+        ]
+        .iter()
+        .map(|k| ParcelKey::parse(k).unwrap())
+        .collect();
+        let index = ParcelIndex::new(keys.iter());
+        let b = Belfiore::parse("F205").unwrap();
+        let resolve = |foglio: u16, particella: &str| {
+            let (key, method) = index.resolve(
+                b,
+                None,
+                Foglio::new(foglio).unwrap(),
+                &Particella::parse(particella).unwrap(),
+            );
+            (key.map(|k| k.to_string()), method)
+        };
+        assert_eq!(
+            resolve(12, "101"),
+            (Some("F205_001200.101".into()), Some(LinkMethod::SourceKey))
+        );
+        // only annex A holds parcel 7 of sheet 13
+        assert_eq!(resolve(13, "7").0.as_deref(), Some("F205_0013A0.7"));
+        // both variants hold parcel 9 of sheet 14: the main sheet wins
+        assert_eq!(resolve(14, "9").0.as_deref(), Some("F205_001400.9"));
+        // not on the maps: the key on the main sheet, not linked
+        assert_eq!(resolve(15, "00042"), (Some("F205_001500.42".into()), None));
+        assert!(index.contains(&keys[1]));
+    }
+}

@@ -89,3 +89,91 @@ impl PersonIndex {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject(r: &str, cf: &str, surname: &str, given: &str, birth: Option<&str>) -> Feature {
+        let t = |s: &str| {
+            if s.is_empty() {
+                Value::Null
+            } else {
+                Value::Text(s.to_owned())
+            }
+        };
+        Feature {
+            id: r.into(),
+            geometry: None,
+            properties: vec![
+                ("subject_ref".into(), t(r)),
+                ("codice_fiscale".into(), t(cf)),
+                ("surname".into(), t(surname)),
+                ("given_name".into(), t(given)),
+                (
+                    "birth_date".into(),
+                    birth.map_or(Value::Null, |b| {
+                        Value::Date(NaiveDate::parse_from_str(b, "%Y-%m-%d").unwrap())
+                    }),
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn persons_link_by_code_as_written_then_by_name_and_birth_date() {
+        let subjects = [
+            subject(
+                "F205/1/P",
+                "RSSMRA70E52F205N",
+                "ROSSI",
+                "MARIA",
+                Some("1970-05-12"),
+            ),
+            subject(
+                "F205/2/P",
+                "RSSMRA70E52F205X",
+                "VERDI",
+                "LUCA",
+                Some("1980-01-01"),
+            ),
+            subject("F205/3/G", "01234567897", "", "", None),
+        ];
+        let index = PersonIndex::from_features(subjects.iter());
+        let cf = |s: &str| TaxId::from_written(s).unwrap();
+        let l = index
+            .link(Some(&cf("RSSMRA70E52F205N")), None, None, None)
+            .unwrap();
+        assert_eq!(
+            (l.target.as_str(), l.method),
+            ("F205/1/P", LinkMethod::CodiceFiscale)
+        );
+        // an invalid code joins only the identical string
+        let l = index
+            .link(Some(&cf("RSSMRA70E52F205X")), None, None, None)
+            .unwrap();
+        assert_eq!(l.target, "F205/2/P");
+        // unknown code: names + birth date (accents and case folded), confidence 0.6
+        let birth = NaiveDate::from_ymd_opt(1970, 5, 12);
+        let l = index
+            .link(
+                Some(&cf("BNCLCU85C15C351H")),
+                Some("Rossi"),
+                Some("Maria"),
+                birth,
+            )
+            .unwrap();
+        assert_eq!((l.target.as_str(), l.confidence()), ("F205/1/P", 0.6));
+        assert!(
+            index
+                .link(None, Some("ROSSI"), Some("MARIA"), None)
+                .is_none()
+        );
+        assert_eq!(
+            index.by_ref("F205/3/G").unwrap().method,
+            LinkMethod::SourceKey
+        );
+        assert_eq!(index.cf_of("F205/3/G"), Some("01234567897"));
+        assert!(index.by_ref("F205/9/P").is_none());
+    }
+}

@@ -208,3 +208,127 @@ impl BuildingIndex {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use segit_query::Value;
+
+    fn state(
+        unit_key: &str,
+        aliases: &str,
+        progressive: i64,
+        current: bool,
+        internal: &str,
+    ) -> Feature {
+        let t = |s: &str| {
+            if s.is_empty() {
+                Value::Null
+            } else {
+                Value::Text(s.to_owned())
+            }
+        };
+        Feature {
+            id: format!("{unit_key}@{progressive}"),
+            geometry: None,
+            properties: vec![
+                ("unit_key".into(), t(unit_key)),
+                ("aliases".into(), t(aliases)),
+                ("property_ref".into(), t("F205//1000001/F")),
+                ("progressive".into(), Value::Int(progressive)),
+                ("internal".into(), t(internal)),
+                ("address_key".into(), t("F205/2040/12/")),
+                (
+                    "valid_to".into(),
+                    if current {
+                        Value::Null
+                    } else {
+                        Value::Date(chrono::NaiveDate::from_ymd_opt(2023, 5, 10).unwrap())
+                    },
+                ),
+            ],
+        }
+    }
+
+    fn key(s: &str) -> UnitKey {
+        UnitKey::parse(s).unwrap()
+    }
+
+    #[test]
+    fn any_key_of_any_state_resolves_to_the_canonical_key_of_the_latest_state() {
+        // state 1 was 101/7 stapled with 102/3; state 2 is 101/8 (a variation)
+        let features = [
+            state("F205//12/101/7", "F205//12/102/3", 1, false, "5"),
+            state("F205//12/101/8", "", 2, true, "012"),
+        ];
+        let index = UnitIndex::from_features(features.iter());
+        assert_eq!(index.len(), 1);
+        let link = index
+            .link(Some(&key("F205//12/101/8")), None, None)
+            .unwrap();
+        assert_eq!(link.method, LinkMethod::UnitKey);
+        assert_eq!(index.canonical(link.target), Some(&key("F205//12/101/8")));
+        let alias = index
+            .link(Some(&key("F205//12/102/3")), None, None)
+            .unwrap();
+        assert_eq!(alias.method, LinkMethod::UnitAlias);
+        assert_eq!(alias.target, link.target);
+        assert_eq!(index.by_property("F205//1000001/F"), Some(link.target));
+    }
+
+    #[test]
+    fn internal_numbers_link_only_current_states_and_never_alone() {
+        let features = [
+            state("F205//12/101/7", "", 1, false, "5"),
+            state("F205//12/101/8", "", 2, true, "012"),
+        ];
+        let index = UnitIndex::from_features(features.iter());
+        let address = AddressKey::parse("F205/2040/12/").unwrap();
+        let by_address = index.link(None, Some(&address), Some("12")).unwrap();
+        assert_eq!(by_address.method, LinkMethod::AddressInternal);
+        // parcel + internal: a key without subalterno
+        let by_parcel = index
+            .link(Some(&key("F205//12/101/")), None, Some("12"))
+            .unwrap();
+        assert_eq!(by_parcel.method, LinkMethod::ParcelInternal);
+        // the closed state's internal number 5 links nothing; no internal number, no link
+        assert!(index.link(None, Some(&address), Some("5")).is_none());
+        assert!(index.link(None, Some(&address), None).is_none());
+        assert!(
+            index
+                .link(Some(&key("F205//12/999/1")), Some(&address), Some(" "))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_building_links_only_when_it_is_alone_on_the_parcel() {
+        let building = |key: &str, parcel: &str, link: &str| Feature {
+            id: key.into(),
+            geometry: None,
+            properties: vec![
+                ("building_key".into(), Value::Text(key.into())),
+                ("parcel_key".into(), Value::Text(parcel.into())),
+                ("parcel_key_link".into(), Value::Text(link.into())),
+                ("valid_to".into(), Value::Null),
+            ],
+        };
+        let features = [
+            building("S.101+", "S.101", "source_key"),
+            building("S.102+", "S.102", "spatial"),
+            building("S.102+-2", "S.102", "spatial"),
+            building("S.103+", "S.103", "spatial"),
+        ];
+        let index = BuildingIndex::from_features(features.iter());
+        assert_eq!(
+            index.on_parcel("S.101").unwrap().method,
+            LinkMethod::SourceKey
+        );
+        assert_eq!(index.on_parcel("S.103").unwrap().confidence(), 0.9);
+        assert!(
+            index.on_parcel("S.102").is_none(),
+            "two buildings: ambiguous"
+        );
+        assert!(index.on_parcel("S.104").is_none());
+    }
+}

@@ -7,6 +7,7 @@
 //! - [`publish`]: a supply → one [`Layer`] per collection its sources feed.
 
 mod cadastre;
+mod fiscal;
 mod maps;
 mod registers;
 pub mod schema;
