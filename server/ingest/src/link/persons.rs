@@ -163,7 +163,11 @@ mod tests {
                 birth,
             )
             .unwrap();
-        assert_eq!((l.target.as_str(), l.confidence()), ("F205/1/P", 0.6));
+        assert_eq!(
+            (l.target.as_str(), l.method),
+            ("F205/1/P", LinkMethod::NameBirth)
+        );
+        assert!((l.confidence() - 0.6).abs() < f64::EPSILON);
         assert!(
             index
                 .link(None, Some("ROSSI"), Some("MARIA"), None)

@@ -324,7 +324,10 @@ mod tests {
             index.on_parcel("S.101").unwrap().method,
             LinkMethod::SourceKey
         );
-        assert_eq!(index.on_parcel("S.103").unwrap().confidence(), 0.9);
+        assert_eq!(
+            index.on_parcel("S.103").unwrap().method,
+            LinkMethod::Spatial
+        );
         assert!(
             index.on_parcel("S.102").is_none(),
             "two buildings: ambiguous"
