@@ -261,3 +261,54 @@ fn missing_files_are_diagnostics() {
         .unwrap();
     assert_eq!(d.severity, Severity::Rejected);
 }
+
+#[test]
+fn encodings() {
+    use segit_ingest::censuario::CensusOptions;
+    use segit_ingest::text::Encoding;
+    // UTF-8 written where Latin-1 is expected: decoded, reported once
+    let utf8 = "F205||1|P|NICOLÒ|LUCÀ|1|01011950|F205|||\nF205||2|P|DÈ|ANNA|2|01011950|F205|||\n";
+    let (subjects, diags) = sog(utf8);
+    let SubjectData::NaturalPerson(p) = &subjects[0].subject.data else {
+        panic!("not a person")
+    };
+    assert_eq!(
+        (p.surname.as_str(), p.given_name.as_str()),
+        ("NICOLÒ", "LUCÀ")
+    );
+    assert_eq!(diags.len(), 1);
+    assert_eq!((diags[0].line, diags[0].severity), (1, Severity::Repaired));
+    // detection off: Latin-1 as the layout says
+    let off = CensusOptions {
+        detect_utf8: false,
+        ..CensusOptions::default()
+    };
+    let (subjects, diags) = split(SogReader::with_options(
+        utf8.as_bytes(),
+        Path::new("T.SOG"),
+        &off,
+    ));
+    assert!(diags.is_empty());
+    assert_eq!(
+        subjects[0].subject.display_name(),
+        "NICOLÃ\u{92} LUCÃ\u{80}"
+    );
+    // Latin-1 bytes read as UTF-8: the line is rejected, the next one read
+    let strict = CensusOptions {
+        encoding: Encoding::Utf8,
+        ..CensusOptions::default()
+    };
+    let latin1 =
+        b"F205||1|P|NICOL\xd2|LUCA|1|01011950|F205|||\nF205||2|P|DE|ANNA|2|01011950|F205|||\n";
+    let (subjects, diags) = split(SogReader::with_options(
+        &latin1[..],
+        Path::new("T.SOG"),
+        &strict,
+    ));
+    assert_eq!(subjects.len(), 1);
+    assert_eq!(at(&diags, 1, Severity::Rejected).file, Path::new("T.SOG"));
+    // TIT and FAB detect too
+    let (holdings, diags) = tit(&HOLDING.replacen("|10||", "|10|PROPRIETÀ|", 1));
+    assert_eq!(holdings[0].holding.right_text.as_deref(), Some("PROPRIETÀ"));
+    assert_eq!(diags.len(), 1);
+}

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use segit_model::{PropertyId, PropertyKind};
 
 use super::fields::Values;
-use super::{CensusOptions, CommonKey, OnceWarnings, SourceRef, common_key};
+use super::{CensusOptions, CommonKey, OnceWarnings, SourceRef, common_key, detects_utf8};
 use crate::diag::{Diagnostic, Item};
 use crate::text::{Line, LineReader};
 
@@ -405,7 +405,14 @@ impl<R: BufRead, L: Layout> Iterator for StateReader<R, L> {
                     self.drain = Some(std::mem::take(&mut self.props).into_iter());
                 }
                 Some(Err(d)) => return Some(Item::Diagnostic(d)),
-                Some(Ok(line)) => self.process_line(&line),
+                Some(Ok(mut line)) => {
+                    if detects_utf8(&self.opts)
+                        && let Some(d) = self.once.decode_utf8(&mut line, &self.file)
+                    {
+                        self.pending.push_back(Item::Diagnostic(d));
+                    }
+                    self.process_line(&line);
+                }
             }
         }
     }

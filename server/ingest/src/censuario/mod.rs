@@ -19,7 +19,9 @@
 //! category codes keep the unit without a category and warn ([`UnknownCategory`]); optional
 //! values that do not parse are left empty with a *repaired* diagnostic; an invalid codice
 //! fiscale is kept as written ([`segit_model::TaxId`]) with a warning naming file, line and field;
-//! extra trailing values are accepted and reported once per file and record type.
+//! extra trailing values are accepted and reported once per file and record type; a line
+//! written in UTF-8 where Latin-1 is expected is decoded as UTF-8 and reported once per file
+//! ([`CensusOptions::detect_utf8`]).
 
 mod assemble;
 mod fab;
@@ -40,7 +42,7 @@ use chrono::NaiveDate;
 use segit_model::{Belfiore, Deed, PropertyId, PropertyKind, Sezione, Validity};
 
 use crate::diag::Diagnostic;
-use crate::text::{DEFAULT_MAX_LINE, Encoding};
+use crate::text::{DEFAULT_MAX_LINE, Encoding, Line};
 
 pub use assemble::StateSource;
 pub use fab::{CensusUnit, FabReader};
@@ -111,6 +113,11 @@ pub struct CensusOptions {
     pub unknown_category: UnknownCategory,
     /// TER type-4 group size.
     pub portion_layout: PortionLayout,
+    /// With [`Encoding::Latin1`]: a line whose bytes form valid UTF-8 with multi-byte
+    /// sequences is decoded as UTF-8 (a file written by a tool that ignored the layout's
+    /// single-byte encoding), reported once per file as a repair. Latin-1 census text (upper-case
+    /// letters, `À`…`Ù`, `°`) practically never forms such sequences. On by default.
+    pub detect_utf8: bool,
     /// Updates supplies (§8): when state *n*−1 of a property is still open and state *n* is in
     /// the supply, close *n*−1 with the generating deed of *n* (reported as a repair). Off by
     /// default: the supply is taken as written.
@@ -126,6 +133,7 @@ impl Default for CensusOptions {
             max_groups: 10_000,
             unknown_category: UnknownCategory::Keep,
             portion_layout: PortionLayout::Detect,
+            detect_utf8: true,
             close_superseded: false,
         }
     }
@@ -179,6 +187,34 @@ impl OnceWarnings {
             );
         }
     }
+}
+
+impl OnceWarnings {
+    /// Re-decodes as UTF-8 a line read as Latin-1 whose bytes are valid UTF-8 with multi-byte
+    /// sequences (see [`CensusOptions::detect_utf8`]); the first time in a file, returns the
+    /// repair to report.
+    fn decode_utf8(&mut self, line: &mut Line, file: &Path) -> Option<Diagnostic> {
+        if line.text.is_ascii() {
+            return None;
+        }
+        let bytes: Option<Vec<u8>> = line.text.chars().map(|c| u8::try_from(c).ok()).collect();
+        let text = String::from_utf8(bytes?).ok()?;
+        line.text = text;
+        self.0.insert("utf-8").then(|| {
+            Diagnostic::repaired(
+                file,
+                line.number,
+                None,
+                "line encoded in UTF-8, not Latin-1; decoded as UTF-8 (first such line of the \
+                 file; later ones are decoded silently)",
+            )
+        })
+    }
+}
+
+/// Whether UTF-8 detection applies with `options`.
+fn detects_utf8(options: &CensusOptions) -> bool {
+    options.detect_utf8 && options.encoding == Encoding::Latin1
 }
 
 /// The common key of FAB and TER records (censuario.md §3).

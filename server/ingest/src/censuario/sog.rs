@@ -23,7 +23,7 @@ use segit_model::{
 };
 
 use super::fields::Values;
-use super::{CensusOptions, OnceWarnings, SourceRef, municipality, open_file};
+use super::{CensusOptions, OnceWarnings, SourceRef, detects_utf8, municipality, open_file};
 use crate::diag::{Diagnostic, Item};
 use crate::text::{Line, LineReader};
 
@@ -42,6 +42,7 @@ pub struct SogReader<R> {
     lines: LineReader<R>,
     file: Arc<Path>,
     once: OnceWarnings,
+    detect_utf8: bool,
     seen: HashMap<SubjectId, (u64, u64)>,
     pending: VecDeque<Item<CensusSubject>>,
 }
@@ -58,6 +59,7 @@ impl<R: BufRead> SogReader<R> {
             lines: LineReader::new(input, file, options.encoding).with_max_line(options.max_line),
             file: Arc::from(file),
             once: OnceWarnings::default(),
+            detect_utf8: detects_utf8(options),
             seen: HashMap::new(),
             pending: VecDeque::new(),
         }
@@ -138,7 +140,14 @@ impl<R: BufRead> Iterator for SogReader<R> {
             }
             match self.lines.next()? {
                 Err(d) => return Some(Item::Diagnostic(d)),
-                Ok(line) => self.process(&line),
+                Ok(mut line) => {
+                    if self.detect_utf8
+                        && let Some(d) = self.once.decode_utf8(&mut line, &self.file)
+                    {
+                        self.pending.push_back(Item::Diagnostic(d));
+                    }
+                    self.process(&line);
+                }
             }
         }
     }

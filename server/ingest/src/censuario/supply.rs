@@ -1,5 +1,6 @@
 //! Discovery of census supplies in a directory: files sharing a base name and differing by
-//! extension `.FAB`, `.TER`, `.SOG`, `.TIT` (censuario.md §1), extensions in any case.
+//! extension `.FAB`, `.TER`, `.SOG`, `.TIT` (and the request parameters `.PRM`, located only:
+//! its layout is not documented), censuario.md §1; extensions in any case.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,8 @@ pub struct CensusSupply {
     pub sog: Option<PathBuf>,
     /// Holdings.
     pub tit: Option<PathBuf>,
+    /// Parameters of the request (layout undocumented: located, not read).
+    pub prm: Option<PathBuf>,
     /// Further files of the same base name and extension differing only by letter case
     /// (`X.FAB` and `x.fab`): not chosen, listed so the caller can report them.
     pub ignored: Vec<PathBuf>,
@@ -50,7 +53,7 @@ impl CensusSupply {
                 continue;
             };
             let ext = ext.to_ascii_uppercase();
-            if !matches!(ext.as_str(), "FAB" | "TER" | "SOG" | "TIT") {
+            if !matches!(ext.as_str(), "FAB" | "TER" | "SOG" | "TIT" | "PRM") {
                 continue;
             }
             let supply = supplies.entry(stem.to_uppercase()).or_insert_with(|| Self {
@@ -61,7 +64,8 @@ impl CensusSupply {
                 "FAB" => &mut supply.fab,
                 "TER" => &mut supply.ter,
                 "SOG" => &mut supply.sog,
-                _ => &mut supply.tit,
+                "TIT" => &mut supply.tit,
+                _ => &mut supply.prm,
             };
             if slot.is_some() {
                 supply.ignored.push(path);
@@ -80,7 +84,17 @@ impl CensusSupply {
             .and_then(|s| Belfiore::parse(s).ok())
     }
 
-    /// True when all four files are present.
+    /// The request identifier: the last four characters of a base name of 7 to 14 characters
+    /// (the pattern open parsers accept, §1).
+    pub fn request_id(&self) -> Option<&str> {
+        let n = self.base_name.len();
+        if !(7..=14).contains(&n) || !self.base_name.is_ascii() {
+            return None;
+        }
+        self.base_name.get(n - 4..)
+    }
+
+    /// True when all four data files are present (`.PRM` is not needed).
     pub fn is_complete(&self) -> bool {
         self.fab.is_some() && self.ter.is_some() && self.sog.is_some() && self.tit.is_some()
     }
@@ -114,10 +128,18 @@ mod tests {
         assert_eq!(f205.belfiore().unwrap().as_str(), "F205");
         assert!(f205.ter.as_ref().unwrap().ends_with("F2050001.ter"));
         assert_eq!(f205.ignored.len(), 1);
+        assert!(f205.prm.is_some());
+        assert_eq!(f205.request_id(), Some("0001"));
         assert!(f205.ignored[0].ends_with("f2050001.fab"));
         let h501 = &found[1];
         assert_eq!(h501.base_name, "H501A0002");
         assert!(h501.fab.is_some() && h501.ter.is_none() && !h501.is_complete());
+        assert_eq!(h501.request_id(), Some("0002"));
+        let short = CensusSupply {
+            base_name: "F205".into(),
+            ..CensusSupply::default()
+        };
+        assert_eq!(short.request_id(), None);
     }
 
     #[test]

@@ -18,7 +18,9 @@ use std::sync::Arc;
 use segit_model::{Holding, PropertyId, PropertyKind, RightCode, Share, SubjectId, SubjectKind};
 
 use super::fields::{DeedPositions, Values};
-use super::{CensusOptions, OnceWarnings, SourceRef, municipality, open_file, validity};
+use super::{
+    CensusOptions, OnceWarnings, SourceRef, detects_utf8, municipality, open_file, validity,
+};
 use crate::diag::{Diagnostic, Item};
 use crate::text::{Line, LineReader};
 
@@ -42,6 +44,7 @@ pub struct TitReader<R> {
     lines: LineReader<R>,
     file: Arc<Path>,
     once: OnceWarnings,
+    detect_utf8: bool,
     pending: VecDeque<Item<CensusHolding>>,
 }
 
@@ -57,6 +60,7 @@ impl<R: BufRead> TitReader<R> {
             lines: LineReader::new(input, file, options.encoding).with_max_line(options.max_line),
             file: Arc::from(file),
             once: OnceWarnings::default(),
+            detect_utf8: detects_utf8(options),
             pending: VecDeque::new(),
         }
     }
@@ -106,7 +110,14 @@ impl<R: BufRead> Iterator for TitReader<R> {
             }
             match self.lines.next()? {
                 Err(d) => return Some(Item::Diagnostic(d)),
-                Ok(line) => self.process(&line),
+                Ok(mut line) => {
+                    if self.detect_utf8
+                        && let Some(d) = self.once.decode_utf8(&mut line, &self.file)
+                    {
+                        self.pending.push_back(Item::Diagnostic(d));
+                    }
+                    self.process(&line);
+                }
             }
         }
     }
