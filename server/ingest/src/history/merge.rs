@@ -65,22 +65,33 @@ impl Scope {
     }
 }
 
+/// The outcome of a merge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merged {
+    /// every version, sorted by id
+    pub features: Vec<Feature>,
+    /// whether they differ from the stored ones
+    pub changed: bool,
+}
+
 /// Merges `new` features into `stored` ones; the result is sorted by id. Merging the result
-/// with the same `new` features again gives the same result.
+/// with the same `new` features again gives the same result, unchanged.
 pub fn merge(
     mode: &HistoryMode,
     scope: &Scope,
     stored: Vec<Feature>,
     new: Vec<Feature>,
     supply_date: NaiveDate,
-) -> Vec<Feature> {
-    let merged = match mode {
+) -> Merged {
+    let (merged, changed) = match mode {
         HistoryMode::Dated { series } => merge_dated(series.as_ref(), stored, new),
         HistoryMode::Snapshot { key } => merge_snapshot(key, scope, stored, new, supply_date),
     };
-    let mut out: Vec<Feature> = merged.into_values().collect();
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    out
+    // a BTreeMap yields its values sorted by id
+    Merged {
+        features: merged.into_values().collect(),
+        changed,
+    }
 }
 
 fn is_current(f: &Feature) -> bool {
@@ -114,7 +125,8 @@ fn merge_dated(
     series: Option<&SeriesRule>,
     stored: Vec<Feature>,
     new: Vec<Feature>,
-) -> BTreeMap<String, Feature> {
+) -> (BTreeMap<String, Feature>, bool) {
+    let mut changed = false;
     let mut out: BTreeMap<String, Feature> =
         stored.into_iter().map(|f| (f.id.clone(), f)).collect();
     // newest start of each series in the supply, with its order
@@ -138,7 +150,10 @@ fn merge_dated(
     }
     let new_ids: HashSet<String> = new.iter().map(|f| f.id.clone()).collect();
     for f in new {
-        out.insert(f.id.clone(), f);
+        if out.get(&f.id) != Some(&f) {
+            changed = true;
+            out.insert(f.id.clone(), f);
+        }
     }
     if let Some(rule) = series {
         for f in out.values_mut() {
@@ -157,10 +172,11 @@ fn merge_dated(
                 && *start > from
             {
                 close(f, *start);
+                changed = true;
             }
         }
     }
-    out
+    (out, changed)
 }
 
 /// The feature without its id and temporal properties, for comparing content.
@@ -180,7 +196,8 @@ fn merge_snapshot(
     stored: Vec<Feature>,
     new: Vec<Feature>,
     supply_date: NaiveDate,
-) -> BTreeMap<String, Feature> {
+) -> (BTreeMap<String, Feature>, bool) {
+    let mut changed = false;
     let mut out: BTreeMap<String, Feature> = BTreeMap::new();
     // stored current version of each key
     let mut current: HashMap<String, String> = HashMap::new();
@@ -204,6 +221,7 @@ fn merge_snapshot(
             if content(old) == content(&f) {
                 continue;
             }
+            changed = true;
             let old_from = date(old, VALID_FROM);
             if old_from.is_some_and(|d| d >= supply_date) {
                 // a second supply of the same day: it replaces the version of that day
@@ -213,6 +231,7 @@ fn merge_snapshot(
             }
             close(old, supply_date);
         }
+        changed = true;
         set_property(&mut f, VALID_FROM, Value::Date(supply_date));
         set_property(&mut f, VALID_TO, Value::Null);
         set_property(&mut f, VALID_UNTIL, Value::Null);
@@ -232,9 +251,10 @@ fn merge_snapshot(
             && date(f, VALID_FROM).is_some_and(|d| d < supply_date)
         {
             close(f, supply_date);
+            changed = true;
         }
     }
-    out
+    (out, changed)
 }
 
 #[cfg(test)]
@@ -280,17 +300,20 @@ mod tests {
             first.clone(),
             d("2024-01-01"),
         );
+        assert!(s1.changed);
+        let s1 = s1.features;
         assert_eq!(ids(&s1), vec![("a", None), ("b", None)]);
         assert_eq!(date(&s1[0], VALID_FROM), Some(d("2024-01-01")));
         // the same supply again, later: nothing changes
         let again = merge(&mode, &Scope::All, s1.clone(), first, d("2024-02-01"));
-        assert_eq!(again, s1);
+        assert!(!again.changed);
+        assert_eq!(again.features, s1);
         // a changes, b disappears, c appears
         let second = vec![
             feature("a", "a", 2, "2020-01-01", None),
             feature("c", "c", 1, "2020-01-01", None),
         ];
-        let s2 = merge(&mode, &Scope::All, s1, second.clone(), d("2024-06-01"));
+        let s2 = merge(&mode, &Scope::All, s1, second.clone(), d("2024-06-01")).features;
         assert_eq!(
             ids(&s2),
             vec![
@@ -300,10 +323,8 @@ mod tests {
                 ("c", None),
             ]
         );
-        assert_eq!(
-            merge(&mode, &Scope::All, s2.clone(), second, d("2024-07-01")),
-            s2
-        );
+        let again = merge(&mode, &Scope::All, s2.clone(), second, d("2024-07-01"));
+        assert_eq!((again.features, again.changed), (s2, false));
     }
 
     #[test]
@@ -315,13 +336,14 @@ mod tests {
             Vec::new(),
             vec![feature("a", "a", 1, "2020-01-01", None)],
             d("2024-01-01"),
-        );
+        )
+        .features;
         let scope = Scope::Values {
             property: "k",
             values: HashSet::from(["z".to_owned()]),
         };
         let out = merge(&mode, &scope, stored.clone(), Vec::new(), d("2024-06-01"));
-        assert_eq!(out, stored);
+        assert_eq!((out.features, out.changed), (stored, false));
     }
 
     #[test]
@@ -335,13 +357,13 @@ mod tests {
         let stored = vec![feature("u@1", "p1", 1, "2019-03-15", None)];
         let update = vec![feature("u@2", "p1", 2, "2023-05-10", None)];
         let out = merge(&mode, &Scope::All, stored, update.clone(), d("2024-01-01"));
+        assert!(out.changed);
+        let out = out.features;
         assert_eq!(
             ids(&out),
             vec![("u@1", Some(d("2023-05-10"))), ("u@2", None)]
         );
-        assert_eq!(
-            merge(&mode, &Scope::All, out.clone(), update, d("2024-01-01")),
-            out
-        );
+        let again = merge(&mode, &Scope::All, out.clone(), update, d("2024-01-01"));
+        assert_eq!((again.features, again.changed), (out, false));
     }
 }

@@ -18,7 +18,7 @@
 mod merge;
 mod temporal;
 
-pub use merge::{HistoryMode, Scope, SeriesRule, merge};
+pub use merge::{HistoryMode, Merged, Scope, SeriesRule, merge};
 pub use temporal::{
     VALID_FROM, VALID_TO, VALID_UNTIL, catalogue_temporal, close, last_instant, set_property,
     temporal_properties, validity_values,

@@ -126,27 +126,31 @@ async fn write_layers(
         let merged = merge(
             &layer.mode,
             &layer.scope,
-            stored.clone(),
+            stored,
             layer.features,
             options.supply_date,
         );
-        let written = !(unchanged_schema && merged == stored);
+        let count = merged.features.len() as u64;
+        let written = merged.changed || !unchanged_schema;
         if written {
             progress.stage(&format!("writing {id}"));
             sink.create_collection(&layer.collection).await?;
-            let mut rest = merged.as_slice();
-            while !rest.is_empty() {
-                let (batch, tail) = rest.split_at(rest.len().min(WRITE_BATCH));
-                sink.write(&id, batch.to_vec()).await?;
-                progress.records(batch.len() as u64);
-                rest = tail;
+            let mut features = merged.features.into_iter();
+            loop {
+                let batch: Vec<Feature> = features.by_ref().take(WRITE_BATCH).collect();
+                if batch.is_empty() {
+                    break;
+                }
+                let n = batch.len() as u64;
+                sink.write(&id, batch).await?;
+                progress.records(n);
             }
         }
         report.collections.push(CollectionOutcome {
             id,
             stored: stored_count,
             supplied,
-            merged: merged.len() as u64,
+            merged: count,
             written,
         });
     }

@@ -83,7 +83,8 @@ pub fn list_files(root: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
 }
 
 /// Classifies `files`: with a forced kind, unrecognised names take that kind and files of other
-/// kinds are skipped (companions — `.sup`, `crs.txt` — are still used by the CXF reading).
+/// kinds are skipped (companions — `.sup`, `crs.txt` — are still used by the CXF reading and
+/// never listed as skipped).
 pub fn classify(
     files: Vec<PathBuf>,
     forced: Option<SourceKind>,
@@ -98,10 +99,11 @@ pub fn classify(
             (Some(f), Some(k)) if f == k => Some(k),
             _ => None,
         };
-        match kind {
-            Some(k) if k.read_alone() => chosen.push((k, path)),
-            Some(_) => {}
-            None => skipped.push(path),
+        match (kind, detected) {
+            (Some(k), _) if k.read_alone() => chosen.push((k, path)),
+            // companions (`.sup`, `crs.txt`) are read with their maps; parameters not at all
+            (Some(_), _) | (None, Some(SourceKind::Sup | SourceKind::CrsFile)) => {}
+            (None, _) => skipped.push(path),
         }
     }
     chosen.sort_by_key(|(k, p)| {
