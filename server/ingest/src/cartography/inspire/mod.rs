@@ -17,6 +17,8 @@
 //!   the bytes of one event, property text and positions per feature are capped. Malformed XML
 //!   is reported with its line and ends the reading (XML cannot be resynchronised).
 //! - A feature that cannot be read is rejected with the line of its start tag; the others go on.
+//! - Encoding: UTF-8 (the Agenzia's files are UTF-8); text that is not valid UTF-8 rejects its
+//!   feature.
 
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
