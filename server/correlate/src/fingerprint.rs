@@ -1,0 +1,154 @@
+//! Input fingerprint: SHA-256 over the sources in [`Source::ALL`] order; within a source the
+//! digests of the records (their JSON form, geometries by their coordinates' bits) are sorted,
+//! so the fingerprint does not depend on the order the records were loaded in.
+
+use geo_types::MultiPolygon;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::inputs::{Inputs, Source};
+
+/// Hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn json_digest<T: Serialize>(record: &T) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(serde_json::to_vec(record).unwrap_or_default());
+    h.finalize().into()
+}
+
+fn geometry_bytes(h: &mut Sha256, g: &MultiPolygon<f64>) {
+    for p in g {
+        h.update(b"P");
+        for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+            h.update(b"R");
+            for c in ring.coords() {
+                h.update(c.x.to_bits().to_le_bytes());
+                h.update(c.y.to_bits().to_le_bytes());
+            }
+        }
+    }
+}
+
+fn digest_with(f: impl FnOnce(&mut Sha256)) -> [u8; 32] {
+    let mut h = Sha256::new();
+    f(&mut h);
+    h.finalize().into()
+}
+
+fn source_digests(inputs: &Inputs, source: Source) -> Option<Vec<[u8; 32]>> {
+    let d = &inputs.data;
+    fn all<T: Serialize>(v: Option<&Vec<T>>) -> Option<Vec<[u8; 32]>> {
+        v.map(|v| v.iter().map(json_digest).collect())
+    }
+    match source {
+        Source::LandParcels => all(d.land_parcels.as_ref()),
+        Source::Units => all(d.units.as_ref()),
+        Source::Subjects => all(d.subjects.as_ref()),
+        Source::Holdings => all(d.holdings.as_ref()),
+        Source::Surfaces => all(d.surfaces.as_ref()),
+        Source::Residents => all(d.residents.as_ref()),
+        Source::Tari => all(d.tari.as_ref()),
+        Source::Utilities => all(d.utilities.as_ref()),
+        Source::Leases => all(d.leases.as_ref()),
+        Source::ImuDeclarations => all(d.imu_declarations.as_ref()),
+        Source::F24 => all(d.f24.as_ref()),
+        Source::Streets => all(d.streets.as_ref()),
+        Source::OmiZones => all(d.omi_zones.as_ref()),
+        Source::OmiValues => all(d.omi_values.as_ref()),
+        Source::Deaths => all(d.deaths.as_ref()),
+        Source::MapParcels => d.map_parcels.as_ref().map(|v| {
+            v.iter()
+                .map(|p| {
+                    digest_with(|h| {
+                        h.update(p.parcel_key.to_string());
+                        h.update(format!("{:?}", p.sup_area_m2));
+                        geometry_bytes(h, &p.geometry);
+                    })
+                })
+                .collect()
+        }),
+        Source::Footprints => d.footprints.as_ref().map(|v| {
+            v.iter()
+                .map(|f| {
+                    digest_with(|h| {
+                        h.update(json_digest(&f.building));
+                        geometry_bytes(h, &f.geometry);
+                    })
+                })
+                .collect()
+        }),
+        Source::BuildingOutlines => d.building_outlines.as_ref().map(|v| {
+            v.iter()
+                .map(|o| {
+                    digest_with(|h| {
+                        h.update(&o.id);
+                        h.update(o.parcel_key.to_string());
+                        geometry_bytes(h, &o.geometry);
+                    })
+                })
+                .collect()
+        }),
+        Source::HouseNumbers => d.house_numbers.as_ref().map(|v| {
+            v.iter()
+                .map(|n| {
+                    digest_with(|h| {
+                        h.update(json_digest(&n.number));
+                        h.update(n.point.x().to_bits().to_le_bytes());
+                        h.update(n.point.y().to_bits().to_le_bytes());
+                    })
+                })
+                .collect()
+        }),
+        Source::Microzones => d.microzones.as_ref().map(|v| {
+            v.iter()
+                .map(|z| {
+                    digest_with(|h| {
+                        h.update(z.number.to_le_bytes());
+                        geometry_bytes(h, &z.geometry);
+                    })
+                })
+                .collect()
+        }),
+        Source::BuildableZones => d.buildable_zones.as_ref().map(|v| {
+            v.iter()
+                .map(|z| {
+                    digest_with(|h| {
+                        h.update(&z.zone_id);
+                        h.update(format!("{:?}", z.reference_value_eur_per_m2));
+                        geometry_bytes(h, &z.geometry);
+                    })
+                })
+                .collect()
+        }),
+    }
+}
+
+/// The input fingerprint of a snapshot (hex SHA-256).
+pub fn input_fingerprint(inputs: &Inputs) -> String {
+    let mut h = Sha256::new();
+    h.update(format!(
+        "comune={:?};",
+        inputs.comune().map(|b| b.to_string())
+    ));
+    for source in Source::ALL {
+        h.update(source.name());
+        match source_digests(inputs, source) {
+            None => h.update(b"=missing;"),
+            Some(mut digests) => {
+                digests.sort_unstable();
+                h.update(format!("={};", digests.len()));
+                for d in digests {
+                    h.update(d);
+                }
+            }
+        }
+    }
+    hex(&h.finalize())
+}

@@ -1,0 +1,27 @@
+//! The rules of the catalogue, one file each, named after the rule.
+
+pub mod common;
+pub mod q01_invalid_tax_code;
+pub mod q02_unit_without_map_parcel;
+pub mod q03_map_parcel_without_records;
+pub mod q04_area_mismatch;
+pub mod q05_shares_not_whole;
+pub mod q06_unit_without_surface;
+pub mod q07_utility_without_unit_key;
+pub mod q08_address_not_in_register;
+
+use crate::engine::Rule;
+
+/// Every implemented rule, data quality first, in catalogue order.
+pub fn all() -> Vec<Box<dyn Rule>> {
+    vec![
+        Box::new(q01_invalid_tax_code::Q01InvalidTaxCode),
+        Box::new(q02_unit_without_map_parcel::Q02UnitWithoutMapParcel),
+        Box::new(q03_map_parcel_without_records::Q03MapParcelWithoutRecords),
+        Box::new(q04_area_mismatch::Q04AreaMismatch),
+        Box::new(q05_shares_not_whole::Q05SharesNotWhole),
+        Box::new(q06_unit_without_surface::Q06UnitWithoutSurface),
+        Box::new(q07_utility_without_unit_key::Q07UtilityWithoutUnitKey),
+        Box::new(q08_address_not_in_register::Q08AddressNotInRegister),
+    ]
+}

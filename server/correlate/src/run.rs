@@ -1,0 +1,248 @@
+//! A run of the engine: an id, the rule versions, the input fingerprint, timings, per-rule
+//! status (ok / not evaluated: missing X / failed: reason — a failing rule never stops the
+//! others), anomalies in a deterministic order, and the diff against a previous run by a
+//! stable anomaly key.
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Instant;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use segit_model::{Anomaly, EvidenceValue};
+
+use crate::engine::{RECORD_KEY, Rule};
+use crate::fingerprint::input_fingerprint;
+use crate::inputs::{Inputs, Source};
+use crate::params::Params;
+use crate::registry::Registry;
+
+/// Outcome of one rule in a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleStatus {
+    /// Evaluated; number of anomalies.
+    Ok(usize),
+    /// Not evaluated: sources missing.
+    NotEvaluated(Vec<Source>),
+    /// Failed: reason.
+    Failed(String),
+}
+
+impl std::fmt::Display for RuleStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Ok(n) => write!(f, "ok ({n} anomalies)"),
+            Self::NotEvaluated(m) => {
+                let names: Vec<&str> = m.iter().map(|s| s.name()).collect();
+                write!(f, "not evaluated: missing {}", names.join(", "))
+            }
+            Self::Failed(r) => write!(f, "failed: {r}"),
+        }
+    }
+}
+
+/// One rule's line of the run report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleReport {
+    /// Rule id.
+    pub rule_id: String,
+    /// Rule version.
+    pub version: u32,
+    /// Outcome.
+    pub status: RuleStatus,
+    /// Wall time of the evaluation, milliseconds.
+    pub millis: u128,
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// As-of date D.
+    pub as_of: NaiveDate,
+    /// Only these rule ids (all when empty).
+    pub only: Vec<String>,
+}
+
+/// A finished run.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// Run id: start time and fingerprint prefix (`run-20250101T101500Z-3fa2…`).
+    pub run_id: String,
+    /// Start time.
+    pub started_at: DateTime<Utc>,
+    /// As-of date.
+    pub as_of: NaiveDate,
+    /// Tax year.
+    pub tax_year: i32,
+    /// SHA-256 of the inputs in canonical order (hex).
+    pub input_fingerprint: String,
+    /// SHA-256 of the parameters (hex).
+    pub params_fingerprint: String,
+    /// Per-rule reports, in registry order.
+    pub rules: Vec<RuleReport>,
+    /// Anomalies, sorted by stable key.
+    pub anomalies: Vec<Anomaly>,
+    /// Total wall time, milliseconds.
+    pub millis: u128,
+}
+
+/// Runs the registry's rules (or `options.only`) and calls `progress` after each rule.
+pub fn run(
+    registry: &Registry,
+    inputs: &Inputs,
+    params: &Params,
+    options: &RunOptions,
+    progress: &mut dyn FnMut(&RuleReport),
+) -> Run {
+    let started = Instant::now();
+    let started_at = Utc::now();
+    let input_fingerprint = input_fingerprint(inputs);
+    let params_fingerprint = crate::fingerprint::sha256_hex(format!("{params:?}").as_bytes());
+    let supplied = inputs.supplied_sources();
+    let mut reports = Vec::new();
+    let mut anomalies = Vec::new();
+    for rule in registry.rules() {
+        if !options.only.is_empty()
+            && !options
+                .only
+                .iter()
+                .any(|o| o.trim().eq_ignore_ascii_case(rule.id()))
+        {
+            continue;
+        }
+        let t = Instant::now();
+        let missing: Vec<Source> = rule
+            .needs()
+            .iter()
+            .copied()
+            .filter(|s| !supplied.contains(s))
+            .collect();
+        let status = if missing.is_empty() {
+            match evaluate_guarded(rule, inputs, params, options.as_of) {
+                Ok(found) => {
+                    let n = found.len();
+                    anomalies.extend(found);
+                    RuleStatus::Ok(n)
+                }
+                Err(reason) => RuleStatus::Failed(reason),
+            }
+        } else {
+            RuleStatus::NotEvaluated(missing)
+        };
+        let report = RuleReport {
+            rule_id: rule.id().to_owned(),
+            version: rule.version(),
+            status,
+            millis: t.elapsed().as_millis(),
+        };
+        progress(&report);
+        reports.push(report);
+    }
+    sort_anomalies(&mut anomalies);
+    Run {
+        run_id: format!(
+            "run-{}-{}",
+            started_at.format("%Y%m%dT%H%M%SZ"),
+            &input_fingerprint[..12.min(input_fingerprint.len())]
+        ),
+        started_at,
+        as_of: options.as_of,
+        tax_year: params.tax_year_for(options.as_of),
+        input_fingerprint,
+        params_fingerprint,
+        rules: reports,
+        anomalies,
+        millis: started.elapsed().as_millis(),
+    }
+}
+
+fn evaluate_guarded(
+    rule: &dyn Rule,
+    inputs: &Inputs,
+    params: &Params,
+    as_of: NaiveDate,
+) -> Result<Vec<Anomaly>, String> {
+    match catch_unwind(AssertUnwindSafe(|| rule.evaluate(inputs, params, as_of))) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(panic) => Err(panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .map_or_else(
+                || "internal error".to_owned(),
+                |m| format!("internal error: {m}"),
+            )),
+    }
+}
+
+/// Stable key of an anomaly: rule, object keys and the rule's record key.
+pub fn anomaly_key(a: &Anomaly) -> String {
+    let opt = |o: Option<String>| o.unwrap_or_default();
+    let record = match a.evidence.get(RECORD_KEY) {
+        Some(EvidenceValue::Text(t)) => t.clone(),
+        Some(other) => format!("{other:?}"),
+        None => String::new(),
+    };
+    format!(
+        "{}|{}|{}|{}|{}|{}",
+        a.rule_id,
+        opt(a.object.parcel_key.as_ref().map(ToString::to_string)),
+        opt(a.object.unit_key.as_ref().map(ToString::to_string)),
+        opt(a.object.address_key.as_ref().map(ToString::to_string)),
+        opt(a.object.microzone.map(|m| m.to_string())),
+        record
+    )
+}
+
+/// Sorts anomalies by stable key, then by their JSON form (identical inputs → identical order).
+pub fn sort_anomalies(anomalies: &mut [Anomaly]) {
+    let mut keyed: Vec<(String, String, usize)> = anomalies
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            (
+                anomaly_key(a),
+                serde_json::to_string(a).unwrap_or_default(),
+                i,
+            )
+        })
+        .collect();
+    keyed.sort();
+    let order: Vec<usize> = keyed.into_iter().map(|(_, _, i)| i).collect();
+    let sorted: Vec<Anomaly> = order.iter().map(|&i| anomalies[i].clone()).collect();
+    anomalies.clone_from_slice(&sorted);
+}
+
+/// Difference between two runs, by stable key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunDiff {
+    /// Keys present now, absent before.
+    pub new: Vec<String>,
+    /// Keys present before, absent now.
+    pub resolved: Vec<String>,
+    /// Keys present in both runs.
+    pub unchanged: Vec<String>,
+}
+
+/// Compares the anomalies of a previous run with the current ones.
+pub fn diff(previous: &[Anomaly], current: &[Anomaly]) -> RunDiff {
+    let before: BTreeMap<String, ()> = previous.iter().map(|a| (anomaly_key(a), ())).collect();
+    let now: BTreeMap<String, ()> = current.iter().map(|a| (anomaly_key(a), ())).collect();
+    RunDiff {
+        new: now
+            .keys()
+            .filter(|k| !before.contains_key(*k))
+            .cloned()
+            .collect(),
+        resolved: before
+            .keys()
+            .filter(|k| !now.contains_key(*k))
+            .cloned()
+            .collect(),
+        unchanged: now
+            .keys()
+            .filter(|k| before.contains_key(*k))
+            .cloned()
+            .collect(),
+    }
+}

@@ -1,0 +1,338 @@
+//! Builders of small snapshots for the unit tests of the rules.
+
+use chrono::NaiveDate;
+use geo_types::{MultiPolygon, Polygon, polygon};
+use segit_model::{
+    ActivePeriod, Address, AddressKey, Belfiore, Category, Deed, Foglio, HolderType, Holding,
+    LandQuality, Landlord, Lease, LeaseType, LeasedUnit, NaturalPerson, Parcel, ParcelKey,
+    ParcelState, Particella, PropertyId, PropertyKind, Relationship, Resident, RightCode, Share,
+    Subject, SubjectData, TariPosition, TariUserType, TaxId, Tenant, Unit, UnitIdentifiers,
+    UnitKey, UnitState, UseType, UtilityKind, UtilitySupply, Validity,
+};
+
+use crate::inputs::{InputData, MapParcel};
+
+/// Valid codici fiscali of the reference's test values.
+pub const CF: [&str; 4] = [
+    "RSSMRA85T10A562S",
+    "MRTMTT25D09F205Z",
+    "RSSMRA70E52F205N",
+    "BNCLCU85C15C351H",
+];
+
+pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+pub fn f205() -> Belfiore {
+    Belfiore::parse("F205").unwrap()
+}
+
+pub fn key(s: &str) -> UnitKey {
+    UnitKey::parse(s).unwrap()
+}
+
+pub fn cf(s: &str) -> TaxId {
+    TaxId::from_written(s).unwrap()
+}
+
+pub fn addr(s: &str) -> AddressKey {
+    AddressKey::parse(s).unwrap()
+}
+
+pub fn pkey(s: &str) -> ParcelKey {
+    ParcelKey::parse(s).unwrap()
+}
+
+pub fn property(id: u64, kind: PropertyKind) -> PropertyId {
+    PropertyId {
+        belfiore: f205(),
+        section: None,
+        id,
+        kind,
+    }
+}
+
+/// A unit state on `keys` (first canonical) of category `cat`, valid from `from` to `to`.
+pub fn state(
+    keys: &[&str],
+    cat: Option<&str>,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+) -> UnitState {
+    UnitState {
+        progressive: 1,
+        identifiers: UnitIdentifiers::from_groups(keys.iter().map(|k| key(k))).unwrap(),
+        census_zone: Some("1".into()),
+        category: cat.map(|c| Category::parse(c).unwrap()),
+        class: None,
+        consistency: None,
+        surface_m2: None,
+        rent_eur: Some(1000.0),
+        lot: None,
+        building: None,
+        staircase: None,
+        internal: None,
+        internal2: None,
+        floors: Vec::new(),
+        validity: Validity::new(from, to).unwrap(),
+        generating_deed: Deed {
+            efficacy_date: Some(from),
+            ..Deed::default()
+        },
+        closing_deed: None,
+        partita: Some("1234".into()),
+        notes: None,
+        initial_mutation_id: None,
+        final_mutation_id: None,
+        notification_protocol: None,
+        notification_date: None,
+        classing_flag: None,
+        addresses: Vec::new(),
+        common_parts: Vec::new(),
+        reserves: Vec::new(),
+    }
+}
+
+pub fn unit(id: u64, states: Vec<UnitState>) -> Unit {
+    let mut states = states;
+    for (i, s) in states.iter_mut().enumerate() {
+        s.progressive = i as u32 + 1;
+    }
+    Unit {
+        property: property(id, PropertyKind::Building),
+        states,
+    }
+}
+
+/// A TER parcel F205 foglio `foglio` particella `num` with quality and partita, valid from
+/// `from` on.
+pub fn land(
+    id: u64,
+    foglio: u16,
+    num: &str,
+    quality: u16,
+    partita: &str,
+    from: NaiveDate,
+) -> Parcel {
+    Parcel {
+        property: property(id, PropertyKind::Land),
+        states: vec![ParcelState {
+            progressive: 1,
+            foglio: Foglio::new(foglio).unwrap(),
+            particella: Particella::parse(num).unwrap(),
+            subalterno: None,
+            quality: Some(LandQuality(quality)),
+            class: None,
+            area_m2: 1000,
+            dominicale_eur: Some(10.0),
+            agrario_eur: Some(5.0),
+            validity: Validity::open(from),
+            generating_deed: Deed::default(),
+            closing_deed: None,
+            partita: Some(partita.into()),
+            notes: None,
+            initial_mutation_id: None,
+            final_mutation_id: None,
+            deductions: Vec::new(),
+            reserves: Vec::new(),
+            portions: Vec::new(),
+        }],
+    }
+}
+
+pub fn square(x: f64, y: f64, size: f64) -> MultiPolygon<f64> {
+    let p: Polygon<f64> = polygon![(x: x, y: y), (x: x + size, y: y), (x: x + size, y: y + size), (x: x, y: y + size), (x: x, y: y)];
+    MultiPolygon::new(vec![p])
+}
+
+pub fn map_parcel(k: &str, geometry: MultiPolygon<f64>) -> MapParcel {
+    MapParcel {
+        parcel_key: pkey(k),
+        geometry,
+        sup_area_m2: None,
+    }
+}
+
+pub fn person(id: u64, code: &str) -> Subject {
+    Subject {
+        belfiore: f205(),
+        id,
+        data: SubjectData::NaturalPerson(NaturalPerson {
+            surname: "ROSSI".into(),
+            given_name: "MARIA".into(),
+            sex: None,
+            birth_date: None,
+            birthplace: None,
+            tax_code: Some(cf(code)),
+            notes: None,
+        }),
+    }
+}
+
+pub fn holding(
+    subject: &Subject,
+    prop: PropertyId,
+    right: &str,
+    share: (u64, u64),
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+) -> Holding {
+    Holding {
+        belfiore: f205(),
+        holding_id: None,
+        subject: subject.subject_id(),
+        property: prop,
+        right: RightCode::parse(right).unwrap(),
+        right_text: None,
+        share: Share::from_census(share.0, share.1).unwrap(),
+        regime: None,
+        regime_subject_id: None,
+        validity: Validity::new(from, to).unwrap(),
+        generating_deed: Deed::default(),
+        closing_deed: None,
+        partita: None,
+        initial_mutation_id: None,
+        final_mutation_id: None,
+    }
+}
+
+pub fn resident(
+    code: &str,
+    household: &str,
+    at: &str,
+    internal: Option<&str>,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+    unit: Option<&str>,
+) -> Resident {
+    Resident {
+        person: cf(code),
+        household_id: household.into(),
+        relationship: Relationship::Head,
+        address: Address {
+            key: addr(at),
+            staircase: None,
+            floor: None,
+            internal: internal.map(Into::into),
+        },
+        residence: Validity::new(from, to).unwrap(),
+        birth_date: None,
+        sex: None,
+        citizenship: None,
+        unit_key: unit.map(key),
+    }
+}
+
+pub fn tari(
+    account: &str,
+    payer: &str,
+    units: &[&str],
+    declared: u32,
+    first: NaiveDate,
+    last: Option<NaiveDate>,
+) -> TariPosition {
+    TariPosition {
+        account_id: account.into(),
+        premises_seq: 1,
+        payer: cf(payer),
+        user_type: TariUserType::Domestic,
+        tariff_class: None,
+        occupants: None,
+        address_text: None,
+        address_key: None,
+        staircase: None,
+        floor: None,
+        internal: None,
+        unit_keys: units.iter().map(|k| key(k)).collect(),
+        declared_m2: declared,
+        period: ActivePeriod::new(first, last).unwrap(),
+        reduction: None,
+    }
+}
+
+pub fn utility(
+    kind: UtilityKind,
+    point: &str,
+    holder: Option<&str>,
+    unit: Option<&str>,
+    year: i32,
+    consumption: f64,
+) -> UtilitySupply {
+    UtilitySupply {
+        utility: kind,
+        supply_point: point.into(),
+        holder: holder.map(cf),
+        holder_type: HolderType::Person,
+        use_type: UseType::HouseholdResident,
+        address_text: None,
+        address_key: None,
+        unit_key: unit.map(key),
+        contract: ActivePeriod::new(d(2015, 1, 1), None).unwrap(),
+        year,
+        billed_consumption: Some(consumption),
+        billed_amount: None,
+    }
+}
+
+pub fn lease(
+    id: &str,
+    landlord: &str,
+    tenant: &str,
+    unit: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Lease {
+    Lease {
+        contract_id: id.into(),
+        start_date: start,
+        end_date: end,
+        termination_date: None,
+        lease_type: LeaseType::FreeMarket,
+        annual_rent: 9000.0,
+        landlords: vec![Landlord {
+            cf: cf(landlord),
+            share: Share::WHOLE,
+        }],
+        tenants: vec![Tenant { cf: cf(tenant) }],
+        units: vec![LeasedUnit {
+            unit_key: key(unit),
+            category: None,
+            rent: None,
+        }],
+        registration_date: start,
+    }
+}
+
+/// Empty snapshot with every source supplied (empty vectors).
+pub fn all_sources() -> InputData {
+    InputData {
+        comune: Some(f205()),
+        land_parcels: Some(Vec::new()),
+        units: Some(Vec::new()),
+        subjects: Some(Vec::new()),
+        holdings: Some(Vec::new()),
+        map_parcels: Some(Vec::new()),
+        footprints: Some(Vec::new()),
+        building_outlines: Some(Vec::new()),
+        surfaces: Some(Vec::new()),
+        residents: Some(Vec::new()),
+        tari: Some(Vec::new()),
+        utilities: Some(Vec::new()),
+        leases: Some(Vec::new()),
+        imu_declarations: Some(Vec::new()),
+        f24: Some(Vec::new()),
+        streets: Some(Vec::new()),
+        house_numbers: Some(Vec::new()),
+        microzones: Some(Vec::new()),
+        omi_zones: Some(Vec::new()),
+        omi_values: Some(Vec::new()),
+        buildable_zones: Some(Vec::new()),
+        deaths: Some(Vec::new()),
+    }
+}
+
+pub fn lease_type_regulated(mut l: Lease) -> Lease {
+    l.lease_type = LeaseType::Regulated;
+    l
+}
