@@ -630,3 +630,44 @@ proptest! {
         let _ = segit_ingest::cartography::repair::assemble(rings, policy);
     }
 }
+
+/// A single STRADA whose outer ring is the sheet boundary and whose islands are the blocks
+/// (cxf.md §5.1 project convention), with the blocks as parcels; islands written clockwise too
+/// (the other orientation is accepted and normalised).
+#[test]
+fn road_area_with_one_island_per_block() {
+    let mut b: Vec<String> = [
+        "BORDO", "STRADA", "0", "0", "5", "5", "5", "5", "3", "20", "5", "5", "5",
+    ]
+    .map(String::from)
+    .to_vec();
+    // outer 0..100 square (clockwise), islands: three 20 m blocks (clockwise as written)
+    let mut ring = |x: f64, y: f64, s: f64| {
+        for (a, c) in [(x, y), (x, y + s), (x + s, y + s), (x + s, y), (x, y)] {
+            b.push(format!("{a:.3}"));
+            b.push(format!("{c:.3}"));
+        }
+    };
+    ring(0.0, 0.0, 100.0);
+    ring(10.0, 10.0, 20.0);
+    ring(40.0, 10.0, 20.0);
+    ring(70.0, 10.0, 20.0);
+    let blocks: Vec<Vec<String>> = [10.0, 40.0, 70.0]
+        .iter()
+        .enumerate()
+        .map(|(i, x)| square_bordo(&(i + 1).to_string(), *x, 10.0, 20.0, true))
+        .collect();
+    let mut sections = vec![b];
+    sections.extend(blocks);
+    let (records, diags) = read(&file_of(&sections));
+    assert!(diags.is_empty(), "{diags:?}");
+    let a = areas(&records);
+    assert_eq!(a.len(), 4);
+    assert_eq!(a[0].kind, AreaKind::Road);
+    assert_eq!(a[0].islands, 3);
+    let road = &a[0].geometry.0[0];
+    assert_eq!(road.interiors().len(), 3);
+    assert!(road.interiors().iter().all(|r| signed_area(&r.0) < 0.0));
+    assert!((a[0].area - (10_000.0 - 3.0 * 400.0)).abs() < 1e-9);
+    assert!(a[1..].iter().all(|p| (p.area - 400.0).abs() < 1e-9));
+}

@@ -23,7 +23,7 @@
 //!
 //! Classification of a BORDO code follows cxf.md §5.1; in a `MAPPA FONDIARIO` a code of two or
 //! more characters starting with `S` is a road and with `A` a water (the reference gives no
-//! finer rule [U]; in ordinary maps such codes are parcels).
+//! finer rule, an open point of the reference; in ordinary maps such codes are parcels).
 
 use std::collections::VecDeque;
 use std::fs::File;
