@@ -62,6 +62,7 @@ pub mod lots;
 pub mod names;
 pub mod persons;
 pub mod rng;
+pub mod supply;
 pub mod units;
 mod write;
 
@@ -73,6 +74,7 @@ pub use entities::{
     ParcelUse, Person, Resident, Street, SubjectRef, TariPosition, Unit, UnitState,
 };
 pub use features::layers;
+pub use supply::{SupplyOptions, SupplyTruth, supply_dir_for, write_supply};
 pub use write::{BATCH, DemoSummary, write_to};
 
 /// Name of the fictional municipality.

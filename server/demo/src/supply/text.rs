@@ -1,0 +1,164 @@
+//! Writing supply files: an in-memory file with its line count, encoding (UTF-8 or Latin-1)
+//! and line ends, and the lexical forms the supplies use (decimal comma, `DDMMYYYY`, padding).
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+/// Text encoding of a supply file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8
+    Utf8,
+    /// ISO 8859-1 (characters outside it are written as `?`)
+    Latin1,
+}
+
+/// A supply file being composed: lines are appended with the file's line end and encoding.
+#[derive(Debug)]
+pub struct TextFile {
+    /// path relative to the supply directory, with `/` separators
+    pub rel: String,
+    bytes: Vec<u8>,
+    lines: u64,
+    encoding: Encoding,
+    eol: &'static str,
+}
+
+impl TextFile {
+    /// An empty file.
+    pub fn new(rel: &str, encoding: Encoding, crlf: bool) -> Self {
+        Self {
+            rel: rel.to_owned(),
+            bytes: Vec::new(),
+            lines: 0,
+            encoding,
+            eol: if crlf { "\r\n" } else { "\n" },
+        }
+    }
+
+    /// Appends one line; returns its 1-based line number.
+    pub fn line(&mut self, text: &str) -> u64 {
+        self.raw(text);
+        self.raw(self.eol);
+        self.lines += 1;
+        self.lines
+    }
+
+    /// Appends text without a line end (for a truncated last line).
+    pub fn raw(&mut self, text: &str) {
+        match self.encoding {
+            Encoding::Utf8 => self.bytes.extend_from_slice(text.as_bytes()),
+            Encoding::Latin1 => self.bytes.extend(text.chars().map(latin1)),
+        }
+    }
+
+    /// Number of lines written so far (the next line is `lines() + 1`).
+    pub fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    /// The bytes written so far.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Writes the file under `root`, creating its folder.
+    pub fn save(&self, root: &Path) -> io::Result<()> {
+        let path = root.join(&self.rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, &self.bytes)
+    }
+}
+
+/// The Latin-1 byte of `c` (`?` when it has none).
+pub fn latin1(c: char) -> u8 {
+    u8::try_from(u32::from(c)).unwrap_or(b'?')
+}
+
+/// A census record: values joined by pipes, with the final pipe.
+pub fn piped(values: &[String]) -> String {
+    let mut s = values.join("|");
+    s.push('|');
+    s
+}
+
+/// `DDMMYYYY`.
+pub fn ddmmyyyy(d: NaiveDate) -> String {
+    d.format("%d%m%Y").to_string()
+}
+
+/// ISO `YYYY-MM-DD`.
+pub fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// An optional ISO date (empty when none).
+pub fn iso_opt(d: Option<NaiveDate>) -> String {
+    d.map(iso).unwrap_or_default()
+}
+
+/// A number with a decimal comma: integral values without decimals, others with up to
+/// `decimals` digits (trailing zeros dropped).
+pub fn comma_number(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    };
+    s.replace('.', ",")
+}
+
+/// Euro with two decimals and a decimal comma (`1032,91`).
+pub fn comma_euro(v: f64) -> String {
+    format!("{v:.2}").replace('.', ",")
+}
+
+/// A particella as the census files write it: numeric ones zero-padded to 5, others as is.
+pub fn padded_particella(p: &str) -> String {
+    if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{p:0>5}")
+    } else {
+        p.to_owned()
+    }
+}
+
+/// A JSON string literal.
+pub fn json_str(s: &str) -> String {
+    serde_json::Value::String(s.to_owned()).to_string()
+}
+
+/// Rounds half up to an integer (areas of SUP and surfaces).
+pub fn round_half_up(v: f64) -> i64 {
+    (v + 0.5).floor() as i64
+}
+
+/// A coordinate with a fixed number of decimals (GML, KML, GeoJSON).
+pub fn fixed(v: f64, decimals: usize) -> String {
+    format!("{v:.decimals$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexical_forms() {
+        assert_eq!(comma_number(5.5, 2), "5,5");
+        assert_eq!(comma_number(5.0, 2), "5");
+        assert_eq!(comma_euro(1032.905_1), "1032,91");
+        assert_eq!(padded_particella("101"), "00101");
+        assert_eq!(padded_particella("A"), "A");
+        assert_eq!(piped(&["F205".into(), String::new()]), "F205||");
+        let d = NaiveDate::from_ymd_opt(2019, 3, 15).unwrap();
+        assert_eq!(ddmmyyyy(d), "15032019");
+        let mut f = TextFile::new("x.txt", Encoding::Latin1, true);
+        assert_eq!(f.line("NICOLÒ"), 1);
+        assert_eq!(f.bytes(), b"NICOL\xd2\r\n");
+    }
+}
