@@ -91,6 +91,16 @@ fn ingest_reports_rejections_and_serves_history_on_geopackage() {
         String::from_utf8_lossy(&out.stderr)
     );
 
+    // the same update again, a week later: the GeoPackage stays byte-identical
+    let before = std::fs::read(&gpkg).expect("store file");
+    let out = ingest(&fixture("supply2"), "2024-06-08", &env);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("unchanged"));
+    assert!(
+        std::fs::read(&gpkg).expect("store file") == before,
+        "re-ingesting changed the file"
+    );
+
     // a missing supply, an unknown kind: failure, exit 1
     let out = ingest(&dir.path().join("nowhere"), "2024-06-01", &env);
     assert_eq!(out.status.code(), Some(1));
