@@ -417,3 +417,44 @@ fn srs_spellings_and_axis_order() {
         "{diags:?}"
     );
 }
+
+#[test]
+fn official_zoning_feature() {
+    let xml = r##"<cp:CadastralZoning gml:id="IT.AGE.MAP.F205_001200"
+    xmlns:cp="http://inspire.ec.europa.eu/schemas/cp/4.0"
+    xmlns:gml="http://www.opengis.net/gml/3.2"
+    xmlns:gmd="http://www.isotc211.org/2005/gmd"
+    xmlns:xlink="http://www.w3.org/1999/xlink"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <cp:beginLifespanVersion>2025-01-15</cp:beginLifespanVersion>
+  <cp:geometry><gml:MultiSurface srsName="http://www.opengis.net/def/crs/EPSG/0/6706">
+    <gml:surfaceMember><gml:Surface><gml:patches><gml:PolygonPatch><gml:exterior><gml:LinearRing>
+      <gml:posList srsDimension="2">45.46386780 9.19059374 45.46476792 9.19059678 45.46476578 9.19187594 45.46386566 9.19187293 45.46386780 9.19059374</gml:posList>
+    </gml:LinearRing></gml:exterior></gml:PolygonPatch></gml:patches></gml:Surface></gml:surfaceMember>
+  </gml:MultiSurface></cp:geometry>
+  <cp:label>12</cp:label>
+  <cp:level xlink:href="http://inspire.ec.europa.eu/codelist/CadastralZoningLevelValue/3rdOrder"/>
+  <cp:levelName><gmd:LocalisedCharacterString locale="ita">Mappa Catastale</gmd:LocalisedCharacterString></cp:levelName>
+  <cp:nationalCadastalZoningReference>F205_001200</cp:nationalCadastalZoningReference>
+  <cp:originalMapScaleDenominator>2000</cp:originalMapScaleDenominator>
+  <cp:validFrom xsi:nil="true"/>
+</cp:CadastralZoning>"##;
+    let (features, diags) = read(xml.as_bytes());
+    assert!(diags.is_empty(), "{diags:?}");
+    let f = &features[0];
+    let InspireKind::Zoning {
+        sheet,
+        level,
+        level_name,
+        scale,
+    } = &f.kind
+    else {
+        panic!()
+    };
+    assert_eq!(sheet.to_string(), "F205_001200");
+    assert_eq!(level.as_deref(), Some("3rdOrder"));
+    assert_eq!(level_name.as_deref(), Some("Mappa Catastale"));
+    assert_eq!(*scale, Some(2000.0));
+    assert_eq!(f.begin_lifespan.unwrap().to_string(), "2025-01-15 00:00:00");
+    assert_eq!(f.geometry.0[0].exterior().0.len(), 5);
+}
