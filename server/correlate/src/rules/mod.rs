@@ -9,6 +9,12 @@ pub mod q05_shares_not_whole;
 pub mod q06_unit_without_surface;
 pub mod q07_utility_without_unit_key;
 pub mod q08_address_not_in_register;
+pub mod r01_ghost_building;
+pub mod r02_urban_site_without_units;
+pub mod r03_rural_building_in_land_cadastre;
+pub mod r04_outline_without_units;
+pub mod r07_derelict_unit_in_use;
+pub mod r08_f3_f4_too_long;
 
 use crate::engine::Rule;
 
@@ -23,5 +29,11 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(q06_unit_without_surface::Q06UnitWithoutSurface),
         Box::new(q07_utility_without_unit_key::Q07UtilityWithoutUnitKey),
         Box::new(q08_address_not_in_register::Q08AddressNotInRegister),
+        Box::new(r01_ghost_building::R01GhostBuilding),
+        Box::new(r02_urban_site_without_units::R02UrbanSiteWithoutUnits),
+        Box::new(r03_rural_building_in_land_cadastre::R03RuralBuildingInLandCadastre),
+        Box::new(r04_outline_without_units::R04OutlineWithoutUnits),
+        Box::new(r07_derelict_unit_in_use::R07DerelictUnitInUse),
+        Box::new(r08_f3_f4_too_long::R08F3F4TooLong),
     ]
 }
