@@ -420,7 +420,7 @@ fn srs_spellings_and_axis_order() {
 
 #[test]
 fn official_zoning_feature() {
-    let xml = r##"<cp:CadastralZoning gml:id="IT.AGE.MAP.F205_001200"
+    let xml = r#"<cp:CadastralZoning gml:id="IT.AGE.MAP.F205_001200"
     xmlns:cp="http://inspire.ec.europa.eu/schemas/cp/4.0"
     xmlns:gml="http://www.opengis.net/gml/3.2"
     xmlns:gmd="http://www.isotc211.org/2005/gmd"
@@ -438,7 +438,7 @@ fn official_zoning_feature() {
   <cp:nationalCadastalZoningReference>F205_001200</cp:nationalCadastalZoningReference>
   <cp:originalMapScaleDenominator>2000</cp:originalMapScaleDenominator>
   <cp:validFrom xsi:nil="true"/>
-</cp:CadastralZoning>"##;
+</cp:CadastralZoning>"#;
     let (features, diags) = read(xml.as_bytes());
     assert!(diags.is_empty(), "{diags:?}");
     let f = &features[0];
