@@ -58,7 +58,7 @@ pub fn point_on_surface(poly: &Polygon<f64>) -> Coord<f64> {
     let (min_y, max_y) = ext.iter().fold((f64::MAX, f64::MIN), |(lo, hi), c| {
         (lo.min(c.y), hi.max(c.y))
     });
-    let y = (min_y + max_y) / 2.0 + 0.013;
+    let y = f64::midpoint(min_y, max_y) + 0.013;
     let mut xs = Vec::new();
     for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
         for w in ring.0.windows(2) {
@@ -74,7 +74,7 @@ pub fn point_on_surface(poly: &Polygon<f64>) -> Coord<f64> {
         .max_by(|p, q| (p[1] - p[0]).total_cmp(&(q[1] - q[0])));
     match best {
         Some(p) => Coord {
-            x: crate::geom::round_cm((p[0] + p[1]) / 2.0),
+            x: crate::geom::round_cm(f64::midpoint(p[0], p[1])),
             y: crate::geom::round_cm(y),
         },
         None => ext.first().copied().unwrap_or(Coord { x: 0.0, y: 0.0 }),
@@ -83,29 +83,29 @@ pub fn point_on_surface(poly: &Polygon<f64>) -> Coord<f64> {
 
 /// One BORDO section: code, label height, inner point, rings (outer first).
 fn bordo(
-    f: &mut TextFile,
+    out: &mut TextFile,
     code: &str,
     height: i64,
     inner: Coord<f64>,
     rings: &[Vec<Coord<f64>>],
 ) -> u64 {
-    let line = f.line("BORDO");
-    f.line(code);
-    f.line(&int(height));
-    f.line(&real(0.0));
+    let line = out.line("BORDO");
+    out.line(code);
+    out.line(&int(height));
+    out.line(&real(0.0));
     for _ in 0..2 {
-        f.line(&real(inner.x));
-        f.line(&real(inner.y));
+        out.line(&real(inner.x));
+        out.line(&real(inner.y));
     }
-    f.line(&int(rings.len() as i64 - 1));
-    f.line(&int(rings.iter().map(Vec::len).sum::<usize>() as i64));
+    out.line(&int(rings.len() as i64 - 1));
+    out.line(&int(rings.iter().map(Vec::len).sum::<usize>() as i64));
     for r in &rings[1..] {
-        f.line(&int(r.len() as i64));
+        out.line(&int(r.len() as i64));
     }
     for r in rings {
         for c in r {
-            f.line(&real(c.x));
-            f.line(&real(c.y));
+            out.line(&real(c.x));
+            out.line(&real(c.y));
         }
     }
     line
@@ -118,9 +118,9 @@ fn polygon_rings(p: &Polygon<f64>) -> Vec<Vec<Coord<f64>>> {
 }
 
 /// The parcels (indexes) of every sheet, by sheet key.
-pub fn sheets(m: &crate::Municipality) -> BTreeMap<&str, Vec<usize>> {
+pub fn sheets(town: &crate::Municipality) -> BTreeMap<&str, Vec<usize>> {
     let mut sheets: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, p) in m.parcels.iter().enumerate() {
+    for (i, p) in town.parcels.iter().enumerate() {
         sheets.entry(p.sheet_key.as_str()).or_default().push(i);
     }
     sheets
@@ -128,10 +128,10 @@ pub fn sheets(m: &crate::Municipality) -> BTreeMap<&str, Vec<usize>> {
 
 /// The sheet boundary rectangle `(x0, y0, x1, y1)`: the parcels' bounding box widened by
 /// [`MARGIN`] and rounded outwards to whole metres.
-pub fn sheet_bounds(m: &crate::Municipality, parcels: &[usize]) -> (f64, f64, f64, f64) {
+pub fn sheet_bounds(town: &crate::Municipality, parcels: &[usize]) -> (f64, f64, f64, f64) {
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for &i in parcels {
-        for c in &m.parcels[i].geometry.exterior().0 {
+        for c in &town.parcels[i].geometry.exterior().0 {
             (x0, y0, x1, y1) = (x0.min(c.x), y0.min(c.y), x1.max(c.x), y1.max(c.y));
         }
     }
@@ -145,10 +145,10 @@ pub fn sheet_bounds(m: &crate::Municipality, parcels: &[usize]) -> (f64, f64, f6
 
 /// Writes every sheet and `crs.txt`.
 pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
-    let m = cx.m;
-    let sheets = sheets(m);
+    let town = cx.town;
+    let sheets = sheets(town);
     let mut buildings: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, b) in m.buildings.iter().enumerate() {
+    for (i, b) in town.buildings.iter().enumerate() {
         buildings.entry(b.parcel_key.as_str()).or_default().push(i);
     }
     let mut crs = TextFile::new("cartografia/crs.txt", Encoding::Utf8, false);
@@ -160,8 +160,8 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
         plant = false;
     }
     cx.rec.expect("sheets", sheets.len() as u64);
-    cx.rec.expect("map_parcels", m.parcels.len() as u64);
-    cx.rec.expect("map_buildings", m.buildings.len() as u64);
+    cx.rec.expect("map_parcels", town.parcels.len() as u64);
+    cx.rec.expect("map_buildings", town.buildings.len() as u64);
     Ok(())
 }
 
@@ -181,27 +181,27 @@ fn write_sheet(
     buildings: &BTreeMap<&str, Vec<usize>>,
     plant: bool,
 ) -> io::Result<()> {
-    let m = cx.m;
+    let town = cx.town;
     let rel = format!("cartografia/{sheet}.cxf");
-    let mut f = TextFile::new(&rel, Encoding::Latin1, true);
+    let mut out = TextFile::new(&rel, Encoding::Latin1, true);
     let mut n = SheetCounts::default();
-    f.line("MAPPA");
-    f.line(sheet);
-    f.line(&real(2000.0));
-    let (x0, y0, x1, y1) = sheet_bounds(m, parcels);
+    out.line("MAPPA");
+    out.line(sheet);
+    out.line(&real(2000.0));
+    let (x0, y0, x1, y1) = sheet_bounds(town, parcels);
     let boundary = boundary_ring(x0, y0, x1, y1);
     bordo(
-        &mut f,
+        &mut out,
         sheet,
         12,
         Coord {
-            x: (x0 + x1) / 2.0,
-            y: (y0 + y1) / 2.0,
+            x: f64::midpoint(x0, x1),
+            y: f64::midpoint(y0, y1),
         },
         &[boundary],
     );
     n.sections += 1;
-    let polys: Vec<&Polygon<f64>> = parcels.iter().map(|&i| &m.parcels[i].geometry).collect();
+    let polys: Vec<&Polygon<f64>> = parcels.iter().map(|&i| &town.parcels[i].geometry).collect();
     let roads = super::roads::block_outlines(&polys);
     if let Some(blocks) = &roads {
         let mut rings = vec![boundary_ring(x0, y0, x1, y1)];
@@ -213,12 +213,12 @@ fn write_sheet(
             b
         }));
         bordo(
-            &mut f,
+            &mut out,
             "STRADA",
             0,
             Coord {
                 x: x0 + 2.5,
-                y: (y0 + y1) / 2.0,
+                y: f64::midpoint(y0, y1),
             },
             &rings,
         );
@@ -228,12 +228,12 @@ fn write_sheet(
     let mut building_area = 0i64;
     let mut planted_unclosed = plant;
     for &i in parcels {
-        let p = &m.parcels[i];
+        let p = &town.parcels[i];
         let mut rings = polygon_rings(&p.geometry);
         let inner = point_on_surface(&p.geometry);
         if planted_unclosed && rings.len() == 1 && rings[0].len() > 4 {
             rings[0].pop();
-            let line = bordo(&mut f, &p.particella, 18, inner, &rings);
+            let line = bordo(&mut out, &p.particella, 18, inner, &rings);
             cx.rec.defect(
                 &rel,
                 line,
@@ -243,16 +243,16 @@ fn write_sheet(
             );
             planted_unclosed = false;
         } else {
-            bordo(&mut f, &p.particella, 18, inner, &rings);
+            bordo(&mut out, &p.particella, 18, inner, &rings);
         }
         areas.push((p.particella.clone(), round_half_up(p.area_m2)));
         n.sections += 1;
         n.parcels += 1;
         for &b in buildings.get(p.key.as_str()).map_or(&[][..], Vec::as_slice) {
-            let b = &m.buildings[b];
+            let b = &town.buildings[b];
             let code = format!("{}+", p.particella);
             bordo(
-                &mut f,
+                &mut out,
                 &code,
                 0,
                 point_on_surface(&b.footprint),
@@ -264,10 +264,10 @@ fn write_sheet(
         }
     }
     if plant {
-        plant_geometry(cx, &mut f, &rel, (x0, y0, x1, y1), &mut areas, &mut n);
+        plant_geometry(cx, &mut out, &rel, (x0, y0, x1, y1), &mut areas, &mut n);
     }
     // street names inside the sheet, one text per street at its first vertex in the sheet
-    for s in &m.streets {
+    for s in &town.streets {
         let pts = &s.centreline.0;
         let Some(k) = pts
             .iter()
@@ -281,41 +281,41 @@ fn write_sheet(
             .copied()
             .unwrap_or(pts[k]);
         let angle = (next.y - pts[k].y).atan2(next.x - pts[k].x);
-        f.line("TESTO");
-        f.line(&s.full_name());
-        f.line(&int(25));
-        f.line(&real(angle));
-        f.line(&real(pts[k].x));
-        f.line(&real(pts[k].y));
+        out.line("TESTO");
+        out.line(&s.full_name());
+        out.line(&int(25));
+        out.line(&real(angle));
+        out.line(&real(pts[k].x));
+        out.line(&real(pts[k].y));
         n.sections += 1;
         n.texts += 1;
     }
     // one fiducial point near the south-west corner, one orientation symbol at the centre
     let h = mix(u64::from(sheet.bytes().map(u32::from).sum::<u32>()), 9);
-    f.line("FIDUCIALE");
-    f.line(&(h % 900 + 100).to_string());
-    f.line(&int(20));
+    out.line("FIDUCIALE");
+    out.line(&(h % 900 + 100).to_string());
+    out.line(&int(20));
     for (x, y) in [(x0 + 2.0, y0 + 2.0), (x0 + 6.0, y0 + 4.0)] {
-        f.line(&real(x));
-        f.line(&real(y));
+        out.line(&real(x));
+        out.line(&real(y));
     }
-    f.line("SIMBOLO");
-    f.line(&int(1));
-    f.line(&real(0.0));
-    f.line(&real((x0 + x1) / 2.0));
-    f.line(&real((y0 + y1) / 2.0));
-    f.line("LINEA");
-    f.line(&int(12));
-    f.line(&int(5));
+    out.line("SIMBOLO");
+    out.line(&int(1));
+    out.line(&real(0.0));
+    out.line(&real(f64::midpoint(x0, x1)));
+    out.line(&real(f64::midpoint(y0, y1)));
+    out.line("LINEA");
+    out.line(&int(12));
+    out.line(&int(5));
     for (x, y) in [(x0, y0), (x0, y1), (x1, y1), (x1, y0), (x0, y0)] {
-        f.line(&real(x));
-        f.line(&real(y));
+        out.line(&real(x));
+        out.line(&real(y));
     }
-    f.line("EOF");
+    out.line("EOF");
     n.sections += 3;
     let loaded = 1 + n.sections - n.rejected;
     cx.save(
-        &f,
+        &out,
         "cxf",
         &[
             ("sections", n.sections),
@@ -356,7 +356,7 @@ struct Sup {
 /// Planted geometry defects: a self-intersecting parcel and a parcel far outside the CRS area.
 fn plant_geometry(
     cx: &mut Ctx,
-    f: &mut TextFile,
+    out: &mut TextFile,
     rel: &str,
     (x0, y0, _, _): (f64, f64, f64, f64),
     areas: &mut Vec<(String, i64)>,
@@ -374,7 +374,7 @@ fn plant_geometry(
         Coord { x, y },
     ];
     let line = bordo(
-        f,
+        out,
         "9001",
         18,
         Coord {
@@ -402,7 +402,7 @@ fn plant_geometry(
         far(10.0, 0.0),
         far(0.0, 0.0),
     ];
-    let line = bordo(f, "9002", 18, far(5.0, 5.0), &[ring]);
+    let line = bordo(out, "9002", 18, far(5.0, 5.0), &[ring]);
     cx.rec.defect(
         rel,
         line,
@@ -418,30 +418,30 @@ fn plant_geometry(
 
 fn write_sup(cx: &mut Ctx, sheet: &str, areas: &mut [(String, i64)], s: &Sup) -> io::Result<()> {
     let rel = format!("cartografia/{sheet}.sup");
-    let mut f = TextFile::new(&rel, Encoding::Latin1, true);
+    let mut out = TextFile::new(&rel, Encoding::Latin1, true);
     areas.sort();
     let partic: i64 = areas.iter().map(|a| a.1).sum();
     let confine = round_half_up(s.confine);
     let roads = if s.roads { confine - partic } else { 0 };
-    f.line(&format!(
+    out.line(&format!(
         "{sheet:<11}{:>10}",
-        cx.m.extraction_date.format("%Y%m%d")
+        cx.town.extraction_date.format("%Y%m%d")
     ));
-    f.line(&sup("N.FABBRIC", s.buildings as i64));
-    f.line(&sup("N.PARTIC", areas.len() as i64));
-    f.line(&sup("N.STRADE", i64::from(s.roads)));
-    f.line(&sup("N.ACQUE", 0));
-    f.line(&sup("N.SVIL-ALL", 0));
-    f.line(&sup("FABBRIC", s.building_area));
+    out.line(&sup("N.FABBRIC", s.buildings as i64));
+    out.line(&sup("N.PARTIC", areas.len() as i64));
+    out.line(&sup("N.STRADE", i64::from(s.roads)));
+    out.line(&sup("N.ACQUE", 0));
+    out.line(&sup("N.SVIL-ALL", 0));
+    out.line(&sup("FABBRIC", s.building_area));
     for (code, area) in areas.iter() {
-        f.line(&sup(code, *area));
+        out.line(&sup(code, *area));
     }
-    f.line(&sup("PARTIC", partic));
-    f.line(&sup("STRADE", roads));
-    f.line(&sup("ACQUE", 0));
-    f.line(&sup("SVIL-ALL", 0));
-    f.line(&sup("TOTALE", partic + roads));
-    f.line(&sup("CONFINE", confine));
-    f.line(&sup("SBILANCIO", partic + roads - confine));
-    cx.save(&f, "sup", &[("areas", areas.len() as u64)], 0)
+    out.line(&sup("PARTIC", partic));
+    out.line(&sup("STRADE", roads));
+    out.line(&sup("ACQUE", 0));
+    out.line(&sup("SVIL-ALL", 0));
+    out.line(&sup("TOTALE", partic + roads));
+    out.line(&sup("CONFINE", confine));
+    out.line(&sup("SBILANCIO", partic + roads - confine));
+    cx.save(&out, "sup", &[("areas", areas.len() as u64)], 0)
 }

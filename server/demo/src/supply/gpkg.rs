@@ -17,7 +17,7 @@ use super::truth::{DefectKind, FileTruth, Outcome};
 /// Path of the file in the supply.
 pub const REL: &str = "dbt/edifici.gpkg";
 
-fn to_io(e: rusqlite::Error) -> io::Error {
+fn to_io(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(e.to_string())
 }
 
@@ -57,7 +57,7 @@ CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT
   min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
   CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
 CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
-  geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+  geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, town TINYINT NOT NULL,
   CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name));
 CREATE TABLE edifici (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POLYGON,
   building_id TEXT, height_m REAL, floors INTEGER, use_class TEXT, survey_date DATE);
@@ -70,7 +70,7 @@ INSERT INTO gpkg_spatial_ref_sys VALUES
 
 /// Writes `dbt/edifici.gpkg`.
 pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
-    let m = cx.m;
+    let town = cx.town;
     let path = cx.root.join(REL);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
@@ -78,7 +78,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     if path.exists() {
         std::fs::remove_file(&path)?;
     }
-    let srs = m.crs.srid() as i32;
+    let srs = town.crs.srid() as i32;
     let mut conn = Connection::open(&path).map_err(to_io)?;
     conn.execute_batch(SCHEMA).map_err(to_io)?;
     let tx = conn.transaction().map_err(to_io)?;
@@ -88,7 +88,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
         let mut insert = tx
             .prepare("INSERT INTO edifici (fid, geom, building_id, height_m, floors, use_class, survey_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
             .map_err(to_io)?;
-        for b in &m.buildings {
+        for b in &town.buildings {
             rows += 1;
             for c in &b.footprint.exterior().0 {
                 (x0, y0, x1, y1) = (x0.min(c.x), y0.min(c.y), x1.max(c.x), y1.max(c.y));
@@ -106,7 +106,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
                 .map_err(to_io)?;
         }
         if cx.malformed()
-            && let Some(b) = m.buildings.first()
+            && let Some(b) = town.buildings.first()
         {
             let c = b.footprint.exterior().0[0];
             let bow = LineString(vec![
@@ -146,7 +146,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
             );
         }
     }
-    let stamp = format!("{}T00:00:00.000Z", iso(m.extraction_date));
+    let stamp = format!("{}T00:00:00.000Z", iso(town.extraction_date));
     tx.execute(
         "INSERT INTO gpkg_contents VALUES ('edifici', 'features', 'edifici', 'Topographic building footprints', ?1, ?2, ?3, ?4, ?5, ?6)",
         params![stamp, x0, y0, x1, y1, srs],
@@ -160,7 +160,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     tx.commit().map_err(to_io)?;
     drop(conn);
     let bytes = std::fs::metadata(&path)?.len();
-    let planted = u64::from(cx.malformed() && !m.buildings.is_empty());
+    let planted = u64::from(cx.malformed() && !town.buildings.is_empty());
     cx.rec.expect("topo_buildings", rows);
     cx.rec.file(FileTruth {
         path: REL.to_owned(),

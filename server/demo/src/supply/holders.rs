@@ -38,16 +38,16 @@ pub fn corrupt_cf(cf: &str) -> String {
 }
 
 fn sog_record(cx: &Ctx, s: SubjectRef) -> Vec<String> {
-    let m = cx.m;
-    let mut v = vec![
-        m.belfiore.to_owned(),
+    let town = cx.town;
+    let mut vals = vec![
+        town.belfiore.to_owned(),
         String::new(),
         subject_id(s).to_string(),
     ];
     match s {
         SubjectRef::Person(i) => {
-            let p = &m.persons[i];
-            v.extend([
+            let p = &town.persons[i];
+            vals.extend([
                 "P".to_owned(),
                 p.surname.clone(),
                 p.name.clone(),
@@ -59,8 +59,8 @@ fn sog_record(cx: &Ctx, s: SubjectRef) -> Vec<String> {
             ]);
         }
         SubjectRef::Entity(i) => {
-            let e = &m.entities[i];
-            v.extend([
+            let e = &town.entities[i];
+            vals.extend([
                 "G".to_owned(),
                 e.name.clone(),
                 e.seat.to_owned(),
@@ -68,23 +68,23 @@ fn sog_record(cx: &Ctx, s: SubjectRef) -> Vec<String> {
             ]);
         }
     }
-    v
+    vals
 }
 
 fn write_sog(cx: &mut Ctx) -> io::Result<()> {
     let rel = format!("censuario/{}.SOG", base_name(cx));
-    let mut f = TextFile::new(&rel, Encoding::Latin1, true);
+    let mut out = TextFile::new(&rel, Encoding::Latin1, true);
     let holders = super::census::holders_in_use(cx);
     let mut records = 0u64;
     let mut loaded = 0u64;
     let mut corrupt = cx.malformed();
     for &s in &holders {
-        let mut v = sog_record(cx, s);
+        let mut vals = sog_record(cx, s);
         records += 1;
         loaded += 1;
         if corrupt && matches!(s, SubjectRef::Person(_)) {
-            v[9] = corrupt_cf(&v[9]);
-            let line = f.line(&piped(&v));
+            vals[9] = corrupt_cf(&vals[9]);
+            let line = out.line(&piped(&vals));
             cx.rec.defect(
                 &rel,
                 line,
@@ -95,15 +95,15 @@ fn write_sog(cx: &mut Ctx) -> io::Result<()> {
             corrupt = false;
             continue;
         }
-        f.line(&piped(&v));
+        out.line(&piped(&vals));
     }
     if cx.malformed()
         && let Some(&first) = holders.iter().find(|s| matches!(s, SubjectRef::Person(_)))
     {
         // the same subject id again with another surname: kept once, with a warning
-        let mut v = sog_record(cx, first);
-        v[4] = format!("{}I", v[4]);
-        let line = f.line(&piped(&v));
+        let mut vals = sog_record(cx, first);
+        vals[4] = format!("{}I", vals[4]);
+        let line = out.line(&piped(&vals));
         cx.rec.defect(
             &rel,
             line,
@@ -112,10 +112,10 @@ fn write_sog(cx: &mut Ctx) -> io::Result<()> {
             Outcome::Warning,
         );
         // a person record cut after the birth date: 8 values
-        let mut v = sog_record(cx, first);
-        v[2] = PLANTED_ID.to_string();
-        v.truncate(8);
-        let line = f.line(&piped(&v));
+        let mut vals = sog_record(cx, first);
+        vals[2] = PLANTED_ID.to_string();
+        vals.truncate(8);
+        let line = out.line(&piped(&vals));
         cx.rec.defect(
             &rel,
             line,
@@ -131,7 +131,7 @@ fn write_sog(cx: &mut Ctx) -> io::Result<()> {
         .filter(|s| matches!(s, SubjectRef::Person(_)))
         .count() as u64;
     cx.save(
-        &f,
+        &out,
         "sog",
         &[
             ("subjects", records),
@@ -143,10 +143,10 @@ fn write_sog(cx: &mut Ctx) -> io::Result<()> {
 }
 
 fn tit_record(cx: &Ctx, h: &Holding) -> Vec<String> {
-    let m = cx.m;
-    let unit = &m.units[h.unit];
-    let mut v = vec![
-        m.belfiore.to_owned(),
+    let town = cx.town;
+    let unit = &town.units[h.unit];
+    let mut vals = vec![
+        town.belfiore.to_owned(),
         String::new(),
         subject_id(h.subject).to_string(),
         match h.subject {
@@ -164,52 +164,52 @@ fn tit_record(cx: &Ctx, h: &Holding) -> Vec<String> {
         String::new(),
     ];
     let opening = deed(h.id, 1, h.valid_from, false);
-    v.push(opening[0].clone());
-    v.extend(opening[2..6].iter().cloned());
-    v.push(opening[1].clone());
-    v.push(String::new()); // partita
+    vals.push(opening[0].clone());
+    vals.extend(opening[2..6].iter().cloned());
+    vals.push(opening[1].clone());
+    vals.push(String::new()); // partita
     match h.valid_to {
         Some(to) => {
             let closing = deed(h.id, 2, to, false);
-            v.push(closing[0].clone());
-            v.extend(closing[2..6].iter().cloned());
-            v.push(closing[1].clone());
+            vals.push(closing[0].clone());
+            vals.extend(closing[2..6].iter().cloned());
+            vals.push(closing[1].clone());
         }
-        None => v.extend(std::iter::repeat_n(String::new(), 6)),
+        None => vals.extend(std::iter::repeat_n(String::new(), 6)),
     }
-    v.push((mix(h.id, 11) % 90_000_000 + 1).to_string());
-    v.push(if h.valid_to.is_some() {
+    vals.push((mix(h.id, 11) % 90_000_000 + 1).to_string());
+    vals.push(if h.valid_to.is_some() {
         (mix(h.id, 12) % 90_000_000 + 1).to_string()
     } else {
         String::new()
     });
-    v.push(h.id.to_string());
-    v.push("ISI".to_owned());
-    v.push("ISTRUMENTO (ATTO PUBBLICO)".to_owned());
+    vals.push(h.id.to_string());
+    vals.push("ISI".to_owned());
+    vals.push("ISTRUMENTO (ATTO PUBBLICO)".to_owned());
     if h.valid_to.is_some() {
-        v.push("ISI".to_owned());
-        v.push("ISTRUMENTO (ATTO PUBBLICO)".to_owned());
+        vals.push("ISI".to_owned());
+        vals.push("ISTRUMENTO (ATTO PUBBLICO)".to_owned());
     } else {
-        v.extend([String::new(), String::new()]);
+        vals.extend([String::new(), String::new()]);
     }
-    v
+    vals
 }
 
 fn write_tit(cx: &mut Ctx) -> io::Result<()> {
     let rel = format!("censuario/{}.TIT", base_name(cx));
-    let mut f = TextFile::new(&rel, Encoding::Latin1, true);
-    for h in &cx.m.holdings {
-        f.line(&piped(&tit_record(cx, h)));
+    let mut out = TextFile::new(&rel, Encoding::Latin1, true);
+    for h in &cx.town.holdings {
+        out.line(&piped(&tit_record(cx, h)));
     }
-    let mut records = cx.m.holdings.len() as u64;
+    let mut records = cx.town.holdings.len() as u64;
     if cx.malformed()
-        && let Some(h) = cx.m.holdings.first()
+        && let Some(h) = cx.town.holdings.first()
     {
         let mut planted = h.clone();
         planted.id = PLANTED_ID;
-        let mut v = tit_record(cx, &planted);
-        v.truncate(20);
-        let line = f.line(&piped(&v));
+        let mut vals = tit_record(cx, &planted);
+        vals.truncate(20);
+        let line = out.line(&piped(&vals));
         cx.rec.defect(
             &rel,
             line,
@@ -218,9 +218,9 @@ fn write_tit(cx: &mut Ctx) -> io::Result<()> {
             Outcome::Rejected,
         );
         planted.id = PLANTED_ID + 1;
-        let mut v = tit_record(cx, &planted);
-        v[12] = "29022023".to_owned();
-        let line = f.line(&piped(&v));
+        let mut vals = tit_record(cx, &planted);
+        "29022023".clone_into(&mut vals[12]);
+        let line = out.line(&piped(&vals));
         cx.rec.defect(
             &rel,
             line,
@@ -230,9 +230,9 @@ fn write_tit(cx: &mut Ctx) -> io::Result<()> {
         );
         records += 2;
     }
-    cx.rec.expect("holdings", cx.m.holdings.len() as u64);
-    let loaded = cx.m.holdings.len() as u64;
-    cx.save(&f, "tit", &[("holdings", records)], loaded)
+    cx.rec.expect("holdings", cx.town.holdings.len() as u64);
+    let loaded = cx.town.holdings.len() as u64;
+    cx.save(&out, "tit", &[("holdings", records)], loaded)
 }
 
 /// Writes `.SOG` and `.TIT`.

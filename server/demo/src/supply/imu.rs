@@ -62,7 +62,7 @@ struct Block {
 }
 
 fn fill_block(cx: &Ctx, r: &mut Record, offset: usize, order: u64, b: &Block) {
-    let u = &cx.m.units[b.unit];
+    let u = &cx.town.units[b.unit];
     let state = u.state_at(b.acquired).or_else(|| u.current());
     r.nu(90 + offset, 4, order);
     r.nu(94 + offset, 4, order);
@@ -73,7 +73,7 @@ fn fill_block(cx: &Ctx, r: &mut Record, offset: usize, order: u64, b: &Block) {
         &cx.address_text(u.address_key.as_deref().unwrap_or(""), false),
     );
     r.an(202 + offset, 1, "U");
-    r.an(203 + offset, 5, cx.m.belfiore);
+    r.an(203 + offset, 5, cx.town.belfiore);
     r.nu(211 + offset, 4, u64::from(u.foglio));
     r.an(215 + offset, 10, &u.particella);
     if u.subalterno > 0 {
@@ -100,12 +100,12 @@ fn fill_block(cx: &Ctx, r: &mut Record, offset: usize, order: u64, b: &Block) {
 
 /// The declarations: (declarant, tax period) → blocks.
 fn declarations(cx: &Ctx) -> BTreeMap<(SubjectRef, i32), Vec<Block>> {
-    let m = cx.m;
+    let town = cx.town;
     let mut out: BTreeMap<(SubjectRef, i32), Vec<Block>> = BTreeMap::new();
-    for p in &m.imu_positions {
-        let h = &m.holdings[p.holding];
+    for p in &town.imu_positions {
+        let h = &town.holdings[p.holding];
         let year = h.valid_from.year();
-        if !(2012..=m.tax_year).contains(&year) || mix(h.id, 41) % 3 != 0 {
+        if !(2012..=town.tax_year).contains(&year) || !mix(h.id, 41).is_multiple_of(3) {
             continue;
         }
         out.entry((h.subject, year)).or_default().push(Block {
@@ -120,40 +120,40 @@ fn declarations(cx: &Ctx) -> BTreeMap<(SubjectRef, i32), Vec<Block>> {
 }
 
 fn write_declarations(cx: &mut Ctx) -> io::Result<()> {
-    let m = cx.m;
-    let rel = format!("imu/IMU_{}_{}.txt", m.belfiore, m.tax_year);
-    let mut f = TextFile::new(&rel, Encoding::Latin1, true);
+    let town = cx.town;
+    let rel = format!("imu/IMU_{}_{}.txt", town.belfiore, town.tax_year);
+    let mut out = TextFile::new(&rel, Encoding::Latin1, true);
     let mut head = Record::new('0');
     head.an(
         2,
         30,
-        &format!("DICHIARAZIONI IMU {}", m.name.to_uppercase()),
+        &format!("DICHIARAZIONI IMU {}", town.name.to_uppercase()),
     );
-    head.an(32, 4, m.belfiore);
-    head.an(36, 8, &ddmmyyyy(m.extraction_date));
-    f.line(&head.finish());
+    head.an(32, 4, town.belfiore);
+    head.an(36, 8, &ddmmyyyy(town.extraction_date));
+    out.line(&head.finish());
     let (mut b_count, mut d_count, mut blocks) = (0u64, 0u64, 0u64);
     let mut planted = false;
     for ((subject, year), items) in declarations(cx) {
         b_count += 1;
-        let cf = m.subject_cf(subject).to_owned();
+        let cf = town.subject_cf(subject).to_owned();
         let mut b = Record::new('B');
         b.an(2, 16, &cf);
         b.nu(90, 4, (year + 1) as u64);
         b.nu(94, 4, year as u64);
-        b.an(98, 4, m.belfiore);
-        b.an(102, 50, &m.name.to_uppercase());
+        b.an(98, 4, town.belfiore);
+        b.an(102, 50, &town.name.to_uppercase());
         match subject {
             SubjectRef::Person(i) => {
-                let p = &m.persons[i];
+                let p = &town.persons[i];
                 b.an(230, 24, &p.surname);
                 b.an(254, 20, &p.name);
                 b.an(274, 8, &ddmmyyyy(p.birth_date));
                 b.an(282, 1, if p.female { "F" } else { "M" });
             }
-            SubjectRef::Entity(i) => b.an(230, 24, &m.entities[i].name),
+            SubjectRef::Entity(i) => b.an(230, 24, &town.entities[i].name),
         }
-        f.line(&b.finish());
+        out.line(&b.finish());
         for (k, pair) in items.chunks(2).enumerate() {
             let mut d = Record::new('D');
             d.an(2, 16, &cf);
@@ -163,11 +163,11 @@ fn write_declarations(cx: &mut Ctx) -> io::Result<()> {
                 blocks += 1;
             }
             let text = d.finish();
-            f.line(&text);
+            out.line(&text);
             d_count += 1;
             if cx.malformed() && !planted {
                 let short: String = text.chars().take(RECORD_CHARS - 10).chain(['A']).collect();
-                let line = f.line(&short);
+                let line = out.line(&short);
                 cx.rec.defect(
                     &rel,
                     line,
@@ -177,7 +177,7 @@ fn write_declarations(cx: &mut Ctx) -> io::Result<()> {
                 );
                 let mut no_a: String = text.chars().take(RECORD_CHARS).collect();
                 no_a.push('X');
-                let line = f.line(&no_a);
+                let line = out.line(&no_a);
                 cx.rec.defect(
                     &rel,
                     line,
@@ -189,14 +189,14 @@ fn write_declarations(cx: &mut Ctx) -> io::Result<()> {
             }
         }
     }
-    let total = f.lines() + 1;
+    let total = out.lines() + 1;
     let mut tail = Record::new('9');
     tail.nu(2, 9, total);
-    f.line(&tail.finish());
+    out.line(&tail.finish());
     cx.rec.expect("imu_declarations", b_count);
     cx.rec.expect("imu_declared_properties", blocks);
     cx.save(
-        &f,
+        &out,
         "imu",
         &[("b", b_count), ("d", d_count), ("blocks", blocks)],
         blocks,
@@ -204,12 +204,12 @@ fn write_declarations(cx: &mut Ctx) -> io::Result<()> {
 }
 
 fn write_f24(cx: &mut Ctx) -> io::Result<()> {
-    let m = cx.m;
+    let town = cx.town;
     let rel = "imu/f24_imu.csv";
-    let mut f = cx.normalised(rel);
-    f.line("payment_id;payer_cf;payment_date;tax_year;comune;tax_code;amount;instalment");
+    let mut out = cx.normalised(rel);
+    out.line("payment_id;payer_cf;payment_date;tax_year;comune;tax_code;amount;instalment");
     let mut due: BTreeMap<(SubjectRef, &str), f64> = BTreeMap::new();
-    for p in &m.imu_positions {
+    for p in &town.imu_positions {
         if p.paid <= 0.0 {
             continue;
         }
@@ -220,23 +220,23 @@ fn write_f24(cx: &mut Ctx) -> io::Result<()> {
         } else {
             "3918"
         };
-        *due.entry((m.holdings[p.holding].subject, code))
+        *due.entry((town.holdings[p.holding].subject, code))
             .or_default() += p.paid;
     }
-    let year = m.tax_year;
+    let year = town.tax_year;
     let mut rows = 0u64;
     let mut first: Option<(String, String)> = None;
     let mut cf_planted = false;
     for ((subject, code), amount) in due {
         let cents = (amount * 100.0).round() as i64;
         let h = mix(cents as u64, rows);
-        let mut cf = m.subject_cf(subject).to_owned();
+        let mut cf = town.subject_cf(subject).to_owned();
         let corrupt = cx.malformed() && !cf_planted && rows >= 5;
         if corrupt {
             cf = corrupt_cf(&cf);
             cf_planted = true;
         }
-        let lines: Vec<(chrono::NaiveDate, i64, &str)> = if h % 4 == 0 {
+        let lines: Vec<(chrono::NaiveDate, i64, &str)> = if h.is_multiple_of(4) {
             vec![(ymd(year, 6, 16), cents, "unica")]
         } else {
             let advance = cents / 2;
@@ -255,11 +255,11 @@ fn write_f24(cx: &mut Ctx) -> io::Result<()> {
             let row = format!(
                 "F24-{year}-{rows:07};{cf};{};{year};{};{code};{}.{:02};{kind}",
                 iso(day),
-                m.belfiore,
+                town.belfiore,
                 c / 100,
                 c % 100
             );
-            let line = f.line(&row);
+            let line = out.line(&row);
             if corrupt {
                 cx.rec.defect(
                     rel,
@@ -279,7 +279,7 @@ fn write_f24(cx: &mut Ctx) -> io::Result<()> {
         let bad =
             row.replacen(&day, &format!("{year}-06-31"), 1)
                 .replacen("-0000001;", "-9000001;", 1);
-        let line = f.line(&bad);
+        let line = out.line(&bad);
         cx.rec.defect(
             rel,
             line,
@@ -289,8 +289,8 @@ fn write_f24(cx: &mut Ctx) -> io::Result<()> {
         );
         let mut fields: Vec<String> = row.split(';').map(str::to_owned).collect();
         fields[0] = format!("F24-{year}-9000002");
-        fields[6] = "12,50".to_owned();
-        let line = f.line(&fields.join(";"));
+        "12,50".clone_into(&mut fields[6]);
+        let line = out.line(&fields.join(";"));
         cx.rec.defect(
             rel,
             line,
@@ -301,7 +301,7 @@ fn write_f24(cx: &mut Ctx) -> io::Result<()> {
         rows += 2;
     }
     cx.rec.expect("f24_payments", loaded);
-    cx.save(&f, "f24", &[("rows", rows)], loaded)
+    cx.save(&out, "f24", &[("rows", rows)], loaded)
 }
 
 /// Writes the IMU declarations and the F24 payments.

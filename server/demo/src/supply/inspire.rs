@@ -3,6 +3,7 @@
 //! per parcel and `<Belfiore>_map.gml` with one `CP:CadastralZoning` per sheet, GML 3.2 in
 //! EPSG:6706 with **latitude first**.
 
+use std::fmt::Write as _;
 use std::io;
 
 use geo_types::{Coord, LineString, Polygon};
@@ -35,10 +36,11 @@ fn polygon(t: &Transformer, id: &str, p: &Polygon<f64>) -> io::Result<String> {
         pos_list(t, p.exterior())?
     );
     for h in p.interiors() {
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             r#"<gml:interior><gml:LinearRing><gml:posList srsDimension="2">{}</gml:posList></gml:LinearRing></gml:interior>"#,
             pos_list(t, h)?
-        ));
+        );
     }
     s.push_str("</gml:Polygon>");
     Ok(s)
@@ -52,28 +54,28 @@ fn parcel_member(belfiore: &str, key: &str, label: &str, geometry: &str) -> Stri
 
 /// Writes both GML files.
 pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
-    let m = cx.m;
-    let t = Transformer::new(m.crs, Crs::Epsg(6706)).map_err(to_io)?;
-    let rel = format!("cartografia/inspire/{}_ple.gml", m.belfiore);
-    let mut f = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
+    let town = cx.town;
+    let t = Transformer::new(town.crs, Crs::Epsg(6706)).map_err(to_io)?;
+    let rel = format!("cartografia/inspire/{}_ple.gml", town.belfiore);
+    let mut out = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
     let planted = u64::from(cx.malformed());
-    let n = m.parcels.len() as u64 + planted;
-    f.line(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-    f.line(&HEAD.replace("{n}", &n.to_string()));
-    for p in &m.parcels {
+    let n = town.parcels.len() as u64 + planted;
+    out.line(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    out.line(&HEAD.replace("{n}", &n.to_string()));
+    for p in &town.parcels {
         let id = format!("CadastralParcel.IT.AGE.PLA.{}", p.key);
         let g = polygon(&t, &id, &p.geometry)?;
-        f.line(&parcel_member(m.belfiore, &p.key, &p.particella, &g));
+        out.line(&parcel_member(town.belfiore, &p.key, &p.particella, &g));
     }
     if cx.malformed()
-        && let Some(p) = m.parcels.first()
+        && let Some(p) = town.parcels.first()
     {
         // a parcel whose coordinates lie near the North Pole: outside EPSG:6706's area (Italy)
         let key = format!("{}.9002", p.sheet_key);
         let g = format!(
             r#"<gml:Polygon gml:id="CadastralParcel.IT.AGE.PLA.{key}.1" srsName="urn:ogc:def:crs:EPSG::6706"><gml:exterior><gml:LinearRing><gml:posList srsDimension="2">89.10000000 150.00000000 89.10010000 150.00000000 89.10010000 150.00010000 89.10000000 150.00010000 89.10000000 150.00000000</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>"#
         );
-        let line = f.line(&parcel_member(m.belfiore, &key, "9002", &g));
+        let line = out.line(&parcel_member(town.belfiore, &key, "9002", &g));
         cx.rec.defect(
             &rel,
             line,
@@ -82,17 +84,17 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
             Outcome::Rejected,
         );
     }
-    f.line("</wfs:FeatureCollection>");
-    cx.rec.expect("inspire_parcels", m.parcels.len() as u64);
-    cx.save(&f, "gml", &[("parcels", n)], m.parcels.len() as u64)?;
+    out.line("</wfs:FeatureCollection>");
+    cx.rec.expect("inspire_parcels", town.parcels.len() as u64);
+    cx.save(&out, "gml", &[("parcels", n)], town.parcels.len() as u64)?;
 
-    let rel = format!("cartografia/inspire/{}_map.gml", m.belfiore);
-    let mut f = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
-    let sheets = sheets(m);
-    f.line(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-    f.line(&HEAD.replace("{n}", &sheets.len().to_string()));
+    let rel = format!("cartografia/inspire/{}_map.gml", town.belfiore);
+    let mut out = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
+    let sheets = sheets(town);
+    out.line(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    out.line(&HEAD.replace("{n}", &sheets.len().to_string()));
     for (key, parcels) in &sheets {
-        let (x0, y0, x1, y1) = sheet_bounds(m, parcels);
+        let (x0, y0, x1, y1) = sheet_bounds(town, parcels);
         let ring = LineString(vec![
             Coord { x: x0, y: y0 },
             Coord { x: x1, y: y0 },
@@ -105,15 +107,15 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
         let label = key
             .get(5..9)
             .map_or(String::new(), |s| s.trim_start_matches('0').to_owned());
-        f.line(&format!(
+        out.line(&format!(
             "<wfs:member><CP:CadastralZoning gml:id=\"{id}\"><CP:msGeometry>{g}</CP:msGeometry><CP:INSPIREID_LOCALID>IT.AGE.MAP.{key}</CP:INSPIREID_LOCALID><CP:INSPIREID_NAMESPACE>IT.AGE.MAP.</CP:INSPIREID_NAMESPACE><CP:LABEL>{label}</CP:LABEL><CP:LEVEL>3rdOrder</CP:LEVEL><CP:LEVELNAME>Mappa Catastale</CP:LEVELNAME><CP:NATIONALCADASTRALZONINGREFERENCE>{key}</CP:NATIONALCADASTRALZONINGREFERENCE><CP:ADMINISTRATIVEUNIT>{}</CP:ADMINISTRATIVEUNIT></CP:CadastralZoning></wfs:member>",
-            m.belfiore
+            town.belfiore
         ));
     }
-    f.line("</wfs:FeatureCollection>");
+    out.line("</wfs:FeatureCollection>");
     cx.rec.expect("inspire_zonings", sheets.len() as u64);
     cx.save(
-        &f,
+        &out,
         "gml",
         &[("zonings", sheets.len() as u64)],
         sheets.len() as u64,

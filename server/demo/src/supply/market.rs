@@ -25,32 +25,34 @@ use crate::entities::{Holding, Occupancy};
 pub const UTILITY_YEARS: i32 = 3;
 
 fn unit_address(cx: &Ctx, unit: usize) -> String {
-    let u = &cx.m.units[unit];
+    let u = &cx.town.units[unit];
     let mut s = cx.address_text(
         u.address_key.as_deref().unwrap_or(""),
-        mix(u.property_id, 61) % 2 == 0,
+        mix(u.property_id, 61).is_multiple_of(2),
     );
     if let Some(sc) = &u.staircase {
-        s.push_str(&format!(" SC. {sc}"));
+        s.push_str(" SC. ");
+        s.push_str(sc);
     }
     if let Some(int) = &u.internal {
-        s.push_str(&format!(" INT. {int}"));
+        s.push_str(" INT. ");
+        s.push_str(int);
     }
     s
 }
 
-fn utility_rows(cx: &Ctx, k: usize, o: &Occupancy) -> Vec<String> {
-    let m = cx.m;
-    let unit = o.units[0];
-    let u = &m.units[unit];
-    let h = mix(u.property_id, k as u64);
+fn utility_rows(cx: &Ctx, index: usize, occ: &Occupancy) -> Vec<String> {
+    let town = cx.town;
+    let unit = occ.units[0];
+    let unit_ref = &town.units[unit];
+    let h = mix(unit_ref.property_id, index as u64);
     let mut contracts = vec![(
         "electricity",
         format!("IT012E{:08}", h % 100_000_000),
         1800.0 + (h % 2500) as f64,
         0.27,
     )];
-    if o.household_size.is_some() && h % 10 < 7 {
+    if occ.household_size.is_some() && h % 10 < 7 {
         contracts.push((
             "gas",
             format!("{:014}", mix(h, 2) % 100_000_000_000_000),
@@ -58,26 +60,26 @@ fn utility_rows(cx: &Ctx, k: usize, o: &Occupancy) -> Vec<String> {
             1.05,
         ));
     }
-    let (holder_type, use_type) = match (o.occupant, o.household_size) {
+    let (holder_type, use_type) = match (occ.occupant, occ.household_size) {
         (SubjectRef::Entity(_), _) => ("entity", "other"),
         (_, Some(n)) if n > 0 => ("person", "household resident"),
         (_, Some(_)) => ("person", "household non-resident"),
         (_, None) => ("person", "other"),
     };
-    let end = o.to.map(day_before);
-    let first_year = o.from.year().max(m.tax_year - UTILITY_YEARS + 1);
-    let last_year = end.map_or(m.tax_year, |e| e.year().min(m.tax_year));
+    let end = occ.to.map(day_before);
+    let first_year = occ.from.year().max(town.tax_year - UTILITY_YEARS + 1);
+    let last_year = end.map_or(town.tax_year, |e| e.year().min(town.tax_year));
     let mut rows = Vec::new();
     for (utility, point, base, price) in contracts {
         for year in first_year..=last_year {
             let consumption = (base * (0.9 + (mix(h, year as u64) % 20) as f64 / 100.0)).round();
             rows.push(format!(
                 "{utility};{point};{};{holder_type};{use_type};{};{};{};{};{};{year};{consumption};{:.2}",
-                m.subject_cf(o.occupant),
+                town.subject_cf(occ.occupant),
                 unit_address(cx, unit),
-                if h % 3 == 0 { u.address_key.as_deref().unwrap_or("") } else { "" },
-                if h % 2 == 0 { u.key.as_str() } else { "" },
-                iso(o.from),
+                if h.is_multiple_of(3) { unit_ref.address_key.as_deref().unwrap_or("") } else { "" },
+                if h.is_multiple_of(2) { unit_ref.key.as_str() } else { "" },
+                iso(occ.from),
                 end.map(iso).unwrap_or_default(),
                 consumption * price
             ));
@@ -88,17 +90,17 @@ fn utility_rows(cx: &Ctx, k: usize, o: &Occupancy) -> Vec<String> {
 
 fn write_utilities(cx: &mut Ctx) -> io::Result<()> {
     let rel = "utenze/utility_supply.csv";
-    let mut f = cx.normalised(rel);
-    f.line("utility;supply_point;holder_cf;holder_type;use_type;address;address_key;unit_key;contract_start;contract_end;year;billed_consumption;billed_amount");
+    let mut out = cx.normalised(rel);
+    out.line("utility;supply_point;holder_cf;holder_type;use_type;address;address_key;unit_key;contract_start;contract_end;year;billed_consumption;billed_amount");
     let mut rows = 0u64;
     let mut sample: Option<String> = None;
-    for (k, o) in cx.m.occupancies.iter().enumerate() {
+    for (k, o) in cx.town.occupancies.iter().enumerate() {
         for row in utility_rows(cx, k, o) {
             rows += 1;
             if cx.malformed() && rows == 7 {
                 let mut fields: Vec<String> = row.split(';').map(str::to_owned).collect();
                 fields[2] = corrupt_cf(&fields[2]);
-                let line = f.line(&fields.join(";"));
+                let line = out.line(&fields.join(";"));
                 cx.rec.defect(
                     rel,
                     line,
@@ -107,7 +109,7 @@ fn write_utilities(cx: &mut Ctx) -> io::Result<()> {
                     Outcome::Kept,
                 );
             } else {
-                f.line(&row);
+                out.line(&row);
             }
             sample.get_or_insert(row);
         }
@@ -118,7 +120,7 @@ fn write_utilities(cx: &mut Ctx) -> io::Result<()> {
     {
         let mut fields: Vec<&str> = row.split(';').collect();
         fields[8] = "2021-02-29";
-        let line = f.line(&fields.join(";"));
+        let line = out.line(&fields.join(";"));
         cx.rec.defect(
             rel,
             line,
@@ -127,7 +129,7 @@ fn write_utilities(cx: &mut Ctx) -> io::Result<()> {
             Outcome::Rejected,
         );
         fields.truncate(10);
-        let line = f.line(&fields.join(";"));
+        let line = out.line(&fields.join(";"));
         cx.rec.defect(
             rel,
             line,
@@ -138,7 +140,7 @@ fn write_utilities(cx: &mut Ctx) -> io::Result<()> {
         rows += 2;
     }
     cx.rec.expect("utility_rows", loaded);
-    cx.save(&f, "utilities", &[("rows", rows)], loaded)
+    cx.save(&out, "utilities", &[("rows", rows)], loaded)
 }
 
 /// Holdings of a unit, by unit index.
@@ -161,7 +163,7 @@ fn lease_line(
     landlords: &[&Holding],
     start_text: &str,
 ) -> String {
-    let m = cx.m;
+    let town = cx.town;
     let h = mix(k as u64, 77);
     let (lease_type, years) = match h % 10 {
         0..=2 => ("regulated", 3),
@@ -173,7 +175,7 @@ fn lease_line(
     let surface: u32 = o
         .units
         .iter()
-        .filter_map(|&u| m.units[u].state_at(o.from).and_then(|s| s.surface_m2))
+        .filter_map(|&u| town.units[u].state_at(o.from).and_then(|s| s.surface_m2))
         .sum();
     let rent = f64::from(surface.max(20)) * (60.0 + (h % 60) as f64);
     let landlords: Vec<String> = landlords
@@ -181,7 +183,7 @@ fn lease_line(
         .map(|l| {
             format!(
                 "{{\"cf\":{},\"share\":\"{}/{}\"}}",
-                json_str(m.subject_cf(l.subject)),
+                json_str(town.subject_cf(l.subject)),
                 l.share_num,
                 l.share_den
             )
@@ -191,7 +193,7 @@ fn lease_line(
         .units
         .iter()
         .map(|&u| {
-            let unit = &m.units[u];
+            let unit = &town.units[u];
             let state = unit.state_at(o.from);
             format!(
                 "{{\"unit_key\":{},\"category\":{},\"rent\":{}}}",
@@ -210,20 +212,20 @@ fn lease_line(
         iso(end),
         termination.map_or("null".to_owned(), |t| format!("\"{}\"", iso(t))),
         landlords.join(","),
-        json_str(m.subject_cf(o.occupant)),
+        json_str(town.subject_cf(o.occupant)),
         units.join(","),
         iso(o.from + Days::new(h % 30))
     )
 }
 
 fn write_leases(cx: &mut Ctx) -> io::Result<()> {
-    let m = cx.m;
+    let town = cx.town;
     let rel = "locazioni/leases.jsonl";
-    let mut f = cx.normalised(rel);
-    let by_unit = holdings_by_unit(&m.holdings);
+    let mut out = cx.normalised(rel);
+    let by_unit = holdings_by_unit(&town.holdings);
     let mut rows = 0u64;
     let mut sample: Option<String> = None;
-    for (k, o) in m.occupancies.iter().enumerate() {
+    for (k, o) in town.occupancies.iter().enumerate() {
         let holders: Vec<&Holding> = by_unit
             .get(&o.units[0])
             .map(|v| v.iter().copied().filter(|h| valid_on(h, o.from)).collect())
@@ -236,7 +238,7 @@ fn write_leases(cx: &mut Ctx) -> io::Result<()> {
             .copied()
             .filter(|h| h.right != "20")
             .collect();
-        f.line(&lease_line(cx, k, o, &landlords, &iso(o.from)));
+        out.line(&lease_line(cx, k, o, &landlords, &iso(o.from)));
         rows += 1;
         if sample.is_none() {
             sample = Some(lease_line(cx, 900_000 + k, o, &landlords, "2022-09-31"));
@@ -246,7 +248,7 @@ fn write_leases(cx: &mut Ctx) -> io::Result<()> {
     if cx.malformed()
         && let Some(bad_date) = sample
     {
-        let line = f.line(&bad_date);
+        let line = out.line(&bad_date);
         cx.rec.defect(
             rel,
             line,
@@ -254,20 +256,21 @@ fn write_leases(cx: &mut Ctx) -> io::Result<()> {
             DefectKind::InvalidDate,
             Outcome::Rejected,
         );
-        let line = f.line("{\"contract_id\":\"TNL-3T-999999-2020\",\"start_date\":\"2020-01-01\",");
+        let line =
+            out.line("{\"contract_id\":\"TNL-3T-999999-2020\",\"start_date\":\"2020-01-01\",");
         cx.rec
             .defect(rel, line, None, DefectKind::InvalidJson, Outcome::Rejected);
         rows += 2;
     }
     cx.rec.expect("leases", loaded);
-    cx.save(&f, "leases", &[("rows", rows)], loaded)
+    cx.save(&out, "leases", &[("rows", rows)], loaded)
 }
 
 fn write_deeds(cx: &mut Ctx) -> io::Result<()> {
-    let m = cx.m;
+    let town = cx.town;
     let rel = "atti/transfer_deeds.jsonl";
-    let mut f = cx.normalised(rel);
-    let by_unit = holdings_by_unit(&m.holdings);
+    let mut out = cx.normalised(rel);
+    let by_unit = holdings_by_unit(&town.holdings);
     let mut rows = 0u64;
     for (&unit, hs) in &by_unit {
         let mut starts: Vec<NaiveDate> = hs.iter().map(|h| h.valid_from).collect();
@@ -279,7 +282,7 @@ fn write_deeds(cx: &mut Ctx) -> io::Result<()> {
                 continue;
             }
             let buyers: Vec<&&Holding> = hs.iter().filter(|h| h.valid_from == day).collect();
-            let u = &m.units[unit];
+            let u = &town.units[unit];
             let h = mix(u.property_id, day.num_days_from_ce() as u64);
             let deed_type = match h % 10 {
                 0 => "succession",
@@ -295,7 +298,7 @@ fn write_deeds(cx: &mut Ctx) -> io::Result<()> {
             let party = |x: &Holding, role: &str| {
                 format!(
                     "{{\"cf\":{},\"role\":\"{role}\",\"right\":\"{}\",\"share\":\"{}/{}\"}}",
-                    json_str(m.subject_cf(x.subject)),
+                    json_str(town.subject_cf(x.subject)),
                     x.right,
                     x.share_num,
                     x.share_den
@@ -307,7 +310,7 @@ fn write_deeds(cx: &mut Ctx) -> io::Result<()> {
                 .chain(buyers.iter().map(|x| party(x, "buyer")))
                 .collect();
             rows += 1;
-            f.line(&format!(
+            out.line(&format!(
                 "{{\"deed_id\":\"REP-{:06}/{}\",\"deed_date\":\"{}\",\"registration_date\":\"{}\",\"deed_type\":\"{deed_type}\",\"declared_price\":{price:.2},\"parties\":[{}],\"units\":[{{\"unit_key\":{},\"category\":{}}}]}}",
                 h % 1_000_000,
                 day.year(),
@@ -321,7 +324,7 @@ fn write_deeds(cx: &mut Ctx) -> io::Result<()> {
     }
     let loaded = rows;
     if cx.malformed() {
-        let line = f.line(
+        let line = out.line(
             "{\"deed_id\":\"REP-000000/2020\",\"deed_date\":\"2020-01-15\" \"deed_type\":\"sale\"}",
         );
         cx.rec
@@ -329,7 +332,7 @@ fn write_deeds(cx: &mut Ctx) -> io::Result<()> {
         rows += 1;
     }
     cx.rec.expect("deeds", loaded);
-    cx.save(&f, "deeds", &[("rows", rows)], loaded)
+    cx.save(&out, "deeds", &[("rows", rows)], loaded)
 }
 
 /// Writes utilities, leases and deeds.

@@ -86,9 +86,13 @@ pub fn supply_dir_for(base: &Path, params: &DemoParams) -> PathBuf {
     ))
 }
 
-/// Writes the supply directory of `m` into `dir` (created when missing) with `truth.json`, and
+/// Writes the supply directory of `town` into `dir` (created when missing) with `truth.json`, and
 /// returns the truth.
-pub fn write_supply(m: &Municipality, dir: &Path, opts: &SupplyOptions) -> io::Result<SupplyTruth> {
+pub fn write_supply(
+    town: &Municipality,
+    dir: &Path,
+    opts: &SupplyOptions,
+) -> io::Result<SupplyTruth> {
     if opts.cxf_epsg != crate::STORAGE_EPSG {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -100,7 +104,7 @@ pub fn write_supply(m: &Municipality, dir: &Path, opts: &SupplyOptions) -> io::R
         ));
     }
     std::fs::create_dir_all(dir)?;
-    let mut cx = Ctx::new(m, opts, dir);
+    let mut cx = Ctx::new(town, opts, dir);
     cartography::write(&mut cx)?;
     inspire::write(&mut cx)?;
     census::write(&mut cx)?;
@@ -111,10 +115,10 @@ pub fn write_supply(m: &Municipality, dir: &Path, opts: &SupplyOptions) -> io::R
     omi::write(&mut cx)?;
     gpkg::write(&mut cx)?;
     let truth = cx.rec.finish(
-        m.params.seed,
-        m.params.scale,
-        m.belfiore,
-        &text::iso(m.extraction_date),
+        town.params.seed,
+        town.params.scale,
+        town.belfiore,
+        &text::iso(town.extraction_date),
         &format!("EPSG:{}", opts.cxf_epsg),
     );
     std::fs::write(dir.join(TRUTH_FILE), truth.to_json())?;
@@ -123,7 +127,7 @@ pub fn write_supply(m: &Municipality, dir: &Path, opts: &SupplyOptions) -> io::R
 
 /// What every writer needs: the municipality, the options, lookups and the truth recorder.
 pub(crate) struct Ctx<'a> {
-    pub m: &'a Municipality,
+    pub town: &'a Municipality,
     pub opts: &'a SupplyOptions,
     pub root: &'a Path,
     pub rec: truth::Recorder,
@@ -134,18 +138,18 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(m: &'a Municipality, opts: &'a SupplyOptions, root: &'a Path) -> Self {
+    fn new(town: &'a Municipality, opts: &'a SupplyOptions, root: &'a Path) -> Self {
         Self {
-            m,
+            town,
             opts,
             root,
             rec: truth::Recorder::default(),
-            house_numbers: m
+            house_numbers: town
                 .house_numbers
                 .iter()
                 .map(|h| (h.address_key.as_str(), h))
                 .collect(),
-            streets: m.streets.iter().map(|s| (s.code, s)).collect(),
+            streets: town.streets.iter().map(|s| (s.code, s)).collect(),
         }
     }
 

@@ -7,6 +7,7 @@
 //! reaching the town's edge (each ring a polygon with the inner zone as its hole, so the
 //! zones tile the town). Each zone is one cadastral microzone (1, 2, 3).
 
+use std::fmt::Write as _;
 use std::io;
 
 use geo_types::{Coord, LineString, Polygon};
@@ -71,10 +72,10 @@ fn rect(cx: f64, cy: f64, hw: f64, hh: f64, clockwise: bool) -> LineString<f64> 
 }
 
 /// The zones of the town.
-pub fn zones(m: &crate::Municipality) -> Vec<Zone> {
+pub fn zones(town: &crate::Municipality) -> Vec<Zone> {
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     let (mut hx, mut hy, mut hn) = (0.0, 0.0, 0.0);
-    for p in &m.parcels {
+    for p in &town.parcels {
         for c in &p.geometry.exterior().0 {
             (x0, y0, x1, y1) = (x0.min(c.x), y0.min(c.y), x1.max(c.x), y1.max(c.y));
         }
@@ -89,7 +90,7 @@ pub fn zones(m: &crate::Municipality) -> Vec<Zone> {
     let (cx, cy) = if hn > 0.0 {
         (hx / hn, hy / hn)
     } else {
-        ((x0 + x1) / 2.0, (y0 + y1) / 2.0)
+        (f64::midpoint(x0, x1), f64::midpoint(y0, y1))
     };
     // half sizes reaching the far edge from the centre, plus a margin
     let hw = (cx - x0).max(x1 - cx) + 50.0;
@@ -149,21 +150,24 @@ const HEAD: &str =
 
 /// Writes the OMI files.
 pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
-    let m = cx.m;
-    let zones = zones(m);
-    let t = Transformer::new(m.crs, Crs::Crs84).map_err(|e| io::Error::other(e.to_string()))?;
-    let istat = format!("3{}", m.istat.trim_start_matches('0'));
+    let town = cx.town;
+    let zones = zones(town);
+    let t = Transformer::new(town.crs, Crs::Crs84).map_err(|e| io::Error::other(e.to_string()))?;
+    let istat = format!("3{}", town.istat.trim_start_matches('0'));
     let common = format!(
         "NORD-OVEST;LOMBARDIA;MI;{istat};;;{};{}",
-        m.belfiore,
-        m.name.to_uppercase()
+        town.belfiore,
+        town.name.to_uppercase()
     );
-    let id = format!("QI_{}_{}1", m.belfiore, m.tax_year);
+    let id = format!("QI_{}_{}1", town.belfiore, town.tax_year);
 
     let rel = format!("omi/{id}_VALORI.csv");
-    let mut f = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
-    f.line(&format!("Quotazioni OMI - Anno/Semestre {}/1;", m.tax_year));
-    f.line(&format!("{HEAD};Fascia;Zona;LinkZona;Cod_Tip;Descr_Tipologia;Stato;Stato_prev;Compr_min;Compr_max;Sup_NL_compr;Loc_min;Loc_max;Sup_NL_loc;"));
+    let mut out = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
+    out.line(&format!(
+        "Quotazioni OMI - Anno/Semestre {}/1;",
+        town.tax_year
+    ));
+    out.line(&format!("{HEAD};Fascia;Zona;LinkZona;Cod_Tip;Descr_Tipologia;Stato;Stato_prev;Compr_min;Compr_max;Sup_NL_compr;Loc_min;Loc_max;Sup_NL_loc;"));
     let typologies = [
         (20, "Abitazioni civili", 1900.0),
         (1, "Ville e Villini", 2200.0),
@@ -176,7 +180,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
         for (code, name, base) in typologies {
             let lo = (base * z.level / 50.0).round() * 50.0;
             let hi = lo * 1.35;
-            f.line(&format!(
+            out.line(&format!(
                 "{common};{};{};{};{code};{name};NORMALE;P;{lo:.0};{hi:.0};L;{};{};L;",
                 z.fascia,
                 z.code,
@@ -191,7 +195,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     if cx.malformed()
         && let Some(z) = zones.first()
     {
-        let line = f.line(&format!(
+        let line = out.line(&format!(
             "{common};{};{};{};21;Abitazioni di tipo economico;NORMALE;P;n.d.;1500;L;5,1;6,2;L;",
             z.fascia, z.code, z.link
         ));
@@ -205,35 +209,35 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
         rows += 1;
     }
     cx.rec.expect("omi_values", loaded);
-    cx.save(&f, "omi-values", &[("rows", rows)], loaded)?;
+    cx.save(&out, "omi-values", &[("rows", rows)], loaded)?;
 
     let rel = format!("omi/{id}_ZONE.csv");
-    let mut f = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
-    f.line(&format!("Zone OMI - Anno/Semestre {}/1;", m.tax_year));
-    f.line(&format!(
+    let mut out = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
+    out.line(&format!("Zone OMI - Anno/Semestre {}/1;", town.tax_year));
+    out.line(&format!(
         "{HEAD};Fascia;Zona_Descr;Zona;LinkZona;Cod_tip_prev;Descr_tip_prev;Stato_prev;Microzona;"
     ));
     for z in &zones {
-        f.line(&format!(
+        out.line(&format!(
             "{common};{};'{}';{};{};20;Abitazioni civili;NORMALE;{};",
             z.fascia, z.description, z.code, z.link, z.microzone
         ));
     }
     cx.rec.expect("omi_zones", zones.len() as u64);
     cx.save(
-        &f,
+        &out,
         "omi-zones",
         &[("rows", zones.len() as u64)],
         zones.len() as u64,
     )?;
 
-    let rel = format!("omi/{}.kml", m.belfiore);
-    let mut f = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
-    f.line(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-    f.line(r#"<kml xmlns="http://www.opengis.net/kml/2.2"><Document>"#);
-    f.line(&format!(
+    let rel = format!("omi/{}.kml", town.belfiore);
+    let mut out = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
+    out.line(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    out.line(r#"<kml xmlns="http://www.opengis.net/kml/2.2"><Document>"#);
+    out.line(&format!(
         "<name>{} - Anno/Semestre {}/1</name>",
-        m.belfiore, m.tax_year
+        town.belfiore, town.tax_year
     ));
     for z in &zones {
         let ring = |r: &LineString<f64>| -> io::Result<String> {
@@ -248,25 +252,29 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
             ring(z.polygon.exterior())?
         );
         for h in z.polygon.interiors() {
-            poly.push_str(&format!("<innerBoundaryIs><LinearRing><coordinates>{}</coordinates></LinearRing></innerBoundaryIs>", ring(h)?));
+            let _ = write!(
+                poly,
+                "<innerBoundaryIs><LinearRing><coordinates>{}</coordinates></LinearRing></innerBoundaryIs>",
+                ring(h)?
+            );
         }
         poly.push_str("</Polygon>");
-        f.line(&format!(
+        out.line(&format!(
             "<Placemark><name>{}</name><ExtendedData><Data name=\"CODCOM\"><value>{}</value></Data><Data name=\"CODZONA\"><value>{}</value></Data><Data name=\"LINKZONA\"><value></value></Data></ExtendedData><MultiGeometry>{poly}</MultiGeometry></Placemark>",
-            z.code, m.belfiore, z.code
+            z.code, town.belfiore, z.code
         ));
     }
-    f.line("</Document></kml>");
+    out.line("</Document></kml>");
     cx.save(
-        &f,
+        &out,
         "omi-kml",
         &[("placemarks", zones.len() as u64)],
         zones.len() as u64,
     )?;
 
     let rel = "omi/microzones.geojson";
-    let mut f = TextFile::new(rel, Encoding::Utf8, cx.opts.crlf);
-    f.line(r#"{"type":"FeatureCollection","features":["#);
+    let mut out = TextFile::new(rel, Encoding::Utf8, cx.opts.crlf);
+    out.line(r#"{"type":"FeatureCollection","features":["#);
     for (k, z) in zones.iter().enumerate() {
         let mut rings = Vec::new();
         for r in std::iter::once(z.polygon.exterior()).chain(z.polygon.interiors()) {
@@ -276,20 +284,20 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
                 .collect();
             rings.push(format!("[{}]", pts.join(",")));
         }
-        f.line(&format!(
+        out.line(&format!(
             r#"{{"type":"Feature","geometry":{{"type":"Polygon","coordinates":[{}]}},"properties":{{"comune":"{}","microzona":{},"omi_zona":"{}","link_zona":"{}"}}}}{}"#,
             rings.join(","),
-            m.belfiore,
+            town.belfiore,
             z.microzone,
             z.code,
             z.link,
             if k + 1 < zones.len() { "," } else { "" }
         ));
     }
-    f.line("]}");
+    out.line("]}");
     cx.rec.expect("microzones", zones.len() as u64);
     cx.save(
-        &f,
+        &out,
         "microzones",
         &[("features", zones.len() as u64)],
         zones.len() as u64,

@@ -15,12 +15,12 @@ use crate::entities::Unit;
 
 /// Streets and house numbers.
 fn write_streets(cx: &mut Ctx) -> io::Result<()> {
-    let m = cx.m;
+    let town = cx.town;
     let rel = "stradario/streets.csv";
-    let mut f = cx.normalised(rel);
-    f.line("street_code;dug;duf;full_name;cadastral_toponimo;cadastral_street_code");
-    for s in &m.streets {
-        f.line(&format!(
+    let mut out = cx.normalised(rel);
+    out.line("street_code;dug;duf;full_name;cadastral_toponimo;cadastral_street_code");
+    for s in &town.streets {
+        out.line(&format!(
             "{};{};{};{};{};{}",
             s.code,
             s.dug,
@@ -30,9 +30,9 @@ fn write_streets(cx: &mut Ctx) -> io::Result<()> {
             s.cadastral_code
         ));
     }
-    let mut rows = m.streets.len() as u64;
+    let mut rows = town.streets.len() as u64;
     if cx.malformed() {
-        let line = f.line("9999;VIA;DEI PLATANI;VIA DEI PLATANI;236");
+        let line = out.line("9999;VIA;DEI PLATANI;VIA DEI PLATANI;236");
         cx.rec.defect(
             rel,
             line,
@@ -42,19 +42,24 @@ fn write_streets(cx: &mut Ctx) -> io::Result<()> {
         );
         rows += 1;
     }
-    cx.rec.expect("streets", m.streets.len() as u64);
-    cx.save(&f, "streets", &[("rows", rows)], m.streets.len() as u64)?;
+    cx.rec.expect("streets", town.streets.len() as u64);
+    cx.save(
+        &out,
+        "streets",
+        &[("rows", rows)],
+        town.streets.len() as u64,
+    )?;
 
     let rel = "stradario/house_numbers.geojson";
-    let t = Transformer::new(m.crs, Crs::Crs84).map_err(|e| io::Error::other(e.to_string()))?;
-    let mut f = cx.normalised(rel);
-    f.line(r#"{"type":"FeatureCollection","features":["#);
-    let n = m.house_numbers.len();
-    for (i, h) in m.house_numbers.iter().enumerate() {
+    let t = Transformer::new(town.crs, Crs::Crs84).map_err(|e| io::Error::other(e.to_string()))?;
+    let mut out = cx.normalised(rel);
+    out.line(r#"{"type":"FeatureCollection","features":["#);
+    let n = town.house_numbers.len();
+    for (i, h) in town.house_numbers.iter().enumerate() {
         let (lon, lat) = t
             .transform_coord(h.point.x(), h.point.y())
             .map_err(|e| io::Error::other(e.to_string()))?;
-        f.line(&format!(
+        out.line(&format!(
             r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{lon:.7},{lat:.7}]}},"properties":{{"address_key":{},"street_code":{},"number":{},"suffix":{},"parcel_key":{}}}}}{}"#,
             super::text::json_str(&h.address_key),
             h.street_code,
@@ -64,19 +69,19 @@ fn write_streets(cx: &mut Ctx) -> io::Result<()> {
             if i + 1 < n { "," } else { "" }
         ));
     }
-    f.line("]}");
+    out.line("]}");
     cx.rec.expect("house_numbers", n as u64);
-    cx.save(&f, "house-numbers", &[("features", n as u64)], n as u64)
+    cx.save(&out, "house-numbers", &[("features", n as u64)], n as u64)
 }
 
 /// Civil registry.
 fn write_residents(cx: &mut Ctx) -> io::Result<()> {
-    let m = cx.m;
+    let town = cx.town;
     let rel = "anagrafe/residents.csv";
-    let mut f = cx.normalised(rel);
-    f.line("person_cf;household_id;relationship;address_key;staircase;floor;internal;from_date;to_date;birth_date;sex;citizenship;unit_key");
+    let mut out = cx.normalised(rel);
+    out.line("person_cf;household_id;relationship;address_key;staircase;floor;internal;from_date;to_date;birth_date;sex;citizenship;unit_key");
     let row = |r: &crate::Resident, cf: &str, from: &str| {
-        let p = &m.persons[r.person];
+        let p = &town.persons[r.person];
         format!(
             "{cf};{};{};{};{};{};{};{from};{};{};{};{};{}",
             r.household_id,
@@ -92,10 +97,10 @@ fn write_residents(cx: &mut Ctx) -> io::Result<()> {
             r.unit_key.as_deref().unwrap_or("")
         )
     };
-    for (i, r) in m.residents.iter().enumerate() {
-        let cf = &m.persons[r.person].cf;
+    for (i, r) in town.residents.iter().enumerate() {
+        let cf = &town.persons[r.person].cf;
         if cx.malformed() && i == 3 {
-            let line = f.line(&row(r, &corrupt_cf(cf), &iso(r.from)));
+            let line = out.line(&row(r, &corrupt_cf(cf), &iso(r.from)));
             cx.rec.defect(
                 rel,
                 line,
@@ -104,15 +109,15 @@ fn write_residents(cx: &mut Ctx) -> io::Result<()> {
                 Outcome::Kept,
             );
         } else {
-            f.line(&row(r, cf, &iso(r.from)));
+            out.line(&row(r, cf, &iso(r.from)));
         }
     }
-    let mut rows = m.residents.len() as u64;
+    let mut rows = town.residents.len() as u64;
     if cx.malformed()
-        && let Some(r) = m.residents.first()
+        && let Some(r) = town.residents.first()
     {
-        let cf = &m.persons[r.person].cf;
-        let line = f.line(&row(r, cf, "2021-04-31"));
+        let cf = &town.persons[r.person].cf;
+        let line = out.line(&row(r, cf, "2021-04-31"));
         cx.rec.defect(
             rel,
             line,
@@ -122,7 +127,7 @@ fn write_residents(cx: &mut Ctx) -> io::Result<()> {
         );
         let full = row(r, cf, &iso(r.from));
         let cut = full.rsplitn(3, ';').last().unwrap_or_default().to_owned();
-        let line = f.line(&cut);
+        let line = out.line(&cut);
         cx.rec.defect(
             rel,
             line,
@@ -132,32 +137,41 @@ fn write_residents(cx: &mut Ctx) -> io::Result<()> {
         );
         rows += 2;
     }
-    cx.rec.expect("residents", m.residents.len() as u64);
-    cx.save(&f, "residents", &[("rows", rows)], m.residents.len() as u64)
+    cx.rec.expect("residents", town.residents.len() as u64);
+    cx.save(
+        &out,
+        "residents",
+        &[("rows", rows)],
+        town.residents.len() as u64,
+    )
 }
 
 /// TARI premises.
 fn write_tari(cx: &mut Ctx) -> io::Result<()> {
-    let m = cx.m;
+    let town = cx.town;
     let rel = "tari/tari.csv";
-    let mut f = cx.normalised(rel);
-    f.line("account_id;premises_seq;payer_cf;user_type;tariff_class;occupants;address;address_key;staircase;floor;internal;unit_keys;declared_m2;start_date;end_date;reduction");
+    let mut out = cx.normalised(rel);
+    out.line("account_id;premises_seq;payer_cf;user_type;tariff_class;occupants;address;address_key;staircase;floor;internal;unit_keys;declared_m2;start_date;end_date;reduction");
     let row = |t: &crate::TariPosition, m2: &str| {
         let h = mix(
             u64::from(t.premises_seq),
             t.account_id.bytes().map(u64::from).sum(),
         );
-        let keys: Vec<&str> = t.units.iter().map(|&u| m.units[u].key.as_str()).collect();
+        let keys: Vec<&str> = t
+            .units
+            .iter()
+            .map(|&u| town.units[u].key.as_str())
+            .collect();
         format!(
             "{};{};{};{};{};{};{};{};{};{};{};{};{m2};{};{};",
             t.account_id,
             t.premises_seq,
-            m.subject_cf(t.payer),
+            town.subject_cf(t.payer),
             t.user_type,
             t.tariff_class.unwrap_or(""),
             t.occupants.map(|o| o.to_string()).unwrap_or_default(),
-            cx.address_text(&t.address_key, h % 3 == 0),
-            if h % 7 == 0 {
+            cx.address_text(&t.address_key, h.is_multiple_of(3)),
+            if h.is_multiple_of(7) {
                 ""
             } else {
                 t.address_key.as_str()
@@ -170,15 +184,15 @@ fn write_tari(cx: &mut Ctx) -> io::Result<()> {
             iso_opt(t.end_date),
         )
     };
-    for t in &m.tari_positions {
-        f.line(&row(t, &t.declared_m2.to_string()));
+    for t in &town.tari_positions {
+        out.line(&row(t, &t.declared_m2.to_string()));
     }
-    let mut rows = m.tari_positions.len() as u64;
+    let mut rows = town.tari_positions.len() as u64;
     if cx.malformed()
-        && let Some(t) = m.tari_positions.first()
+        && let Some(t) = town.tari_positions.first()
     {
         let (non_numeric, extra) = (row(t, "ottanta"), format!("{};extra", row(t, "80")));
-        let line = f.line(&non_numeric);
+        let line = out.line(&non_numeric);
         cx.rec.defect(
             rel,
             line,
@@ -186,7 +200,7 @@ fn write_tari(cx: &mut Ctx) -> io::Result<()> {
             DefectKind::NonNumeric,
             Outcome::Rejected,
         );
-        let line = f.line(&extra);
+        let line = out.line(&extra);
         cx.rec.defect(
             rel,
             line,
@@ -197,8 +211,13 @@ fn write_tari(cx: &mut Ctx) -> io::Result<()> {
         rows += 2;
     }
     cx.rec
-        .expect("tari_premises", m.tari_positions.len() as u64);
-    cx.save(&f, "tari", &[("rows", rows)], m.tari_positions.len() as u64)
+        .expect("tari_premises", town.tari_positions.len() as u64);
+    cx.save(
+        &out,
+        "tari",
+        &[("rows", rows)],
+        town.tari_positions.len() as u64,
+    )
 }
 
 /// DOCFA polygons of a dwelling consistent with its two surfaces (censuario.md §10 weights):
@@ -206,7 +225,7 @@ fn write_tari(cx: &mut Ctx) -> io::Result<()> {
 pub fn dwelling_polygons(u: &Unit, total: u32, excl: u32) -> String {
     let mut parts = Vec::new();
     let excl = f64::from(excl);
-    if excl >= 40.0 && mix(u.property_id, 31) % 3 == 0 {
+    if excl >= 40.0 && mix(u.property_id, 31).is_multiple_of(3) {
         parts.push(format!("[\"A\",{},2.7]", excl - 4.0));
         parts.push("[\"B\",8,2.4]".to_owned());
     } else {
@@ -226,13 +245,13 @@ pub fn dwelling_polygons(u: &Unit, total: u32, excl: u32) -> String {
 
 /// Cadastral surfaces.
 fn write_surfaces(cx: &mut Ctx) -> io::Result<()> {
-    let m = cx.m;
+    let town = cx.town;
     let rel = "superfici/cadastral_surface.csv";
-    let mut f = cx.normalised(rel);
-    f.line("comune;age_property_id;unit_key;categoria;sup_totale_m2;sup_escl_aree_scoperte_m2;polygons;data_riferimento;source");
+    let mut out = cx.normalised(rel);
+    out.line("comune;age_property_id;unit_key;categoria;sup_totale_m2;sup_escl_aree_scoperte_m2;polygons;data_riferimento;source");
     let mut rows = 0u64;
     let mut first: Option<String> = None;
-    for u in &m.units {
+    for u in &town.units {
         let Some(s) = u.current() else { continue };
         let (Some(total), Some(excl)) = (s.surface_m2, s.surface_excl_m2) else {
             continue;
@@ -247,14 +266,14 @@ fn write_surfaces(cx: &mut Ctx) -> io::Result<()> {
         };
         let line = format!(
             "{};{};{};{};{total};{excl};{polygons};{};{}",
-            m.belfiore,
+            town.belfiore,
             u.property_id,
             u.key,
             s.category.census(),
             iso(s.valid_from),
             cx.opts.supply_id
         );
-        f.line(&line);
+        out.line(&line);
         first.get_or_insert(line);
         rows += 1;
     }
@@ -265,7 +284,7 @@ fn write_surfaces(cx: &mut Ctx) -> io::Result<()> {
         let fields: Vec<&str> = good.split(';').collect();
         let mut bad = fields.clone();
         bad[7] = "2019-02-30";
-        let line = f.line(&bad.join(";"));
+        let line = out.line(&bad.join(";"));
         cx.rec.defect(
             rel,
             line,
@@ -275,7 +294,7 @@ fn write_surfaces(cx: &mut Ctx) -> io::Result<()> {
         );
         let mut bad = fields;
         bad[4] = "98,5";
-        let line = f.line(&bad.join(";"));
+        let line = out.line(&bad.join(";"));
         cx.rec.defect(
             rel,
             line,
@@ -286,7 +305,7 @@ fn write_surfaces(cx: &mut Ctx) -> io::Result<()> {
         rows += 2;
     }
     cx.rec.expect("surfaces", loaded);
-    cx.save(&f, "surfaces", &[("rows", rows)], loaded)
+    cx.save(&out, "surfaces", &[("rows", rows)], loaded)
 }
 
 /// Writes the registers.

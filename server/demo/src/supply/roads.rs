@@ -105,8 +105,8 @@ pub fn block_outlines(parcels: &[&Polygon<f64>]) -> Option<Vec<Vec<Coord<f64>>>>
 
 /// Whether `v` lies on the segment `a`–`b`, strictly between its ends.
 fn inside_segment(v: Key, a: Key, b: Key) -> bool {
-    let cross =
-        (b.0 - a.0) as i128 * (v.1 - a.1) as i128 - (b.1 - a.1) as i128 * (v.0 - a.0) as i128;
+    let cross = (i128::from(b.0) - i128::from(a.0)) * (i128::from(v.1) - i128::from(a.1))
+        - (i128::from(b.1) - i128::from(a.1)) * (i128::from(v.0) - i128::from(a.0));
     let within = |p: i64, q: i64, x: i64| p.min(q) <= x && x <= p.max(q);
     cross == 0 && within(a.0, b.0, v.0) && within(a.1, b.1, v.1)
 }
