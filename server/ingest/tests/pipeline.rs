@@ -180,6 +180,41 @@ async fn a_register_alone_links_against_what_the_store_holds() {
 }
 
 #[tokio::test]
+async fn duplicate_keys_are_reported_and_the_ingest_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("supply");
+    std::fs::create_dir_all(root.join("stradario")).unwrap();
+    std::fs::write(
+        root.join("stradario/streets.csv"),
+        "street_code;dug;duf;full_name;cadastral_toponimo;cadastral_street_code\n\
+         2040;VIA;DEI MILLE;VIA DEI MILLE;236;05432\n\
+         2041;VIALE;CAMILLO GOLGI;VIALE CAMILLO GOLGI;240;00077\n\
+         2040;VIA;GARIBALDI;VIA GARIBALDI;236;05433\n",
+    )
+    .unwrap();
+    let store = store(dir.path());
+    let options = IngestOptions::new(Crs::Epsg(7791), pipeline_support::date("2024-01-01"));
+    let report = ingest(&store, &root, &options, &mut NoProgress)
+        .await
+        .unwrap();
+    let dup: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.reason.contains("duplicate key"))
+        .collect();
+    assert_eq!(dup.len(), 1, "{dup:?}");
+    assert_eq!(
+        (dup[0].line, dup[0].field.as_deref()),
+        (4, Some("street_code"))
+    );
+    assert_eq!(dup[0].severity, Severity::Warning);
+    assert!(dup[0].reason.contains("streets.csv:2"), "{}", dup[0].reason);
+    let streets = all(&store, "streets").await;
+    assert_eq!(streets.len(), 2);
+    assert_eq!(text(by_id(&streets, "2040"), "duf"), Some("DEI MILLE"));
+}
+
+#[tokio::test]
 async fn a_forced_kind_reads_files_with_unknown_names() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input");

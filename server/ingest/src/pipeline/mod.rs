@@ -11,6 +11,7 @@
 //!    `IngestSink`: the ingest lands whole or not at all. A collection whose merged content
 //!    equals what is stored is not rewritten, so re-ingesting a supply changes nothing.
 
+mod duplicates;
 mod kind;
 mod load;
 mod read;

@@ -12,6 +12,7 @@ use segit_model::{
 use segit_query::{Crs, Transformer};
 
 use super::IngestOptions;
+use super::duplicates::SeenKeys;
 use super::kind::SourceKind;
 use super::read::file_failed;
 use super::stats::{KindStats, Progress, drain};
@@ -56,6 +57,8 @@ pub struct Registers {
     pub topo_buildings: Vec<Located<BuildingFootprint>>,
     /// TARI positions
     pub tari: Vec<Located<TariPosition>>,
+    /// first occurrence of each key, for duplicate reports
+    seen: SeenKeys,
 }
 
 macro_rules! read_into {
@@ -88,7 +91,7 @@ impl Registers {
             .next()
     }
 
-    /// Reads one file of a register `kind`.
+    /// Reads one file of a register `kind`; duplicate keys are reported as warnings.
     pub fn read(
         &mut self,
         kind: SourceKind,
@@ -99,6 +102,7 @@ impl Registers {
         progress: &mut dyn Progress,
     ) {
         let storage = options.storage_crs;
+        let before = self.count(kind);
         match kind {
             SourceKind::Streets => {
                 read_into!(StreetsReader<_>, path, self.streets, stats, diags, progress);
@@ -226,6 +230,13 @@ impl Registers {
                 stats.count(&d);
                 diags.push(d);
             }
+        }
+        let mut seen = std::mem::take(&mut self.seen);
+        let found = self.duplicates(kind, path, before, &mut seen);
+        self.seen = seen;
+        for d in found {
+            stats.count(&d);
+            diags.push(d);
         }
     }
 }
