@@ -231,3 +231,28 @@ proptest! {
         let _ = sup(&bytes);
     }
 }
+
+#[test]
+fn buildings_outside_their_parcel_and_areas_outside_the_sheet_are_reported() {
+    let cxf = std::fs::read_to_string(CXF).unwrap();
+    let at = cxf.find("BORDO\r\n101+\r\n").unwrap();
+    let end = cxf[at..].find("TESTO").unwrap() + at;
+    // move the building onto the road (east half), and add parcel 103 outside the sheet
+    let building = cxf[at..end]
+        .replace("514935.000", "514965.000")
+        .replace("514945.000", "514975.000");
+    let outside = [
+        "BORDO", "103", "0", "0", "0", "0", "0", "0", "0", "5", "600000", "5034500", "600000",
+        "5034510", "600010", "5034510", "600010", "5034500", "600000", "5034500",
+    ]
+    .join("\r\n");
+    let cxf = format!("{}{building}{outside}\r\n{}", &cxf[..at], &cxf[end..]);
+    let mut diags = Vec::new();
+    let reader = CxfReader::new(cxf.as_bytes(), Path::new(CXF));
+    CxfSheet::collect(Path::new(CXF), reader, &mut diags).unwrap();
+    let reasons: Vec<&str> = diags.iter().map(|d| d.reason.as_str()).collect();
+    assert_eq!(diags.len(), 2, "{reasons:?}");
+    assert!(reasons.contains(&"building 101+ lies outside its host parcel F205_001200.101"));
+    assert!(reasons.contains(&"BORDO 103 lies outside the sheet boundary"));
+    assert!(diags.iter().all(|d| d.severity == Severity::Warning));
+}

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::Path;
 
-use geo::MapCoordsInPlace;
-use geo_types::{Coord, MultiPolygon};
+use geo::{Intersects, MapCoordsInPlace};
+use geo_types::{Coord, MultiPolygon, Polygon};
 use segit_model::ParcelKey;
 use segit_query::QueryError;
 
@@ -172,7 +172,76 @@ impl CxfSheet {
                 format!("sheet {}: no sheet-boundary BORDO", sheet.header.sheet),
             ));
         }
+        diags.extend(sheet.placement_checks(file));
         Some(sheet)
+    }
+
+    /// The placement rules of cxf.md §6 that a point test decides (warnings, line of the
+    /// BORDO): every building's inner point lies in its host parcel, and every parcel, road,
+    /// water and building lies inside the sheet boundary. Overlaps between areas are not
+    /// checked.
+    pub fn placement_checks(&self, file: &Path) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let boundary = MultiPolygon(
+            self.boundary
+                .iter()
+                .flat_map(|b| {
+                    b.geometry
+                        .0
+                        .iter()
+                        .map(|p| Polygon::new(p.exterior().clone(), vec![]))
+                })
+                .collect(),
+        );
+        for b in &self.buildings {
+            let AreaKind::Building { host: Some(host) } = &b.kind else {
+                continue;
+            };
+            let Some(point) = b.point_on_surface else {
+                continue;
+            };
+            match self.parcels.iter().find(|p| &p.key == host) {
+                None => out.push(Diagnostic::warning(
+                    file,
+                    b.line,
+                    Some("CODICE IDENTIFICATIVO"),
+                    format!(
+                        "building {}: host parcel {host} has no BORDO in the sheet",
+                        b.code
+                    ),
+                )),
+                Some(p) if !p.geometry.intersects(&point) => out.push(Diagnostic::warning(
+                    file,
+                    b.line,
+                    Some("VERTICI"),
+                    format!("building {} lies outside its host parcel {host}", b.code),
+                )),
+                Some(_) => {}
+            }
+        }
+        if boundary.0.is_empty() || !self.index_sheets.is_empty() {
+            return out;
+        }
+        let areas = self
+            .parcels
+            .iter()
+            .flat_map(|p| p.parts.iter())
+            .chain(&self.roads)
+            .chain(&self.waters)
+            .chain(&self.buildings);
+        for a in areas {
+            if let Some(point) = a.point_on_surface
+                && !boundary.intersects(&point)
+            {
+                out.push(Diagnostic::warning(
+                    file,
+                    a.line,
+                    Some("VERTICI"),
+                    format!("BORDO {} lies outside the sheet boundary", a.code),
+                ));
+            }
+        }
+        out
     }
 
     fn empty(header: CxfHeader) -> Self {
