@@ -14,6 +14,7 @@
 pub mod engine;
 pub mod fingerprint;
 pub mod fiscal;
+pub mod imu_due;
 pub mod inputs;
 pub mod params;
 pub mod registry;

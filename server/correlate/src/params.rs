@@ -150,7 +150,7 @@ impl ImuParams {
 }
 
 /// TARI parameters (`tari.*`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TariParams {
     /// Domestic tariff per m² (no default: gaps are not computed without it).
     pub domestic_fixed_eur_per_m2: Option<f64>,
@@ -162,6 +162,17 @@ pub struct TariParams {
     /// household by number of occupants (element 0 = one occupant); the last element applies
     /// to larger households. Empty: R13 gaps are not computed.
     pub domestic_variable_eur_by_occupants: Vec<f64>,
+}
+
+impl Default for TariParams {
+    fn default() -> Self {
+        Self {
+            domestic_fixed_eur_per_m2: None,
+            non_domestic_eur_per_m2: BTreeMap::new(),
+            surface_share_c646: 0.8,
+            domestic_variable_eur_by_occupants: Vec::new(),
+        }
+    }
 }
 
 impl TariParams {
@@ -440,7 +451,6 @@ fn read_tari(r: &Reader<'_>, tari: &mut TariParams) -> Result<(), ParamsError> {
             tari.non_domestic_eur_per_m2.insert(k.trim().to_owned(), n);
         }
     }
-    tari.surface_share_c646 = 0.8;
     r.fraction("surface_share_c646", &mut tari.surface_share_c646)?;
     if let Some(v) = r.obj.get("domestic_variable_eur_by_occupants") {
         let key = r.key("domestic_variable_eur_by_occupants");

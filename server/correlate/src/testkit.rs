@@ -336,3 +336,17 @@ pub fn lease_type_regulated(mut l: Lease) -> Lease {
     l.lease_type = LeaseType::Regulated;
     l
 }
+
+pub fn surface(unit_key: &str, cat: &str, total: u32, excl: u32) -> segit_model::CadastralSurface {
+    segit_model::CadastralSurface {
+        belfiore: f205(),
+        age_property_id: 0,
+        unit_key: key(unit_key),
+        category: Category::parse(cat).unwrap(),
+        total_m2: total,
+        excluding_uncovered_m2: excl,
+        polygons: Vec::new(),
+        reference_date: None,
+        source: "SUP".into(),
+    }
+}

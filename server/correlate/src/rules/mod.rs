@@ -15,6 +15,12 @@ pub mod r03_rural_building_in_land_cadastre;
 pub mod r04_outline_without_units;
 pub mod r07_derelict_unit_in_use;
 pub mod r08_f3_f4_too_long;
+pub mod r12_residents_without_tari;
+pub mod r13_occupants_below_residents;
+pub mod r14_tari_surface_below_c646;
+pub mod r15_utilities_without_tari;
+pub mod r16_declared_unused_with_use;
+pub mod r17_lease_without_tenant_tari;
 
 use crate::engine::Rule;
 
@@ -35,5 +41,11 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(r04_outline_without_units::R04OutlineWithoutUnits),
         Box::new(r07_derelict_unit_in_use::R07DerelictUnitInUse),
         Box::new(r08_f3_f4_too_long::R08F3F4TooLong),
+        Box::new(r12_residents_without_tari::R12ResidentsWithoutTari),
+        Box::new(r13_occupants_below_residents::R13OccupantsBelowResidents),
+        Box::new(r14_tari_surface_below_c646::R14TariSurfaceBelowC646),
+        Box::new(r15_utilities_without_tari::R15UtilitiesWithoutTari),
+        Box::new(r16_declared_unused_with_use::R16DeclaredUnusedWithUse),
+        Box::new(r17_lease_without_tenant_tari::R17LeaseWithoutTenantTari),
     ]
 }
