@@ -172,6 +172,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
             .collect(),
         expected_loaded: rows,
         expected_rejected: 0,
+        expected_either: planted,
     });
     Ok(())
 }

@@ -124,6 +124,8 @@ fn write_sog(cx: &mut Ctx) -> io::Result<()> {
             Outcome::Rejected,
         );
         records += 2;
+        // the repeated subject is read (and reported); it names no new subject
+        loaded += 1;
     }
     cx.rec.expect("subjects", holders.len() as u64);
     let persons = holders

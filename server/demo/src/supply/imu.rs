@@ -199,7 +199,7 @@ fn write_declarations(cx: &mut Ctx) -> io::Result<()> {
         &out,
         "imu",
         &[("b", b_count), ("d", d_count), ("blocks", blocks)],
-        blocks,
+        b_count,
     )
 }
 

@@ -81,7 +81,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
             line,
             Some("geometry"),
             DefectKind::OutsideCrsArea,
-            Outcome::Rejected,
+            Outcome::Reported,
         );
     }
     out.line("</wfs:FeatureCollection>");

@@ -164,7 +164,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Saves `file` and records its truth: `records` per record kind, and the records the
-    /// ingest loads (`loaded`) — planted rejections are counted from the recorder.
+    /// ingest loads (`loaded`, planted records that may go either way excluded) — planted
+    /// rejections and either-way records are counted from the recorder.
     pub fn save(
         &mut self,
         file: &TextFile,
@@ -173,7 +174,10 @@ impl<'a> Ctx<'a> {
         loaded: u64,
     ) -> io::Result<()> {
         file.save(self.root)?;
-        let rejected = self.rec.planted(&file.rel, Outcome::Rejected);
+        let rejected = self.rec.planted(&file.rel, &[Outcome::Rejected]);
+        let either = self
+            .rec
+            .planted(&file.rel, &[Outcome::RepairedOrRejected, Outcome::Reported]);
         self.rec.file(FileTruth {
             path: file.rel.clone(),
             kind: kind.to_owned(),
@@ -182,6 +186,7 @@ impl<'a> Ctx<'a> {
             records: records.iter().map(|(k, n)| ((*k).to_owned(), *n)).collect(),
             expected_loaded: loaded,
             expected_rejected: rejected,
+            expected_either: either,
         });
         Ok(())
     }

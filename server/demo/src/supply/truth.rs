@@ -46,6 +46,8 @@ pub enum Outcome {
     Repaired,
     /// repaired or rejected at the reader's choice, always reported
     RepairedOrRejected,
+    /// reported (warning or rejection: the reference does not say which)
+    Reported,
     /// loaded as written; a warning
     Warning,
     /// loaded as written; reported later by a quality rule (Q01), not by the reader
@@ -81,11 +83,17 @@ pub struct FileTruth {
     /// records written per record kind (`states`, `properties`, `rows`, `parcels`…), planted
     /// records included
     pub records: BTreeMap<String, u64>,
-    /// records the ingest must load (in the unit of its counts: one FAB/TER property with all
-    /// its states, one CSV row, one CXF area…)
+    /// records the ingest must load, in the unit of its counts: one FAB/TER property with all
+    /// its states, one SOG subject, one TIT holding, one CSV / JSON Lines row, one IMU
+    /// declaration (`B` record with its `D` records), one CXF section (the header counts as
+    /// one), one GML / GeoJSON / KML / GeoPackage feature; 0 for companions (`.sup`,
+    /// `crs.txt`) read with another file
     pub expected_loaded: u64,
     /// records the ingest must reject
     pub expected_rejected: u64,
+    /// planted records the ingest may load or reject ([`Outcome::RepairedOrRejected`],
+    /// [`Outcome::Reported`]): counted in neither `expected_loaded` nor `expected_rejected`
+    pub expected_either: u64,
 }
 
 /// Ground truth of one supply directory.
@@ -163,11 +171,11 @@ impl Recorder {
         *self.expected.entry(entity.to_owned()).or_default() += n;
     }
 
-    /// Number of planted defects of `file` with `outcome`.
-    pub fn planted(&self, file: &str, outcome: Outcome) -> u64 {
+    /// Number of planted defects of `file` with one of `outcomes`.
+    pub fn planted(&self, file: &str, outcomes: &[Outcome]) -> u64 {
         self.defects
             .iter()
-            .filter(|d| d.file == file && d.outcome == outcome)
+            .filter(|d| d.file == file && outcomes.contains(&d.outcome))
             .count() as u64
     }
 

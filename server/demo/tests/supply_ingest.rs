@@ -1,0 +1,271 @@
+//! The demo supply read back with the ingest readers (`segit_ingest::pipeline::read_supply`):
+//! counts per kind and per entity, and the diagnostics of the planted records, compared with
+//! the ground truth written beside the supply.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use segit_demo::supply::{DefectKind, Outcome, SupplyTruth};
+use segit_demo::{DemoParams, SupplyOptions, generate, write_supply};
+use segit_ingest::cartography::InspireKind;
+use segit_ingest::diag::Severity;
+use segit_ingest::pipeline::{IngestOptions, NoProgress, ReadOutcome, read_supply};
+use segit_query::Crs;
+
+/// Planted records the readers do not report yet, although the Ingest issue requires it
+/// ("self-intersecting polygons (repaired or rejected, always reported)"): the GeoPackage
+/// reader of the topographic buildings loads a self-intersecting footprint without a
+/// diagnostic. Listed here so the mismatch stays visible; an entry that starts being reported
+/// fails `known_gaps_are_still_gaps`, so the list is kept current.
+const KNOWN_READER_GAPS: &[(&str, DefectKind)] =
+    &[("dbt/edifici.gpkg", DefectKind::SelfIntersecting)];
+
+fn is_gap(file: &str, defect: DefectKind) -> bool {
+    KNOWN_READER_GAPS
+        .iter()
+        .any(|(f, d)| *f == file && *d == defect)
+}
+
+/// Planted records of `kind` the readers do not report.
+fn gaps(truth: &SupplyTruth, kind: &str) -> u64 {
+    truth
+        .defects
+        .iter()
+        .filter(|d| is_gap(&d.file, d.defect))
+        .filter(|d| d.outcome == Outcome::Rejected)
+        .filter(|d| truth.file(&d.file).is_some_and(|f| f.kind == kind))
+        .count() as u64
+}
+
+fn read(malformed: bool) -> (tempfile::TempDir, SupplyTruth, ReadOutcome) {
+    let m = generate(&DemoParams {
+        seed: 3,
+        scale: 0.04,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let opts = SupplyOptions {
+        malformed,
+        ..SupplyOptions::default()
+    };
+    let truth = write_supply(&m, dir.path(), &opts).unwrap();
+    let options = IngestOptions::new(Crs::Epsg(7791), m.extraction_date);
+    let out = read_supply(dir.path(), &options, &mut NoProgress).unwrap();
+    (dir, truth, out)
+}
+
+fn rel(root: &Path, file: &Path) -> String {
+    file.strip_prefix(root)
+        .unwrap_or(file)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Every finding of the reading, by (file, line).
+fn findings(root: &Path, out: &ReadOutcome) -> BTreeMap<(String, u64), Vec<(Severity, String)>> {
+    let mut by: BTreeMap<(String, u64), Vec<(Severity, String)>> = BTreeMap::new();
+    for d in &out.diagnostics {
+        by.entry((rel(root, &d.file), d.line))
+            .or_default()
+            .push((d.severity, d.reason.clone()));
+    }
+    by
+}
+
+#[test]
+fn every_planted_record_is_reported_as_the_reference_prescribes() {
+    let (dir, truth, out) = read(true);
+    let found = findings(dir.path(), &out);
+    let mut problems = Vec::new();
+    for d in &truth.defects {
+        let at = found
+            .get(&(d.file.clone(), d.line))
+            .cloned()
+            .unwrap_or_default();
+        let severities: BTreeSet<Severity> = at.iter().map(|(s, _)| *s).collect();
+        let ok = match d.outcome {
+            Outcome::Rejected => severities.contains(&Severity::Rejected),
+            Outcome::Repaired => {
+                severities.contains(&Severity::Repaired)
+                    && !severities.contains(&Severity::Rejected)
+            }
+            Outcome::RepairedOrRejected => {
+                severities.contains(&Severity::Repaired) || severities.contains(&Severity::Rejected)
+            }
+            Outcome::Reported => !severities.is_empty(),
+            Outcome::Warning => !severities.is_empty() && !severities.contains(&Severity::Rejected),
+            Outcome::Kept => !severities.contains(&Severity::Rejected),
+        };
+        if !ok && !is_gap(&d.file, d.defect) {
+            problems.push(format!(
+                "{}:{} {:?} expected {:?}, found {at:?}",
+                d.file, d.line, d.defect, d.outcome
+            ));
+        }
+    }
+    // nothing else is rejected
+    let planted: BTreeSet<(String, u64)> = truth
+        .defects
+        .iter()
+        .map(|d| (d.file.clone(), d.line))
+        .collect();
+    for ((file, line), items) in &found {
+        for (severity, reason) in items {
+            if *severity == Severity::Rejected && !planted.contains(&(file.clone(), *line)) {
+                problems.push(format!(
+                    "{file}:{line} rejected without a planted defect: {reason}"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_clean_supply_reads_without_rejections_or_repairs() {
+    let (dir, _truth, out) = read(false);
+    let bad: Vec<String> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Warning)
+        .map(|d| {
+            format!(
+                "{}:{} {}: {}",
+                rel(dir.path(), &d.file),
+                d.line,
+                d.severity,
+                d.reason
+            )
+        })
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(
+        out.skipped.iter().all(|p| p.ends_with("truth.json")),
+        "{:?}",
+        out.skipped
+    );
+}
+
+#[test]
+fn counts_per_kind_and_per_entity_match_the_truth() {
+    let (dir, truth, out) = read(true);
+    let mut expected: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
+    for f in &truth.files {
+        let e = expected.entry(f.kind.clone()).or_default();
+        e.0 += f.expected_loaded;
+        e.1 += f.expected_rejected;
+        e.2 += f.expected_either;
+    }
+    let mut problems = Vec::new();
+    for (kind, stats) in &out.stats {
+        let (loaded, rejected, either) = expected.get(kind.name()).copied().unwrap_or_default();
+        // a planted record the reader does not recognise is loaded: counted as either way
+        let either = either + gaps(&truth, kind.name());
+        let ok = stats.loaded + stats.rejected == loaded + rejected + either
+            && stats.loaded >= loaded
+            && stats.rejected >= rejected
+            && stats.loaded <= loaded + either;
+        if !ok {
+            problems.push(format!(
+                "{}: loaded {} rejected {} (truth: loaded {loaded} rejected {rejected}, {either} either way)",
+                kind.name(),
+                stats.loaded,
+                stats.rejected
+            ));
+        }
+    }
+    let e = &truth.expected;
+    let data = &out.data;
+    let states: u64 = data.units.iter().map(|u| u.unit.states.len() as u64).sum();
+    let parcels: usize = data.sheets.iter().map(|s| s.parcels.len()).sum();
+    let buildings: usize = data.sheets.iter().map(|s| s.buildings.len()).sum();
+    let inspire_parcels = data
+        .inspire
+        .iter()
+        .filter(|f| matches!(f.kind, InspireKind::Parcel { .. }))
+        .count();
+    let r = &data.registers;
+    let subjects: BTreeSet<(u64, String)> = data
+        .subjects
+        .iter()
+        .map(|s| (s.subject.id, format!("{:?}", s.subject.kind())))
+        .collect();
+    let checks: [(&str, usize); 20] = [
+        ("units", data.units.len()),
+        ("unit_states", states as usize),
+        ("census_parcels", data.parcels.len()),
+        ("subjects", subjects.len()),
+        ("holdings", data.holdings.len()),
+        ("sheets", data.sheets.len()),
+        ("map_buildings", buildings),
+        ("inspire_zonings", data.inspire.len() - inspire_parcels),
+        ("streets", r.streets.len()),
+        ("house_numbers", r.house_numbers.len()),
+        ("residents", r.residents.len()),
+        ("tari_premises", r.tari.len()),
+        ("surfaces", r.surfaces.len()),
+        ("utility_rows", r.utilities.len()),
+        ("leases", r.leases.len()),
+        ("deeds", r.deeds.len()),
+        ("imu_declarations", r.imu.len()),
+        ("f24_payments", r.f24.len()),
+        ("omi_values", r.omi_values.len()),
+        ("omi_zones", r.omi_zones.len()),
+    ];
+    for (entity, got) in checks {
+        if e[entity] != got as u64 {
+            problems.push(format!("{entity}: read {got}, truth {}", e[entity]));
+        }
+    }
+    // planted parcels the reference lets the reader load or reject
+    let either = |kind: &str| -> u64 {
+        truth
+            .files
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| f.expected_either)
+            .sum()
+    };
+    for (entity, got, extra) in [
+        ("map_parcels", parcels, either("cxf")),
+        ("inspire_parcels", inspire_parcels, either("gml")),
+        (
+            "topo_buildings",
+            r.topo_buildings.len(),
+            either("topo-buildings"),
+        ),
+    ] {
+        if !(e[entity]..=e[entity] + extra).contains(&(got as u64)) {
+            problems.push(format!(
+                "{entity}: read {got}, truth {} (+{extra} either way)",
+                e[entity]
+            ));
+        }
+    }
+    for (entity, got) in [
+        ("microzones", r.microzones.len()),
+        ("omi_zones", r.omi_perimeters.len()),
+    ] {
+        if e[entity] != got as u64 {
+            problems.push(format!(
+                "{entity} (perimeters/microzones): read {got}, truth {}",
+                e[entity]
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn known_gaps_are_still_gaps() {
+    let (dir, truth, out) = read(true);
+    let found = findings(dir.path(), &out);
+    for d in truth.defects.iter().filter(|d| is_gap(&d.file, d.defect)) {
+        assert!(
+            !found.contains_key(&(d.file.clone(), d.line)),
+            "{}:{} {:?} is reported now: remove it from KNOWN_READER_GAPS",
+            d.file,
+            d.line,
+            d.defect
+        );
+    }
+}
