@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use segit_ingest::pipeline::{
     IngestOptions, KindStats, Progress, SourceKind, ingest, write_diagnostics,
 };
@@ -120,8 +120,13 @@ impl Bars {
         };
         let bar = ProgressBar::with_draw_target(None, target);
         let style = ProgressStyle::with_template(
-            "{spinner} {prefix:>14} {wide_msg} {human_pos:>10} records {per_sec:>14} {elapsed:>4}",
+            "{spinner} {prefix:>14} {wide_msg} {human_pos:>10} records {rate:>12} {elapsed:>4}",
         )
+        .map(|s| {
+            s.with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", state.per_sec());
+            })
+        })
         .unwrap_or_else(|_| ProgressStyle::default_spinner());
         bar.set_style(style);
         bar.set_prefix(prefix);
