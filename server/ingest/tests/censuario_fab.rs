@@ -463,8 +463,10 @@ fn superseded_open_states_are_closed_only_by_option() {
     ]
     .join("\n");
     let (units, diags) = read(&input);
-    assert!(diags.is_empty());
     assert!(units[0].unit.states[0].validity.is_current());
+    assert_eq!(diags.len(), 1);
+    assert_eq!((diags[0].severity, diags[0].line), (Severity::Warning, 1));
+    assert!(diags[0].reason.contains("kept as written"));
     let opts = CensusOptions {
         close_superseded: true,
         ..CensusOptions::default()

@@ -247,7 +247,12 @@ fn holding_history_shares_and_bad_records() {
         at(&diags, 8, Severity::Rejected).field.as_deref(),
         Some("data di validità (atto conclusivo)")
     );
-    assert_eq!(diags.len(), 5, "{diags:#?}");
+    // lines 5 and 6 reopen holding 7654321, open since line 2
+    assert_eq!(
+        at(&diags, 5, Severity::Warning).field.as_deref(),
+        Some("identificativo titolarità")
+    );
+    assert_eq!(diags.len(), 7, "{diags:#?}");
 }
 
 #[test]
@@ -311,4 +316,21 @@ fn encodings() {
     let (holdings, diags) = tit(&HOLDING.replacen("|10||", "|10|PROPRIETÀ|", 1));
     assert_eq!(holdings[0].holding.right_text.as_deref(), Some("PROPRIETÀ"));
     assert_eq!(diags.len(), 1);
+}
+
+#[test]
+fn two_open_records_of_one_holding_are_reported() {
+    let closed = HOLDING.replacen("|20032019||||||||||", "|20032019||01072020||||||||", 1);
+    let input = [
+        HOLDING.to_owned(),
+        closed,
+        HOLDING.replacen("|1|2|", "|1|1|", 1),
+    ]
+    .join("\n");
+    let (holdings, diags) = tit(&input);
+    assert_eq!(holdings.len(), 3);
+    assert_eq!(diags.len(), 1);
+    let w = at(&diags, 3, Severity::Warning);
+    assert_eq!(w.field.as_deref(), Some("identificativo titolarità"));
+    assert!(w.reason.contains("line 1"));
 }

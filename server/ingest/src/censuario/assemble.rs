@@ -79,6 +79,9 @@ pub(crate) trait Layout {
         progressive: u32,
     ) -> Result<Self::State, StateError>;
 
+    /// True while the state has no closing date.
+    fn is_open(state: &Self::State) -> bool;
+
     /// Closes `prev` with the generating deed of `next` (§8, updates supplies) when `prev` is
     /// still open; returns whether it did.
     fn close_superseded(prev: &mut Self::State, next: &Self::State) -> bool;
@@ -355,28 +358,41 @@ impl<R: BufRead, L: Layout> StateReader<R, L> {
             return;
         }
         done.sort_by_key(|(_, s, _)| s.progressive);
-        if self.opts.close_superseded {
-            for i in 1..done.len() {
-                let (before, after) = done.split_at_mut(i);
-                let (Some(prev), Some(next)) = (before.last_mut(), after.first()) else {
-                    continue;
-                };
-                if prev.1.progressive.checked_add(1) == Some(next.1.progressive)
-                    && L::close_superseded(&mut prev.0, &next.0)
-                {
-                    self.pending
-                        .push_back(Item::Diagnostic(Diagnostic::repaired(
-                            &self.file,
-                            prev.2,
-                            Some("data di efficacia (atto conclusivo)"),
-                            format!(
-                                "state still open although progressive {} follows; closed with \
-                             its generating deed (line {})",
-                                next.1.progressive, next.2
-                            ),
-                        )));
-                }
+        for i in 1..done.len() {
+            let (before, after) = done.split_at_mut(i);
+            let (Some(prev), Some(next)) = (before.last_mut(), after.first()) else {
+                continue;
+            };
+            if prev.1.progressive.checked_add(1) != Some(next.1.progressive) || !L::is_open(&prev.0)
+            {
+                continue;
             }
+            let field = Some("data di efficacia (atto conclusivo)");
+            let diagnostic =
+                if self.opts.close_superseded && L::close_superseded(&mut prev.0, &next.0) {
+                    Diagnostic::repaired(
+                        &self.file,
+                        prev.2,
+                        field,
+                        format!(
+                            "state still open although progressive {} follows (line {}); closed \
+                         with its generating deed",
+                            next.1.progressive, next.2
+                        ),
+                    )
+                } else {
+                    Diagnostic::warning(
+                        &self.file,
+                        prev.2,
+                        field,
+                        format!(
+                            "state still open although progressive {} follows (line {}); kept as \
+                         written",
+                            next.1.progressive, next.2
+                        ),
+                    )
+                };
+            self.pending.push_back(Item::Diagnostic(diagnostic));
         }
         let (states, sources): (Vec<_>, Vec<_>) =
             done.into_iter().map(|(s, src, _)| (s, src)).unzip();

@@ -309,6 +309,10 @@ impl Layout for Fab {
         })
     }
 
+    fn is_open(state: &UnitState) -> bool {
+        state.validity.is_current()
+    }
+
     fn close_superseded(prev: &mut UnitState, next: &UnitState) -> bool {
         let Some(end) = next.generating_deed.efficacy_date else {
             return false;

@@ -120,7 +120,7 @@ pub struct CensusOptions {
     pub detect_utf8: bool,
     /// Updates supplies (§8): when state *n*−1 of a property is still open and state *n* is in
     /// the supply, close *n*−1 with the generating deed of *n* (reported as a repair). Off by
-    /// default: the supply is taken as written.
+    /// default: the supply is taken as written and the open state *n*−1 reported as a warning.
     pub close_superseded: bool,
 }
 

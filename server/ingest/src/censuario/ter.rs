@@ -235,6 +235,10 @@ impl Layout for Ter {
         Ok(head)
     }
 
+    fn is_open(state: &ParcelState) -> bool {
+        state.validity.is_current()
+    }
+
     fn close_superseded(prev: &mut ParcelState, next: &ParcelState) -> bool {
         let Some(end) = next.generating_deed.efficacy_date else {
             return false;

@@ -7,15 +7,20 @@
 //!   to the registration date (field 18), then to the original survey, with a repair;
 //! - the right code (field 7) is required, trimmed with inner spaces removed; codes outside the
 //!   reference's table are kept as text ([`RightCode`]);
+//! - two open records (no closing date) with the same holding id are both kept; the second
+//!   is reported as a warning naming the first line;
 //! - share `0/0` (or both empty) is "not expressed" (`None`); a share that is not a proper
 //!   fraction (numerator above denominator, zero denominator) is left empty with a warning.
 
-use std::collections::VecDeque;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, VecDeque};
 use std::io::BufRead;
 use std::path::Path;
 use std::sync::Arc;
 
-use segit_model::{Holding, PropertyId, PropertyKind, RightCode, Share, SubjectId, SubjectKind};
+use segit_model::{
+    Belfiore, Holding, PropertyId, PropertyKind, RightCode, Share, SubjectId, SubjectKind,
+};
 
 use super::fields::{DeedPositions, Values};
 use super::{
@@ -45,6 +50,7 @@ pub struct TitReader<R> {
     file: Arc<Path>,
     once: OnceWarnings,
     detect_utf8: bool,
+    open_holdings: HashMap<(Belfiore, u64), u64>,
     pending: VecDeque<Item<CensusHolding>>,
 }
 
@@ -61,6 +67,7 @@ impl<R: BufRead> TitReader<R> {
             file: Arc::from(file),
             once: OnceWarnings::default(),
             detect_utf8: detects_utf8(options),
+            open_holdings: HashMap::new(),
             pending: VecDeque::new(),
         }
     }
@@ -74,6 +81,23 @@ impl<R: BufRead> TitReader<R> {
         match parse_holding(&mut v, &mut self.once) {
             Err(d) => self.pending.push_back(Item::Diagnostic(d)),
             Ok(holding) => {
+                if let Some(id) = holding.holding_id
+                    && holding.validity.is_current()
+                {
+                    match self.open_holdings.entry((holding.belfiore, id)) {
+                        Entry::Occupied(first) => v.warn(
+                            "identificativo titolarità",
+                            format!(
+                                "holding {id} already has an open record at line {}; both kept \
+                                 (§8: the later record replaces the open one)",
+                                first.get()
+                            ),
+                        ),
+                        Entry::Vacant(slot) => {
+                            slot.insert(line.number);
+                        }
+                    }
+                }
                 self.pending
                     .extend(v.findings.drain(..).map(Item::Diagnostic));
                 self.pending.push_back(Item::Record(CensusHolding {
