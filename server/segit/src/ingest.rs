@@ -122,12 +122,14 @@ impl Bars {
         let style = ProgressStyle::with_template(
             "{spinner} {prefix:>14} {wide_msg} {human_pos:>10} records {rate:>12} {elapsed:>4}",
         )
-        .map(|s| {
-            s.with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.0}/s", state.per_sec());
-            })
-        })
-        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        .map_or_else(
+            |_| ProgressStyle::default_spinner(),
+            |s| {
+                s.with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0}/s", state.per_sec());
+                })
+            },
+        );
         bar.set_style(style);
         bar.set_prefix(prefix);
         bar.set_message(message);
