@@ -44,14 +44,22 @@ pub async fn run(settings: &Settings, args: IngestArgs) -> anyhow::Result<ExitCo
     tracing::info!(supply = %args.dir.display(), date = %options.supply_date, "ingest starts");
     let report = ingest(store.as_ref(), &args.dir, &options, &mut progress)
         .await
-        .with_context(|| format!("ingest of {} failed; the store is unchanged", args.dir.display()))?;
+        .with_context(|| {
+            format!(
+                "ingest of {} failed; the store is unchanged",
+                args.dir.display()
+            )
+        })?;
     progress.clear();
     let diagnostics = args
         .diagnostics
         .clone()
         .unwrap_or_else(|| settings.ingest.diagnostics_file.clone());
     write_diagnostics(&diagnostics, &report.diagnostics).with_context(|| {
-        format!("the ingest committed, but the diagnostics file {} cannot be written", diagnostics.display())
+        format!(
+            "the ingest committed, but the diagnostics file {} cannot be written",
+            diagnostics.display()
+        )
     })?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{report}")?;
@@ -125,9 +133,12 @@ impl Bars {
         .map_or_else(
             |_| ProgressStyle::default_spinner(),
             |s| {
-                s.with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(w, "{:.0}/s", state.per_sec());
-                })
+                s.with_key(
+                    "rate",
+                    |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0}/s", state.per_sec());
+                    },
+                )
             },
         );
         bar.set_style(style);
