@@ -256,3 +256,47 @@ fn buildings_outside_their_parcel_and_areas_outside_the_sheet_are_reported() {
     assert!(reasons.contains(&"BORDO 103 lies outside the sheet boundary"));
     assert!(diags.iter().all(|d| d.severity == Severity::Warning));
 }
+
+#[test]
+fn assembly_index_with_its_sup() {
+    let mut lines = vec![
+        "QUADRO D'UNIONE".to_owned(),
+        "F205_0128QU".to_owned(),
+        "200.000".to_owned(),
+    ];
+    for (i, code) in ["F205_000100", "F205_000200"].iter().enumerate() {
+        let x = 100.0 * i as f64;
+        lines.extend(["BORDO", code, "0", "0", "0", "0", "0", "0", "0", "5"].map(String::from));
+        for (a, b) in [
+            (x, 0.0),
+            (x, 100.0),
+            (x + 100.0, 100.0),
+            (x + 100.0, 0.0),
+            (x, 0.0),
+        ] {
+            lines.push(format!("{a:.3}"));
+            lines.push(format!("{b:.3}"));
+        }
+    }
+    lines.push("EOF".into());
+    let cxf = lines.join("\r\n");
+    let sup = "F205_0128QU  20250115\r\nN.FABBRIC           0\r\nN.PARTIC            2\r\n\
+               N.STRADE            0\r\nN.ACQUE             0\r\nN.SVIL-ALL          0\r\n\
+               FABBRIC             0\r\nF205_000100     10000\r\nF205_000200     10000\r\n\
+               PARTIC          20000\r\nSTRADE              0\r\nACQUE               0\r\n\
+               SVIL-ALL            0\r\nTOTALE          20000\r\nCONFINE         20000\r\n\
+               SBILANCIO           0\r\n";
+    let path = Path::new("F205_0128QU.cxf");
+    let mut diags = Vec::new();
+    let mut sheet =
+        CxfSheet::collect(path, CxfReader::new(cxf.as_bytes(), path), &mut diags).unwrap();
+    sheet.attach_sup(
+        SupReader::new(sup.as_bytes(), Path::new("F205_0128QU.sup")),
+        Path::new("F205_0128QU.sup"),
+        AreaTolerance::default(),
+        &mut diags,
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(sheet.index_sheets.len(), 2);
+    assert!(sheet.parcels.is_empty());
+}

@@ -359,7 +359,26 @@ impl CxfSheet {
                 format!("SUP of {name} for map {}", self.header.sheet),
             );
         }
-        let parcel_parts: usize = self.parcels.iter().map(|p| p.parts.len()).sum();
+        // in an assembly index the per-parcel records are the sheets' boundary areas
+        let parcel_parts: usize =
+            self.parcels.iter().map(|p| p.parts.len()).sum::<usize>() + self.index_sheets.len();
+        for index_sheet in &self.index_sheets {
+            let declared: i64 = sup.areas_of(&index_sheet.code).iter().sum();
+            if declared == 0 {
+                warn(
+                    &index_sheet.code,
+                    format!("sheet {} has no SUP area", index_sheet.code),
+                );
+            } else if tolerance.exceeded(index_sheet.area, declared as f64) {
+                warn(
+                    &index_sheet.code,
+                    format!(
+                        "sheet {}: computed area {:.1} m², SUP area {declared} m²",
+                        index_sheet.code, index_sheet.area
+                    ),
+                );
+            }
+        }
         let counts = [
             (SupCount::Parcels, "N.PARTIC", parcel_parts),
             (SupCount::Buildings, "N.FABBRIC", self.buildings.len()),
