@@ -215,6 +215,85 @@ async fn duplicate_keys_are_reported_and_the_ingest_goes_on() {
 }
 
 #[tokio::test]
+async fn topographic_buildings_find_their_parcel_spatially() {
+    use geo::InteriorPoint;
+    use geo_types::{Geometry, MultiPolygon, polygon};
+    use segit_query::{Collection, Feature, Property, PropertyType, Value};
+    use segit_store_gpkg::GpkgStore;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    run(&store, "supply1", "2024-01-01").await;
+    let parcels = all(&store, "parcels").await;
+    let Some(Geometry::MultiPolygon(parcel)) = &by_id(&parcels, "F205_001200.101").geometry else {
+        panic!("parcel 101 has no area");
+    };
+    let p = parcel.interior_point().unwrap();
+    let (x, y) = (p.x(), p.y());
+    let footprint = MultiPolygon(vec![polygon![
+        (x: x - 1.0, y: y - 1.0),
+        (x: x + 1.0, y: y - 1.0),
+        (x: x + 1.0, y: y + 1.0),
+        (x: x - 1.0, y: y + 1.0),
+    ]]);
+
+    // dbt/edifici.gpkg as other-supplies.md §8 describes it
+    let root = dir.path().join("supply");
+    std::fs::create_dir_all(root.join("dbt")).unwrap();
+    let dbt = GpkgStore::create(root.join("dbt/edifici.gpkg")).unwrap();
+    let edifici = Collection {
+        id: "edifici".into(),
+        title: "edifici".into(),
+        description: String::new(),
+        keywords: Vec::new(),
+        geometry_type: segit_query::GeometryType::MultiPolygon,
+        storage_crs: Crs::Epsg(7791),
+        properties: vec![
+            Property::new("building_id", PropertyType::Text, "id"),
+            Property::new("height_m", PropertyType::Number, "height"),
+            Property::new("floors", PropertyType::Integer, "floors"),
+            Property::new("use_class", PropertyType::Text, "use"),
+            Property::new("survey_date", PropertyType::Date, "survey"),
+        ],
+        temporal: None,
+        extent: None,
+    };
+    let mut sink = dbt.begin_ingest().await.unwrap();
+    sink.create_collection(&edifici).await.unwrap();
+    let feature = Feature {
+        id: "1".into(),
+        geometry: Some(Geometry::MultiPolygon(footprint)),
+        properties: vec![
+            ("building_id".into(), Value::Text("DBT-1".into())),
+            ("height_m".into(), Value::Float(9.0)),
+            ("floors".into(), Value::Int(3)),
+            ("use_class".into(), Value::Text("residenziale".into())),
+            (
+                "survey_date".into(),
+                Value::Date(pipeline_support::date("2020-06-01")),
+            ),
+        ],
+    };
+    sink.write("edifici", vec![feature]).await.unwrap();
+    sink.commit().await.unwrap();
+    drop(dbt);
+
+    let report = pipeline_support::ingest_dir(&store, &root, "2024-06-01").await;
+    assert_eq!(
+        report.kinds[&SourceKind::TopoBuildings].loaded,
+        1,
+        "{:?}",
+        report.diagnostics
+    );
+    let topo = all(&store, "topo_buildings").await;
+    assert_eq!(topo.len(), 1);
+    assert_eq!(text(&topo[0], "parcel_key"), Some("F205_001200.101"));
+    assert_eq!(text(&topo[0], "parcel_key_link"), Some("spatial"));
+    assert_eq!(number(&topo[0], "parcel_key_confidence"), Some(0.9));
+    assert!(number(&topo[0], "footprint_share").unwrap() > 0.999);
+}
+
+#[tokio::test]
 async fn a_forced_kind_reads_files_with_unknown_names() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input");
