@@ -69,14 +69,14 @@ fn leases() {
             (2, Some("landlords[0].cf"), WARN),
             (4, Some("end_date"), REJ),
             (5, Some("lease_type"), REJ),
-            (6, Some("units"), REJ),
+            (6, Some("units[1]"), REJ),
             (7, None, REJ),
             (8, Some("end_date"), REJ),
             (9, None, REJ),
         ]
     );
     assert!(
-        diagnostics[3].reason.starts_with("[1]"),
+        diagnostics[3].reason.contains("unit key F205/12/101"),
         "{}",
         diagnostics[3].reason
     );
@@ -98,8 +98,8 @@ fn transfer_deeds() {
         summary(&diagnostics),
         vec![
             (1, Some("parties[2].cf"), WARN),
-            (2, Some("parties"), REJ),
-            (3, Some("parties"), REJ),
+            (2, Some("parties[0]"), REJ),
+            (3, Some("parties[0]"), REJ),
         ]
     );
 }

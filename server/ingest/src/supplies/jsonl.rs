@@ -28,8 +28,8 @@ use crate::text::{Encoding, LineReader};
 /// Default cap on one JSON line, in bytes.
 pub const DEFAULT_MAX_JSON_LINE: usize = 1024 * 1024;
 
-/// Checks one key's value.
-type Check = fn(&Value) -> Result<(), String>;
+/// Checks one key's value; the error is (suffix of the field name, e.g. `[2]`, and reason).
+type Check = fn(&Value) -> Result<(), (String, String)>;
 
 /// A record of a JSON Lines supply.
 pub trait JsonRecord: DeserializeOwned {
@@ -40,17 +40,19 @@ pub trait JsonRecord: DeserializeOwned {
     fn validate(&self, warnings: &mut Vec<(String, String)>) -> Result<(), (String, String)>;
 }
 
-fn check<T: DeserializeOwned>(v: &Value) -> Result<(), String> {
-    T::deserialize(v).map(drop).map_err(|e| e.to_string())
+fn check<T: DeserializeOwned>(v: &Value) -> Result<(), (String, String)> {
+    T::deserialize(v)
+        .map(drop)
+        .map_err(|e| (String::new(), e.to_string()))
 }
 
-/// Checks an array element by element; the error names the element (`[2]: …`).
-fn check_list<T: DeserializeOwned>(v: &Value) -> Result<(), String> {
+/// Checks an array element by element; the error names the element (`[2]`).
+fn check_list<T: DeserializeOwned>(v: &Value) -> Result<(), (String, String)> {
     let Value::Array(items) = v else {
-        return Err("expected an array".into());
+        return Err((String::new(), "expected an array".into()));
     };
     for (i, item) in items.iter().enumerate() {
-        T::deserialize(item).map_err(|e| format!("[{i}]: {e}"))?;
+        T::deserialize(item).map_err(|e| (format!("[{i}]"), e.to_string()))?;
     }
     Ok(())
 }
@@ -177,10 +179,12 @@ impl<R: BufRead, T: JsonRecord> JsonLinesReader<R, T> {
                     Ok(Value::Object(map)) => {
                         let culprit = T::KEYS.iter().find_map(|(key, check)| {
                             let v = map.get(*key).unwrap_or(&Value::Null);
-                            check(v).err().map(|reason| (*key, reason))
+                            check(v)
+                                .err()
+                                .map(|(suffix, reason)| (format!("{key}{suffix}"), reason))
                         });
                         match culprit {
-                            Some((key, reason)) => reject(Some(key), reason),
+                            Some((field, reason)) => reject(Some(&field), reason),
                             None => reject(None, e.to_string()),
                         }
                     }
