@@ -246,7 +246,7 @@ async fn topographic_buildings_find_their_parcel_spatially() {
         title: "edifici".into(),
         description: String::new(),
         keywords: Vec::new(),
-        geometry_type: segit_query::GeometryType::MultiPolygon,
+        geometry_type: GeometryType::MultiPolygon,
         storage_crs: Crs::Epsg(7791),
         properties: vec![
             Property::new("building_id", PropertyType::Text, "id"),
