@@ -413,3 +413,56 @@ pub fn unit_tax_without_exemption(
         ) * regulated_factor(inputs, params, unit, year),
     )
 }
+
+/// Why a unit is treated as a holder's main residence in year Y (R19, R20).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MainResidenceClaim {
+    /// A declaration in effect for Y with characteristic 5 for the unit.
+    Declared,
+    /// Nothing paid for Y and the unit is the only property held in Y.
+    NothingPaidSingleProperty,
+}
+
+impl MainResidenceClaim {
+    /// Evidence form.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Declared => "declaration_characteristic_5",
+            Self::NothingPaidSingleProperty => "nothing_paid_single_property",
+        }
+    }
+}
+
+/// The R19 reading of "treated as main residence" of `unit` by `code` in `year`: (a) a
+/// declaration with characteristic 5 for the unit with tax period ≤ Y (the latest of the
+/// declarant for the unit, c. 769), or (b) no F24 row with tax year Y and the unit is the only
+/// property (building or land) the holder holds with an IMU right in Y.
+pub fn main_residence_claim(
+    inputs: &Inputs,
+    code: &TaxId,
+    unit: usize,
+    year: i32,
+) -> Option<MainResidenceClaim> {
+    if declarations_in_effect_for(inputs, code, unit, year)
+        .is_some_and(ImuPosition::claims_main_residence)
+    {
+        return Some(MainResidenceClaim::Declared);
+    }
+    let f24 = inputs.data.f24.as_deref().unwrap_or_default();
+    if inputs.f24_of(code).iter().any(|&p| f24[p].tax_year == year) {
+        return None;
+    }
+    let units = inputs.data.units.as_deref().unwrap_or_default();
+    let holdings = inputs.data.holdings.as_deref().unwrap_or_default();
+    let mut properties: Vec<&segit_model::PropertyId> = inputs
+        .holdings_of_code(code)
+        .iter()
+        .map(|&h| &holdings[h])
+        .filter(|h| h.right.pays_imu() && month_mask(h.validity.from(), h.validity.to(), year) != 0)
+        .map(|h| &h.property)
+        .collect();
+    properties.sort();
+    properties.dedup();
+    (properties.len() == 1 && *properties[0] == units[unit].property)
+        .then_some(MainResidenceClaim::NothingPaidSingleProperty)
+}

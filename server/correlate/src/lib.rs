@@ -22,6 +22,8 @@ pub mod rules;
 pub mod run;
 
 #[cfg(test)]
+mod imu_due_tests;
+#[cfg(test)]
 mod testkit;
 
 pub use engine::{Draft, Family, Rule, RuleError};

@@ -350,3 +350,67 @@ pub fn surface(unit_key: &str, cat: &str, total: u32, excl: u32) -> segit_model:
         source: "SUP".into(),
     }
 }
+
+/// An IMU declaration of `declarant` for `tax_period` with positions (unit key,
+/// characteristic code, reduction code).
+pub fn declaration(
+    declarant: &str,
+    tax_period: i32,
+    positions: &[(&str, u8, u8)],
+) -> segit_model::ImuDeclaration {
+    use segit_model::{
+        ImuAssimilation, ImuCadastre, ImuCharacteristic, ImuExemption, ImuPosition, ImuReduction,
+    };
+    segit_model::ImuDeclaration {
+        declarant: cf(declarant),
+        ordinal: 1,
+        declaration_year: tax_period + 1,
+        tax_period,
+        belfiore: f205(),
+        surname_or_name: "ROSSI".into(),
+        given_name: None,
+        birth_date: None,
+        sex: None,
+        positions: positions
+            .iter()
+            .enumerate()
+            .map(|(i, (k, ch, red))| ImuPosition {
+                order: i as u32 + 1,
+                property_progressive: i as u32 + 1,
+                characteristic: ImuCharacteristic::from_code(*ch).unwrap(),
+                address_text: None,
+                cadastre: ImuCadastre::Urban,
+                property: Some(key(k)),
+                category: None,
+                land_quality: None,
+                class: None,
+                registration_protocol: None,
+                registration_year: None,
+                taxable_base_eur: 0,
+                possession_percent: 100.0,
+                deduction_eur: 0.0,
+                assimilation: ImuAssimilation::None,
+                reduction: ImuReduction::from_code(*red).unwrap(),
+                exemption: ImuExemption::None,
+                acquisition: false,
+                transfer: false,
+                other_change: false,
+                change_date: None,
+                relief: None,
+            })
+            .collect(),
+    }
+}
+
+pub fn payment(payer: &str, year: i32, code: &str, amount: f64) -> segit_model::F24Payment {
+    segit_model::F24Payment {
+        payment_id: format!("{payer}-{year}-{code}-{amount}"),
+        payer: cf(payer),
+        payment_date: d(year, 6, 16),
+        tax_year: year,
+        belfiore: f205(),
+        tax_code: code.into(),
+        amount_eur: amount,
+        instalment: segit_model::Instalment::Unica,
+    }
+}

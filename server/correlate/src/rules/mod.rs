@@ -21,6 +21,10 @@ pub mod r14_tari_surface_below_c646;
 pub mod r15_utilities_without_tari;
 pub mod r16_declared_unused_with_use;
 pub mod r17_lease_without_tenant_tari;
+pub mod r18_imu_paid_below_due;
+pub mod r19_main_residence_without_residence;
+pub mod r20_let_unit_claimed_main_residence;
+pub mod r21_several_main_residences;
 
 use crate::engine::Rule;
 
@@ -47,5 +51,9 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(r15_utilities_without_tari::R15UtilitiesWithoutTari),
         Box::new(r16_declared_unused_with_use::R16DeclaredUnusedWithUse),
         Box::new(r17_lease_without_tenant_tari::R17LeaseWithoutTenantTari),
+        Box::new(r18_imu_paid_below_due::R18ImuPaidBelowDue),
+        Box::new(r19_main_residence_without_residence::R19MainResidenceWithoutResidence),
+        Box::new(r20_let_unit_claimed_main_residence::R20LetUnitClaimedMainResidence),
+        Box::new(r21_several_main_residences::R21SeveralMainResidences),
     ]
 }

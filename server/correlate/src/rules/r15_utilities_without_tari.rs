@@ -89,12 +89,12 @@ impl Rule for R15UtilitiesWithoutTari {
                 continue;
             }
             let Some(state) = state else { continue };
-            let confidence = contracts
-                .iter()
-                .map(|(_, l)| l.confidence)
-                .fold(contracts[0].1.confidence, |a, c| {
+            let confidence = contracts.iter().map(|(_, l)| l.confidence).fold(
+                contracts[0].1.confidence,
+                |a, c| {
                     if c.get() > a.get() { c } else { a }
-                });
+                },
+            );
             let gap = inputs.surface_of_unit(unit).and_then(|si| {
                 let s = &inputs.data.surfaces.as_deref()?[si];
                 Some(

@@ -124,3 +124,89 @@ impl Rule for R16DeclaredUnusedWithUse {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::*;
+    use segit_model::UtilityKind;
+
+    #[test]
+    fn unfit_declarations_with_signals() {
+        let mut data = all_sources();
+        data.units = Some(
+            (1..=4)
+                .map(|n| {
+                    unit(
+                        n,
+                        vec![state(
+                            &[&format!("F205//12/101/{n}")],
+                            Some("A02"),
+                            d(2000, 1, 1),
+                            None,
+                        )],
+                    )
+                })
+                .collect(),
+        );
+        data.imu_declarations = Some(vec![
+            declaration(
+                CF[0],
+                2023,
+                &[
+                    ("F205//12/101/1", 3, 2),
+                    ("F205//12/101/2", 3, 2),
+                    ("F205//12/101/3", 3, 2),
+                ],
+            ),
+            // A later declaration of the same declarant removes the reduction on unit 3.
+            declaration(CF[0], 2024, &[("F205//12/101/3", 3, 0)]),
+            // Declared for a later year: not in effect.
+            declaration(CF[1], 2026, &[("F205//12/101/4", 3, 2)]),
+        ]);
+        data.utilities = Some(vec![
+            utility(
+                UtilityKind::Electricity,
+                "E1",
+                None,
+                Some("F205//12/101/1"),
+                2025,
+                800.0,
+            ),
+            utility(
+                UtilityKind::Electricity,
+                "E2",
+                None,
+                Some("F205//12/101/2"),
+                2025,
+                250.0,
+            ), // near miss: below 300
+            utility(
+                UtilityKind::Electricity,
+                "E3",
+                None,
+                Some("F205//12/101/3"),
+                2025,
+                800.0,
+            ),
+            utility(
+                UtilityKind::Electricity,
+                "E4",
+                None,
+                Some("F205//12/101/4"),
+                2025,
+                800.0,
+            ),
+        ]);
+        let out = R16DeclaredUnusedWithUse
+            .evaluate(&Inputs::new(data), &Params::default(), d(2025, 6, 1))
+            .unwrap();
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            out[0].object.unit_key.as_ref().unwrap().to_string(),
+            "F205//12/101/1"
+        );
+        // 1000 × 1.05 × 160 × 0.86 % × 50 %.
+        assert!((out[0].estimated_gap.unwrap() - 722.4).abs() < 1e-6);
+    }
+}
