@@ -454,6 +454,20 @@ fn latin1_text_and_missing_final_pipe() {
 }
 
 #[test]
+fn utf8_file_with_byte_order_mark() {
+    let mut input = b"\xEF\xBB\xBF".to_vec();
+    input.extend_from_slice(&std::fs::read(fixture("F2050001.FAB")).unwrap());
+    let (units, diags) = split(FabReader::new(&input[..], Path::new("B.FAB")));
+    assert_eq!(units.len(), 1);
+    assert_eq!(
+        units[0].unit.states[0].identifiers.canonical().to_string(),
+        "F205//12/101/7"
+    );
+    assert_eq!(diags.len(), 1);
+    assert_eq!((diags[0].line, diags[0].severity), (1, Severity::Repaired));
+}
+
+#[test]
 fn superseded_open_states_are_closed_only_by_option() {
     let input = [
         type1(7, 1, "01012000", &[]),

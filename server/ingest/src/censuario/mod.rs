@@ -199,7 +199,11 @@ impl OnceWarnings {
         }
         let bytes: Option<Vec<u8>> = line.text.chars().map(|c| u8::try_from(c).ok()).collect();
         let text = String::from_utf8(bytes?).ok()?;
-        line.text = text;
+        // a byte-order mark opening a UTF-8 file is not part of the first record
+        line.text = match text.strip_prefix('\u{feff}') {
+            Some(rest) if line.number == 1 => rest.to_owned(),
+            _ => text,
+        };
         self.0.insert("utf-8").then(|| {
             Diagnostic::repaired(
                 file,
