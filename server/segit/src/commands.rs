@@ -21,7 +21,11 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 serve(&settings, store).await?;
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Demo { seed, scale, no_serve } => {
+            Command::Demo {
+                seed,
+                scale,
+                no_serve,
+            } => {
                 let store = stores::open(&settings.store, Create::IfMissing).await?;
                 load_demo(&settings, store.as_ref(), seed, scale).await?;
                 if !no_serve {
@@ -64,7 +68,11 @@ async fn load_demo(
     if !(params.scale > 0.0 && params.scale <= 20.0) {
         anyhow::bail!("--scale {} must be in (0, 20]", params.scale);
     }
-    tracing::info!(seed = params.seed, scale = params.scale, "generating the demo municipality");
+    tracing::info!(
+        seed = params.seed,
+        scale = params.scale,
+        "generating the demo municipality"
+    );
     let municipality = segit_demo::generate(&params);
     let summary = segit_demo::write_to(store, &municipality)
         .await
@@ -76,15 +84,22 @@ async fn load_demo(
 }
 
 async fn serve(settings: &Settings, store: Arc<dyn FeatureStore>) -> anyhow::Result<()> {
-    let listener = std::net::TcpListener::bind((settings.server.bind.as_str(), settings.server.port))
-        .with_context(|| {
-            format!(
-                "cannot listen on server.bind = {}, server.port = {}",
-                settings.server.bind, settings.server.port
-            )
-        })?;
+    let listener =
+        std::net::TcpListener::bind((settings.server.bind.as_str(), settings.server.port))
+            .with_context(|| {
+                format!(
+                    "cannot listen on server.bind = {}, server.port = {}",
+                    settings.server.bind, settings.server.port
+                )
+            })?;
     let bound = listener.local_addr()?;
     let public_url = settings.public_url(bound);
+    // the catalog is read by every request: keep it for a second (ingests through this process
+    // refresh it at once; other processes' within the second)
+    let store: Arc<dyn FeatureStore> = Arc::new(segit_store::CatalogCache::new(
+        store,
+        std::time::Duration::from_secs(1),
+    ));
     let state = segit_ogc::AppState {
         store,
         config: segit_ogc::ServiceConfig {

@@ -4,10 +4,12 @@
 //! The contract suite every backend must pass lives in `contract` (cargo feature `contract`,
 //! enabled by backends in their dev-dependencies).
 
+pub mod cache;
 #[cfg(feature = "contract")]
 pub mod contract;
 pub mod error;
 pub mod traits;
 
+pub use cache::CatalogCache;
 pub use error::StoreError;
 pub use traits::{FeatureStore, IngestSink};
