@@ -463,8 +463,7 @@ fn utf8_file_with_byte_order_mark() {
         units[0].unit.states[0].identifiers.canonical().to_string(),
         "F205//12/101/7"
     );
-    assert_eq!(diags.len(), 1);
-    assert_eq!((diags[0].line, diags[0].severity), (1, Severity::Repaired));
+    assert!(diags.is_empty(), "{diags:#?}");
 }
 
 #[test]

@@ -22,6 +22,22 @@
 //! extra trailing values are accepted and reported once per file and record type; a line
 //! written in UTF-8 where Latin-1 is expected is decoded as UTF-8 and reported once per file
 //! ([`CensusOptions::detect_utf8`]).
+//!
+//! ```
+//! use std::path::Path;
+//! use segit_ingest::censuario::FabReader;
+//! use segit_ingest::diag::Item;
+//!
+//! let fab = "F205||1000001|F|1|1|001|A02|03|5,5|98|2000000|1032,91|||B|12||3||||15032019|\
+//!            20032019|V|045123|001|2019|||||||||2345678||||VAR|VARIAZIONE|||4|\r\n\
+//!            F205||1000001|F|1|2||0012|00101||0007||\r\n";
+//! let mut units = FabReader::new(fab.as_bytes(), Path::new("F2050001.FAB")).filter_map(Item::record);
+//! let unit = units.next().unwrap();
+//! let state = unit.unit.current_state().unwrap();
+//! assert_eq!(state.identifiers.canonical().to_string(), "F205//12/101/7");
+//! assert_eq!(state.rent_eur, Some(1032.91));
+//! assert_eq!(unit.sources[0].record.to_string(), "F2050001.FAB:1");
+//! ```
 
 mod assemble;
 mod fab;
@@ -193,17 +209,18 @@ impl OnceWarnings {
     /// Re-decodes as UTF-8 a line read as Latin-1 whose bytes are valid UTF-8 with multi-byte
     /// sequences (see [`CensusOptions::detect_utf8`]); the first time in a file, returns the
     /// repair to report.
+    /// A UTF-8 byte-order mark read as Latin-1 (`ï»¿`) opening the file is dropped silently.
     fn decode_utf8(&mut self, line: &mut Line, file: &Path) -> Option<Diagnostic> {
+        if line.number == 1
+            && let Some(rest) = line.text.strip_prefix("\u{ef}\u{bb}\u{bf}")
+        {
+            line.text = rest.to_owned();
+        }
         if line.text.is_ascii() {
             return None;
         }
         let bytes: Option<Vec<u8>> = line.text.chars().map(|c| u8::try_from(c).ok()).collect();
-        let text = String::from_utf8(bytes?).ok()?;
-        // a byte-order mark opening a UTF-8 file is not part of the first record
-        line.text = match text.strip_prefix('\u{feff}') {
-            Some(rest) if line.number == 1 => rest.to_owned(),
-            _ => text,
-        };
+        line.text = String::from_utf8(bytes?).ok()?;
         self.0.insert("utf-8").then(|| {
             Diagnostic::repaired(
                 file,
