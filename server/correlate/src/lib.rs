@@ -17,6 +17,7 @@ pub mod fiscal;
 pub mod imu_due;
 pub mod inputs;
 pub mod params;
+pub mod perequazione;
 pub mod registry;
 pub mod rules;
 pub mod run;

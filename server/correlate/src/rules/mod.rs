@@ -25,6 +25,9 @@ pub mod r18_imu_paid_below_due;
 pub mod r19_main_residence_without_residence;
 pub mod r20_let_unit_claimed_main_residence;
 pub mod r21_several_main_residences;
+pub mod r24_deceased_holders;
+pub mod r25_payments_on_unknown_units;
+pub mod r26_microzone_equalisation;
 
 use crate::engine::Rule;
 
@@ -55,5 +58,8 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(r19_main_residence_without_residence::R19MainResidenceWithoutResidence),
         Box::new(r20_let_unit_claimed_main_residence::R20LetUnitClaimedMainResidence),
         Box::new(r21_several_main_residences::R21SeveralMainResidences),
+        Box::new(r24_deceased_holders::R24DeceasedHolders),
+        Box::new(r25_payments_on_unknown_units::R25PaymentsOnUnknownUnits),
+        Box::new(r26_microzone_equalisation::R26MicrozoneEqualisation),
     ]
 }
