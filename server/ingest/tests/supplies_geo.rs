@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use geo_types::{Geometry, LineString, Point, Polygon};
 use rusqlite::Connection;
+use segit_ingest::cartography::InvalidPolygonPolicy;
 use segit_ingest::diag::{Diagnostic, Item, Severity};
 use segit_ingest::supplies::{
-    BuildingsReader, GeoJsonOptions, HouseNumbersReader, Located, MicrozonesReader,
+    BuildingsReader, GeoJsonOptions, HouseNumbersReader, KmlOptions, Located, MicrozonesReader,
     OmiPerimetersReader, OmiValuesReader, OmiZonesReader,
 };
 use segit_ingest::text::Encoding;
@@ -140,7 +141,7 @@ fn omi_perimeters_kml() {
     assert_eq!(
         summary(&diagnostics),
         vec![
-            (23, Some("coordinates"), REP),
+            (23, Some("geometry"), REP),
             (33, Some("CODZONA"), REJ),
             (38, Some("coordinates"), REJ),
         ]
@@ -227,8 +228,14 @@ fn geojson_file_level_failures() {
         r#"{{"type":"FeatureCollection","features":[{}]}}"#,
         " ".repeat(100)
     );
-    let reader =
-        HouseNumbersReader::with_options(big.as_bytes(), path, &GeoJsonOptions { max_bytes: 64 });
+    let reader = HouseNumbersReader::with_options(
+        big.as_bytes(),
+        path,
+        &GeoJsonOptions {
+            max_bytes: 64,
+            ..GeoJsonOptions::default()
+        },
+    );
     let (_, diagnostics) = split(reader);
     assert!(diagnostics[0].reason.contains("exceeds 64 bytes"));
     let (records, diagnostics) = split(HouseNumbersReader::new(
@@ -269,6 +276,89 @@ fn gpkg(path: &Path, columns: &str) -> Connection {
     ))
     .expect("the GeoPackage tables");
     c
+}
+
+/// A self-intersecting footprint (a bow tie).
+fn bowtie(x: f64) -> Geometry<f64> {
+    Geometry::Polygon(Polygon::new(
+        LineString::from(vec![
+            (x, 0.0),
+            (x + 10.0, 0.0),
+            (x, 10.0),
+            (x + 10.0, 10.0),
+            (x, 0.0),
+        ]),
+        vec![],
+    ))
+}
+
+#[test]
+fn invalid_polygons_are_rejected_or_repaired_and_always_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edifici.gpkg");
+    let c = gpkg(&path, ", building_id TEXT");
+    let insert = "INSERT INTO edifici VALUES (?1, ?2, ?3)";
+    c.execute(insert, rusqlite::params![1, blob(7791, &bowtie(0.0)), "E1"])
+        .unwrap();
+    c.execute(
+        insert,
+        rusqlite::params![2, blob(7791, &square(20.0)), "E2"],
+    )
+    .unwrap();
+    drop(c);
+    let (records, diagnostics) = split(BuildingsReader::open(&path).unwrap());
+    assert_eq!(records.len(), 1);
+    let rejected: Vec<_> = diagnostics.iter().filter(|d| d.severity == REJ).collect();
+    assert_eq!(
+        (rejected[0].line, rejected[0].field.as_deref()),
+        (1, Some("geom"))
+    );
+    assert!(rejected[0].reason.contains("invalid polygon"));
+    let reader = BuildingsReader::open_with(&path, InvalidPolygonPolicy::MakeValid).unwrap();
+    let (records, diagnostics) = split(reader);
+    assert_eq!(records.len(), 2);
+    assert_eq!(
+        records[0].record.footprint.0.len(),
+        2,
+        "the bow tie in two parts"
+    );
+    assert!(summary(&diagnostics).contains(&(1, Some("geom"), REP)));
+
+    let kml = "<kml><Document><Placemark><ExtendedData><Data name=\"CODCOM\"><value>F205</value></Data>\
+               <Data name=\"CODZONA\"><value>B1</value></Data></ExtendedData><Polygon><outerBoundaryIs>\
+               <LinearRing><coordinates>9.0,45.0 9.1,45.0 9.0,45.1 9.1,45.1 9.0,45.0</coordinates>\
+               </LinearRing></outerBoundaryIs></Polygon></Placemark></Document></kml>";
+    let (records, diagnostics) = split(OmiPerimetersReader::new(
+        kml.as_bytes(),
+        Path::new("F205.kml"),
+    ));
+    assert!(records.is_empty());
+    assert_eq!(summary(&diagnostics), vec![(1, Some("geometry"), REJ)]);
+    let options = KmlOptions {
+        invalid_polygons: InvalidPolygonPolicy::MakeValid,
+        ..KmlOptions::default()
+    };
+    let reader = OmiPerimetersReader::with_options(kml.as_bytes(), Path::new("F205.kml"), options);
+    let (records, diagnostics) = split(reader);
+    assert_eq!(records[0].record.geometry.0.len(), 2);
+    assert_eq!(summary(&diagnostics), vec![(1, Some("geometry"), REP)]);
+
+    let geojson = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"comune":"F205","microzona":1},"geometry":{"type":"Polygon","coordinates":[[[9.0,45.0],[9.1,45.0],[9.0,45.1],[9.1,45.1],[9.0,45.0]]]}}]}"#;
+    let (records, diagnostics) = split(MicrozonesReader::new(
+        geojson.as_bytes(),
+        Path::new("m.geojson"),
+    ));
+    assert!(records.is_empty());
+    assert_eq!(summary(&diagnostics), vec![(1, Some("geometry"), REJ)]);
+    let options = GeoJsonOptions {
+        invalid_polygons: InvalidPolygonPolicy::MakeValid,
+        ..GeoJsonOptions::default()
+    };
+    let reader =
+        MicrozonesReader::with_options(geojson.as_bytes(), Path::new("m.geojson"), &options);
+    let (records, diagnostics) = split(reader);
+    assert_eq!(records.len(), 1);
+    assert_eq!(summary(&diagnostics), vec![(1, Some("geometry"), REP)]);
 }
 
 #[test]

@@ -8,8 +8,9 @@
 //! is one diagnostic and the rest of the file is read. Diagnostics and records carry the line
 //! on which the feature starts.
 //!
-//! Reading choices: a ring whose last position differs from the first is closed (a *repaired*
-//! diagnostic); a feature whose geometry is not of the expected type, or whose key property
+//! Reading choices: polygons follow the shared assembly rules (an open ring is closed, a
+//! *repaired* diagnostic; a self-intersecting polygon is rejected, or repaired with
+//! [`GeoJsonOptions::invalid_polygons`]); a feature whose geometry is not of the expected type, or whose key property
 //! does not parse, is rejected naming the property (`geometry`, `address_key`…).
 
 use std::collections::VecDeque;
@@ -26,6 +27,7 @@ use serde_json::value::RawValue;
 
 use super::Located;
 use super::geometry::{geojson_areal, geojson_point};
+use crate::cartography::repair::InvalidPolygonPolicy;
 use crate::diag::{Diagnostic, Item, Severity};
 
 /// Options of the GeoJSON readers.
@@ -33,12 +35,15 @@ use crate::diag::{Diagnostic, Item, Severity};
 pub struct GeoJsonOptions {
     /// Largest file read, in bytes.
     pub max_bytes: u64,
+    /// Invalid polygons (self-intersections…): rejected (default) or repaired with make-valid.
+    pub invalid_polygons: InvalidPolygonPolicy,
 }
 
 impl Default for GeoJsonOptions {
     fn default() -> Self {
         Self {
             max_bytes: 512 * 1024 * 1024,
+            invalid_polygons: InvalidPolygonPolicy::Reject,
         }
     }
 }
@@ -73,12 +78,17 @@ pub trait GeoJsonFormat {
     type Record;
     /// Converts one feature; findings about a kept feature go to `notes`;
     /// `Err((field, reason))` rejects the feature.
-    fn parse(feature: &Value, notes: &mut Vec<Note>) -> Result<Self::Record, (String, String)>;
+    fn parse(
+        feature: &Value,
+        options: &GeoJsonOptions,
+        notes: &mut Vec<Note>,
+    ) -> Result<Self::Record, (String, String)>;
 }
 
 /// Reader of a GeoJSON FeatureCollection of format `F`: yields `Item<Located<F::Record>>`.
 pub struct GeoJsonReader<F: GeoJsonFormat> {
     file: PathBuf,
+    options: GeoJsonOptions,
     text: String,
     spans: std::vec::IntoIter<(usize, usize)>,
     cursor: (usize, u64),
@@ -110,6 +120,7 @@ impl<F: GeoJsonFormat> GeoJsonReader<F> {
     pub fn with_options<R: Read>(input: R, file: &Path, options: &GeoJsonOptions) -> Self {
         let mut reader = Self {
             file: file.to_path_buf(),
+            options: options.clone(),
             text: String::new(),
             spans: Vec::new().into_iter(),
             cursor: (0, 1),
@@ -234,7 +245,7 @@ impl<F: GeoJsonFormat> Iterator for GeoJsonReader<F> {
                 if v.get("type").and_then(Value::as_str) != Some("Feature") {
                     return Err(("type".to_owned(), "not a GeoJSON Feature".to_owned()));
                 }
-                F::parse(&v, &mut notes)
+                F::parse(&v, &self.options, &mut notes)
             });
         match result {
             Ok(record) => {
@@ -311,7 +322,11 @@ pub struct MicrozoneFormat;
 impl GeoJsonFormat for MicrozoneFormat {
     type Record = Microzone;
 
-    fn parse(feature: &Value, notes: &mut Vec<Note>) -> Result<Microzone, (String, String)> {
+    fn parse(
+        feature: &Value,
+        options: &GeoJsonOptions,
+        notes: &mut Vec<Note>,
+    ) -> Result<Microzone, (String, String)> {
         let comune = required(string_property(feature, "comune")?, "comune")?;
         let belfiore =
             Belfiore::parse(&comune).map_err(|e| ("comune".to_owned(), e.to_string()))?;
@@ -319,12 +334,13 @@ impl GeoJsonFormat for MicrozoneFormat {
         let geometry = feature
             .get("geometry")
             .ok_or_else(|| ("geometry".to_owned(), "missing geometry".to_owned()))?;
-        let parsed = geojson_areal(geometry).map_err(|e| ("geometry".to_owned(), e))?;
-        if parsed.closed_rings > 0 {
+        let parsed = geojson_areal(geometry, options.invalid_polygons)
+            .map_err(|e| ("geometry".to_owned(), e))?;
+        if !parsed.repairs.is_empty() {
             notes.push((
                 Severity::Repaired,
                 "geometry".into(),
-                format!("{} open ring(s) closed", parsed.closed_rings),
+                parsed.repairs.join("; "),
             ));
         }
         Ok(Microzone {
@@ -344,7 +360,11 @@ pub struct HouseNumberFormat;
 impl GeoJsonFormat for HouseNumberFormat {
     type Record = HouseNumberPoint;
 
-    fn parse(feature: &Value, notes: &mut Vec<Note>) -> Result<HouseNumberPoint, (String, String)> {
+    fn parse(
+        feature: &Value,
+        _options: &GeoJsonOptions,
+        notes: &mut Vec<Note>,
+    ) -> Result<HouseNumberPoint, (String, String)> {
         let key = required(string_property(feature, "address_key")?, "address_key")?;
         let address_key =
             AddressKey::parse(&key).map_err(|e| ("address_key".to_owned(), e.to_string()))?;

@@ -1,38 +1,56 @@
-//! Polygons of the GeoJSON and KML supplies, in longitude/latitude: rings checked (finite
-//! coordinates within ±180/±90, at least four positions) and closed when the first and last
-//! positions differ (a repair the caller reports).
+//! Polygons of the GeoJSON, KML and GeoPackage supplies, assembled with the rules shared by the
+//! cartography readers ([`crate::cartography::repair::assemble`]): open rings are closed and
+//! reported as repairs, rings with fewer than three distinct vertices are rejected, rings are
+//! reoriented (exterior counter-clockwise), and other invalidities (self-intersections,
+//! crossing rings, islands outside the outer ring) are rejected or — with
+//! [`InvalidPolygonPolicy::MakeValid`] — repaired and reported. Lon/lat positions are also
+//! checked to be finite and within ±180 / ±90.
 
-use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
+use geo_types::{Coord, MultiPolygon, Point};
 use serde_json::Value;
+
+use crate::cartography::repair::{InvalidPolygonPolicy, assemble};
 
 /// Most positions accepted in one geometry.
 pub const MAX_POSITIONS: usize = 2_000_000;
 
-/// A geometry with the number of rings that had to be closed.
+/// A geometry with the repairs made to it (one sentence each, empty when valid as written).
 #[derive(Debug)]
 pub(crate) struct Parsed<G> {
     pub geometry: G,
-    pub closed_rings: usize,
+    pub repairs: Vec<String>,
 }
 
-/// Builds a ring from positions; closes it when open (counted in `closed`).
-pub(crate) fn ring(
-    mut coords: Vec<Coord<f64>>,
-    closed: &mut usize,
-) -> Result<LineString<f64>, String> {
-    if coords.first() != coords.last()
-        && let Some(&first) = coords.first()
-    {
-        coords.push(first);
-        *closed += 1;
+/// Polygons as rings of positions (outer ring first), as written.
+pub(crate) type RawPolygons = Vec<Vec<Vec<Coord<f64>>>>;
+
+/// Assembles polygons from their rings; the result is one multipolygon with every part.
+pub(crate) fn assemble_all(
+    polygons: RawPolygons,
+    policy: InvalidPolygonPolicy,
+) -> Result<Parsed<MultiPolygon<f64>>, String> {
+    let many = polygons.len() > 1;
+    let mut parts = Vec::new();
+    let mut repairs = Vec::new();
+    for (i, rings) in polygons.into_iter().enumerate() {
+        let which = |what: &str| {
+            if many {
+                format!("polygon {}: {what}", i + 1)
+            } else {
+                what.to_owned()
+            }
+        };
+        let assembled = assemble(rings, policy).map_err(|r| which(&r.reason))?;
+        repairs.extend(assembled.repairs.iter().map(|r| which(r)));
+        parts.extend(assembled.geometry.0);
     }
-    if coords.len() < 4 {
-        return Err(format!(
-            "a ring of {} positions (at least 4 needed)",
-            coords.len()
-        ));
+    if parts.is_empty() {
+        return Err("no polygon".into());
     }
-    Ok(LineString::new(coords))
+    Ok(Parsed {
+        geometry: MultiPolygon::new(parts),
+        repairs,
+    })
 }
 
 /// Checks one lon/lat position.
@@ -69,7 +87,8 @@ fn array<'a>(v: &'a Value, what: &str) -> Result<&'a Vec<Value>, String> {
     }
 }
 
-fn polygon(v: &Value, budget: &mut usize, closed: &mut usize) -> Result<Polygon<f64>, String> {
+/// The rings of a GeoJSON polygon's coordinates.
+fn rings(v: &Value, budget: &mut usize) -> Result<Vec<Vec<Coord<f64>>>, String> {
     let rings = array(v, "a polygon")?;
     let mut out = Vec::with_capacity(rings.len().min(1024));
     for r in rings {
@@ -77,30 +96,31 @@ fn polygon(v: &Value, budget: &mut usize, closed: &mut usize) -> Result<Polygon<
         *budget = budget
             .checked_sub(positions.len())
             .ok_or_else(|| format!("more than {MAX_POSITIONS} positions"))?;
-        let coords = positions
-            .iter()
-            .map(position)
-            .collect::<Result<Vec<_>, _>>()?;
-        out.push(ring(coords, closed)?);
+        out.push(
+            positions
+                .iter()
+                .map(position)
+                .collect::<Result<Vec<_>, _>>()?,
+        );
     }
-    let mut rings = out.into_iter();
-    let exterior = rings.next().ok_or("a polygon without rings")?;
-    Ok(Polygon::new(exterior, rings.collect()))
+    Ok(out)
 }
 
 /// A GeoJSON `Polygon` or `MultiPolygon` geometry object as a multipolygon.
-pub(crate) fn geojson_areal(v: &Value) -> Result<Parsed<MultiPolygon<f64>>, String> {
+pub(crate) fn geojson_areal(
+    v: &Value,
+    policy: InvalidPolygonPolicy,
+) -> Result<Parsed<MultiPolygon<f64>>, String> {
     let kind = v.get("type").and_then(Value::as_str).unwrap_or("");
     let coords = v
         .get("coordinates")
         .ok_or("the geometry has no coordinates")?;
     let mut budget = MAX_POSITIONS;
-    let mut closed = 0;
     let polygons = match kind {
-        "Polygon" => vec![polygon(coords, &mut budget, &mut closed)?],
+        "Polygon" => vec![rings(coords, &mut budget)?],
         "MultiPolygon" => array(coords, "coordinates")?
             .iter()
-            .map(|p| polygon(p, &mut budget, &mut closed))
+            .map(|p| rings(p, &mut budget))
             .collect::<Result<_, _>>()?,
         other => {
             return Err(format!(
@@ -108,10 +128,7 @@ pub(crate) fn geojson_areal(v: &Value) -> Result<Parsed<MultiPolygon<f64>>, Stri
             ));
         }
     };
-    Ok(Parsed {
-        geometry: MultiPolygon::new(polygons),
-        closed_rings: closed,
-    })
+    assemble_all(polygons, policy)
 }
 
 /// A GeoJSON `Point` geometry object.
@@ -154,22 +171,55 @@ pub(crate) fn kml_coordinates(text: &str, budget: &mut usize) -> Result<Vec<Coor
 mod tests {
     use super::*;
 
+    fn parse(
+        json: &str,
+        policy: InvalidPolygonPolicy,
+    ) -> Result<Parsed<MultiPolygon<f64>>, String> {
+        geojson_areal(&serde_json::from_str(json).unwrap(), policy)
+    }
+
     #[test]
-    fn polygons_are_checked_and_closed() {
-        let v: Value = serde_json::from_str(
-            r#"{"type":"Polygon","coordinates":[[[9.1,45.4],[9.2,45.4],[9.2,45.5]]]}"#,
+    fn polygons_are_checked_closed_and_oriented() {
+        let p = parse(
+            r#"{"type":"Polygon","coordinates":[[[9.1,45.4],[9.1,45.5],[9.2,45.5]]]}"#,
+            InvalidPolygonPolicy::Reject,
         )
         .unwrap();
-        let p = geojson_areal(&v).unwrap();
-        assert_eq!(p.closed_rings, 1);
-        assert_eq!(p.geometry.0[0].exterior().0.len(), 4);
-        let bad: Value =
-            serde_json::from_str(r#"{"type":"Polygon","coordinates":[[[9.1,45.4],[9.2,95.4]]]}"#)
-                .unwrap();
-        assert!(geojson_areal(&bad).unwrap_err().contains("longitude"));
-        let line: Value =
-            serde_json::from_str(r#"{"type":"LineString","coordinates":[]}"#).unwrap();
-        assert!(geojson_areal(&line).is_err());
+        assert_eq!(p.repairs.len(), 1);
+        let ring = &p.geometry.0[0].exterior().0;
+        assert_eq!(ring.len(), 4);
+        assert!(
+            crate::cartography::repair::signed_area(ring) > 0.0,
+            "counter-clockwise"
+        );
+        let bad = r#"{"type":"Polygon","coordinates":[[[9.1,45.4],[9.2,95.4],[9.2,45.4]]]}"#;
+        assert!(
+            parse(bad, InvalidPolygonPolicy::Reject)
+                .unwrap_err()
+                .contains("longitude")
+        );
+        let line = r#"{"type":"LineString","coordinates":[]}"#;
+        assert!(parse(line, InvalidPolygonPolicy::Reject).is_err());
+        let two = r#"{"type":"Polygon","coordinates":[[[9.1,45.4],[9.2,45.4],[9.1,45.4]]]}"#;
+        assert!(
+            parse(two, InvalidPolygonPolicy::Reject)
+                .unwrap_err()
+                .contains("distinct")
+        );
+    }
+
+    #[test]
+    fn self_intersections_rejected_or_repaired() {
+        let bowtie = r#"{"type":"MultiPolygon","coordinates":[[[[9.0,45.0],[9.1,45.0],[9.0,45.1],[9.1,45.1],[9.0,45.0]]]]}"#;
+        let err = parse(bowtie, InvalidPolygonPolicy::Reject).unwrap_err();
+        assert!(err.contains("invalid polygon"), "{err}");
+        let fixed = parse(bowtie, InvalidPolygonPolicy::MakeValid).unwrap();
+        assert_eq!(fixed.geometry.0.len(), 2);
+        assert!(fixed.repairs[0].contains("make-valid"));
+    }
+
+    #[test]
+    fn kml_tuples() {
         let mut budget = 10;
         assert_eq!(
             kml_coordinates(" 9.1,45.4,0\n9.2,45.4 ", &mut budget)
@@ -178,5 +228,6 @@ mod tests {
             2
         );
         assert!(kml_coordinates("9.1;45.4", &mut budget).is_err());
+        assert!(kml_coordinates("9.1,45.4,0,1", &mut budget).is_err());
     }
 }

@@ -14,7 +14,10 @@
 //!
 //! Geometry blobs: the GeoPackage binary header (magic `GP`, version, flags, SRS id, optional
 //! envelope) is checked and skipped, then the WKB is decoded. A POLYGON or MULTIPOLYGON is
-//! accepted; an empty or other geometry, or an undecodable blob, rejects the row. A blob whose
+//! accepted; an empty or other geometry, or an undecodable blob, rejects the row. Footprints
+//! follow the shared polygon assembly rules (open rings closed and reported, rings reoriented,
+//! a self-intersecting footprint rejected — or repaired with make-valid, see
+//! [`BuildingsReader::open_with`] — and always reported). A blob whose
 //! SRS id differs from the column's is kept with a warning.
 //!
 //! Reading choices: `height_m` ≤ 0 or missing = unknown; `floors` 0, negative or missing =
@@ -33,7 +36,9 @@ use segit_model::{Building, BuildingUse};
 
 use super::Located;
 use super::fields::iso_date;
-use crate::diag::{Diagnostic, Item};
+use super::geometry::{RawPolygons, assemble_all};
+use crate::cartography::repair::InvalidPolygonPolicy;
+use crate::diag::{Diagnostic, Item, Severity};
 
 /// A topographic building footprint with its attributes.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +59,7 @@ pub struct BuildingsReader {
     file: PathBuf,
     select: String,
     srs_id: i32,
+    invalid_polygons: InvalidPolygonPolicy,
     after: Option<i64>,
     pending: VecDeque<Item<Located<BuildingFootprint>>>,
     done: bool,
@@ -70,7 +76,17 @@ impl BuildingsReader {
 
     /// Opens a GeoPackage read-only and checks its `edifici` table; a missing file, a file that
     /// is not a GeoPackage or a table without the needed columns is a diagnostic naming it.
+    /// Invalid footprints (self-intersections…) are rejected.
     pub fn open(path: &Path) -> Result<Self, Diagnostic> {
+        Self::open_with(path, InvalidPolygonPolicy::Reject)
+    }
+
+    /// Opens a GeoPackage; `invalid_polygons` says whether invalid footprints are rejected or
+    /// repaired with make-valid (reported either way).
+    pub fn open_with(
+        path: &Path,
+        invalid_polygons: InvalidPolygonPolicy,
+    ) -> Result<Self, Diagnostic> {
         let fail = |reason: String| Diagnostic::rejected(path, 0, None, reason);
         if !path.is_file() {
             return Err(fail("the file does not exist".into()));
@@ -145,6 +161,7 @@ impl BuildingsReader {
             file: path.to_path_buf(),
             select,
             srs_id,
+            invalid_polygons,
             after: None,
             pending,
             done: false,
@@ -215,16 +232,14 @@ impl BuildingsReader {
                 }
             };
             self.after = Some(fid);
-            let mut warnings = Vec::new();
-            match read_row(row, fid, srs_id, &mut warnings) {
+            let mut notes = Vec::new();
+            match read_row(row, fid, srs_id, self.invalid_polygons, &mut notes) {
                 Ok(record) => {
-                    for (field, reason) in warnings {
-                        self.pending.push_back(Item::Diagnostic(Diagnostic::warning(
-                            &file,
-                            line_of(fid),
-                            Some(field),
-                            reason,
-                        )));
+                    for (severity, field, reason) in notes {
+                        self.pending.push_back(Item::Diagnostic(Diagnostic {
+                            severity,
+                            ..Diagnostic::warning(&file, line_of(fid), Some(field), reason)
+                        }));
                     }
                     self.pending.push_back(Item::Record(Located {
                         line: line_of(fid),
@@ -256,32 +271,52 @@ fn line_of(fid: i64) -> u64 {
 
 type RowError = (&'static str, String);
 
+/// A finding about a row that is still read: severity, column, reason.
+type RowNote = (Severity, &'static str, String);
+
 fn read_row(
     row: &rusqlite::Row<'_>,
     fid: i64,
     srs_id: i32,
-    warnings: &mut Vec<(&'static str, String)>,
+    policy: InvalidPolygonPolicy,
+    notes: &mut Vec<RowNote>,
 ) -> Result<BuildingFootprint, RowError> {
     let value = |i: usize| row.get_ref(i).unwrap_or(ValueRef::Null);
     let footprint = match value(1) {
         ValueRef::Blob(b) => {
             let (blob_srs, geometry) = gpkg_geometry(b).map_err(|e| ("geom", e))?;
             if blob_srs != srs_id {
-                warnings.push((
+                notes.push((
+                    Severity::Warning,
                     "geom",
                     format!("geometry SRS id {blob_srs}, the column declares {srs_id}: kept"),
                 ));
             }
-            match geometry {
-                Geometry::Polygon(p) => MultiPolygon::new(vec![p]),
-                Geometry::MultiPolygon(m) if !m.0.is_empty() => m,
+            let polygons = match geometry {
+                Geometry::Polygon(p) => vec![p],
+                Geometry::MultiPolygon(m) if !m.0.is_empty() => m.0,
                 other => {
                     return Err((
                         "geom",
                         format!("{} geometry, expected a polygon", kind(&other)),
                     ));
                 }
+            };
+            let rings: RawPolygons = polygons
+                .into_iter()
+                .map(|p| {
+                    let (exterior, interiors) = p.into_inner();
+                    std::iter::once(exterior)
+                        .chain(interiors)
+                        .map(|ring| ring.0)
+                        .collect()
+                })
+                .collect();
+            let parsed = assemble_all(rings, policy).map_err(|e| ("geom", e))?;
+            if !parsed.repairs.is_empty() {
+                notes.push((Severity::Repaired, "geom", parsed.repairs.join("; ")));
             }
+            parsed.geometry
         }
         ValueRef::Null => return Err(("geom", "no geometry".into())),
         _ => return Err(("geom", "the geometry is not a blob".into())),

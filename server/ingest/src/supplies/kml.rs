@@ -8,7 +8,9 @@
 //!
 //! Reading choices: `ExtendedData` is read as `Data`/`value` pairs or as `SchemaData`/
 //! `SimpleData` (both KML forms); a bare `Polygon` is accepted like a `MultiGeometry` of one;
-//! open rings are closed (a *repaired* diagnostic); a placemark without `CODCOM`, `CODZONA` or
+//! polygons follow the shared assembly rules (an open ring is closed, a *repaired* diagnostic; a
+//! self-intersecting polygon is rejected, or repaired with [`KmlOptions::invalid_polygons`]);
+//! a placemark without `CODCOM`, `CODZONA` or
 //! any polygon is rejected naming that field. Malformed XML stops the reading with one
 //! diagnostic (the placemarks already yielded stay valid).
 
@@ -17,12 +19,13 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use geo_types::{Coord, LineString, MultiPolygon, Polygon};
+use geo_types::{Coord, MultiPolygon};
 use quick_xml::events::{BytesStart, Event};
 use segit_model::Belfiore;
 
 use super::Located;
-use super::geometry::{MAX_POSITIONS, kml_coordinates, ring};
+use super::geometry::{MAX_POSITIONS, RawPolygons, assemble_all, kml_coordinates};
+use crate::cartography::repair::InvalidPolygonPolicy;
 use crate::diag::{Diagnostic, Item};
 
 /// Options of the KML reader.
@@ -32,6 +35,8 @@ pub struct KmlOptions {
     pub max_depth: usize,
     /// Largest XML event (one tag or one text node, e.g. a `coordinates` list), in bytes.
     pub max_event_bytes: usize,
+    /// Invalid polygons (self-intersections…): rejected (default) or repaired with make-valid.
+    pub invalid_polygons: InvalidPolygonPolicy,
 }
 
 impl Default for KmlOptions {
@@ -39,6 +44,7 @@ impl Default for KmlOptions {
         Self {
             max_depth: 64,
             max_event_bytes: 64 * 1024 * 1024,
+            invalid_polygons: InvalidPolygonPolicy::Reject,
         }
     }
 }
@@ -98,11 +104,10 @@ impl<R: BufRead> BufRead for Counting<R> {
 struct Placemark {
     data: HashMap<String, String>,
     name: Option<String>,
-    polygons: Vec<Polygon<f64>>,
-    exterior: Option<LineString<f64>>,
-    interiors: Vec<LineString<f64>>,
+    polygons: RawPolygons,
+    exterior: Option<Vec<Coord<f64>>>,
+    interiors: Vec<Vec<Coord<f64>>>,
     budget: usize,
-    closed_rings: usize,
     error: Option<(String, String)>,
 }
 
@@ -220,8 +225,9 @@ impl<R: BufRead> OmiPerimetersReader<R> {
             "Polygon" => {
                 if let Some(p) = self.placemark.as_mut() {
                     if let Some(exterior) = p.exterior.take() {
-                        let interiors = std::mem::take(&mut p.interiors);
-                        p.polygons.push(Polygon::new(exterior, interiors));
+                        let mut rings = vec![exterior];
+                        rings.append(&mut p.interiors);
+                        p.polygons.push(rings);
                     } else {
                         p.interiors.clear();
                         self.fail("geometry", "a polygon without outer boundary".into());
@@ -243,8 +249,7 @@ impl<R: BufRead> OmiPerimetersReader<R> {
         if !(outer || inner) || p.error.is_some() {
             return;
         }
-        let coords: Result<Vec<Coord<f64>>, String> = kml_coordinates(text, &mut p.budget);
-        match coords.and_then(|c| ring(c, &mut p.closed_rings)) {
+        match kml_coordinates(text, &mut p.budget) {
             Ok(r) if outer => p.exterior = Some(r),
             Ok(r) => p.interiors.push(r),
             Err(e) => self.fail("coordinates", e),
@@ -281,17 +286,20 @@ impl<R: BufRead> OmiPerimetersReader<R> {
                 .push_back(reject("CODZONA", "missing CODZONA".into()));
             return;
         };
-        if p.polygons.is_empty() {
-            self.pending
-                .push_back(reject("geometry", "no polygon".into()));
-            return;
-        }
-        if p.closed_rings > 0 {
+        let link_zone = value("LINKZONA");
+        let parsed = match assemble_all(p.polygons, self.options.invalid_polygons) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                self.pending.push_back(reject("geometry", e));
+                return;
+            }
+        };
+        if !parsed.repairs.is_empty() {
             let d = Diagnostic::repaired(
                 &self.file,
                 line,
-                Some("coordinates"),
-                format!("{} open ring(s) closed", p.closed_rings),
+                Some("geometry"),
+                parsed.repairs.join("; "),
             );
             self.pending.push_back(Item::Diagnostic(d));
         }
@@ -300,10 +308,10 @@ impl<R: BufRead> OmiPerimetersReader<R> {
             record: OmiPerimeter {
                 belfiore,
                 zone,
-                link_zone: value("LINKZONA"),
+                link_zone,
                 name: p.name,
                 period: self.period,
-                geometry: MultiPolygon::new(p.polygons),
+                geometry: parsed.geometry,
             },
         }));
     }
