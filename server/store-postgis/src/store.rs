@@ -7,15 +7,17 @@
 use std::pin::pin;
 
 use async_trait::async_trait;
-use deadpool_postgres::{Object, Pool};
+use std::sync::Arc;
+
+use deadpool_postgres::{Object, Pool, StatementCache};
 use futures::TryStreamExt;
 use segit_query::eval::prepare;
 use segit_query::{
     Catalog, Collection, Crs, Extent, Feature, FeatureQuery, FeatureSink, Filter, Identity,
-    Property, QueryError, QueryStats,
+    Property, PropertyType, QueryError, QueryStats,
 };
 use segit_store::{FeatureStore, IngestSink, StoreError};
-use tokio_postgres::{GenericClient, IsolationLevel};
+use tokio_postgres::{GenericClient, IsolationLevel, Statement};
 
 use crate::connect::Target;
 use crate::error::{pg_error, pool_error, run_migrate};
@@ -123,6 +125,26 @@ impl PostgisStore {
         Ok(())
     }
 
+    /// The definition of collection `id` read with a cached prepared statement.
+    async fn collection_cached<C: deadpool_postgres::GenericClient + Sync>(
+        &self,
+        cache: &StatementCache,
+        client: &C,
+        id: &str,
+    ) -> Result<Collection, StoreError> {
+        let stmt = prepared(cache, client, &select_collection(&self.schema))
+            .await
+            .map_err(self.err("reading the catalog"))?;
+        let row = deadpool_postgres::GenericClient::query_opt(client, &stmt, &[&id])
+            .await
+            .map_err(self.err("reading the catalog"))?;
+        let Some(row) = row else {
+            return Err(QueryError::UnknownCollection(id.to_owned()).into());
+        };
+        let json: serde_json::Value = row.try_get(0).map_err(self.err("reading the catalog"))?;
+        parse_definition(id, json)
+    }
+
     /// The definition of collection `id`, or the query error naming it.
     pub(crate) async fn collection(
         &self,
@@ -219,6 +241,44 @@ fn pg(object: &Object) -> &tokio_postgres::Client {
     object
 }
 
+/// Prepared statements kept per connection; past this the connection's cache is emptied (filters
+/// from clients make statement texts of many shapes).
+const STATEMENT_CACHE_LIMIT: usize = 256;
+
+/// `text` prepared once per connection and then reused.
+async fn prepared<C: deadpool_postgres::GenericClient + Sync>(
+    cache: &StatementCache,
+    client: &C,
+    text: &str,
+) -> Result<Statement, tokio_postgres::Error> {
+    if cache.size() >= STATEMENT_CACHE_LIMIT {
+        cache.clear();
+    }
+    deadpool_postgres::GenericClient::prepare_cached(client, text).await
+}
+
+/// `text` tagged with the collection's property types, so that a statement prepared before a
+/// collection was re-created with other types is never reused (PostgreSQL refuses a cached plan
+/// whose result types changed).
+fn typed_text(text: &str, collection: &Collection) -> String {
+    let types: String = collection
+        .properties
+        .iter()
+        .map(|p| match p.ty {
+            PropertyType::Boolean => 'b',
+            PropertyType::Integer => 'i',
+            PropertyType::Number => 'n',
+            PropertyType::Text => 't',
+            PropertyType::Date => 'd',
+            PropertyType::DateTime => 'z',
+        })
+        .collect();
+    format!(
+        "/* {} {types} */ {text}",
+        collection.geometry_type.ogc_name()
+    )
+}
+
 fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
@@ -257,7 +317,10 @@ impl FeatureStore for PostgisStore {
             .start()
             .await
             .map_err(self.err("starting a read"))?;
-        let collection = self.collection(&*tx, &query.collection).await?;
+        let cache = Arc::clone(&tx.statement_cache);
+        let collection = self
+            .collection_cached(&cache, &tx, &query.collection)
+            .await?;
         let sel = selection(query, &collection)?;
         let page = Page {
             properties: returned(query, &collection)?,
@@ -279,16 +342,22 @@ impl FeatureStore for PostgisStore {
             None
         } else {
             let count = select_count(&self.schema, &collection, &sel)?;
+            let stmt = prepared(&cache, &tx, &typed_text(&count.text, &collection))
+                .await
+                .map_err(self.err("counting features"))?;
             let n: i64 = tx
-                .query_one(&count.text, &count.param_refs())
+                .query_one(&stmt, &count.param_refs())
                 .await
                 .and_then(|r| r.try_get(0))
                 .map_err(self.err("counting features"))?;
             Some(to_u64(n))
         };
         let stmt = select_page(&self.schema, &collection, &sel, &page)?;
+        let statement = prepared(&cache, &tx, &typed_text(&stmt.text, &collection))
+            .await
+            .map_err(self.err("reading features"))?;
         let rows = tx
-            .query_raw(&stmt.text, stmt.params.iter())
+            .query_raw(&statement, stmt.params.iter())
             .await
             .map_err(self.err("reading features"))?;
         let mut rows = pin!(rows);
@@ -333,7 +402,8 @@ impl FeatureStore for PostgisStore {
         _identity: &Identity,
     ) -> Result<Option<Feature>, StoreError> {
         let client = self.client().await?;
-        let collection = self.collection(pg(&client), collection).await?;
+        let cache = Arc::clone(&client.statement_cache);
+        let collection = self.collection_cached(&cache, &client, collection).await?;
         let properties: Vec<&Property> = collection.properties.iter().collect();
         let geometry = has_geometry(&collection);
         let decoder = RowDecoder::new(
@@ -344,8 +414,11 @@ impl FeatureStore for PostgisStore {
             crs,
         )?;
         let sql = select_one(&self.schema, &collection, &properties, geometry);
+        let stmt = prepared(&cache, &client, &typed_text(&sql, &collection))
+            .await
+            .map_err(self.err("reading a feature"))?;
         let row = client
-            .query_opt(&sql, &[&id])
+            .query_opt(&stmt, &[&id])
             .await
             .map_err(self.err("reading a feature"))?;
         row.map(|r| decoder.decode(&r)).transpose()
@@ -369,6 +442,19 @@ impl FeatureStore for PostgisStore {
 mod tests {
     use super::*;
     use segit_query::{BBox, GeometryType, PropertyType};
+
+    #[test]
+    fn statement_texts_change_with_property_types() {
+        let a = coll();
+        let mut b = coll();
+        b.properties = vec![Property::new("x", PropertyType::Integer, "x")];
+        let mut c = coll();
+        c.properties = vec![Property::new("x", PropertyType::Text, "x")];
+        let sql = "SELECT 1";
+        assert_ne!(typed_text(sql, &a), typed_text(sql, &b));
+        assert_ne!(typed_text(sql, &b), typed_text(sql, &c));
+        assert!(typed_text(sql, &b).ends_with(sql));
+    }
 
     fn coll() -> Collection {
         Collection {
