@@ -21,17 +21,17 @@ impl Written {
             seed: 5,
             scale: 0.04,
         });
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("test supply");
         let opts = SupplyOptions {
             crlf,
             ..SupplyOptions::default()
         };
-        let truth = write_supply(&m, dir.path(), &opts).unwrap();
+        let truth = write_supply(&m, dir.path(), &opts).expect("test supply");
         Self { dir, truth }
     }
 
     fn bytes(&self, rel: &str) -> Vec<u8> {
-        std::fs::read(self.dir.path().join(rel)).unwrap()
+        std::fs::read(self.dir.path().join(rel)).expect("test supply")
     }
 
     /// Lines (Latin-1 decoded) with the line end checked.
@@ -55,7 +55,7 @@ impl Written {
     }
 
     fn utf8_lines(&self, rel: &str) -> Vec<String> {
-        let text = String::from_utf8(self.bytes(rel)).unwrap();
+        let text = String::from_utf8(self.bytes(rel)).expect("test supply");
         text.lines().map(str::to_owned).collect()
     }
 
@@ -77,15 +77,17 @@ fn ddmmyyyy(s: &str) -> bool {
     s.is_empty() || s == "01010001" || NaiveDate::parse_from_str(s, "%d%m%Y").is_ok()
 }
 
+/// The number of values a census record must have (`None`: a repeating-group record).
+type ValueCount = fn(&[&str]) -> Option<usize>;
+
 #[test]
 fn census_files_have_pipes_final_pipe_crlf_and_value_counts() {
     let w = Written::new(false);
     // minimum values per record type (censuario.md §2), as written by this generator
-    let expected: BTreeMap<&str, fn(&[&str]) -> Option<usize>> = BTreeMap::from([
+    let expected: BTreeMap<&str, ValueCount> = BTreeMap::from([
         (
             "FAB",
-            (|v: &[&str]| if v[5] == "1" { Some(45) } else { None })
-                as fn(&[&str]) -> Option<usize>,
+            (|v: &[&str]| if v[5] == "1" { Some(45) } else { None }) as ValueCount,
         ),
         (
             "TER",
@@ -116,12 +118,14 @@ fn census_files_have_pipes_final_pipe_crlf_and_value_counts() {
             if planted.contains(&n) {
                 continue;
             }
-            match count(&values) {
-                Some(c) => assert_eq!(values.len(), c, "{rel}:{n}"),
-                None => {
-                    let g = groups[&(*ext, values[5])];
-                    assert!(values.len() > 6 && (values.len() - 6) % g == 0, "{rel}:{n}");
-                }
+            if let Some(c) = count(&values) {
+                assert_eq!(values.len(), c, "{rel}:{n}");
+            } else {
+                let g = groups[&(*ext, values[5])];
+                assert!(
+                    values.len() > 6 && (values.len() - 6).is_multiple_of(g),
+                    "{rel}:{n}"
+                );
             }
             if *ext == "FAB" && values[5] == "1" {
                 for k in [22, 23, 28, 29] {
@@ -150,9 +154,9 @@ fn cxf_sheets_follow_the_record_grammar_and_sup_balances() {
         let planted = w.planted(&rel);
         let name = Path::new(&rel)
             .file_stem()
-            .unwrap()
+            .expect("test supply")
             .to_str()
-            .unwrap()
+            .expect("test supply")
             .to_owned();
         assert_eq!(lines[0], "MAPPA");
         assert_eq!(lines[1], name);
@@ -160,12 +164,12 @@ fn cxf_sheets_follow_the_record_grammar_and_sup_balances() {
         assert_eq!(lines.last().map(String::as_str), Some("EOF"));
         let int = |s: &str| -> i64 {
             assert_eq!(s.len(), 4, "INTERO width: {s:?}");
-            s.trim().parse().unwrap()
+            s.trim().parse().expect("test supply")
         };
         let real = |s: &str| -> f64 {
             assert_eq!(s.len(), 12, "REALE width: {s:?}");
             assert_eq!(s.trim().split('.').nth(1).map(str::len), Some(3));
-            s.trim().parse().unwrap()
+            s.trim().parse().expect("test supply")
         };
         let mut i = 3;
         let mut parcels = 0;
@@ -256,11 +260,17 @@ fn cxf_sheets_follow_the_record_grammar_and_sup_balances() {
             assert_eq!(l.chars().count(), 21, "{sup_rel}: {l:?}");
             values.push((
                 l[..11].trim_end().to_owned(),
-                l[11..].trim().parse().unwrap(),
+                l[11..].trim().parse().expect("test supply"),
             ));
         }
         assert_eq!(values[0].0, name);
-        let get = |k: &str| values.iter().find(|(n, _)| n == k).map(|v| v.1).unwrap();
+        let get = |k: &str| {
+            values
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|v| v.1)
+                .expect("test supply")
+        };
         assert_eq!(get("N.PARTIC"), parcels);
         assert_eq!(get("N.FABBRIC"), buildings);
         assert_eq!(get("N.STRADE"), roads);
@@ -349,8 +359,8 @@ fn csv_files_have_their_header_and_field_counts() {
                     && !planted.contains(&n)
                     && values[3].starts_with('A')
                 {
-                    let total: i64 = values[4].parse().unwrap();
-                    let excl: i64 = values[5].parse().unwrap();
+                    let total: i64 = values[4].parse().expect("test supply");
+                    let excl: i64 = values[5].parse().expect("test supply");
                     assert!(
                         polygons_match(values[6], total, excl),
                         "{rel}:{n} {}",
@@ -392,37 +402,45 @@ fn json_lines_geojson_gml_kml_and_omi_parse() {
         }
     }
     for rel in ["stradario/house_numbers.geojson", "omi/microzones.geojson"] {
-        let v: serde_json::Value = serde_json::from_slice(&w.bytes(rel)).unwrap();
-        let features = v["features"].as_array().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&w.bytes(rel)).expect("test supply");
+        let features = v["features"].as_array().expect("test supply");
         assert!(!features.is_empty());
         for f in features {
             let c = &f["geometry"]["coordinates"];
             let first = if c[0].is_number() { c } else { &c[0][0] };
-            let (lon, lat) = (first[0].as_f64().unwrap(), first[1].as_f64().unwrap());
+            let (lon, lat) = (
+                first[0].as_f64().expect("test supply"),
+                first[1].as_f64().expect("test supply"),
+            );
             assert!(
                 (6.0..19.0).contains(&lon) && (36.0..48.0).contains(&lat),
                 "{rel}: lon/lat order"
             );
         }
     }
-    let gml = String::from_utf8(w.bytes("cartografia/inspire/M999_ple.gml")).unwrap();
+    let gml = String::from_utf8(w.bytes("cartografia/inspire/M999_ple.gml")).expect("test supply");
     let members = gml.matches("<wfs:member>").count();
     assert_eq!(members, gml.matches("</wfs:member>").count());
     assert_eq!(
         members as u64,
         w.truth
             .file("cartografia/inspire/M999_ple.gml")
-            .unwrap()
+            .expect("test supply")
             .records["parcels"]
     );
     // latitude first
     let pos = gml
         .split("<gml:posList srsDimension=\"2\">")
         .nth(1)
-        .unwrap();
-    let lat: f64 = pos.split(' ').next().unwrap().parse().unwrap();
+        .expect("test supply");
+    let lat: f64 = pos
+        .split(' ')
+        .next()
+        .expect("test supply")
+        .parse()
+        .expect("test supply");
     assert!((44.0..47.0).contains(&lat), "latitude first, got {lat}");
-    let kml = String::from_utf8(w.bytes("omi/M999.kml")).unwrap();
+    let kml = String::from_utf8(w.bytes("omi/M999.kml")).expect("test supply");
     assert_eq!(kml.matches("<Placemark>").count(), 3);
     assert!(kml.contains("Anno/Semestre 2025/1"));
     for rel in ["omi/QI_M999_20251_VALORI.csv", "omi/QI_M999_20251_ZONE.csv"] {
@@ -441,10 +459,12 @@ fn imu_records_are_1900_bytes() {
     let rel = "imu/IMU_M999_2025.txt";
     let planted = w.planted(rel);
     let lines = w.lines(rel, true);
-    assert!(lines[0].starts_with('0') && lines.last().unwrap().starts_with('9'));
-    let total: u64 = lines.last().unwrap()[1..10].parse().unwrap();
+    assert!(lines[0].starts_with('0') && lines.last().expect("test supply").starts_with('9'));
+    let total: u64 = lines.last().expect("test supply")[1..10]
+        .parse()
+        .expect("test supply");
     assert_eq!(total, lines.len() as u64);
-    let mut b = 0;
+    let mut declarations = 0;
     for (i, l) in lines.iter().enumerate() {
         let n = i as u64 + 1;
         let c: Vec<char> = l.chars().collect();
@@ -457,10 +477,13 @@ fn imu_records_are_1900_bytes() {
         assert_eq!(c.len(), RECORD_CHARS + 1, "{rel}:{n}");
         assert_eq!(c.last(), Some(&'A'));
         match c[0] {
-            'B' => b += 1,
+            'B' => declarations += 1,
             'D' => {
-                let module: u64 = field(18, 8).parse().unwrap();
-                assert_eq!(module, b, "{rel}:{n} module progressive = ordinal of its B");
+                let module: u64 = field(18, 8).parse().expect("test supply");
+                assert_eq!(
+                    module, declarations,
+                    "{rel}:{n} module progressive = ordinal of its B"
+                );
                 for offset in [0, 499] {
                     if field(90 + offset, 4).trim().is_empty() {
                         assert_eq!(offset, 499, "{rel}:{n} first block present");
@@ -468,7 +491,7 @@ fn imu_records_are_1900_bytes() {
                     }
                     assert_eq!(field(202 + offset, 1), "U");
                     assert_eq!(field(203 + offset, 5), "M999 ");
-                    let p: u64 = field(303 + offset, 3).parse().unwrap();
+                    let p: u64 = field(303 + offset, 3).parse().expect("test supply");
                     assert!(p <= 100);
                     assert!(NaiveDate::parse_from_str(&field(423 + offset, 8), "%d%m%Y").is_ok());
                 }
@@ -476,21 +499,22 @@ fn imu_records_are_1900_bytes() {
             _ => {}
         }
     }
-    assert_eq!(b, w.truth.expected["imu_declarations"]);
+    assert_eq!(declarations, w.truth.expected["imu_declarations"]);
 }
 
 #[test]
 fn geopackage_holds_the_footprints() {
     let w = Written::new(false);
-    let conn = rusqlite::Connection::open(w.dir.path().join("dbt/edifici.gpkg")).unwrap();
+    let conn =
+        rusqlite::Connection::open(w.dir.path().join("dbt/edifici.gpkg")).expect("test supply");
     let app: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .unwrap();
+        .expect("test supply");
     assert_eq!(app, 0x4750_4B47);
     let n: i64 = conn
         .query_row("SELECT count(*) FROM edifici", [], |r| r.get(0))
-        .unwrap();
-    let f = w.truth.file("dbt/edifici.gpkg").unwrap();
+        .expect("test supply");
+    let f = w.truth.file("dbt/edifici.gpkg").expect("test supply");
     assert_eq!(n as u64, f.records["features"]);
     let (table, kind, srs): (String, String, i64) = conn
         .query_row(
@@ -498,13 +522,13 @@ fn geopackage_holds_the_footprints() {
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
-        .unwrap();
+        .expect("test supply");
     assert_eq!(
         (table.as_str(), kind.as_str(), srs),
         ("edifici", "POLYGON", 7791)
     );
     let blob: Vec<u8> = conn
         .query_row("SELECT geom FROM edifici WHERE fid = 1", [], |r| r.get(0))
-        .unwrap();
+        .expect("test supply");
     assert_eq!(&blob[..2], b"GP");
 }

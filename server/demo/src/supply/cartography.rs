@@ -151,9 +151,9 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     for (i, b) in town.buildings.iter().enumerate() {
         buildings.entry(b.parcel_key.as_str()).or_default().push(i);
     }
-    let mut crs = TextFile::new("cartografia/crs.txt", Encoding::Utf8, false);
+    let mut crs = cx.create("cartografia/crs.txt", Encoding::Utf8, false)?;
     crs.line(&format!("EPSG:{}", cx.opts.cxf_epsg));
-    cx.save(&crs, "crs", &[("lines", 1)], 0)?;
+    cx.save(crs, "crs", &[("lines", 1)], 0)?;
     let mut plant = cx.malformed();
     for (sheet, parcels) in &sheets {
         write_sheet(cx, sheet, parcels, &buildings, plant)?;
@@ -183,7 +183,7 @@ fn write_sheet(
 ) -> io::Result<()> {
     let town = cx.town;
     let rel = format!("cartografia/{sheet}.cxf");
-    let mut out = TextFile::new(&rel, Encoding::Latin1, true);
+    let mut out = cx.create(&rel, Encoding::Latin1, true)?;
     let mut n = SheetCounts::default();
     out.line("MAPPA");
     out.line(sheet);
@@ -315,7 +315,7 @@ fn write_sheet(
     n.sections += 3;
     let loaded = 1 + n.sections - n.either;
     cx.save(
-        &out,
+        out,
         "cxf",
         &[
             ("sections", n.sections),
@@ -418,7 +418,7 @@ fn plant_geometry(
 
 fn write_sup(cx: &mut Ctx, sheet: &str, areas: &mut [(String, i64)], s: &Sup) -> io::Result<()> {
     let rel = format!("cartografia/{sheet}.sup");
-    let mut out = TextFile::new(&rel, Encoding::Latin1, true);
+    let mut out = cx.create(&rel, Encoding::Latin1, true)?;
     areas.sort();
     let partic: i64 = areas.iter().map(|a| a.1).sum();
     let confine = round_half_up(s.confine);
@@ -443,5 +443,5 @@ fn write_sup(cx: &mut Ctx, sheet: &str, areas: &mut [(String, i64)], s: &Sup) ->
     out.line(&sup("TOTALE", partic + roads));
     out.line(&sup("CONFINE", confine));
     out.line(&sup("SBILANCIO", partic + roads - confine));
-    cx.save(&out, "sup", &[("areas", areas.len() as u64)], 0)
+    cx.save(out, "sup", &[("areas", areas.len() as u64)], 0)
 }

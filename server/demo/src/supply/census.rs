@@ -157,7 +157,7 @@ fn fab_address(cx: &Ctx, u: &Unit, progressive: u32) -> Option<Vec<String>> {
 /// Writes the `.FAB` file.
 fn write_fab(cx: &mut Ctx) -> io::Result<()> {
     let rel = format!("censuario/{}.FAB", base_name(cx));
-    let mut out = TextFile::new(&rel, Encoding::Latin1, true);
+    let mut out = cx.create(&rel, Encoding::Latin1, true)?;
     let town = cx.town;
     let mut states = 0u64;
     let mut by_type = [0u64; 6];
@@ -226,7 +226,7 @@ fn write_fab(cx: &mut Ctx) -> io::Result<()> {
         town.units.iter().map(|u| u.states.len() as u64).sum(),
     );
     cx.save(
-        &out,
+        out,
         "fab",
         &[
             ("properties", properties),
@@ -339,7 +339,7 @@ fn ter_type1(cx: &Ctx, i: usize) -> Vec<String> {
 /// Writes the `.TER` file.
 fn write_ter(cx: &mut Ctx) -> io::Result<()> {
     let rel = format!("censuario/{}.TER", base_name(cx));
-    let mut out = TextFile::new(&rel, Encoding::Latin1, true);
+    let mut out = cx.create(&rel, Encoding::Latin1, true)?;
     let mut by_type = [0u64; 5];
     for i in 0..cx.town.parcels.len() {
         let id = parcel_property_id(i);
@@ -406,7 +406,7 @@ fn write_ter(cx: &mut Ctx) -> io::Result<()> {
     cx.rec
         .expect("census_parcels", cx.town.parcels.len() as u64);
     cx.save(
-        &out,
+        out,
         "ter",
         &[
             ("properties", records),

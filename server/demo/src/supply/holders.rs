@@ -5,7 +5,7 @@
 use std::io;
 
 use super::census::{base_name, deed};
-use super::text::{Encoding, TextFile, ddmmyyyy, piped};
+use super::text::{Encoding, ddmmyyyy, piped};
 use super::truth::{DefectKind, Outcome};
 use super::{Ctx, mix};
 use crate::SubjectRef;
@@ -73,7 +73,7 @@ fn sog_record(cx: &Ctx, s: SubjectRef) -> Vec<String> {
 
 fn write_sog(cx: &mut Ctx) -> io::Result<()> {
     let rel = format!("censuario/{}.SOG", base_name(cx));
-    let mut out = TextFile::new(&rel, Encoding::Latin1, true);
+    let mut out = cx.create(&rel, Encoding::Latin1, true)?;
     let holders = super::census::holders_in_use(cx);
     let mut records = 0u64;
     let mut loaded = 0u64;
@@ -133,7 +133,7 @@ fn write_sog(cx: &mut Ctx) -> io::Result<()> {
         .filter(|s| matches!(s, SubjectRef::Person(_)))
         .count() as u64;
     cx.save(
-        &out,
+        out,
         "sog",
         &[
             ("subjects", records),
@@ -199,7 +199,7 @@ fn tit_record(cx: &Ctx, h: &Holding) -> Vec<String> {
 
 fn write_tit(cx: &mut Ctx) -> io::Result<()> {
     let rel = format!("censuario/{}.TIT", base_name(cx));
-    let mut out = TextFile::new(&rel, Encoding::Latin1, true);
+    let mut out = cx.create(&rel, Encoding::Latin1, true)?;
     for h in &cx.town.holdings {
         out.line(&piped(&tit_record(cx, h)));
     }
@@ -234,7 +234,7 @@ fn write_tit(cx: &mut Ctx) -> io::Result<()> {
     }
     cx.rec.expect("holdings", cx.town.holdings.len() as u64);
     let loaded = cx.town.holdings.len() as u64;
-    cx.save(&out, "tit", &[("holdings", records)], loaded)
+    cx.save(out, "tit", &[("holdings", records)], loaded)
 }
 
 /// Writes `.SOG` and `.TIT`.

@@ -12,7 +12,7 @@ use std::io;
 use chrono::Datelike;
 
 use super::holders::corrupt_cf;
-use super::text::{Encoding, TextFile, ddmmyyyy, iso};
+use super::text::{Encoding, ddmmyyyy, iso};
 use super::truth::{DefectKind, Outcome};
 use super::{Ctx, mix};
 use crate::SubjectRef;
@@ -122,7 +122,7 @@ fn declarations(cx: &Ctx) -> BTreeMap<(SubjectRef, i32), Vec<Block>> {
 fn write_declarations(cx: &mut Ctx) -> io::Result<()> {
     let town = cx.town;
     let rel = format!("imu/IMU_{}_{}.txt", town.belfiore, town.tax_year);
-    let mut out = TextFile::new(&rel, Encoding::Latin1, true);
+    let mut out = cx.create(&rel, Encoding::Latin1, true)?;
     let mut head = Record::new('0');
     head.an(
         2,
@@ -196,7 +196,7 @@ fn write_declarations(cx: &mut Ctx) -> io::Result<()> {
     cx.rec.expect("imu_declarations", b_count);
     cx.rec.expect("imu_declared_properties", blocks);
     cx.save(
-        &out,
+        out,
         "imu",
         &[("b", b_count), ("d", d_count), ("blocks", blocks)],
         b_count,
@@ -206,7 +206,7 @@ fn write_declarations(cx: &mut Ctx) -> io::Result<()> {
 fn write_f24(cx: &mut Ctx) -> io::Result<()> {
     let town = cx.town;
     let rel = "imu/f24_imu.csv";
-    let mut out = cx.normalised(rel);
+    let mut out = cx.normalised(rel)?;
     out.line("payment_id;payer_cf;payment_date;tax_year;comune;tax_code;amount;instalment");
     let mut due: BTreeMap<(SubjectRef, &str), f64> = BTreeMap::new();
     for p in &town.imu_positions {
@@ -301,7 +301,7 @@ fn write_f24(cx: &mut Ctx) -> io::Result<()> {
         rows += 2;
     }
     cx.rec.expect("f24_payments", loaded);
-    cx.save(&out, "f24", &[("rows", rows)], loaded)
+    cx.save(out, "f24", &[("rows", rows)], loaded)
 }
 
 /// Writes the IMU declarations and the F24 payments.

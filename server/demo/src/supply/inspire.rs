@@ -11,7 +11,7 @@ use segit_query::{Crs, Transformer};
 
 use super::Ctx;
 use super::cartography::{sheet_bounds, sheets};
-use super::text::{Encoding, TextFile};
+use super::text::Encoding;
 use super::truth::{DefectKind, Outcome};
 
 const HEAD: &str = r#"<wfs:FeatureCollection xmlns:CP="http://mapserver.gis.umn.edu/mapserver" xmlns:gml="http://www.opengis.net/gml/3.2" xmlns:wfs="http://www.opengis.net/wfs/2.0" numberMatched="{n}" numberReturned="{n}">"#;
@@ -57,7 +57,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     let town = cx.town;
     let t = Transformer::new(town.crs, Crs::Epsg(6706)).map_err(to_io)?;
     let rel = format!("cartografia/inspire/{}_ple.gml", town.belfiore);
-    let mut out = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
+    let mut out = cx.create(&rel, Encoding::Utf8, cx.opts.crlf)?;
     let planted = u64::from(cx.malformed());
     let n = town.parcels.len() as u64 + planted;
     out.line(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
@@ -86,10 +86,10 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     }
     out.line("</wfs:FeatureCollection>");
     cx.rec.expect("inspire_parcels", town.parcels.len() as u64);
-    cx.save(&out, "gml", &[("parcels", n)], town.parcels.len() as u64)?;
+    cx.save(out, "gml", &[("parcels", n)], town.parcels.len() as u64)?;
 
     let rel = format!("cartografia/inspire/{}_map.gml", town.belfiore);
-    let mut out = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
+    let mut out = cx.create(&rel, Encoding::Utf8, cx.opts.crlf)?;
     let sheets = sheets(town);
     out.line(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     out.line(&HEAD.replace("{n}", &sheets.len().to_string()));
@@ -115,7 +115,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     out.line("</wfs:FeatureCollection>");
     cx.rec.expect("inspire_zonings", sheets.len() as u64);
     cx.save(
-        &out,
+        out,
         "gml",
         &[("zonings", sheets.len() as u64)],
         sheets.len() as u64,

@@ -90,7 +90,7 @@ fn utility_rows(cx: &Ctx, index: usize, occ: &Occupancy) -> Vec<String> {
 
 fn write_utilities(cx: &mut Ctx) -> io::Result<()> {
     let rel = "utenze/utility_supply.csv";
-    let mut out = cx.normalised(rel);
+    let mut out = cx.normalised(rel)?;
     out.line("utility;supply_point;holder_cf;holder_type;use_type;address;address_key;unit_key;contract_start;contract_end;year;billed_consumption;billed_amount");
     let mut rows = 0u64;
     let mut sample: Option<String> = None;
@@ -140,7 +140,7 @@ fn write_utilities(cx: &mut Ctx) -> io::Result<()> {
         rows += 2;
     }
     cx.rec.expect("utility_rows", loaded);
-    cx.save(&out, "utilities", &[("rows", rows)], loaded)
+    cx.save(out, "utilities", &[("rows", rows)], loaded)
 }
 
 /// Holdings of a unit, by unit index.
@@ -221,7 +221,7 @@ fn lease_line(
 fn write_leases(cx: &mut Ctx) -> io::Result<()> {
     let town = cx.town;
     let rel = "locazioni/leases.jsonl";
-    let mut out = cx.normalised(rel);
+    let mut out = cx.normalised(rel)?;
     let by_unit = holdings_by_unit(&town.holdings);
     let mut rows = 0u64;
     let mut sample: Option<String> = None;
@@ -263,13 +263,13 @@ fn write_leases(cx: &mut Ctx) -> io::Result<()> {
         rows += 2;
     }
     cx.rec.expect("leases", loaded);
-    cx.save(&out, "leases", &[("rows", rows)], loaded)
+    cx.save(out, "leases", &[("rows", rows)], loaded)
 }
 
 fn write_deeds(cx: &mut Ctx) -> io::Result<()> {
     let town = cx.town;
     let rel = "atti/transfer_deeds.jsonl";
-    let mut out = cx.normalised(rel);
+    let mut out = cx.normalised(rel)?;
     let by_unit = holdings_by_unit(&town.holdings);
     let mut rows = 0u64;
     for (&unit, hs) in &by_unit {
@@ -332,7 +332,7 @@ fn write_deeds(cx: &mut Ctx) -> io::Result<()> {
         rows += 1;
     }
     cx.rec.expect("deeds", loaded);
-    cx.save(&out, "deeds", &[("rows", rows)], loaded)
+    cx.save(out, "deeds", &[("rows", rows)], loaded)
 }
 
 /// Writes utilities, leases and deeds.

@@ -159,8 +159,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// A new text file of the normalised kind (UTF-8, line ends from the options).
-    pub fn normalised(&self, rel: &str) -> TextFile {
-        TextFile::new(rel, text::Encoding::Utf8, self.opts.crlf)
+    pub fn normalised(&self, rel: &str) -> io::Result<TextFile> {
+        self.create(rel, text::Encoding::Utf8, self.opts.crlf)
+    }
+
+    /// A new text file under the supply directory.
+    pub fn create(&self, rel: &str, encoding: text::Encoding, crlf: bool) -> io::Result<TextFile> {
+        TextFile::create(self.root, rel, encoding, crlf)
     }
 
     /// Saves `file` and records its truth: `records` per record kind, and the records the
@@ -168,21 +173,22 @@ impl<'a> Ctx<'a> {
     /// rejections and either-way records are counted from the recorder.
     pub fn save(
         &mut self,
-        file: &TextFile,
+        file: TextFile,
         kind: &str,
         records: &[(&str, u64)],
         loaded: u64,
     ) -> io::Result<()> {
-        file.save(self.root)?;
-        let rejected = self.rec.planted(&file.rel, &[Outcome::Rejected]);
+        let (rel, lines, bytes) = (file.rel.clone(), file.lines(), file.bytes());
+        file.finish()?;
+        let rejected = self.rec.planted(&rel, &[Outcome::Rejected]);
         let either = self
             .rec
-            .planted(&file.rel, &[Outcome::RepairedOrRejected, Outcome::Reported]);
+            .planted(&rel, &[Outcome::RepairedOrRejected, Outcome::Reported]);
         self.rec.file(FileTruth {
-            path: file.rel.clone(),
+            path: rel,
             kind: kind.to_owned(),
-            lines: file.lines(),
-            bytes: file.bytes().len() as u64,
+            lines,
+            bytes,
             records: records.iter().map(|(k, n)| ((*k).to_owned(), *n)).collect(),
             expected_loaded: loaded,
             expected_rejected: rejected,

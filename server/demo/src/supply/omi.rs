@@ -14,7 +14,7 @@ use geo_types::{Coord, LineString, Polygon};
 use segit_query::{Crs, Transformer};
 
 use super::Ctx;
-use super::text::{Encoding, TextFile, comma_number};
+use super::text::{Encoding, comma_number};
 use super::truth::{DefectKind, Outcome};
 
 /// One OMI zone.
@@ -162,7 +162,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     let id = format!("QI_{}_{}1", town.belfiore, town.tax_year);
 
     let rel = format!("omi/{id}_VALORI.csv");
-    let mut out = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
+    let mut out = cx.create(&rel, Encoding::Utf8, cx.opts.crlf)?;
     out.line(&format!(
         "Quotazioni OMI - Anno/Semestre {}/1;",
         town.tax_year
@@ -209,10 +209,10 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
         rows += 1;
     }
     cx.rec.expect("omi_values", loaded);
-    cx.save(&out, "omi-values", &[("rows", rows)], loaded)?;
+    cx.save(out, "omi-values", &[("rows", rows)], loaded)?;
 
     let rel = format!("omi/{id}_ZONE.csv");
-    let mut out = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
+    let mut out = cx.create(&rel, Encoding::Utf8, cx.opts.crlf)?;
     out.line(&format!("Zone OMI - Anno/Semestre {}/1;", town.tax_year));
     out.line(&format!(
         "{HEAD};Fascia;Zona_Descr;Zona;LinkZona;Cod_tip_prev;Descr_tip_prev;Stato_prev;Microzona;"
@@ -225,14 +225,14 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     }
     cx.rec.expect("omi_zones", zones.len() as u64);
     cx.save(
-        &out,
+        out,
         "omi-zones",
         &[("rows", zones.len() as u64)],
         zones.len() as u64,
     )?;
 
     let rel = format!("omi/{}.kml", town.belfiore);
-    let mut out = TextFile::new(&rel, Encoding::Utf8, cx.opts.crlf);
+    let mut out = cx.create(&rel, Encoding::Utf8, cx.opts.crlf)?;
     out.line(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     out.line(r#"<kml xmlns="http://www.opengis.net/kml/2.2"><Document>"#);
     out.line(&format!(
@@ -266,14 +266,14 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     }
     out.line("</Document></kml>");
     cx.save(
-        &out,
+        out,
         "omi-kml",
         &[("placemarks", zones.len() as u64)],
         zones.len() as u64,
     )?;
 
     let rel = "omi/microzones.geojson";
-    let mut out = TextFile::new(rel, Encoding::Utf8, cx.opts.crlf);
+    let mut out = cx.create(rel, Encoding::Utf8, cx.opts.crlf)?;
     out.line(r#"{"type":"FeatureCollection","features":["#);
     for (k, z) in zones.iter().enumerate() {
         let mut rings = Vec::new();
@@ -297,7 +297,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     out.line("]}");
     cx.rec.expect("microzones", zones.len() as u64);
     cx.save(
-        &out,
+        out,
         "microzones",
         &[("features", zones.len() as u64)],
         zones.len() as u64,

@@ -17,7 +17,7 @@ use crate::entities::Unit;
 fn write_streets(cx: &mut Ctx) -> io::Result<()> {
     let town = cx.town;
     let rel = "stradario/streets.csv";
-    let mut out = cx.normalised(rel);
+    let mut out = cx.normalised(rel)?;
     out.line("street_code;dug;duf;full_name;cadastral_toponimo;cadastral_street_code");
     for s in &town.streets {
         out.line(&format!(
@@ -43,16 +43,11 @@ fn write_streets(cx: &mut Ctx) -> io::Result<()> {
         rows += 1;
     }
     cx.rec.expect("streets", town.streets.len() as u64);
-    cx.save(
-        &out,
-        "streets",
-        &[("rows", rows)],
-        town.streets.len() as u64,
-    )?;
+    cx.save(out, "streets", &[("rows", rows)], town.streets.len() as u64)?;
 
     let rel = "stradario/house_numbers.geojson";
     let t = Transformer::new(town.crs, Crs::Crs84).map_err(|e| io::Error::other(e.to_string()))?;
-    let mut out = cx.normalised(rel);
+    let mut out = cx.normalised(rel)?;
     out.line(r#"{"type":"FeatureCollection","features":["#);
     let n = town.house_numbers.len();
     for (i, h) in town.house_numbers.iter().enumerate() {
@@ -71,14 +66,14 @@ fn write_streets(cx: &mut Ctx) -> io::Result<()> {
     }
     out.line("]}");
     cx.rec.expect("house_numbers", n as u64);
-    cx.save(&out, "house-numbers", &[("features", n as u64)], n as u64)
+    cx.save(out, "house-numbers", &[("features", n as u64)], n as u64)
 }
 
 /// Civil registry.
 fn write_residents(cx: &mut Ctx) -> io::Result<()> {
     let town = cx.town;
     let rel = "anagrafe/residents.csv";
-    let mut out = cx.normalised(rel);
+    let mut out = cx.normalised(rel)?;
     out.line("person_cf;household_id;relationship;address_key;staircase;floor;internal;from_date;to_date;birth_date;sex;citizenship;unit_key");
     let row = |r: &crate::Resident, cf: &str, from: &str| {
         let p = &town.persons[r.person];
@@ -139,7 +134,7 @@ fn write_residents(cx: &mut Ctx) -> io::Result<()> {
     }
     cx.rec.expect("residents", town.residents.len() as u64);
     cx.save(
-        &out,
+        out,
         "residents",
         &[("rows", rows)],
         town.residents.len() as u64,
@@ -150,7 +145,7 @@ fn write_residents(cx: &mut Ctx) -> io::Result<()> {
 fn write_tari(cx: &mut Ctx) -> io::Result<()> {
     let town = cx.town;
     let rel = "tari/tari.csv";
-    let mut out = cx.normalised(rel);
+    let mut out = cx.normalised(rel)?;
     out.line("account_id;premises_seq;payer_cf;user_type;tariff_class;occupants;address;address_key;staircase;floor;internal;unit_keys;declared_m2;start_date;end_date;reduction");
     let row = |t: &crate::TariPosition, m2: &str| {
         let h = mix(
@@ -213,7 +208,7 @@ fn write_tari(cx: &mut Ctx) -> io::Result<()> {
     cx.rec
         .expect("tari_premises", town.tari_positions.len() as u64);
     cx.save(
-        &out,
+        out,
         "tari",
         &[("rows", rows)],
         town.tari_positions.len() as u64,
@@ -247,7 +242,7 @@ pub fn dwelling_polygons(u: &Unit, total: u32, excl: u32) -> String {
 fn write_surfaces(cx: &mut Ctx) -> io::Result<()> {
     let town = cx.town;
     let rel = "superfici/cadastral_surface.csv";
-    let mut out = cx.normalised(rel);
+    let mut out = cx.normalised(rel)?;
     out.line("comune;age_property_id;unit_key;categoria;sup_totale_m2;sup_escl_aree_scoperte_m2;polygons;data_riferimento;source");
     let mut rows = 0u64;
     let mut first: Option<String> = None;
@@ -305,7 +300,7 @@ fn write_surfaces(cx: &mut Ctx) -> io::Result<()> {
         rows += 2;
     }
     cx.rec.expect("surfaces", loaded);
-    cx.save(&out, "surfaces", &[("rows", rows)], loaded)
+    cx.save(out, "surfaces", &[("rows", rows)], loaded)
 }
 
 /// Writes the registers.

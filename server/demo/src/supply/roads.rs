@@ -165,7 +165,7 @@ mod tests {
         assert!(
             rings
                 .iter()
-                .all(|r| r.len() == 5 && signed_area(r) == 100.0)
+                .all(|r| r.len() == 5 && (signed_area(r) - 100.0).abs() < 1e-9)
         );
     }
 

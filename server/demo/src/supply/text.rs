@@ -1,8 +1,8 @@
 //! Writing supply files: an in-memory file with its line count, encoding (UTF-8 or Latin-1)
 //! and line ends, and the lexical forms the supplies use (decimal comma, `DDMMYYYY`, padding).
 
-use std::fs;
-use std::io;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -16,27 +16,39 @@ pub enum Encoding {
     Latin1,
 }
 
-/// A supply file being composed: lines are appended with the file's line end and encoding.
+/// A supply file being written: lines are appended with the file's line end and encoding and
+/// streamed to disk. The first write error is kept and returned by [`TextFile::finish`], so
+/// writers append lines without checking each one.
 #[derive(Debug)]
 pub struct TextFile {
     /// path relative to the supply directory, with `/` separators
     pub rel: String,
-    bytes: Vec<u8>,
+    sink: Option<BufWriter<File>>,
+    error: Option<io::Error>,
+    bytes: u64,
     lines: u64,
     encoding: Encoding,
     eol: &'static str,
+    buf: Vec<u8>,
 }
 
 impl TextFile {
-    /// An empty file.
-    pub fn new(rel: &str, encoding: Encoding, crlf: bool) -> Self {
-        Self {
+    /// Creates (or truncates) `root/rel`, creating its folder.
+    pub fn create(root: &Path, rel: &str, encoding: Encoding, crlf: bool) -> io::Result<Self> {
+        let path = root.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        Ok(Self {
             rel: rel.to_owned(),
-            bytes: Vec::new(),
+            sink: Some(BufWriter::with_capacity(1 << 16, File::create(path)?)),
+            error: None,
+            bytes: 0,
             lines: 0,
             encoding,
             eol: if crlf { "\r\n" } else { "\n" },
-        }
+            buf: Vec::new(),
+        })
     }
 
     /// Appends one line; returns its 1-based line number.
@@ -47,11 +59,19 @@ impl TextFile {
         self.lines
     }
 
-    /// Appends text without a line end (for a truncated last line).
+    /// Appends text without a line end.
     pub fn raw(&mut self, text: &str) {
+        self.buf.clear();
         match self.encoding {
-            Encoding::Utf8 => self.bytes.extend_from_slice(text.as_bytes()),
-            Encoding::Latin1 => self.bytes.extend(text.chars().map(latin1)),
+            Encoding::Utf8 => self.buf.extend_from_slice(text.as_bytes()),
+            Encoding::Latin1 => self.buf.extend(text.chars().map(latin1)),
+        }
+        self.bytes += self.buf.len() as u64;
+        if let Some(sink) = self.sink.as_mut()
+            && let Err(e) = sink.write_all(&self.buf)
+        {
+            self.error = Some(e);
+            self.sink = None;
         }
     }
 
@@ -60,18 +80,20 @@ impl TextFile {
         self.lines
     }
 
-    /// The bytes written so far.
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
+    /// Number of bytes written so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
     }
 
-    /// Writes the file under `root`, creating its folder.
-    pub fn save(&self, root: &Path) -> io::Result<()> {
-        let path = root.join(&self.rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+    /// Flushes the file; the first error met while writing, if any.
+    pub fn finish(mut self) -> io::Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
         }
-        fs::write(path, &self.bytes)
+        match self.sink.take() {
+            Some(mut sink) => sink.flush(),
+            None => Ok(()),
+        }
     }
 }
 
@@ -151,14 +173,20 @@ mod tests {
     fn lexical_forms() {
         assert_eq!(comma_number(5.5, 2), "5,5");
         assert_eq!(comma_number(5.0, 2), "5");
-        assert_eq!(comma_euro(1032.905_1), "1032,91");
+        assert_eq!(comma_euro(1_032.905_1), "1032,91");
         assert_eq!(padded_particella("101"), "00101");
         assert_eq!(padded_particella("A"), "A");
         assert_eq!(piped(&["F205".into(), String::new()]), "F205||");
         let d = NaiveDate::from_ymd_opt(2019, 3, 15).unwrap();
         assert_eq!(ddmmyyyy(d), "15032019");
-        let mut f = TextFile::new("x.txt", Encoding::Latin1, true);
+        let dir = tempfile::tempdir().unwrap();
+        let mut f = TextFile::create(dir.path(), "a/x.txt", Encoding::Latin1, true).unwrap();
         assert_eq!(f.line("NICOLÒ"), 1);
-        assert_eq!(f.bytes(), b"NICOL\xd2\r\n");
+        assert_eq!(f.bytes(), 8);
+        f.finish().unwrap();
+        assert_eq!(
+            fs::read(dir.path().join("a/x.txt")).unwrap(),
+            b"NICOL\xd2\r\n"
+        );
     }
 }
