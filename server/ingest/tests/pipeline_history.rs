@@ -212,3 +212,60 @@ async fn a_failing_ingest_leaves_the_store_as_it_was() {
     run(&store.inner, "supply2", "2024-06-01").await;
     assert_eq!(all(&store, "units").await.len(), 2);
 }
+
+#[tokio::test]
+async fn versions_of_an_earlier_schema_are_kept_on_the_new_one() {
+    use geo_types::{Geometry, Point};
+    use segit_query::{GeometryType, Property, PropertyType, Value};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    // a `units` collection written earlier with another schema (no history properties)
+    let old = Collection {
+        id: "units".into(),
+        title: "units".into(),
+        description: String::new(),
+        keywords: Vec::new(),
+        geometry_type: GeometryType::Point,
+        storage_crs: Crs::Epsg(7791),
+        properties: vec![
+            Property::new("unit_key", PropertyType::Text, "key"),
+            Property::new("category", PropertyType::Text, "category"),
+            Property::new("legacy_note", PropertyType::Text, "note"),
+        ],
+        temporal: None,
+        extent: None,
+    };
+    let mut sink = store.begin_ingest().await.unwrap();
+    sink.create_collection(&old).await.unwrap();
+    sink.write(
+        "units",
+        vec![Feature {
+            id: "F205//12/200/1@1".into(),
+            geometry: Some(Geometry::Point(Point::new(514_900.0, 5_034_600.0))),
+            properties: vec![
+                ("unit_key".into(), Value::Text("F205//12/200/1".into())),
+                ("category".into(), Value::Text("C/6".into())),
+                ("legacy_note".into(), Value::Text("x".into())),
+            ],
+        }],
+    )
+    .await
+    .unwrap();
+    sink.commit().await.unwrap();
+
+    run(&store, "supply1", "2024-01-01").await;
+    let units = all(&store, "units").await;
+    assert_eq!(units.len(), 2);
+    let kept = by_id(&units, "F205//12/200/1@1");
+    assert_eq!(text(kept, "category"), Some("C/6"));
+    assert_eq!(kept.property("legacy_note"), None);
+    assert_eq!(
+        kept.property("valid_from"),
+        Some(&Value::Date(pipeline_support::date("0001-01-01")))
+    );
+    assert_eq!(
+        text(by_id(&units, "F205//12/101/7@1"), "category"),
+        Some("A/2")
+    );
+}

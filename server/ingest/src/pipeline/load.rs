@@ -5,8 +5,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use geo_types::{Geometry, MultiPolygon};
-use segit_model::{ParcelKey, Street};
-use segit_query::{Catalog, Collection, Feature, FeatureQuery, Identity, Value, sink::VecSink};
+use segit_model::{ParcelKey, Street, Validity};
+use segit_query::{
+    Catalog, Collection, Feature, FeatureQuery, GeometryType, Identity, Value, sink::VecSink,
+};
 use segit_store::{FeatureStore, IngestSink, StoreError};
 use thiserror::Error;
 
@@ -14,7 +16,7 @@ use super::IngestOptions;
 use super::read::read_supply;
 use super::report::{CollectionOutcome, IngestReport};
 use super::stats::Progress;
-use crate::history::{VALID_TO, merge};
+use crate::history::{VALID_FROM, VALID_TO, merge};
 use crate::link::LinkRates;
 use crate::publish::{MapParcel, StoredContext, publish};
 
@@ -116,13 +118,16 @@ async fn write_layers(
         let id = layer.collection.id.clone();
         progress.stage(&format!("merging {id}"));
         let stored_collection = catalog.get(&id);
+        let mut collection = layer.collection;
         let stored = match stored_collection {
-            Some(c) => read_all(store, c, &layer.collection).await?,
+            Some(c) if same_schema(c, &collection) => read_all(store, c, &collection).await?,
+            Some(c) => conform(read_all(store, c, &collection).await?, &collection),
             None => Vec::new(),
         };
+        relax(&mut collection, &stored);
+        let unchanged_schema = stored_collection.is_some_and(|c| same_schema(c, &collection));
         let stored_count = stored.len() as u64;
         let supplied = layer.features.len() as u64;
-        let unchanged_schema = stored_collection.is_some_and(|c| same_schema(c, &layer.collection));
         let merged = merge(
             &layer.mode,
             &layer.scope,
@@ -134,7 +139,7 @@ async fn write_layers(
         let written = merged.changed || !unchanged_schema;
         if written {
             progress.stage(&format!("writing {id}"));
-            sink.create_collection(&layer.collection).await?;
+            sink.create_collection(&collection).await?;
             let mut features = merged.features.into_iter();
             loop {
                 let batch: Vec<Feature> = features.by_ref().take(WRITE_BATCH).collect();
@@ -155,6 +160,55 @@ async fn write_layers(
         });
     }
     Ok(())
+}
+
+/// Stored features of an earlier schema (an older version of the collection, or another
+/// writer's) moved onto the new one, so that history is kept: properties the new schema lacks
+/// are dropped, new ones are null, a missing start of validity is the original survey
+/// (`0001-01-01`), a polygon becomes a one-part multipolygon where the schema asks for one.
+fn conform(features: Vec<Feature>, schema: &Collection) -> Vec<Feature> {
+    features
+        .into_iter()
+        .map(|mut f| {
+            let mut properties = Vec::with_capacity(schema.properties.len());
+            for p in &schema.properties {
+                let value = f
+                    .properties
+                    .iter()
+                    .position(|(n, _)| *n == p.name)
+                    .map_or(Value::Null, |i| {
+                        std::mem::replace(&mut f.properties[i].1, Value::Null)
+                    });
+                let value = match value {
+                    Value::Null if p.name == VALID_FROM => Value::Date(Validity::original_survey()),
+                    v => v,
+                };
+                properties.push((p.name.clone(), value));
+            }
+            f.properties = properties;
+            if schema.geometry_type == GeometryType::MultiPolygon
+                && let Some(Geometry::Polygon(p)) = &f.geometry
+            {
+                f.geometry = Some(Geometry::MultiPolygon(MultiPolygon(vec![p.clone()])));
+            }
+            f
+        })
+        .collect()
+}
+
+/// Required properties that stored versions of an earlier schema leave empty become nullable:
+/// the history is kept, and the schema says honestly what the data holds.
+fn relax(collection: &mut Collection, stored: &[Feature]) {
+    for (i, p) in collection.properties.iter_mut().enumerate() {
+        if !p.nullable
+            && p.name != VALID_FROM
+            && stored
+                .iter()
+                .any(|f| f.properties.get(i).is_none_or(|(_, v)| v.is_null()))
+        {
+            p.nullable = true;
+        }
+    }
 }
 
 /// Whether two schemas publish the same thing (extents aside).
