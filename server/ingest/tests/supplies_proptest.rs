@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use proptest::prelude::*;
+use segit_ingest::cartography::InvalidPolygonPolicy;
 use segit_ingest::diag::Item;
 use segit_ingest::supplies::{
     BuildingsReader, CadastralSurfaceReader, F24Reader, HouseNumbersReader, ImuReader,
@@ -152,8 +153,46 @@ proptest! {
     }
 }
 
+/// Any coordinate a WKB may carry, extremes included.
+fn coordinate() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        -1000.0f64..1000.0,
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(1e300),
+        Just(-1e12),
+        Just(0.0),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn geopackage_polygons(
+        rings in proptest::collection::vec(
+            proptest::collection::vec((coordinate(), coordinate()), 0..8), 1..3),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("edifici.gpkg");
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, srs_id INTEGER);
+             INSERT INTO gpkg_geometry_columns VALUES ('edifici', 'geom', 7791);
+             CREATE TABLE edifici (fid INTEGER PRIMARY KEY, geom BLOB, building_id TEXT);",
+        ).unwrap();
+        let mut rings = rings.into_iter().map(geo_types::LineString::from);
+        let exterior = rings.next().unwrap();
+        let polygon = geo_types::Polygon::new(exterior, rings.collect());
+        let mut blob = vec![b'G', b'P', 0, 1, 0x77, 0x1e, 0, 0];
+        segit_query::wkb::to_wkb(&geo_types::Geometry::Polygon(polygon), &mut blob);
+        c.execute("INSERT INTO edifici VALUES (1, ?1, 'E1')", [blob]).unwrap();
+        drop(c);
+        for policy in [InvalidPolygonPolicy::Reject, InvalidPolygonPolicy::MakeValid] {
+            let reader = BuildingsReader::open_with(&path, policy).unwrap();
+            prop_assert!(drain(reader, &path) >= 1);
+        }
+    }
 
     #[test]
     fn geopackage_blobs(blob in proptest::collection::vec(any::<u8>(), 0..64), gp in any::<bool>()) {
