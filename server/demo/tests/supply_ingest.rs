@@ -5,37 +5,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use segit_demo::supply::{DefectKind, Outcome, SupplyTruth};
+use segit_demo::supply::{Outcome, SupplyTruth};
 use segit_demo::{DemoParams, SupplyOptions, generate, write_supply};
 use segit_ingest::cartography::InspireKind;
 use segit_ingest::diag::Severity;
 use segit_ingest::pipeline::{IngestOptions, NoProgress, ReadOutcome, read_supply};
 use segit_query::Crs;
-
-/// Planted records the readers do not report yet, although the Ingest issue requires it
-/// ("self-intersecting polygons (repaired or rejected, always reported)"): the GeoPackage
-/// reader of the topographic buildings loads a self-intersecting footprint without a
-/// diagnostic. Listed here so the mismatch stays visible; an entry that starts being reported
-/// fails `known_gaps_are_still_gaps`, so the list is kept current.
-const KNOWN_READER_GAPS: &[(&str, DefectKind)] =
-    &[("dbt/edifici.gpkg", DefectKind::SelfIntersecting)];
-
-fn is_gap(file: &str, defect: DefectKind) -> bool {
-    KNOWN_READER_GAPS
-        .iter()
-        .any(|(f, d)| *f == file && *d == defect)
-}
-
-/// Planted records of `kind` the readers do not report.
-fn gaps(truth: &SupplyTruth, kind: &str) -> u64 {
-    truth
-        .defects
-        .iter()
-        .filter(|d| is_gap(&d.file, d.defect))
-        .filter(|d| d.outcome == Outcome::Rejected)
-        .filter(|d| truth.file(&d.file).is_some_and(|f| f.kind == kind))
-        .count() as u64
-}
 
 fn read(malformed: bool) -> (tempfile::TempDir, SupplyTruth, ReadOutcome) {
     let m = generate(&DemoParams {
@@ -95,7 +70,7 @@ fn every_planted_record_is_reported_as_the_reference_prescribes() {
             Outcome::Warning => !severities.is_empty() && !severities.contains(&Severity::Rejected),
             Outcome::Kept => !severities.contains(&Severity::Rejected),
         };
-        if !ok && !is_gap(&d.file, d.defect) {
+        if !ok {
             problems.push(format!(
                 "{}:{} {:?} expected {:?}, found {at:?}",
                 d.file, d.line, d.defect, d.outcome
@@ -157,8 +132,6 @@ fn counts_per_kind_and_per_entity_match_the_truth() {
     let mut problems = Vec::new();
     for (kind, stats) in &out.stats {
         let (loaded, rejected, either) = expected.get(kind.name()).copied().unwrap_or_default();
-        // a planted record the reader does not recognise is loaded: counted as either way
-        let either = either + gaps(&truth, kind.name());
         let ok = stats.loaded + stats.rejected == loaded + rejected + either
             && stats.loaded >= loaded
             && stats.rejected >= rejected
@@ -252,19 +225,4 @@ fn counts_per_kind_and_per_entity_match_the_truth() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-#[test]
-fn known_gaps_are_still_gaps() {
-    let (dir, truth, out) = read(true);
-    let found = findings(dir.path(), &out);
-    for d in truth.defects.iter().filter(|d| is_gap(&d.file, d.defect)) {
-        assert!(
-            !found.contains_key(&(d.file.clone(), d.line)),
-            "{}:{} {:?} is reported now: remove it from KNOWN_READER_GAPS",
-            d.file,
-            d.line,
-            d.defect
-        );
-    }
 }
