@@ -18,12 +18,17 @@ pub mod imu_due;
 pub mod inputs;
 pub mod params;
 pub mod perequazione;
+pub mod publish;
 pub mod registry;
 pub mod rules;
 pub mod run;
 
 #[cfg(test)]
 mod imu_due_tests;
+#[cfg(test)]
+mod publish_tests;
+#[cfg(test)]
+mod run_tests;
 #[cfg(test)]
 mod testkit;
 

@@ -25,6 +25,7 @@ pub mod r18_imu_paid_below_due;
 pub mod r19_main_residence_without_residence;
 pub mod r20_let_unit_claimed_main_residence;
 pub mod r21_several_main_residences;
+pub mod r23_building_land_as_agricultural;
 pub mod r24_deceased_holders;
 pub mod r25_payments_on_unknown_units;
 pub mod r26_microzone_equalisation;
@@ -58,6 +59,7 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(r19_main_residence_without_residence::R19MainResidenceWithoutResidence),
         Box::new(r20_let_unit_claimed_main_residence::R20LetUnitClaimedMainResidence),
         Box::new(r21_several_main_residences::R21SeveralMainResidences),
+        Box::new(r23_building_land_as_agricultural::R23BuildingLandAsAgricultural),
         Box::new(r24_deceased_holders::R24DeceasedHolders),
         Box::new(r25_payments_on_unknown_units::R25PaymentsOnUnknownUnits),
         Box::new(r26_microzone_equalisation::R26MicrozoneEqualisation),

@@ -1,0 +1,284 @@
+//! Anomalies published as ordinary collections: one per rule family plus one with all
+//! (`anomalies`, `anomalies_buildings`…), the aggregates per microzone and per census section
+//! (counts and total estimated gap, for choropleths) and the c. 335 microzone indicator.
+//! Pseudonymised subjects and the evidence (which may carry codes as written, Q01) are marked
+//! personal.
+
+mod aggregate;
+
+pub use aggregate::{
+    AreaUnit, aggregate, aggregate_collection, indicator_collection, indicator_features,
+};
+
+use geo_types::Geometry;
+use segit_model::{Anomaly, GeometryRef};
+use segit_query::{Collection, Crs, Feature, GeometryType, Property, PropertyType, Value};
+
+use crate::engine::Family;
+use crate::fingerprint::sha256_hex;
+use crate::inputs::Inputs;
+use crate::registry::Registry;
+use crate::run::anomaly_key;
+
+use PropertyType::{Date, Integer, Number, Text};
+
+/// Id of the collection with every anomaly.
+pub const ALL_ID: &str = "anomalies";
+
+/// Id of a family's collection (`anomalies_tari`).
+pub fn family_id(family: Family) -> String {
+    format!("{ALL_ID}_{}", family.name())
+}
+
+fn p(name: &str, ty: PropertyType, title: &str) -> Property {
+    Property::new(name, ty, title)
+}
+
+/// Properties of every anomaly collection, in output order.
+pub fn anomaly_properties() -> Vec<Property> {
+    vec![
+        p("anomaly_key", Text, "Stable anomaly key").required(),
+        p("rule_id", Text, "Rule").required(),
+        p("rule_version", Integer, "Rule version").required(),
+        p("family", Text, "Rule family").required(),
+        p("as_of_date", Date, "Date the sources were evaluated").required(),
+        p("parcel_key", Text, "Parcel key"),
+        p("unit_key", Text, "Unit key"),
+        p("address_key", Text, "Address key"),
+        p("microzone", Integer, "Cadastral microzone"),
+        p(
+            "geometry_kind",
+            Text,
+            "Geometry rendered (parcel, building_footprint, house_number, microzone)",
+        ),
+        p("geometry_ref", Text, "Key of the geometry rendered"),
+        p("subjects", Text, "Pseudonymised subjects with roles (JSON)").personal(),
+        p(
+            "evidence",
+            Text,
+            "Evidence: values compared, source records (JSON)",
+        )
+        .personal(),
+        p(
+            "evidence_date",
+            Date,
+            "Earliest date the situation is proven",
+        ),
+        p(
+            "match_confidence",
+            Number,
+            "Product of the join confidences",
+        )
+        .required(),
+        p("estimated_gap", Number, "Estimated yearly gap in euro"),
+        p("score", Number, "Priority: gap × confidence").required(),
+        p("legal_basis", Text, "Legal basis").required(),
+        p("action", Text, "Suggested procedure").required(),
+        p("status", Text, "Review status").required(),
+    ]
+}
+
+fn collection(id: String, title: String, description: String, crs: Crs) -> Collection {
+    Collection {
+        id,
+        title,
+        description,
+        keywords: vec!["segit".into(), "anomalies".into()],
+        geometry_type: GeometryType::Geometry,
+        storage_crs: crs,
+        properties: anomaly_properties(),
+        temporal: None,
+        extent: None,
+    }
+}
+
+/// The collection with every anomaly.
+pub fn all_collection(crs: Crs) -> Collection {
+    collection(
+        ALL_ID.into(),
+        "Fiscal anomalies".into(),
+        "Every anomaly of the last correlation run".into(),
+        crs,
+    )
+}
+
+/// The collection of one family.
+pub fn family_collection(family: Family, crs: Crs) -> Collection {
+    collection(
+        family_id(family),
+        format!("Fiscal anomalies: {}", family.title()),
+        format!("Anomalies of the {} rules", family.title()),
+        crs,
+    )
+}
+
+/// Every anomaly collection: all, the families, the two aggregates, the c. 335 indicator.
+pub fn collections(crs: Crs) -> Vec<Collection> {
+    let mut v = vec![all_collection(crs)];
+    v.extend(Family::ALL.into_iter().map(|f| family_collection(f, crs)));
+    v.push(aggregate_collection(
+        "anomalies_by_microzone",
+        "Anomalies per microzone",
+        crs,
+    ));
+    v.push(aggregate_collection(
+        "anomalies_by_census_section",
+        "Anomalies per census section",
+        crs,
+    ));
+    v.push(indicator_collection(crs));
+    v
+}
+
+/// The family of an anomaly's rule, from the registry (data quality when unknown).
+pub fn family_of(registry: &Registry, a: &Anomaly) -> Family {
+    registry
+        .get(a.rule_id.as_str())
+        .map_or(Family::DataQuality, |r| r.family())
+}
+
+fn opt_text<T: ToString>(v: Option<&T>) -> Value {
+    v.map_or(Value::Null, |x| Value::Text(x.to_string()))
+}
+
+fn geometry_parts(g: Option<&GeometryRef>) -> (Value, Value) {
+    match g {
+        None => (Value::Null, Value::Null),
+        Some(GeometryRef::Parcel(k)) => (Value::Text("parcel".into()), Value::Text(k.to_string())),
+        Some(GeometryRef::BuildingFootprint(id)) => (
+            Value::Text("building_footprint".into()),
+            Value::Text(id.clone()),
+        ),
+        Some(GeometryRef::HouseNumber(k)) => (
+            Value::Text("house_number".into()),
+            Value::Text(k.to_string()),
+        ),
+        Some(GeometryRef::Microzone(z)) => {
+            (Value::Text("microzone".into()), Value::Int(i64::from(*z)))
+        }
+    }
+}
+
+/// Feature id of an anomaly: `a-` + 16 hex characters of the SHA-256 of its stable key.
+pub fn feature_id(a: &Anomaly) -> String {
+    format!("a-{}", &sha256_hex(anomaly_key(a).as_bytes())[..16])
+}
+
+/// An anomaly as a feature of the anomaly collections, without geometry (the server renders
+/// by reference: `geometry_kind` + `geometry_ref`).
+pub fn to_feature(a: &Anomaly, family: Family) -> Feature {
+    let (kind, reference) = geometry_parts(a.geometry_ref.as_ref());
+    let json = |v: serde_json::Result<String>| v.map_or(Value::Null, Value::Text);
+    let properties = vec![
+        ("anomaly_key", Value::Text(anomaly_key(a))),
+        ("rule_id", Value::Text(a.rule_id.to_string())),
+        ("rule_version", Value::Int(i64::from(a.rule_version))),
+        ("family", Value::Text(family.name().into())),
+        ("as_of_date", Value::Date(a.as_of_date)),
+        ("parcel_key", opt_text(a.object.parcel_key.as_ref())),
+        ("unit_key", opt_text(a.object.unit_key.as_ref())),
+        ("address_key", opt_text(a.object.address_key.as_ref())),
+        (
+            "microzone",
+            a.object
+                .microzone
+                .map_or(Value::Null, |z| Value::Int(i64::from(z))),
+        ),
+        ("geometry_kind", kind),
+        ("geometry_ref", reference),
+        ("subjects", json(serde_json::to_string(&a.subjects))),
+        ("evidence", json(serde_json::to_string(&a.evidence))),
+        (
+            "evidence_date",
+            a.evidence_date.map_or(Value::Null, Value::Date),
+        ),
+        ("match_confidence", Value::Float(a.match_confidence.get())),
+        (
+            "estimated_gap",
+            a.estimated_gap.map_or(Value::Null, Value::Float),
+        ),
+        ("score", Value::Float(a.score)),
+        ("legal_basis", Value::Text(a.legal_basis.clone())),
+        ("action", Value::Text(a.action.to_string())),
+        (
+            "status",
+            Value::Text(
+                serde_json::to_value(a.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+            ),
+        ),
+    ];
+    Feature {
+        id: feature_id(a),
+        geometry: None,
+        properties: properties
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+    }
+}
+
+/// The geometry an anomaly refers to, looked up in the snapshot.
+pub fn resolve_geometry(inputs: &Inputs, g: &GeometryRef) -> Option<Geometry<f64>> {
+    let d = &inputs.data;
+    match g {
+        GeometryRef::Parcel(k) => inputs.map_parcel(k).and_then(|i| {
+            d.map_parcels
+                .as_ref()
+                .map(|v| Geometry::MultiPolygon(v[i].geometry.clone()))
+        }),
+        GeometryRef::BuildingFootprint(id) => d
+            .footprints
+            .iter()
+            .flatten()
+            .find(|f| &f.building.building_id == id)
+            .map(|f| Geometry::MultiPolygon(f.geometry.clone()))
+            .or_else(|| {
+                d.building_outlines
+                    .iter()
+                    .flatten()
+                    .find(|o| &o.id == id)
+                    .map(|o| Geometry::MultiPolygon(o.geometry.clone()))
+            }),
+        GeometryRef::HouseNumber(k) => inputs.house_number(k).and_then(|i| {
+            d.house_numbers
+                .as_ref()
+                .map(|v| Geometry::Point(v[i].point))
+        }),
+        GeometryRef::Microzone(z) => d
+            .microzones
+            .iter()
+            .flatten()
+            .find(|m| m.number == *z)
+            .map(|m| Geometry::MultiPolygon(m.geometry.clone())),
+    }
+}
+
+/// An anomaly as a feature with its geometry resolved from the snapshot.
+pub fn to_feature_with_geometry(a: &Anomaly, family: Family, inputs: &Inputs) -> Feature {
+    let mut f = to_feature(a, family);
+    f.geometry = a
+        .geometry_ref
+        .as_ref()
+        .and_then(|g| resolve_geometry(inputs, g));
+    f
+}
+
+/// The features of the collection `collection_id` (`anomalies` or a family's) for a run.
+pub fn features_for(
+    collection_id: &str,
+    anomalies: &[Anomaly],
+    registry: &Registry,
+    inputs: &Inputs,
+) -> Vec<Feature> {
+    anomalies
+        .iter()
+        .filter_map(|a| {
+            let family = family_of(registry, a);
+            (collection_id == ALL_ID || collection_id == family_id(family))
+                .then(|| to_feature_with_geometry(a, family, inputs))
+        })
+        .collect()
+}
