@@ -164,8 +164,9 @@ async fn write_layers(
 
 /// Stored features of an earlier schema (an older version of the collection, or another
 /// writer's) moved onto the new one, so that history is kept: properties the new schema lacks
-/// are dropped, new ones are null, a missing start of validity is the original survey
-/// (`0001-01-01`), a polygon becomes a one-part multipolygon where the schema asks for one.
+/// are dropped, new ones are null, values are converted to the new types (left empty when
+/// they do not convert), a missing start of validity is the original survey
+/// (`0001-01-01`), geometries are fitted to the new geometry type ([`fit_geometry`]).
 fn conform(features: Vec<Feature>, schema: &Collection) -> Vec<Feature> {
     features
         .into_iter()
@@ -179,21 +180,46 @@ fn conform(features: Vec<Feature>, schema: &Collection) -> Vec<Feature> {
                     .map_or(Value::Null, |i| {
                         std::mem::replace(&mut f.properties[i].1, Value::Null)
                     });
-                let value = match value {
-                    Value::Null if p.name == VALID_FROM => Value::Date(Validity::original_survey()),
-                    v => v,
+                // a value of another type is kept when it converts, else left empty
+                let value = match value.coerce(p.ty) {
+                    Ok(Value::Null) | Err(_) if p.name == VALID_FROM => {
+                        Value::Date(Validity::original_survey())
+                    }
+                    Ok(v) => v,
+                    Err(_) => Value::Null,
                 };
                 properties.push((p.name.clone(), value));
             }
             f.properties = properties;
-            if schema.geometry_type == GeometryType::MultiPolygon
-                && let Some(Geometry::Polygon(p)) = &f.geometry
-            {
-                f.geometry = Some(Geometry::MultiPolygon(MultiPolygon(vec![p.clone()])));
-            }
+            f.geometry = f
+                .geometry
+                .take()
+                .and_then(|g| fit_geometry(g, schema.geometry_type));
             f
         })
         .collect()
+}
+
+/// A stored geometry in the new schema's geometry type: a polygon becomes a one-part
+/// multipolygon (and a point a one-point multipoint), a geometry of another type is dropped.
+fn fit_geometry(g: Geometry<f64>, ty: GeometryType) -> Option<Geometry<f64>> {
+    match (ty, g) {
+        (GeometryType::None, _) => None,
+        (GeometryType::Geometry, g) => Some(g),
+        (GeometryType::MultiPolygon, Geometry::Polygon(p)) => {
+            Some(Geometry::MultiPolygon(MultiPolygon(vec![p])))
+        }
+        (GeometryType::MultiPoint, Geometry::Point(p)) => {
+            Some(Geometry::MultiPoint(geo_types::MultiPoint(vec![p])))
+        }
+        (GeometryType::Point, g @ Geometry::Point(_))
+        | (GeometryType::LineString, g @ Geometry::LineString(_))
+        | (GeometryType::Polygon, g @ Geometry::Polygon(_))
+        | (GeometryType::MultiPoint, g @ Geometry::MultiPoint(_))
+        | (GeometryType::MultiLineString, g @ Geometry::MultiLineString(_))
+        | (GeometryType::MultiPolygon, g @ Geometry::MultiPolygon(_)) => Some(g),
+        _ => None,
+    }
 }
 
 /// Required properties that stored versions of an earlier schema leave empty become nullable:
