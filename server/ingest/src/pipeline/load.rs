@@ -203,23 +203,26 @@ fn conform(features: Vec<Feature>, schema: &Collection) -> Vec<Feature> {
 /// A stored geometry in the new schema's geometry type: a polygon becomes a one-part
 /// multipolygon (and a point a one-point multipoint), a geometry of another type is dropped.
 fn fit_geometry(g: Geometry<f64>, ty: GeometryType) -> Option<Geometry<f64>> {
-    match (ty, g) {
-        (GeometryType::None, _) => None,
-        (GeometryType::Geometry, g) => Some(g),
+    let g = match (ty, g) {
         (GeometryType::MultiPolygon, Geometry::Polygon(p)) => {
-            Some(Geometry::MultiPolygon(MultiPolygon(vec![p])))
+            Geometry::MultiPolygon(MultiPolygon(vec![p]))
         }
         (GeometryType::MultiPoint, Geometry::Point(p)) => {
-            Some(Geometry::MultiPoint(geo_types::MultiPoint(vec![p])))
+            Geometry::MultiPoint(geo_types::MultiPoint(vec![p]))
         }
-        (GeometryType::Point, g @ Geometry::Point(_))
-        | (GeometryType::LineString, g @ Geometry::LineString(_))
-        | (GeometryType::Polygon, g @ Geometry::Polygon(_))
-        | (GeometryType::MultiPoint, g @ Geometry::MultiPoint(_))
-        | (GeometryType::MultiLineString, g @ Geometry::MultiLineString(_))
-        | (GeometryType::MultiPolygon, g @ Geometry::MultiPolygon(_)) => Some(g),
-        _ => None,
-    }
+        (_, g) => g,
+    };
+    let fits = match ty {
+        GeometryType::None => false,
+        GeometryType::Geometry => true,
+        GeometryType::Point => matches!(g, Geometry::Point(_)),
+        GeometryType::LineString => matches!(g, Geometry::LineString(_)),
+        GeometryType::Polygon => matches!(g, Geometry::Polygon(_)),
+        GeometryType::MultiPoint => matches!(g, Geometry::MultiPoint(_)),
+        GeometryType::MultiLineString => matches!(g, Geometry::MultiLineString(_)),
+        GeometryType::MultiPolygon => matches!(g, Geometry::MultiPolygon(_)),
+    };
+    fits.then_some(g)
 }
 
 /// Required properties that stored versions of an earlier schema leave empty become nullable:
