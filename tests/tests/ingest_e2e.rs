@@ -273,3 +273,46 @@ fn kill_9_during_an_ingest_leaves_postgis_as_it_was() {
     kill_mid_ingest(dir.path(), &env);
     drop_schema(&schema);
 }
+
+#[test]
+fn ingest_over_the_demo_keeps_the_demo_features() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gpkg = dir.path().join("store.gpkg");
+    let diagnostics = dir.path().join("diagnostics.jsonl");
+    let env = [
+        ("SEGIT_STORE__PATH", gpkg.to_str().expect("UTF-8")),
+        (
+            "SEGIT_INGEST__DIAGNOSTICS_FILE",
+            diagnostics.to_str().expect("UTF-8"),
+        ),
+    ];
+    let out = run_segit(&["demo", "--no-serve", "--scale", "0.05"], &env);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let matched = |server: &Server, collection: &str| -> u64 {
+        let (_, _, body) = server.get(&format!("/collections/{collection}/items?limit=1&f=json"));
+        json(&body)["numberMatched"]
+            .as_u64()
+            .expect("numberMatched")
+    };
+    let units_before = {
+        let server = Server::start(&["serve"], &env[..1], START);
+        matched(&server, "units")
+    };
+    let out = ingest(&fixture("supply1"), "2024-01-01", &env);
+    assert_eq!(
+        out.status.code(),
+        Some(10),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server = Server::start(&["serve"], &env[..1], START);
+    assert_eq!(matched(&server, "units"), units_before + 1);
+    assert_eq!(
+        ids(&server, "/collections/units/items?unit_key=F205//12/101/7"),
+        ["F205//12/101/7@1"]
+    );
+}
