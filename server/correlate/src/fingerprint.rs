@@ -14,7 +14,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 fn json_digest<T: Serialize>(record: &T) -> [u8; 32] {
@@ -42,11 +48,12 @@ fn digest_with(f: impl FnOnce(&mut Sha256)) -> [u8; 32] {
     h.finalize().into()
 }
 
+fn all<T: Serialize>(v: Option<&Vec<T>>) -> Option<Vec<[u8; 32]>> {
+    v.map(|v| v.iter().map(json_digest).collect())
+}
+
 fn source_digests(inputs: &Inputs, source: Source) -> Option<Vec<[u8; 32]>> {
     let d = &inputs.data;
-    fn all<T: Serialize>(v: Option<&Vec<T>>) -> Option<Vec<[u8; 32]>> {
-        v.map(|v| v.iter().map(json_digest).collect())
-    }
     match source {
         Source::LandParcels => all(d.land_parcels.as_ref()),
         Source::Units => all(d.units.as_ref()),

@@ -62,7 +62,8 @@ impl HolderDue {
 /// the latest declaration (tax period ≤ Y, then declaration year, then ordinal) naming it.
 /// Sorted by declarant code and unit.
 pub fn declarations_in_effect(inputs: &Inputs, year: i32) -> Vec<(&TaxId, usize, &ImuPosition)> {
-    let mut best: BTreeMap<(&TaxId, usize), ((i32, i32, u32), &ImuPosition)> = BTreeMap::new();
+    type Rank = (i32, i32, u32);
+    let mut best: BTreeMap<(&TaxId, usize), (Rank, &ImuPosition)> = BTreeMap::new();
     for decl in inputs.data.imu_declarations.iter().flatten() {
         if !decl.applies_to_year(year) {
             continue;
@@ -128,7 +129,7 @@ pub fn reduced_base(
     match declared.map(|p| p.reduction) {
         Some(ImuReduction::Historic | ImuReduction::Unfit) => base *= 0.5,
         Some(ImuReduction::FreeLoan) if !cat.is_luxury() => {
-            base *= params.imu.free_loan_base_factor
+            base *= params.imu.free_loan_base_factor;
         }
         _ => {}
     }
@@ -281,22 +282,21 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
         let cand = (rent, s.identifiers.canonical().to_string(), x.unit);
         let replace = best
             .get(&key)
-            .is_none_or(|b| rent > b.0 || (rent == b.0 && cand.1 < b.1));
+            .is_none_or(|b| rent.total_cmp(&b.0).then_with(|| b.1.cmp(&cand.1)).is_gt());
         if replace {
             best.insert(key, cand);
         }
     }
     let mut appurtenance_of_luxury: HashMap<usize, bool> = HashMap::new();
     for ((parcel, _), (_, _, unit)) in &best {
-        if let Some(x) = held.iter().find(|x| x.unit == *unit) {
-            if let Some((mask, luxury)) = parcel_mr
+        if let Some(x) = held.iter().find(|x| x.unit == *unit)
+            && let Some((mask, luxury)) = parcel_mr
                 .iter()
                 .find(|(k, _)| k.to_string() == *parcel)
                 .map(|(_, v)| *v)
-            {
-                exempt.insert(*unit, x.mask & mask);
-                appurtenance_of_luxury.insert(*unit, luxury);
-            }
+        {
+            exempt.insert(*unit, x.mask & mask);
+            appurtenance_of_luxury.insert(*unit, luxury);
         }
     }
     for x in &held {

@@ -3,7 +3,7 @@
 //! others), anomalies in a deterministic order, and the diff against a previous run by a
 //! stable anomaly key.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
@@ -226,22 +226,22 @@ pub struct RunDiff {
 
 /// Compares the anomalies of a previous run with the current ones.
 pub fn diff(previous: &[Anomaly], current: &[Anomaly]) -> RunDiff {
-    let before: BTreeMap<String, ()> = previous.iter().map(|a| (anomaly_key(a), ())).collect();
-    let now: BTreeMap<String, ()> = current.iter().map(|a| (anomaly_key(a), ())).collect();
+    let before: BTreeSet<String> = previous.iter().map(anomaly_key).collect();
+    let now: BTreeSet<String> = current.iter().map(anomaly_key).collect();
     RunDiff {
         new: now
-            .keys()
-            .filter(|k| !before.contains_key(*k))
+            .iter()
+            .filter(|k| !before.contains(*k))
             .cloned()
             .collect(),
         resolved: before
-            .keys()
-            .filter(|k| !now.contains_key(*k))
+            .iter()
+            .filter(|k| !now.contains(*k))
             .cloned()
             .collect(),
         unchanged: now
-            .keys()
-            .filter(|k| before.contains_key(*k))
+            .iter()
+            .filter(|k| before.contains(*k))
             .cloned()
             .collect(),
     }

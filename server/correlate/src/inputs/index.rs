@@ -1,6 +1,7 @@
 //! [`Inputs`]: the snapshot with its join indexes, built once.
 
 use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write;
 
 use chrono::NaiveDate;
 use hmac::{Hmac, KeyInit, Mac};
@@ -253,13 +254,13 @@ impl Inputs {
             let addr = key.zip(t.internal().and_then(normalise_internal));
             let mut links: Vec<UnitLink> = Vec::new();
             for k in &t.unit_keys {
-                if let Some(&u) = self.unit_by_key.get(k) {
-                    if !links.iter().any(|l| l.unit == u) {
-                        links.push(UnitLink {
-                            unit: u,
-                            confidence: Confidence::EXACT_UNIT_KEY,
-                        });
-                    }
+                if let Some(&u) = self.unit_by_key.get(k)
+                    && !links.iter().any(|l| l.unit == u)
+                {
+                    links.push(UnitLink {
+                        unit: u,
+                        confidence: Confidence::EXACT_UNIT_KEY,
+                    });
                 }
             }
             if t.unit_keys.is_empty() {
@@ -293,14 +294,14 @@ impl Inputs {
         for (i, l) in leases.iter().flatten().enumerate() {
             let mut links: Vec<UnitLink> = Vec::new();
             for lu in &l.units {
-                if let Some(&u) = self.unit_by_key.get(&lu.unit_key) {
-                    if !links.iter().any(|x| x.unit == u) {
-                        links.push(UnitLink {
-                            unit: u,
-                            confidence: Confidence::EXACT_UNIT_KEY,
-                        });
-                        push(&mut self.leases_by_unit, u, i);
-                    }
+                if let Some(&u) = self.unit_by_key.get(&lu.unit_key)
+                    && !links.iter().any(|x| x.unit == u)
+                {
+                    links.push(UnitLink {
+                        unit: u,
+                        confidence: Confidence::EXACT_UNIT_KEY,
+                    });
+                    push(&mut self.leases_by_unit, u, i);
                 }
             }
             self.lease_links.push(links);
@@ -391,7 +392,13 @@ impl Inputs {
         };
         mac.update(code.as_written().as_bytes());
         let bytes = mac.finalize().into_bytes();
-        bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
+        bytes
+            .iter()
+            .take(8)
+            .fold(String::with_capacity(16), |mut s, b| {
+                let _ = write!(s, "{b:02x}");
+                s
+            })
     }
 
     /// The unit carrying `key` (canonical or alias of any state).

@@ -144,9 +144,7 @@ impl ImuParams {
         if let Some(m) = self.multipliers.get(&category.census_code()) {
             return Some(*m);
         }
-        if category.imu_multiplier().is_none() {
-            return None;
-        }
+        category.imu_multiplier()?;
         let group = category.group().letter().to_string();
         self.multipliers
             .get(&group)

@@ -173,10 +173,10 @@ pub(super) fn read_rules(r: &Reader<'_>, p: &mut RuleParams) -> Result<(), Param
     if let Some(x) = r.object("R24")? {
         set_int(&x, "succession_days", &mut p.r24_succession_days)?;
     }
-    if let Some(x) = r.object("R25")? {
-        if let Some(n) = x.int("protocol_max_years", 0, 100)? {
-            p.r25_protocol_max_years = n as i32;
-        }
+    if let Some(x) = r.object("R25")?
+        && let Some(n) = x.int("protocol_max_years", 0, 100)?
+    {
+        p.r25_protocol_max_years = n as i32;
     }
     if let Some(x) = r.object("R26")? {
         x.non_negative("threshold", &mut p.r26_threshold)?;

@@ -134,7 +134,7 @@ pub fn collections(crs: Crs) -> Vec<Collection> {
 pub fn family_of(registry: &Registry, a: &Anomaly) -> Family {
     registry
         .get(a.rule_id.as_str())
-        .map_or(Family::DataQuality, |r| r.family())
+        .map_or(Family::DataQuality, super::engine::Rule::family)
 }
 
 fn opt_text<T: ToString>(v: Option<&T>) -> Value {

@@ -69,15 +69,15 @@ pub fn use_signals(
     let d = &inputs.data;
     let mut out = Vec::new();
     for (i, u) in d.utilities.iter().flatten().enumerate() {
-        if let Some(l) = inputs.utility_link(i).filter(|l| l.unit == unit) {
-            if utility_signal(u, year, electricity_kwh, gas_smc) {
-                out.push(Signal {
-                    kind: "utility",
-                    id: format!("{}:{}", kind_name(u.utility), u.supply_point),
-                    since: Some(u.contract.first()),
-                    confidence: l.confidence,
-                });
-            }
+        if let Some(l) = inputs.utility_link(i).filter(|l| l.unit == unit)
+            && utility_signal(u, year, electricity_kwh, gas_smc)
+        {
+            out.push(Signal {
+                kind: "utility",
+                id: format!("{}:{}", kind_name(u.utility), u.supply_point),
+                since: Some(u.contract.first()),
+                confidence: l.confidence,
+            });
         }
     }
     let residents = d.residents.as_deref().unwrap_or_default();

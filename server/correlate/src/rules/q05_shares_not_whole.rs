@@ -93,15 +93,13 @@ impl Rule for Q05SharesNotWhole {
                 }
                 PropertyKind::Land => {
                     let parcels = inputs.data.land_parcels.as_deref().unwrap_or_default();
-                    if let Some(i) = inputs.land_of_property(&property) {
-                        if let Some(s) = parcels[i]
+                    if let Some(i) = inputs.land_of_property(&property)
+                        && let Some(s) = parcels[i]
                             .state_at(as_of)
                             .or_else(|| parcels[i].current_state())
-                        {
-                            if let Some(k) = parcel_key_of(inputs, &land_ref(&parcels[i], s)) {
-                                draft = draft.parcel(k);
-                            }
-                        }
+                        && let Some(k) = parcel_key_of(inputs, &land_ref(&parcels[i], s))
+                    {
+                        draft = draft.parcel(k);
                     }
                 }
             }

@@ -65,7 +65,7 @@ impl R01GhostBuilding {
                     )
                     .evidence(
                         "land_quality",
-                        i64::from(ter.quality.map_or(0, |q| q.code())),
+                        i64::from(ter.quality.map_or(0, segit_model::LandQuality::code)),
                     )
                     .evidence_date(survey)
                     .confidence(Confidence::SPATIAL_FOOTPRINT)

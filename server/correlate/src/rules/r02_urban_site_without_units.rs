@@ -58,7 +58,10 @@ impl Rule for R02UrbanSiteWithoutUnits {
             out.push(
                 Draft::new(self, as_of, SuggestedAction::C336Notice)?
                     .parcel(key)
-                    .evidence("land_quality", i64::from(s.quality.map_or(0, |q| q.code())))
+                    .evidence(
+                        "land_quality",
+                        i64::from(s.quality.map_or(0, LandQuality::code)),
+                    )
                     .evidence("area_m2", s.area_m2 as i64)
                     .evidence_date(s.generating_deed.efficacy_date)
                     .build(),

@@ -5,7 +5,7 @@
 //! a newborn or a later member does not restart it). The household is covered when (a) a
 //! domestic TARI premises active on D has any member's code as payer (as written), wherever
 //! the premises are, or (b) any TARI premises active on D is at the household's address key
-//! + internal or lists its unit. Key `household_id`; geometry the house-number point.
+//! and internal number, or lists its unit. Key `household_id`; geometry the house-number point.
 //! Legal basis: L. 147/2013 c. 641-642 (occupier liable, household jointly liable).
 //! Gap: the fixed part on 80 % of the unit's surface (when the unit and its surface are known
 //! and a domestic tariff is configured) plus the variable part for the household size.

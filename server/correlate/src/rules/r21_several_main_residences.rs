@@ -22,6 +22,9 @@ use crate::imu_due::{declarations_in_effect, jan1};
 use crate::inputs::{Inputs, Source};
 use crate::params::Params;
 
+/// Units claimed by one holder under one label: (rent, unit key, ordinary-rate tax).
+type Claimed = Vec<(f64, String, Option<f64>)>;
+
 /// R21.
 #[derive(Debug, Default)]
 pub struct R21SeveralMainResidences;
@@ -55,8 +58,7 @@ impl Rule for R21SeveralMainResidences {
         let jan1 = jan1(year).ok_or_else(|| RuleError::Params(format!("tax year {year}")))?;
         let units = inputs.data.units.as_deref().unwrap_or_default();
         // (holder, group label) → [(rent, unit key, tax at ordinary rate)]
-        let mut groups: BTreeMap<(&TaxId, String), Vec<(f64, String, Option<f64>)>> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<(&TaxId, String), Claimed> = BTreeMap::new();
         for (code, unit, position) in declarations_in_effect(inputs, year) {
             let state = units[unit].state_at(jan1);
             let category: Option<Category> = state.and_then(|s| s.category).or(position.category);

@@ -136,7 +136,10 @@ impl Rule for R23BuildingLandAsAgricultural {
                         .map_or(EvidenceValue::Null, EvidenceValue::from),
                 )
                 .evidence("area_m2", area)
-                .evidence("land_quality", i64::from(s.quality.map_or(0, |q| q.code())))
+                .evidence(
+                    "land_quality",
+                    i64::from(s.quality.map_or(0, segit_model::LandQuality::code)),
+                )
                 .evidence("year", i64::from(year))
                 .gap(gap);
             for code in holders {

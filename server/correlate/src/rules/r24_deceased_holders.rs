@@ -94,13 +94,12 @@ impl Rule for R24DeceasedHolders {
                     }
                 }
                 PropertyKind::Land => {
-                    if let Some(p) = inputs.land_of_property(&h.property) {
-                        if let Some(k) = parcels[p]
+                    if let Some(p) = inputs.land_of_property(&h.property)
+                        && let Some(k) = parcels[p]
                             .state_at(as_of)
                             .and_then(|s| parcel_key_of(inputs, &land_ref(&parcels[p], s)))
-                        {
-                            draft = draft.parcel(k);
-                        }
+                    {
+                        draft = draft.parcel(k);
                     }
                 }
             }
