@@ -180,6 +180,25 @@ async fn a_register_alone_links_against_what_the_store_holds() {
 }
 
 #[tokio::test]
+async fn a_land_holding_links_to_its_parcel_and_holder_through_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    run(&store, "supply1", "2024-01-01").await;
+    // a TIT alone: the person also owns parcel 102 (a land-cadastre property)
+    let report = run(&store, "supply4", "2024-06-01").await;
+    let holdings = all(&store, "holdings").await;
+    assert_eq!(holdings.len(), 3);
+    let land = by_id(&holdings, "F205/7654400@2000-01-01");
+    assert_eq!(text(land, "property_ref"), Some("F205//2000003/T"));
+    assert_eq!(text(land, "parcel_key"), Some("F205_001200.102"));
+    assert_eq!(text(land, "unit_key"), None);
+    assert_eq!(text(land, "subject"), Some("F205/3000001/P"));
+    assert_eq!(text(land, "codice_fiscale"), Some("RSSMRA70E52F205N"));
+    let rate = &report.links.joins["holdings → parcel"];
+    assert_eq!((rate.linked, rate.total), (1, 1));
+}
+
+#[tokio::test]
 async fn duplicate_keys_are_reported_and_the_ingest_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("supply");

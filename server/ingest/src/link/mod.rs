@@ -23,6 +23,8 @@ pub mod rates;
 pub mod spatial;
 pub mod units;
 
+use std::collections::HashMap;
+
 use segit_model::{Belfiore, ParcelKey, Street, SubjectData, TaxId};
 
 pub use address::{ResolvedAddress, StreetRegister, normalise_internal, normalise_name};
@@ -47,6 +49,8 @@ pub struct Linker {
     pub buildings: BuildingIndex,
     /// the subjects
     pub persons: PersonIndex,
+    /// the parcel key of each land-cadastre property (`Belfiore/section/id/T`), latest state
+    pub land: HashMap<String, String>,
 }
 
 impl Linker {

@@ -295,6 +295,7 @@ async fn stored_context(
     };
     let mut context = StoredContext {
         units: read("units").await?,
+        parcel_states: read("parcel_states").await?,
         buildings: current(read("buildings").await?),
         subjects: current(read("subjects").await?),
         ..StoredContext::default()

@@ -266,6 +266,16 @@ pub(crate) fn holdings(
         } else {
             None
         };
+        let land = if h.property.kind == PropertyKind::Land {
+            let link = linker
+                .land
+                .get(&property)
+                .map(|k| Link::new(k.clone(), LinkMethod::SourceKey));
+            rates.record("holdings", "parcel", link.as_ref().map(|l| l.method));
+            link
+        } else {
+            None
+        };
         let subject_ref = format!(
             "{}/{}/{}",
             h.subject.belfiore,
@@ -292,18 +302,8 @@ pub(crate) fn holdings(
             opt_text(h.generating_deed.cause_description.as_deref()),
         ];
         values.extend(link_values(unit.as_ref(), |k| text(k.to_string())));
-        let subject_ref = subject.map(|l| {
-            Link::new(
-                format!(
-                    "{}/{}/{}",
-                    h.subject.belfiore,
-                    h.subject.id,
-                    h.subject.kind.letter()
-                ),
-                l.method,
-            )
-        });
-        values.extend(link_values(subject_ref.as_ref(), |k| text(k.clone())));
+        values.extend(link_values(land.as_ref(), |k| text(k.clone())));
+        values.extend(link_values(subject.as_ref(), |k| text(k.clone())));
         let id = ids.take(format!("{holding_ref}@{from}"));
         out.push(feature(c, id, None, values, from, h.validity.to()));
     }

@@ -14,7 +14,7 @@ pub mod schema;
 mod territory;
 mod values;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use segit_model::{Belfiore, ParcelKey, Street, UnitKey};
@@ -49,6 +49,8 @@ pub struct StoredContext {
     pub parcels: BTreeMap<ParcelKey, MapParcel>,
     /// every unit state
     pub units: Vec<Feature>,
+    /// every land-cadastre parcel state
+    pub parcel_states: Vec<Feature>,
     /// current buildings
     pub buildings: Vec<Feature>,
     /// current subjects
@@ -77,6 +79,31 @@ pub fn municipality(data: &SupplyData, stored: &StoredContext) -> Option<Belfior
                 .map(|k| k.belfiore()),
         )
         .next()
+}
+
+/// The parcel key of the latest state of each land-cadastre property.
+fn land_parcels(states: Vec<&Feature>) -> HashMap<String, String> {
+    let mut latest: HashMap<String, (i64, String)> = HashMap::new();
+    for f in states {
+        let text = |name: &str| match f.property(name) {
+            Some(segit_query::Value::Text(t)) => Some(t.clone()),
+            _ => None,
+        };
+        let progressive = match f.property("progressive") {
+            Some(segit_query::Value::Int(i)) => *i,
+            _ => 0,
+        };
+        let (Some(property), Some(parcel)) = (text("property_ref"), text("parcel_key")) else {
+            continue;
+        };
+        match latest.get(&property) {
+            Some((p, _)) if *p >= progressive => {}
+            _ => {
+                latest.insert(property, (progressive, parcel));
+            }
+        }
+    }
+    latest.into_iter().map(|(k, (_, v))| (k, v)).collect()
 }
 
 /// This supply's features over the stored ones, by id.
@@ -173,11 +200,14 @@ pub fn publish(
         }
     }
     linker.buildings = BuildingIndex::from_features(overlay(&stored.buildings, &new_buildings));
+    let mut new_parcel_states = Vec::new();
     if read.contains(&SourceKind::Ter) {
         let c = schema::parcel_states(crs);
-        let features = cadastre::parcel_states(&c, &data.parcels, &linker, rates);
+        new_parcel_states = cadastre::parcel_states(&c, &data.parcels, &linker, rates);
+        let features = new_parcel_states.clone();
         layers.push(dated(c, Some(("property_ref", "progressive")), features));
     }
+    linker.land = land_parcels(overlay(&stored.parcel_states, &new_parcel_states));
     let mut new_units = Vec::new();
     if read.contains(&SourceKind::Fab) {
         let c = schema::units(crs);

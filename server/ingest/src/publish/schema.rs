@@ -222,6 +222,7 @@ pub fn holdings(crs: Crs) -> Collection {
         p("cause", Text, "Cause of the generating deed"),
     ];
     props.extend(link_props("unit_key", "the unit held"));
+    props.extend(link_props("parcel_key", "the parcel held (land cadastre)"));
     props.extend(link_props("subject", "the SOG subject"));
     collection(
         "holdings",
