@@ -143,8 +143,13 @@ fn declarations_in_effect_for<'a>(
     year: i32,
 ) -> Option<&'a ImuPosition> {
     let mut best: Option<((i32, i32, u32), &ImuPosition)> = None;
-    for decl in inputs.data.imu_declarations.iter().flatten() {
-        if &decl.declarant != code || !decl.applies_to_year(year) {
+    let declarations = inputs.data.imu_declarations.as_deref().unwrap_or_default();
+    for decl in inputs
+        .declarations_of(code)
+        .iter()
+        .map(|&i| &declarations[i])
+    {
+        if !decl.applies_to_year(year) {
             continue;
         }
         let rank = (decl.tax_period, decl.declaration_year, decl.ordinal);

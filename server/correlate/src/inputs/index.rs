@@ -1,18 +1,14 @@
 //! [`Inputs`]: the snapshot with its join indexes, built once.
 
-use std::collections::{BTreeSet, HashMap};
-use std::fmt::Write;
+use std::collections::HashMap;
 
-use chrono::NaiveDate;
-use hmac::{Hmac, KeyInit, Mac};
 use segit_model::{
-    AddressKey, Belfiore, Confidence, FabSpecialAccount, ParcelKey, ParcelState, PropertyId,
-    SubjectId, TaxId, TextAddress, UnitKey, UnitState,
+    AddressKey, Belfiore, Confidence, ParcelKey, PropertyId, SubjectId, TaxId, TextAddress,
+    UnitKey, UnitState,
 };
-use sha2::Sha256;
 
+use super::InputData;
 use super::spatial::ParcelIndex;
-use super::{InputData, Source};
 
 /// A record linked to a unit: the unit's index in `units` and the join confidence.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,37 +27,44 @@ pub type UnitAddress = (AddressKey, String);
 pub struct Inputs {
     /// The raw data.
     pub data: InputData,
-    comune: Option<Belfiore>,
-    pseudonym_key: Vec<u8>,
-    unit_by_key: HashMap<UnitKey, usize>,
-    units_by_parcel: HashMap<UnitKey, Vec<usize>>,
-    land_by_parcel: HashMap<UnitKey, Vec<usize>>,
-    map_parcel_by_key: HashMap<ParcelKey, usize>,
-    map_parcels_by_ref: HashMap<UnitKey, Vec<usize>>,
-    parcel_tree: ParcelIndex,
-    subject_cf: HashMap<SubjectId, TaxId>,
-    holdings_by_property: HashMap<PropertyId, Vec<usize>>,
-    holdings_by_cf: HashMap<TaxId, Vec<usize>>,
-    units_by_address: HashMap<UnitAddress, Vec<usize>>,
-    streets_by_name: HashMap<String, u32>,
-    streets_by_cadastral_code: HashMap<String, u32>,
-    resident_links: Vec<Option<UnitLink>>,
-    residents_by_unit: HashMap<usize, Vec<usize>>,
-    residents_by_address: HashMap<UnitAddress, Vec<usize>>,
-    tari_links: Vec<Vec<UnitLink>>,
-    tari_addresses: Vec<Option<UnitAddress>>,
-    tari_by_unit: HashMap<usize, Vec<usize>>,
-    tari_by_address: HashMap<UnitAddress, Vec<usize>>,
-    tari_by_payer: HashMap<TaxId, Vec<usize>>,
-    utility_links: Vec<Option<UnitLink>>,
-    lease_links: Vec<Vec<UnitLink>>,
-    leases_by_unit: HashMap<usize, Vec<usize>>,
-    surface_by_unit: HashMap<usize, usize>,
-    f24_by_payer: HashMap<TaxId, Vec<usize>>,
-    house_number_by_key: HashMap<AddressKey, usize>,
-    unit_by_property: HashMap<PropertyId, usize>,
-    land_by_property: HashMap<PropertyId, usize>,
-    residents_by_cf: HashMap<TaxId, Vec<usize>>,
+    pub(super) comune: Option<Belfiore>,
+    pub(super) pseudonym_key: Vec<u8>,
+    pub(super) unit_by_key: HashMap<UnitKey, usize>,
+    pub(super) units_by_parcel: HashMap<UnitKey, Vec<usize>>,
+    pub(super) land_by_parcel: HashMap<UnitKey, Vec<usize>>,
+    pub(super) map_parcel_by_key: HashMap<ParcelKey, usize>,
+    pub(super) map_parcels_by_ref: HashMap<UnitKey, Vec<usize>>,
+    pub(super) parcel_tree: ParcelIndex,
+    pub(super) subject_cf: HashMap<SubjectId, TaxId>,
+    pub(super) holdings_by_property: HashMap<PropertyId, Vec<usize>>,
+    pub(super) holdings_by_cf: HashMap<TaxId, Vec<usize>>,
+    pub(super) units_by_address: HashMap<UnitAddress, Vec<usize>>,
+    pub(super) streets_by_name: HashMap<String, u32>,
+    pub(super) streets_by_cadastral_code: HashMap<String, u32>,
+    pub(super) resident_links: Vec<Option<UnitLink>>,
+    pub(super) residents_by_unit: HashMap<usize, Vec<usize>>,
+    pub(super) residents_by_address: HashMap<UnitAddress, Vec<usize>>,
+    pub(super) tari_links: Vec<Vec<UnitLink>>,
+    pub(super) tari_addresses: Vec<Option<UnitAddress>>,
+    pub(super) tari_by_unit: HashMap<usize, Vec<usize>>,
+    pub(super) tari_by_address: HashMap<UnitAddress, Vec<usize>>,
+    pub(super) tari_by_payer: HashMap<TaxId, Vec<usize>>,
+    pub(super) utility_links: Vec<Option<UnitLink>>,
+    pub(super) lease_links: Vec<Vec<UnitLink>>,
+    pub(super) leases_by_unit: HashMap<usize, Vec<usize>>,
+    pub(super) surface_by_unit: HashMap<usize, usize>,
+    pub(super) f24_by_payer: HashMap<TaxId, Vec<usize>>,
+    pub(super) house_number_by_key: HashMap<AddressKey, usize>,
+    pub(super) unit_by_property: HashMap<PropertyId, usize>,
+    pub(super) land_by_property: HashMap<PropertyId, usize>,
+    pub(super) residents_by_cf: HashMap<TaxId, Vec<usize>>,
+    pub(super) streets_by_toponimo_name: HashMap<(Option<u16>, String), u32>,
+    pub(super) utilities_by_unit: HashMap<usize, Vec<usize>>,
+    pub(super) residents_by_household: HashMap<String, Vec<usize>>,
+    pub(super) declarations_by_code: HashMap<TaxId, Vec<usize>>,
+    pub(super) footprint_by_id: HashMap<String, usize>,
+    pub(super) outline_by_id: HashMap<String, usize>,
+    pub(super) footprint_tree: ParcelIndex,
 }
 
 /// Parcel reference in unit-key form (no subalterno): Belfiore, section, foglio, particella.
@@ -145,6 +148,15 @@ impl Inputs {
             unit_by_property: HashMap::new(),
             land_by_property: HashMap::new(),
             residents_by_cf: HashMap::new(),
+            streets_by_toponimo_name: HashMap::new(),
+            utilities_by_unit: HashMap::new(),
+            residents_by_household: HashMap::new(),
+            declarations_by_code: HashMap::new(),
+            footprint_by_id: HashMap::new(),
+            outline_by_id: HashMap::new(),
+            footprint_tree: ParcelIndex::build(
+                data.footprints.iter().flatten().map(|f| &f.geometry),
+            ),
             data,
         };
         me.index_cadastre();
@@ -163,6 +175,9 @@ impl Inputs {
         for s in self.data.streets.iter().flatten() {
             self.streets_by_name
                 .insert(s.full_name.trim().to_uppercase(), s.street_code);
+            self.streets_by_toponimo_name
+                .entry((s.cadastral_toponimo, s.duf.trim().to_uppercase()))
+                .or_insert(s.street_code);
             if let Some(c) = &s.cadastral_street_code {
                 self.streets_by_cadastral_code
                     .insert(strip_zeros(c), s.street_code);
@@ -240,6 +255,7 @@ impl Inputs {
                 push(&mut self.residents_by_address, a, i);
             }
             push(&mut self.residents_by_cf, r.person.clone(), i);
+            push(&mut self.residents_by_household, r.household_id.clone(), i);
             self.resident_links.push(link);
         }
         self.data.residents = residents;
@@ -286,8 +302,15 @@ impl Inputs {
                 .or_else(|| text.as_ref().map(|(k, _)| k.clone()));
             let internal = text.and_then(|(_, i)| i);
             let addr = key.zip(internal);
-            self.utility_links
-                .push(self.link(u.unit_key.as_ref(), addr.as_ref()));
+            let link = self.link(u.unit_key.as_ref(), addr.as_ref());
+            if let Some(l) = link {
+                push(
+                    &mut self.utilities_by_unit,
+                    l.unit,
+                    self.utility_links.len(),
+                );
+            }
+            self.utility_links.push(link);
         }
         self.data.utilities = utilities;
         let leases = self.data.leases.take();
@@ -307,6 +330,17 @@ impl Inputs {
             self.lease_links.push(links);
         }
         self.data.leases = leases;
+        for (i, decl) in self.data.imu_declarations.iter().flatten().enumerate() {
+            push(&mut self.declarations_by_code, decl.declarant.clone(), i);
+        }
+        for (i, f) in self.data.footprints.iter().flatten().enumerate() {
+            self.footprint_by_id
+                .entry(f.building.building_id.clone())
+                .or_insert(i);
+        }
+        for (i, o) in self.data.building_outlines.iter().flatten().enumerate() {
+            self.outline_by_id.entry(o.id.clone()).or_insert(i);
+        }
         for (i, p) in self.data.f24.iter().flatten().enumerate() {
             push(&mut self.f24_by_payer, p.payer.clone(), i);
         }
@@ -341,14 +375,9 @@ impl Inputs {
             .as_deref()
             .and_then(|c| self.streets_by_cadastral_code.get(&strip_zeros(c)).copied())
             .or_else(|| {
-                let streets = self.data.streets.as_ref()?;
-                let name = a.street_name.trim().to_uppercase();
-                streets
-                    .iter()
-                    .find(|s| {
-                        s.cadastral_toponimo == a.toponimo && s.duf.trim().to_uppercase() == name
-                    })
-                    .map(|s| s.street_code)
+                self.streets_by_toponimo_name
+                    .get(&(a.toponimo, a.street_name.trim().to_uppercase()))
+                    .copied()
             })?;
         let (number, suffix) = a.house_number()?;
         let key = AddressKey::new(self.comune?, street, number, suffix.as_deref()).ok()?;
@@ -361,221 +390,5 @@ impl Inputs {
         let street = *self.streets_by_name.get(&t.street_name().to_uppercase())?;
         let key = AddressKey::new(self.comune?, street, t.number, t.suffix.as_deref()).ok()?;
         Some((key, t.internal.as_deref().and_then(normalise_internal)))
-    }
-
-    /// The sources not supplied, in [`Source::ALL`] order.
-    pub fn missing_sources(&self) -> Vec<Source> {
-        Source::ALL
-            .into_iter()
-            .filter(|s| !self.data.has(*s))
-            .collect()
-    }
-
-    /// The supplied sources.
-    pub fn supplied_sources(&self) -> BTreeSet<Source> {
-        Source::ALL
-            .into_iter()
-            .filter(|s| self.data.has(*s))
-            .collect()
-    }
-
-    /// Municipality of the snapshot.
-    pub fn comune(&self) -> Option<Belfiore> {
-        self.comune
-    }
-
-    /// Pseudonym of a person code: HMAC-SHA-256 of the code as written (upper case, trimmed),
-    /// truncated to 16 hex characters (identifiers.md §5).
-    pub fn pseudonym(&self, code: &TaxId) -> String {
-        let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.pseudonym_key) else {
-            return String::new();
-        };
-        mac.update(code.as_written().as_bytes());
-        let bytes = mac.finalize().into_bytes();
-        bytes
-            .iter()
-            .take(8)
-            .fold(String::with_capacity(16), |mut s, b| {
-                let _ = write!(s, "{b:02x}");
-                s
-            })
-    }
-
-    /// The unit carrying `key` (canonical or alias of any state).
-    pub fn unit_index(&self, key: &UnitKey) -> Option<usize> {
-        self.unit_by_key.get(key).copied()
-    }
-
-    /// Units with an identifier group on the parcel `parcel` (unit-key form, any state).
-    pub fn units_touching_parcel(&self, parcel: &UnitKey) -> &[usize] {
-        self.units_by_parcel
-            .get(&parcel.without_subalterno())
-            .map_or(&[], Vec::as_slice)
-    }
-
-    /// "Units on a parcel" on `date` (catalogue §0): state valid on `date`, not in special
-    /// account `A`, with any identifier group on the parcel.
-    pub fn units_on_parcel(&self, parcel: &UnitKey, date: NaiveDate) -> Vec<usize> {
-        let units = self.data.units.as_deref().unwrap_or_default();
-        self.units_touching_parcel(parcel)
-            .iter()
-            .copied()
-            .filter(|&i| {
-                units[i].state_at(date).is_some_and(|s| {
-                    s.special_account() != Some(FabSpecialAccount::NonTaxableCommonParts)
-                        && s.identifiers.on_parcel(parcel)
-                })
-            })
-            .collect()
-    }
-
-    /// TER parcels (indices) recorded on the parcel reference.
-    pub fn land_parcels_at(&self, parcel: &UnitKey) -> &[usize] {
-        self.land_by_parcel
-            .get(&parcel.without_subalterno())
-            .map_or(&[], Vec::as_slice)
-    }
-
-    /// The TER state valid on `date` of the parcel reference.
-    pub fn land_state_at(&self, parcel: &UnitKey, date: NaiveDate) -> Option<&ParcelState> {
-        let parcels = self.data.land_parcels.as_deref()?;
-        self.land_parcels_at(parcel).iter().find_map(|&i| {
-            parcels[i]
-                .state_at(date)
-                .filter(|s| s.foglio == parcel.foglio() && &s.particella == parcel.particella())
-        })
-    }
-
-    /// Index of the map parcel with this key.
-    pub fn map_parcel(&self, key: &ParcelKey) -> Option<usize> {
-        self.map_parcel_by_key.get(key).copied()
-    }
-
-    /// Map parcels of a parcel reference (any annex/development).
-    pub fn map_parcels_at(&self, parcel: &UnitKey) -> &[usize] {
-        self.map_parcels_by_ref
-            .get(&parcel.without_subalterno())
-            .map_or(&[], Vec::as_slice)
-    }
-
-    /// The R-tree of the map parcels.
-    pub fn parcel_tree(&self) -> &ParcelIndex {
-        &self.parcel_tree
-    }
-
-    /// Codice fiscale of a SOG subject.
-    pub fn subject_code(&self, subject: &SubjectId) -> Option<&TaxId> {
-        self.subject_cf.get(subject)
-    }
-
-    /// TIT holdings of a property.
-    pub fn holdings_of(&self, property: &PropertyId) -> &[usize] {
-        self.holdings_by_property
-            .get(property)
-            .map_or(&[], Vec::as_slice)
-    }
-
-    /// TIT holdings of a person code (as written).
-    pub fn holdings_of_code(&self, code: &TaxId) -> &[usize] {
-        self.holdings_by_cf.get(code).map_or(&[], Vec::as_slice)
-    }
-
-    /// Every person code holding something, sorted.
-    pub fn holder_codes(&self) -> Vec<&TaxId> {
-        let mut v: Vec<&TaxId> = self.holdings_by_cf.keys().collect();
-        v.sort();
-        v
-    }
-
-    /// Units at an address key + internal.
-    pub fn units_at_address(&self, addr: &UnitAddress) -> &[usize] {
-        self.units_by_address.get(addr).map_or(&[], Vec::as_slice)
-    }
-
-    /// Unit link of each resident row (same order as `residents`).
-    pub fn resident_link(&self, i: usize) -> Option<UnitLink> {
-        self.resident_links.get(i).copied().flatten()
-    }
-
-    /// Resident rows linked to a unit.
-    pub fn residents_of_unit(&self, unit: usize) -> &[usize] {
-        self.residents_by_unit.get(&unit).map_or(&[], Vec::as_slice)
-    }
-
-    /// Resident rows at an address key + internal.
-    pub fn residents_at_address(&self, addr: &UnitAddress) -> &[usize] {
-        self.residents_by_address
-            .get(addr)
-            .map_or(&[], Vec::as_slice)
-    }
-
-    /// Unit links of a TARI premises (de-duplicated by unit).
-    pub fn tari_links(&self, i: usize) -> &[UnitLink] {
-        self.tari_links.get(i).map_or(&[], Vec::as_slice)
-    }
-
-    /// Address key (text resolved when empty) + internal of a TARI premises.
-    pub fn tari_address(&self, i: usize) -> Option<&UnitAddress> {
-        self.tari_addresses.get(i).and_then(Option::as_ref)
-    }
-
-    /// TARI premises linked to a unit.
-    pub fn tari_of_unit(&self, unit: usize) -> &[usize] {
-        self.tari_by_unit.get(&unit).map_or(&[], Vec::as_slice)
-    }
-
-    /// TARI premises at an address key + internal.
-    pub fn tari_at_address(&self, addr: &UnitAddress) -> &[usize] {
-        self.tari_by_address.get(addr).map_or(&[], Vec::as_slice)
-    }
-
-    /// TARI premises of a payer code.
-    pub fn tari_of_payer(&self, code: &TaxId) -> &[usize] {
-        self.tari_by_payer.get(code).map_or(&[], Vec::as_slice)
-    }
-
-    /// Unit link of a utility row.
-    pub fn utility_link(&self, i: usize) -> Option<UnitLink> {
-        self.utility_links.get(i).copied().flatten()
-    }
-
-    /// Unit links of a lease.
-    pub fn lease_links(&self, i: usize) -> &[UnitLink] {
-        self.lease_links.get(i).map_or(&[], Vec::as_slice)
-    }
-
-    /// Leases on a unit.
-    pub fn leases_of_unit(&self, unit: usize) -> &[usize] {
-        self.leases_by_unit.get(&unit).map_or(&[], Vec::as_slice)
-    }
-
-    /// Cadastral surface row of a unit.
-    pub fn surface_of_unit(&self, unit: usize) -> Option<usize> {
-        self.surface_by_unit.get(&unit).copied()
-    }
-
-    /// F24 lines of a payer code.
-    pub fn f24_of(&self, code: &TaxId) -> &[usize] {
-        self.f24_by_payer.get(code).map_or(&[], Vec::as_slice)
-    }
-
-    /// House-number point of an address key.
-    pub fn house_number(&self, key: &AddressKey) -> Option<usize> {
-        self.house_number_by_key.get(key).copied()
-    }
-
-    /// The unit of a property id.
-    pub fn unit_of_property(&self, property: &PropertyId) -> Option<usize> {
-        self.unit_by_property.get(property).copied()
-    }
-
-    /// The TER parcel of a property id.
-    pub fn land_of_property(&self, property: &PropertyId) -> Option<usize> {
-        self.land_by_property.get(property).copied()
-    }
-
-    /// Resident rows of a person code (as written).
-    pub fn residents_of_code(&self, code: &TaxId) -> &[usize] {
-        self.residents_by_cf.get(code).map_or(&[], Vec::as_slice)
     }
 }

@@ -7,6 +7,7 @@
 //! source are reported "not evaluated: missing <source>". Geometries are in one projected
 //! CRS in metres (areas in m²), the storage CRS of the municipality.
 
+mod access;
 mod index;
 mod records;
 mod spatial;

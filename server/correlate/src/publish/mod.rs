@@ -229,18 +229,19 @@ pub fn resolve_geometry(inputs: &Inputs, g: &GeometryRef) -> Option<Geometry<f64
                 .as_ref()
                 .map(|v| Geometry::MultiPolygon(v[i].geometry.clone()))
         }),
-        GeometryRef::BuildingFootprint(id) => d
-            .footprints
-            .iter()
-            .flatten()
-            .find(|f| &f.building.building_id == id)
-            .map(|f| Geometry::MultiPolygon(f.geometry.clone()))
+        GeometryRef::BuildingFootprint(id) => inputs
+            .footprint(id)
+            .and_then(|i| {
+                d.footprints
+                    .as_ref()
+                    .map(|v| Geometry::MultiPolygon(v[i].geometry.clone()))
+            })
             .or_else(|| {
-                d.building_outlines
-                    .iter()
-                    .flatten()
-                    .find(|o| &o.id == id)
-                    .map(|o| Geometry::MultiPolygon(o.geometry.clone()))
+                inputs.outline(id).and_then(|i| {
+                    d.building_outlines
+                        .as_ref()
+                        .map(|v| Geometry::MultiPolygon(v[i].geometry.clone()))
+                })
             }),
         GeometryRef::HouseNumber(k) => inputs.house_number(k).and_then(|i| {
             d.house_numbers

@@ -68,8 +68,10 @@ pub fn use_signals(
     let year = as_of.year();
     let d = &inputs.data;
     let mut out = Vec::new();
-    for (i, u) in d.utilities.iter().flatten().enumerate() {
-        if let Some(l) = inputs.utility_link(i).filter(|l| l.unit == unit)
+    let utilities = d.utilities.as_deref().unwrap_or_default();
+    for &i in inputs.utilities_of_unit(unit) {
+        let u = &utilities[i];
+        if let Some(l) = inputs.utility_link(i)
             && utility_signal(u, year, electricity_kwh, gas_smc)
         {
             out.push(Signal {

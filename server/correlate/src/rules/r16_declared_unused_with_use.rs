@@ -63,15 +63,15 @@ impl Rule for R16DeclaredUnusedWithUse {
             }
             let mut signals: Vec<EvidenceValue> = Vec::new();
             let mut since: Vec<NaiveDate> = Vec::new();
-            for (i, u) in inputs.data.utilities.iter().flatten().enumerate() {
-                if inputs.utility_link(i).is_some_and(|l| l.unit == unit)
-                    && utility_signal(
-                        u,
-                        year,
-                        params.rules.r07_cons_min_electricity_kwh,
-                        params.rules.r07_cons_min_gas_smc,
-                    )
-                {
+            let utilities = inputs.data.utilities.as_deref().unwrap_or_default();
+            for &i in inputs.utilities_of_unit(unit) {
+                let u = &utilities[i];
+                if utility_signal(
+                    u,
+                    year,
+                    params.rules.r07_cons_min_electricity_kwh,
+                    params.rules.r07_cons_min_gas_smc,
+                ) {
                     signals.push(
                         format!("utility {}:{}", kind_name(u.utility), u.supply_point).into(),
                     );

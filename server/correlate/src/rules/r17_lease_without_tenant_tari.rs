@@ -73,14 +73,16 @@ impl Rule for R17LeaseWithoutTenantTari {
                 .filter(|r| r.is_resident_on(as_of))
                 .map(|r| r.household_id.as_str())
                 .collect();
-            payers.extend(
-                residents
-                    .iter()
-                    .filter(|r| {
-                        households.contains(r.household_id.as_str()) && r.is_resident_on(as_of)
-                    })
-                    .map(|r| &r.person),
-            );
+            for h in &households {
+                payers.extend(
+                    inputs
+                        .household_rows(h)
+                        .iter()
+                        .map(|&r| &residents[r])
+                        .filter(|r| r.is_resident_on(as_of))
+                        .map(|r| &r.person),
+                );
+            }
             for link in inputs.lease_links(li) {
                 let Some(state) = units[link.unit].state_at(as_of) else {
                     continue;

@@ -87,12 +87,18 @@ impl Rule for R23BuildingLandAsAgricultural {
             if !inputs.units_on_parcel(&r, as_of).is_empty() {
                 continue;
             }
-            let built = inputs.data.footprints.iter().flatten().any(|f| {
-                let area = f.geometry.unsigned_area();
-                area > 0.0
-                    && intersection_area(&f.geometry, geometry) / area
-                        >= params.rules.r01_min_overlap_share
-            });
+            let footprints = inputs.data.footprints.as_deref().unwrap_or_default();
+            let built = inputs
+                .footprint_tree()
+                .candidates(geometry)
+                .into_iter()
+                .any(|fi| {
+                    let f = &footprints[fi];
+                    let area = f.geometry.unsigned_area();
+                    area > 0.0
+                        && intersection_area(&f.geometry, geometry) / area
+                            >= params.rules.r01_min_overlap_share
+                });
             if built {
                 continue;
             }

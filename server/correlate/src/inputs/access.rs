@@ -1,0 +1,269 @@
+//! Read access to the snapshot's indexes: units on parcels, TER states, links of the
+//! municipal registers to units, codes, addresses and geometries.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+use hmac::{Hmac, KeyInit, Mac};
+use segit_model::{
+    AddressKey, Belfiore, FabSpecialAccount, ParcelKey, ParcelState, PropertyId, SubjectId, TaxId,
+    UnitKey,
+};
+use sha2::Sha256;
+
+use super::Source;
+use super::index::{Inputs, UnitAddress, UnitLink};
+use super::spatial::ParcelIndex;
+
+impl Inputs {
+    /// The sources not supplied, in [`Source::ALL`] order.
+    pub fn missing_sources(&self) -> Vec<Source> {
+        Source::ALL
+            .into_iter()
+            .filter(|s| !self.data.has(*s))
+            .collect()
+    }
+
+    /// The supplied sources.
+    pub fn supplied_sources(&self) -> BTreeSet<Source> {
+        Source::ALL
+            .into_iter()
+            .filter(|s| self.data.has(*s))
+            .collect()
+    }
+
+    /// Municipality of the snapshot.
+    pub fn comune(&self) -> Option<Belfiore> {
+        self.comune
+    }
+
+    /// Pseudonym of a person code: HMAC-SHA-256 of the code as written (upper case, trimmed),
+    /// truncated to 16 hex characters (identifiers.md §5).
+    pub fn pseudonym(&self, code: &TaxId) -> String {
+        let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.pseudonym_key) else {
+            return String::new();
+        };
+        mac.update(code.as_written().as_bytes());
+        let bytes = mac.finalize().into_bytes();
+        bytes
+            .iter()
+            .take(8)
+            .fold(String::with_capacity(16), |mut s, b| {
+                let _ = write!(s, "{b:02x}");
+                s
+            })
+    }
+
+    /// The unit carrying `key` (canonical or alias of any state).
+    pub fn unit_index(&self, key: &UnitKey) -> Option<usize> {
+        self.unit_by_key.get(key).copied()
+    }
+
+    /// Units with an identifier group on the parcel `parcel` (unit-key form, any state).
+    pub fn units_touching_parcel(&self, parcel: &UnitKey) -> &[usize] {
+        self.units_by_parcel
+            .get(&parcel.without_subalterno())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// "Units on a parcel" on `date` (catalogue §0): state valid on `date`, not in special
+    /// account `A`, with any identifier group on the parcel.
+    pub fn units_on_parcel(&self, parcel: &UnitKey, date: NaiveDate) -> Vec<usize> {
+        let units = self.data.units.as_deref().unwrap_or_default();
+        self.units_touching_parcel(parcel)
+            .iter()
+            .copied()
+            .filter(|&i| {
+                units[i].state_at(date).is_some_and(|s| {
+                    s.special_account() != Some(FabSpecialAccount::NonTaxableCommonParts)
+                        && s.identifiers.on_parcel(parcel)
+                })
+            })
+            .collect()
+    }
+
+    /// TER parcels (indices) recorded on the parcel reference.
+    pub fn land_parcels_at(&self, parcel: &UnitKey) -> &[usize] {
+        self.land_by_parcel
+            .get(&parcel.without_subalterno())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The TER state valid on `date` of the parcel reference.
+    pub fn land_state_at(&self, parcel: &UnitKey, date: NaiveDate) -> Option<&ParcelState> {
+        let parcels = self.data.land_parcels.as_deref()?;
+        self.land_parcels_at(parcel).iter().find_map(|&i| {
+            parcels[i]
+                .state_at(date)
+                .filter(|s| s.foglio == parcel.foglio() && &s.particella == parcel.particella())
+        })
+    }
+
+    /// Index of the map parcel with this key.
+    pub fn map_parcel(&self, key: &ParcelKey) -> Option<usize> {
+        self.map_parcel_by_key.get(key).copied()
+    }
+
+    /// Map parcels of a parcel reference (any annex/development).
+    pub fn map_parcels_at(&self, parcel: &UnitKey) -> &[usize] {
+        self.map_parcels_by_ref
+            .get(&parcel.without_subalterno())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The R-tree of the map parcels.
+    pub fn parcel_tree(&self) -> &ParcelIndex {
+        &self.parcel_tree
+    }
+
+    /// Codice fiscale of a SOG subject.
+    pub fn subject_code(&self, subject: &SubjectId) -> Option<&TaxId> {
+        self.subject_cf.get(subject)
+    }
+
+    /// TIT holdings of a property.
+    pub fn holdings_of(&self, property: &PropertyId) -> &[usize] {
+        self.holdings_by_property
+            .get(property)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// TIT holdings of a person code (as written).
+    pub fn holdings_of_code(&self, code: &TaxId) -> &[usize] {
+        self.holdings_by_cf.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every person code holding something, sorted.
+    pub fn holder_codes(&self) -> Vec<&TaxId> {
+        let mut v: Vec<&TaxId> = self.holdings_by_cf.keys().collect();
+        v.sort();
+        v
+    }
+
+    /// Units at an address key + internal.
+    pub fn units_at_address(&self, addr: &UnitAddress) -> &[usize] {
+        self.units_by_address.get(addr).map_or(&[], Vec::as_slice)
+    }
+
+    /// Unit link of each resident row (same order as `residents`).
+    pub fn resident_link(&self, i: usize) -> Option<UnitLink> {
+        self.resident_links.get(i).copied().flatten()
+    }
+
+    /// Resident rows linked to a unit.
+    pub fn residents_of_unit(&self, unit: usize) -> &[usize] {
+        self.residents_by_unit.get(&unit).map_or(&[], Vec::as_slice)
+    }
+
+    /// Resident rows at an address key + internal.
+    pub fn residents_at_address(&self, addr: &UnitAddress) -> &[usize] {
+        self.residents_by_address
+            .get(addr)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Unit links of a TARI premises (de-duplicated by unit).
+    pub fn tari_links(&self, i: usize) -> &[UnitLink] {
+        self.tari_links.get(i).map_or(&[], Vec::as_slice)
+    }
+
+    /// Address key (text resolved when empty) + internal of a TARI premises.
+    pub fn tari_address(&self, i: usize) -> Option<&UnitAddress> {
+        self.tari_addresses.get(i).and_then(Option::as_ref)
+    }
+
+    /// TARI premises linked to a unit.
+    pub fn tari_of_unit(&self, unit: usize) -> &[usize] {
+        self.tari_by_unit.get(&unit).map_or(&[], Vec::as_slice)
+    }
+
+    /// TARI premises at an address key + internal.
+    pub fn tari_at_address(&self, addr: &UnitAddress) -> &[usize] {
+        self.tari_by_address.get(addr).map_or(&[], Vec::as_slice)
+    }
+
+    /// TARI premises of a payer code.
+    pub fn tari_of_payer(&self, code: &TaxId) -> &[usize] {
+        self.tari_by_payer.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    /// Unit link of a utility row.
+    pub fn utility_link(&self, i: usize) -> Option<UnitLink> {
+        self.utility_links.get(i).copied().flatten()
+    }
+
+    /// Unit links of a lease.
+    pub fn lease_links(&self, i: usize) -> &[UnitLink] {
+        self.lease_links.get(i).map_or(&[], Vec::as_slice)
+    }
+
+    /// Leases on a unit.
+    pub fn leases_of_unit(&self, unit: usize) -> &[usize] {
+        self.leases_by_unit.get(&unit).map_or(&[], Vec::as_slice)
+    }
+
+    /// Cadastral surface row of a unit.
+    pub fn surface_of_unit(&self, unit: usize) -> Option<usize> {
+        self.surface_by_unit.get(&unit).copied()
+    }
+
+    /// F24 lines of a payer code.
+    pub fn f24_of(&self, code: &TaxId) -> &[usize] {
+        self.f24_by_payer.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    /// House-number point of an address key.
+    pub fn house_number(&self, key: &AddressKey) -> Option<usize> {
+        self.house_number_by_key.get(key).copied()
+    }
+
+    /// The unit of a property id.
+    pub fn unit_of_property(&self, property: &PropertyId) -> Option<usize> {
+        self.unit_by_property.get(property).copied()
+    }
+
+    /// The TER parcel of a property id.
+    pub fn land_of_property(&self, property: &PropertyId) -> Option<usize> {
+        self.land_by_property.get(property).copied()
+    }
+
+    /// Resident rows of a person code (as written).
+    pub fn residents_of_code(&self, code: &TaxId) -> &[usize] {
+        self.residents_by_cf.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    /// Utility rows linked to a unit.
+    pub fn utilities_of_unit(&self, unit: usize) -> &[usize] {
+        self.utilities_by_unit.get(&unit).map_or(&[], Vec::as_slice)
+    }
+
+    /// Resident rows of a household (any period).
+    pub fn household_rows(&self, household: &str) -> &[usize] {
+        self.residents_by_household
+            .get(household)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// IMU declarations of a declarant code.
+    pub fn declarations_of(&self, code: &TaxId) -> &[usize] {
+        self.declarations_by_code
+            .get(code)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Topographic footprint by building id.
+    pub fn footprint(&self, id: &str) -> Option<usize> {
+        self.footprint_by_id.get(id).copied()
+    }
+
+    /// CXF building outline by id.
+    pub fn outline(&self, id: &str) -> Option<usize> {
+        self.outline_by_id.get(id).copied()
+    }
+
+    /// The R-tree of the topographic footprints.
+    pub fn footprint_tree(&self) -> &ParcelIndex {
+        &self.footprint_tree
+    }
+}
