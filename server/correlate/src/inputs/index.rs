@@ -370,18 +370,23 @@ impl Inputs {
     pub fn state_address(&self, state: &UnitState) -> Option<UnitAddress> {
         let internal = normalise_internal(state.internal.as_deref()?)?;
         let a = state.current_address()?;
-        let street = a
-            .street_code
+        let street = self.street_of(a)?;
+        let (number, suffix) = a.house_number()?;
+        let key = AddressKey::new(self.comune?, street, number, suffix.as_deref()).ok()?;
+        Some((key, internal))
+    }
+
+    /// Municipal street code of a FAB type-3 address: the Agenzia's street code through the
+    /// alignment table of the street register, else toponimo + street name.
+    pub fn street_of(&self, a: &segit_model::CadastralAddress) -> Option<u32> {
+        a.street_code
             .as_deref()
             .and_then(|c| self.streets_by_cadastral_code.get(&strip_zeros(c)).copied())
             .or_else(|| {
                 self.streets_by_toponimo_name
                     .get(&(a.toponimo, a.street_name.trim().to_uppercase()))
                     .copied()
-            })?;
-        let (number, suffix) = a.house_number()?;
-        let key = AddressKey::new(self.comune?, street, number, suffix.as_deref()).ok()?;
-        Some((key, internal))
+            })
     }
 
     /// Resolves a text address through the street register: address key and internal.

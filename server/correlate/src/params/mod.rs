@@ -4,7 +4,8 @@
 //! out-of-range value is a precise [`ParamsError`] naming the key.
 //!
 //! Keys beyond the catalogue's table (all optional, documented on their fields):
-//! `tari.domestic_variable_eur_by_occupants`, `rules.R24.succession_days`,
+//! `tari.domestic_variable_eur_by_occupants`, `rules.R05.ratio_min`, `rules.R10.p_low`,
+//! `rules.R10.k`, `rules.R24.succession_days`,
 //! `rules.R25.protocol_max_years`, `rules.R26.weights`, `rules.R26.excluded_microzones`.
 
 use std::collections::BTreeMap;
@@ -218,6 +219,8 @@ pub struct RuleParams {
     pub r01_min_area_m2: f64,
     /// R01 minimum share of the footprint inside the parcel (0.5).
     pub r01_min_overlap_share: f64,
+    /// R05 minimum ratio of declared surface to gross floor area (0.6, catalogue R05).
+    pub r05_ratio_min: f64,
     /// R04 maximum age of an F/6 state, days (180).
     pub r04_f6_max_days: i64,
     /// R07/R08 electricity threshold, kWh (300).
@@ -228,6 +231,10 @@ pub struct RuleParams {
     pub r08_f3_max_years: u32,
     /// R08 maximum age of F/4, months (12).
     pub r08_f4_max_months: u32,
+    /// R10 low percentile of rent per m² (0.05, catalogue R10).
+    pub r10_p_low: f64,
+    /// R10 share of the median rent per m² (0.5, catalogue R10).
+    pub r10_k: f64,
     /// R12 grace period, days (90).
     pub r12_grace_days: i64,
     /// R14 absolute tolerance, m² (2).
@@ -262,6 +269,9 @@ impl Default for RuleParams {
             r01_min_area_m2: 8.0,
             r01_min_overlap_share: 0.5,
             r04_f6_max_days: 180,
+            r05_ratio_min: 0.6,
+            r10_p_low: 0.05,
+            r10_k: 0.5,
             r07_cons_min_electricity_kwh: 300.0,
             r07_cons_min_gas_smc: 100.0,
             r08_f3_max_years: 3,

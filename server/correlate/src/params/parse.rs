@@ -134,6 +134,13 @@ pub(super) fn read_rules(r: &Reader<'_>, p: &mut RuleParams) -> Result<(), Param
         x.non_negative("min_area_m2", &mut p.r01_min_area_m2)?;
         x.fraction("min_overlap_share", &mut p.r01_min_overlap_share)?;
     }
+    if let Some(x) = r.object("R05")? {
+        x.non_negative("ratio_min", &mut p.r05_ratio_min)?;
+    }
+    if let Some(x) = r.object("R10")? {
+        x.fraction("p_low", &mut p.r10_p_low)?;
+        x.fraction("k", &mut p.r10_k)?;
+    }
     if let Some(x) = r.object("R04")? {
         set_int(&x, "f6_max_days", &mut p.r04_f6_max_days)?;
     }

@@ -13,8 +13,10 @@ pub mod r01_ghost_building;
 pub mod r02_urban_site_without_units;
 pub mod r03_rural_building_in_land_cadastre;
 pub mod r04_outline_without_units;
+pub mod r05_undeclared_extension;
 pub mod r07_derelict_unit_in_use;
 pub mod r08_f3_f4_too_long;
+pub mod r10_low_rent_per_m2;
 pub mod r12_residents_without_tari;
 pub mod r13_occupants_below_residents;
 pub mod r14_tari_surface_below_c646;
@@ -25,6 +27,7 @@ pub mod r18_imu_paid_below_due;
 pub mod r19_main_residence_without_residence;
 pub mod r20_let_unit_claimed_main_residence;
 pub mod r21_several_main_residences;
+pub mod r22_luxury_main_residence_not_paying;
 pub mod r23_building_land_as_agricultural;
 pub mod r24_deceased_holders;
 pub mod r25_payments_on_unknown_units;
@@ -47,8 +50,10 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(r02_urban_site_without_units::R02UrbanSiteWithoutUnits),
         Box::new(r03_rural_building_in_land_cadastre::R03RuralBuildingInLandCadastre),
         Box::new(r04_outline_without_units::R04OutlineWithoutUnits),
+        Box::new(r05_undeclared_extension::R05UndeclaredExtension),
         Box::new(r07_derelict_unit_in_use::R07DerelictUnitInUse),
         Box::new(r08_f3_f4_too_long::R08F3F4TooLong),
+        Box::new(r10_low_rent_per_m2::R10LowRentPerM2),
         Box::new(r12_residents_without_tari::R12ResidentsWithoutTari),
         Box::new(r13_occupants_below_residents::R13OccupantsBelowResidents),
         Box::new(r14_tari_surface_below_c646::R14TariSurfaceBelowC646),
@@ -59,6 +64,7 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(r19_main_residence_without_residence::R19MainResidenceWithoutResidence),
         Box::new(r20_let_unit_claimed_main_residence::R20LetUnitClaimedMainResidence),
         Box::new(r21_several_main_residences::R21SeveralMainResidences),
+        Box::new(r22_luxury_main_residence_not_paying::R22LuxuryMainResidenceNotPaying),
         Box::new(r23_building_land_as_agricultural::R23BuildingLandAsAgricultural),
         Box::new(r24_deceased_holders::R24DeceasedHolders),
         Box::new(r25_payments_on_unknown_units::R25PaymentsOnUnknownUnits),

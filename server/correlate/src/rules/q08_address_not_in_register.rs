@@ -78,9 +78,7 @@ impl Rule for Q08AddressNotInRegister {
             let Some(a) = s.current_address() else {
                 continue;
             };
-            let mut probe = s.clone();
-            probe.internal = Some("1".into());
-            if inputs.state_address(&probe).is_none() {
+            if inputs.street_of(a).is_none() || a.house_number().is_none() {
                 let text = format!("{} {}", a.street_name, a.civico1.as_deref().unwrap_or(""))
                     .trim()
                     .to_owned();
