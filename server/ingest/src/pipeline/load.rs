@@ -268,21 +268,79 @@ async fn read_all(
     Ok(features)
 }
 
+/// The features of `collection` with only the properties `names` it has (and its geometry
+/// when `geometry`), in `crs`.
+async fn read_some(
+    store: &dyn FeatureStore,
+    collection: &Collection,
+    crs: segit_query::Crs,
+    names: &[&str],
+    geometry: bool,
+) -> Result<Vec<Feature>, IngestError> {
+    let mut query = FeatureQuery::new(collection.id.clone(), Identity::System);
+    query.output_crs = crs;
+    query.with_geometry = geometry;
+    query.properties = Some(
+        names
+            .iter()
+            .filter(|n| collection.property(n).is_some())
+            .map(|n| (*n).to_owned())
+            .collect(),
+    );
+    let query = query
+        .validate(collection)
+        .map_err(|e| IngestError::ReadBack {
+            collection: collection.id.clone(),
+            reason: e.to_string(),
+        })?;
+    let mut sink = VecSink::default();
+    store.query(&query, &mut sink).await?;
+    Ok(sink.features)
+}
+
+/// Properties of the stored collections that the link indexes use.
+const UNITS: &[&str] = &[
+    "unit_key",
+    "aliases",
+    "property_ref",
+    "progressive",
+    "address_key",
+    "internal",
+    VALID_TO,
+];
+const PARCEL_STATES: &[&str] = &["property_ref", "parcel_key", "progressive"];
+const BUILDINGS: &[&str] = &["building_key", "parcel_key", "parcel_key_link", VALID_TO];
+const SUBJECTS: &[&str] = &[
+    "subject_ref",
+    "codice_fiscale",
+    "surname",
+    "given_name",
+    "birth_date",
+    VALID_TO,
+];
+const PARCELS: &[&str] = &["parcel_key", VALID_TO];
+const STREETS: &[&str] = &[
+    "street_code",
+    "dug",
+    "duf",
+    "full_name",
+    "cadastral_toponimo",
+    "cadastral_street_code",
+    VALID_TO,
+];
+
 /// What the store holds that this supply links against.
 async fn stored_context(
     store: &dyn FeatureStore,
     catalog: &Catalog,
     options: &IngestOptions,
 ) -> Result<StoredContext, IngestError> {
-    let read = |id: &str| {
+    // only the properties the indexes use, without geometry (parcels and streets aside)
+    let read = |id: &'static str, names: &'static [&'static str], geometry: bool| {
         let c = catalog.get(id).cloned();
         async move {
             match c {
-                Some(c) => {
-                    let mut target = c.clone();
-                    target.storage_crs = options.storage_crs;
-                    read_all(store, &c, &target).await
-                }
+                Some(c) => read_some(store, &c, options.storage_crs, names, geometry).await,
                 None => Ok(Vec::new()),
             }
         }
@@ -294,13 +352,13 @@ async fn stored_context(
             .collect()
     };
     let mut context = StoredContext {
-        units: read("units").await?,
-        parcel_states: read("parcel_states").await?,
-        buildings: current(read("buildings").await?),
-        subjects: current(read("subjects").await?),
+        units: read("units", UNITS, false).await?,
+        parcel_states: read("parcel_states", PARCEL_STATES, false).await?,
+        buildings: current(read("buildings", BUILDINGS, false).await?),
+        subjects: current(read("subjects", SUBJECTS, false).await?),
         ..StoredContext::default()
     };
-    for f in current(read("parcels").await?) {
+    for f in current(read("parcels", PARCELS, true).await?) {
         let (Some(Value::Text(key)), Some(Geometry::MultiPolygon(g))) =
             (f.property("parcel_key"), f.geometry.as_ref())
         else {
@@ -320,7 +378,7 @@ async fn stored_context(
             },
         );
     }
-    for f in current(read("streets").await?) {
+    for f in current(read("streets", STREETS, false).await?) {
         if let Some(street) = street_of(&f) {
             context.streets.push(street);
         }
