@@ -16,7 +16,9 @@ pub mod r04_outline_without_units;
 pub mod r05_undeclared_extension;
 pub mod r07_derelict_unit_in_use;
 pub mod r08_f3_f4_too_long;
+pub mod r09_category_inconsistent_with_use;
 pub mod r10_low_rent_per_m2;
+pub mod r11_address_inconsistent;
 pub mod r12_residents_without_tari;
 pub mod r13_occupants_below_residents;
 pub mod r14_tari_surface_below_c646;
@@ -53,7 +55,9 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(r05_undeclared_extension::R05UndeclaredExtension),
         Box::new(r07_derelict_unit_in_use::R07DerelictUnitInUse),
         Box::new(r08_f3_f4_too_long::R08F3F4TooLong),
+        Box::new(r09_category_inconsistent_with_use::R09CategoryInconsistentWithUse),
         Box::new(r10_low_rent_per_m2::R10LowRentPerM2),
+        Box::new(r11_address_inconsistent::R11AddressInconsistent),
         Box::new(r12_residents_without_tari::R12ResidentsWithoutTari),
         Box::new(r13_occupants_below_residents::R13OccupantsBelowResidents),
         Box::new(r14_tari_surface_below_c646::R14TariSurfaceBelowC646),

@@ -3,8 +3,8 @@
 //!
 //! Per premises active on D, domestic or not: S = Σ surface excluding uncovered areas of the
 //! distinct units it covers (unit keys, aliases of a stapled unit counted once; fallback
-//! address key + internal). Skipped when any unit is not in group A, B or C on D or has no
-//! cadastral surface (Q06). `T = surface_share_c646 × S` (not rounded), `tol = max(tol_m2,
+//! address key + internal). Skipped when any unit is not in group A, B or C on D, has no
+//! cadastral surface (Q06) or is not in FAB. `T = surface_share_c646 × S` (not rounded), `tol = max(tol_m2,
 //! tol_share × T)`; anomaly when `declared < T − tol` (strict). The total surface (balconies
 //! and gardens included) is never used. Gap = (T − declared) × tariff per m² (the class's
 //! non-domestic tariff, else the domestic one). Key `account_id` (+ unit keys).
@@ -54,7 +54,8 @@ impl Rule for R14TariSurfaceBelowC646 {
                 continue;
             }
             let links = inputs.tari_links(i);
-            if links.is_empty() {
+            // A listed key missing from FAB: the surface of the premises is unknown.
+            if links.is_empty() || t.unit_keys.iter().any(|k| inputs.unit_index(k).is_none()) {
                 continue;
             }
             let mut s_total = 0.0;
@@ -171,7 +172,22 @@ mod tests {
         let compliant = tari("T3", CF[2], &["F205//12/101/3"], 68, d(2020, 1, 1), None);
         let group_d = tari("T4", CF[3], &["F205//12/101/4"], 10, d(2020, 1, 1), None);
         let no_surface = tari("T5", CF[3], &["F205//12/101/5"], 10, d(2020, 1, 1), None);
-        data.tari = Some(vec![positive, near, compliant, group_d, no_surface]);
+        let unknown_key = tari(
+            "T6",
+            CF[3],
+            &["F205//12/101/3", "F205//12/999/1"],
+            10,
+            d(2020, 1, 1),
+            None,
+        );
+        data.tari = Some(vec![
+            positive,
+            near,
+            compliant,
+            group_d,
+            no_surface,
+            unknown_key,
+        ]);
         let mut params = Params::default();
         params.tari.domestic_fixed_eur_per_m2 = Some(2.0);
         let inputs = Inputs::new(data);
