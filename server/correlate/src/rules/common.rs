@@ -217,3 +217,23 @@ pub fn efficacy(state: &UnitState) -> NaiveDate {
         .efficacy_date
         .unwrap_or_else(|| state.validity.from())
 }
+
+/// The microzone of a parcel reference: the microzone whose polygon contains the
+/// point-on-surface of the parcel's map polygon (other-supplies.md §6; lowest number when
+/// microzones overlap).
+pub fn microzone_of(inputs: &Inputs, parcel: &UnitKey) -> Option<u32> {
+    use geo::{Contains, InteriorPoint};
+    let maps = inputs.data.map_parcels.as_deref()?;
+    let point = inputs
+        .map_parcels_at(parcel)
+        .first()
+        .and_then(|&m| maps[m].geometry.interior_point())?;
+    inputs
+        .data
+        .microzones
+        .iter()
+        .flatten()
+        .filter(|z| z.geometry.contains(&point))
+        .map(|z| z.number)
+        .min()
+}
