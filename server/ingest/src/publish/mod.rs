@@ -82,7 +82,7 @@ pub fn municipality(data: &SupplyData, stored: &StoredContext) -> Option<Belfior
 }
 
 /// The parcel key of the latest state of each land-cadastre property.
-fn land_parcels(states: Vec<&Feature>) -> HashMap<String, String> {
+fn land_parcels<'a>(states: impl IntoIterator<Item = &'a Feature>) -> HashMap<String, String> {
     let mut latest: HashMap<String, (i64, String)> = HashMap::new();
     for f in states {
         let text = |name: &str| match f.property(name) {
@@ -164,16 +164,11 @@ pub fn publish(
         let features = maps::sheets(&c, &data.sheets, &data.inspire, supply_date);
         layers.push(snapshot(c, "feature_key", sheet_scope.clone(), features));
     }
-    let mut new_buildings = Vec::new();
     if read.contains(&SourceKind::Cxf) {
         let c = schema::buildings(crs);
-        new_buildings = maps::buildings(&c, &data.sheets, &map, supply_date, rates);
-        layers.push(snapshot(
-            c,
-            "building_key",
-            sheet_scope.clone(),
-            new_buildings.clone(),
-        ));
+        let buildings = maps::buildings(&c, &data.sheets, &map, supply_date, rates);
+        linker.buildings = BuildingIndex::from_features(overlay(&stored.buildings, &buildings));
+        layers.push(snapshot(c, "building_key", sheet_scope.clone(), buildings));
         for (id, title, ty) in [
             (
                 "map_roads",
@@ -198,34 +193,39 @@ pub fn publish(
             let features = maps::aux_layer(&c, id, &data.sheets, supply_date);
             layers.push(snapshot(c, "feature_key", sheet_scope.clone(), features));
         }
+    } else {
+        linker.buildings = BuildingIndex::from_features(&stored.buildings);
     }
-    linker.buildings = BuildingIndex::from_features(overlay(&stored.buildings, &new_buildings));
-    let mut new_parcel_states = Vec::new();
+    // each index is built from the supply's features over the stored ones before the features
+    // move into their layer
     if read.contains(&SourceKind::Ter) {
         let c = schema::parcel_states(crs);
-        new_parcel_states = cadastre::parcel_states(&c, &data.parcels, &linker, rates);
-        let features = new_parcel_states.clone();
-        layers.push(dated(c, Some(("property_ref", "progressive")), features));
-    }
-    linker.land = land_parcels(overlay(&stored.parcel_states, &new_parcel_states));
-    let mut new_units = Vec::new();
-    if read.contains(&SourceKind::Fab) {
-        let c = schema::units(crs);
-        new_units = cadastre::units(&c, &data.units, &map, &linker, rates);
+        let parcel_states = cadastre::parcel_states(&c, &data.parcels, &linker, rates);
+        linker.land = land_parcels(overlay(&stored.parcel_states, &parcel_states));
         layers.push(dated(
             c,
             Some(("property_ref", "progressive")),
-            new_units.clone(),
+            parcel_states,
         ));
+    } else {
+        linker.land = land_parcels(&stored.parcel_states);
     }
-    linker.units = UnitIndex::from_features(overlay(&stored.units, &new_units));
-    let mut new_subjects = Vec::new();
+    if read.contains(&SourceKind::Fab) {
+        let c = schema::units(crs);
+        let units = cadastre::units(&c, &data.units, &map, &linker, rates);
+        linker.units = UnitIndex::from_features(overlay(&stored.units, &units));
+        layers.push(dated(c, Some(("property_ref", "progressive")), units));
+    } else {
+        linker.units = UnitIndex::from_features(&stored.units);
+    }
     if read.contains(&SourceKind::Sog) {
         let c = schema::subjects(crs);
-        new_subjects = cadastre::subjects(&c, &data.subjects, supply_date);
-        layers.push(snapshot(c, "subject_ref", Scope::All, new_subjects.clone()));
+        let subjects = cadastre::subjects(&c, &data.subjects, supply_date);
+        linker.persons = PersonIndex::from_features(overlay(&stored.subjects, &subjects));
+        layers.push(snapshot(c, "subject_ref", Scope::All, subjects));
+    } else {
+        linker.persons = PersonIndex::from_features(&stored.subjects);
     }
-    linker.persons = PersonIndex::from_features(overlay(&stored.subjects, &new_subjects));
     if read.contains(&SourceKind::Tit) {
         let c = schema::holdings(crs);
         let features = cadastre::holdings(&c, &data.holdings, &linker, rates);
