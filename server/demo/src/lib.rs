@@ -12,8 +12,12 @@
 //! carries a valid check character, computed by `segit-model`.
 //!
 //! Generation ([`generate`]) and publication ([`layers`], [`write_to`]) are separate: the
-//! entities of [`Municipality`] mirror the supplies a real municipality receives, so they can
-//! also be written as supply files.
+//! entities of [`Municipality`] mirror the supplies a real municipality receives, and
+//! [`write_supply`] writes them as a **supply directory** in the formats of the Agenzia delle
+//! Entrate and of the municipal registers (CXF + SUP, INSPIRE GML, FAB/TER/SOG/TIT, IMU
+//! declarations, the normalised CSV / JSON Lines / GeoJSON files, OMI, a GeoPackage), with a
+//! few planted malformed records and the ground truth (`truth.json`) an ingest of it must
+//! reproduce; see [`supply`].
 //!
 //! Determinism: the generator uses its own PRNG ([`rng`]) with one stream per concern, never
 //! iterates hash maps, and rounds coordinates to centimetres, so the same [`DemoParams`] always

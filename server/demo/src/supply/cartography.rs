@@ -354,6 +354,8 @@ struct Sup {
 }
 
 /// Planted geometry defects: a self-intersecting parcel and a parcel far outside the CRS area.
+/// Both are listed in the SUP as written, so a reader that rejects one also reports the SUP
+/// count and area of that parcel as unmatched (warnings on the SUP, line 0).
 fn plant_geometry(
     cx: &mut Ctx,
     out: &mut TextFile,

@@ -48,14 +48,14 @@ fn utility_rows(cx: &Ctx, index: usize, occ: &Occupancy) -> Vec<String> {
     let h = mix(unit_ref.property_id, index as u64);
     let mut contracts = vec![(
         "electricity",
-        format!("IT012E{:08}", h % 100_000_000),
+        format!("IT012E{:08}", index + 1),
         1800.0 + (h % 2500) as f64,
         0.27,
     )];
     if occ.household_size.is_some() && h % 10 < 7 {
         contracts.push((
             "gas",
-            format!("{:014}", mix(h, 2) % 100_000_000_000_000),
+            format!("{:014}", 31_000_000_000_000 + index as u64),
             500.0 + (h % 900) as f64,
             1.05,
         ));
@@ -312,7 +312,7 @@ fn write_deeds(cx: &mut Ctx) -> io::Result<()> {
             rows += 1;
             out.line(&format!(
                 "{{\"deed_id\":\"REP-{:06}/{}\",\"deed_date\":\"{}\",\"registration_date\":\"{}\",\"deed_type\":\"{deed_type}\",\"declared_price\":{price:.2},\"parties\":[{}],\"units\":[{{\"unit_key\":{},\"category\":{}}}]}}",
-                h % 1_000_000,
+                rows,
                 day.year(),
                 iso(day),
                 iso(day + Days::new(h % 20)),

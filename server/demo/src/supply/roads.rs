@@ -3,10 +3,11 @@
 //! the blocks between the streets).
 //!
 //! The blocks are the union of the sheet's parcels, found by edge cancellation: parcels of a
-//! block share exact vertices, so every edge between two parcels appears once in each
-//! direction and cancels; the edges left form the block outlines. When the parcels do not
-//! share their vertices exactly (an edge meets a vertex in its middle), the outlines are not
-//! simple rings and no road area is drawn.
+//! block share their vertices, so every edge between two parcels appears once in each
+//! direction and cancels; the edges left form the block outlines. Vertices closer than
+//! [`SNAP_CM`] centimetres (the same corner computed twice, rounded differently) are merged
+//! first. When the outlines are still not simple rings (an edge meets a vertex in its
+//! middle), no road area is drawn.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +16,37 @@ use geo_types::{Coord, Polygon};
 use crate::geom::signed_area;
 
 type Key = (i64, i64);
+
+/// Vertices at most this many centimetres apart on both axes are one vertex.
+pub const SNAP_CM: i64 = 3;
+
+/// Maps every vertex to the smallest vertex of its cluster of near-coincident vertices.
+fn snap_map(vertices: &mut Vec<Key>) -> BTreeMap<Key, Key> {
+    vertices.sort_unstable();
+    vertices.dedup();
+    let mut parent: Vec<usize> = (0..vertices.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for i in 0..vertices.len() {
+        for j in i + 1..vertices.len() {
+            if vertices[j].0 - vertices[i].0 > SNAP_CM {
+                break;
+            }
+            if (vertices[j].1 - vertices[i].1).abs() <= SNAP_CM {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    (0..vertices.len())
+        .map(|i| (vertices[i], vertices[root(&mut parent, i)]))
+        .collect()
+}
 
 fn key(c: Coord<f64>) -> Key {
     ((c.x * 100.0).round() as i64, (c.y * 100.0).round() as i64)
@@ -33,10 +65,20 @@ fn coord(k: Key) -> Coord<f64> {
 pub fn block_outlines(parcels: &[&Polygon<f64>]) -> Option<Vec<Vec<Coord<f64>>>> {
     let mut edges: BTreeMap<(Key, Key), u32> = BTreeMap::new();
     let mut total = 0.0;
+    let mut vertices: Vec<Key> = parcels
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .flat_map(|r| r.0.iter().map(|&c| key(c)))
+        .collect();
+    let snap = snap_map(&mut vertices);
     for p in parcels {
         total += crate::geom::area(p);
         for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
-            let mut pts: Vec<Key> = ring.0.iter().map(|&c| key(c)).collect();
+            let mut pts: Vec<Key> = ring
+                .0
+                .iter()
+                .map(|&c| snap.get(&key(c)).copied().unwrap_or(key(c)))
+                .collect();
             if pts.first() != pts.last()
                 && let Some(&f) = pts.first()
             {
@@ -167,6 +209,23 @@ mod tests {
                 .iter()
                 .all(|r| r.len() == 5 && (signed_area(r) - 100.0).abs() < 1e-9)
         );
+    }
+
+    #[test]
+    fn corners_a_centimetre_apart_are_one_corner() {
+        let a = square(0.0, 0.0, 10.0);
+        let b = Polygon::new(
+            LineString::from(vec![
+                (10.01, 0.0),
+                (20.0, 0.0),
+                (20.0, 10.0),
+                (10.0, 10.01),
+                (10.01, 0.0),
+            ]),
+            vec![],
+        );
+        let rings = block_outlines(&[&a, &b]).unwrap();
+        assert_eq!(rings.len(), 1);
     }
 
     #[test]
