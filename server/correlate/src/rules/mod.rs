@@ -14,6 +14,7 @@ pub mod r02_urban_site_without_units;
 pub mod r03_rural_building_in_land_cadastre;
 pub mod r04_outline_without_units;
 pub mod r05_undeclared_extension;
+pub mod r06_enclosed_agricultural_parcel;
 pub mod r07_derelict_unit_in_use;
 pub mod r08_f3_f4_too_long;
 pub mod r09_category_inconsistent_with_use;
@@ -54,6 +55,7 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(r03_rural_building_in_land_cadastre::R03RuralBuildingInLandCadastre),
         Box::new(r04_outline_without_units::R04OutlineWithoutUnits),
         Box::new(r05_undeclared_extension::R05UndeclaredExtension),
+        Box::new(r06_enclosed_agricultural_parcel::R06EnclosedAgriculturalParcel),
         Box::new(r07_derelict_unit_in_use::R07DerelictUnitInUse),
         Box::new(r08_f3_f4_too_long::R08F3F4TooLong),
         Box::new(r09_category_inconsistent_with_use::R09CategoryInconsistentWithUse),
