@@ -150,7 +150,7 @@ impl Rule for R06EnclosedAgriculturalParcel {
                 .evidence("enclosing_parcel", maps[host].parcel_key.to_string())
                 .evidence(
                     "land_quality",
-                    i64::from(ter.quality.map_or(0, |q| q.code())),
+                    i64::from(ter.quality.map_or(0, LandQuality::code)),
                 )
                 .evidence(
                     "area_m2",
