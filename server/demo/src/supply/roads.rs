@@ -20,18 +20,20 @@ type Key = (i64, i64);
 /// Vertices at most this many centimetres apart on both axes are one vertex.
 pub const SNAP_CM: i64 = 3;
 
+/// The representative of `i` in a union-find forest (with path halving).
+fn root(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
 /// Maps every vertex to the smallest vertex of its cluster of near-coincident vertices.
 fn snap_map(vertices: &mut Vec<Key>) -> BTreeMap<Key, Key> {
     vertices.sort_unstable();
     vertices.dedup();
     let mut parent: Vec<usize> = (0..vertices.len()).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
     for i in 0..vertices.len() {
         for j in i + 1..vertices.len() {
             if vertices[j].0 - vertices[i].0 > SNAP_CM {
