@@ -3,6 +3,7 @@
 //! parcels' bounding boxes.
 
 use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use geo::{Area, BooleanOps, BoundingRect};
 use geo_types::{MultiPolygon, Rect};
@@ -51,7 +52,7 @@ impl<'a> ParcelGrid<'a> {
         for i in 0..grid.parcels.len() {
             let rect = grid.parcels[i].1;
             let (x0, y0, x1, y1) = grid.span(rect);
-            if (x1 - x0 + 1).saturating_mul(y1 - y0 + 1) > MAX_CELLS_PER_ITEM {
+            if cells(x0, x1).saturating_mul(cells(y0, y1)) > MAX_CELLS_PER_ITEM {
                 grid.large.push(i);
                 continue;
             }
@@ -79,7 +80,7 @@ impl<'a> ParcelGrid<'a> {
         }
         let (x0, y0, x1, y1) = self.span(rect);
         let mut candidates: Vec<usize> = self.large.clone();
-        if (x1 - x0 + 1).saturating_mul(y1 - y0 + 1) <= MAX_CELLS_PER_ITEM {
+        if cells(x0, x1).saturating_mul(cells(y0, y1)) <= MAX_CELLS_PER_ITEM {
             for x in x0..=x1 {
                 for y in y0..=y1 {
                     if let Some(list) = self.cells.get(&(x, y)) {
@@ -98,13 +99,24 @@ impl<'a> ParcelGrid<'a> {
             if !intersects(prect, rect) {
                 continue;
             }
-            let share = footprint.intersection(parcel).unsigned_area() / area;
+            // geo's boolean operations assert on some degenerate inputs: such a pair is no link
+            let Ok(inside) = catch_unwind(AssertUnwindSafe(|| {
+                footprint.intersection(parcel).unsigned_area()
+            })) else {
+                continue;
+            };
+            let share = inside / area;
             if share >= SPATIAL_MIN_SHARE && best.is_none_or(|(_, s)| share > s) {
                 best = Some((i, share));
             }
         }
         best
     }
+}
+
+/// Cells from `a` to `b` inclusive, without overflow on extreme coordinates.
+fn cells(a: i64, b: i64) -> i64 {
+    b.saturating_sub(a).saturating_add(1)
 }
 
 fn intersects(a: Rect<f64>, b: Rect<f64>) -> bool {
@@ -136,8 +148,10 @@ mod tests {
         let (host, share) = grid.host(&square(3.0, 2.0, 10.0).clone()).unwrap();
         assert_eq!(host, 0);
         assert!((share - 0.56).abs() < 1e-9, "{share}");
-        // entirely outside both
+        // entirely outside both; extreme coordinates find nothing and do not overflow
         assert_eq!(grid.host(&square(100.0, 100.0, 5.0)), None);
+        assert_eq!(grid.host(&square(-1.0e300, -1.0e300, 1.0e300)), None);
+        assert_eq!(grid.host(&square(1.0e300, 1.0e300, 1.0e10)), None);
         // split 50/50 between the two: the first reaching 50 % wins, never a worse one
         let (host, share) = grid.host(&square(5.0, 0.0, 10.0)).unwrap();
         assert_eq!(host, 0);
