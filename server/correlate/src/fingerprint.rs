@@ -70,6 +70,7 @@ fn source_digests(inputs: &Inputs, source: Source) -> Option<Vec<[u8; 32]>> {
         Source::OmiZones => all(d.omi_zones.as_ref()),
         Source::OmiValues => all(d.omi_values.as_ref()),
         Source::Deaths => all(d.deaths.as_ref()),
+        Source::Deeds => all(d.deeds.as_ref()),
         Source::MapParcels => d.map_parcels.as_ref().map(|v| {
             v.iter()
                 .map(|p| {

@@ -329,6 +329,7 @@ pub fn all_sources() -> InputData {
         omi_values: Some(Vec::new()),
         buildable_zones: Some(Vec::new()),
         deaths: Some(Vec::new()),
+        deeds: Some(Vec::new()),
     }
 }
 

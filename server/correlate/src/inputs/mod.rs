@@ -23,7 +23,7 @@ use std::fmt;
 
 use segit_model::{
     Belfiore, CadastralSurface, F24Payment, Holding, ImuDeclaration, Lease, Parcel, Resident,
-    Street, Subject, TariPosition, Unit, UtilitySupply,
+    Street, Subject, TariPosition, TransferDeed, Unit, UtilitySupply,
 };
 
 /// A data source of the engine.
@@ -71,11 +71,13 @@ pub enum Source {
     BuildableZones,
     /// Deaths of the civil registry.
     Deaths,
+    /// Transfer deeds (sales, donations…).
+    Deeds,
 }
 
 impl Source {
     /// Every source, in a fixed order.
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::LandParcels,
         Self::Units,
         Self::Subjects,
@@ -97,6 +99,7 @@ impl Source {
         Self::OmiValues,
         Self::BuildableZones,
         Self::Deaths,
+        Self::Deeds,
     ];
 
     /// Name used in run reports (`ter`, `tari`…).
@@ -123,6 +126,7 @@ impl Source {
             Self::OmiValues => "omi_values",
             Self::BuildableZones => "buildable_zones",
             Self::Deaths => "deaths",
+            Self::Deeds => "deeds",
         }
     }
 }
@@ -181,6 +185,8 @@ pub struct InputData {
     pub buildable_zones: Option<Vec<BuildableZone>>,
     /// Deaths.
     pub deaths: Option<Vec<Death>>,
+    /// Transfer deeds.
+    pub deeds: Option<Vec<TransferDeed>>,
 }
 
 impl InputData {
@@ -208,6 +214,7 @@ impl InputData {
             Source::OmiValues => self.omi_values.is_some(),
             Source::BuildableZones => self.buildable_zones.is_some(),
             Source::Deaths => self.deaths.is_some(),
+            Source::Deeds => self.deeds.is_some(),
         }
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! Keys beyond the catalogue's table (all optional, documented on their fields):
 //! `tari.domestic_variable_eur_by_occupants`, `rules.R05.ratio_min`, `rules.R10.p_low`,
-//! `rules.R10.k`, `rules.R28.k`, `rules.R24.succession_days`,
+//! `rules.R10.k`, `rules.R27.k`, `rules.R28.k`, `rules.R24.succession_days`,
 //! `rules.R25.protocol_max_years`, `rules.R26.weights`, `rules.R26.excluded_microzones`.
 
 use std::collections::BTreeMap;
@@ -235,6 +235,8 @@ pub struct RuleParams {
     pub r10_p_low: f64,
     /// R10 share of the median rent per m² (0.5, catalogue R10).
     pub r10_k: f64,
+    /// R27 share of the OMI minimum value (0.7, catalogue R27).
+    pub r27_k: f64,
     /// R28 share of the OMI minimum rent (0.5, catalogue R28).
     pub r28_k: f64,
     /// R12 grace period, days (90).
@@ -274,6 +276,7 @@ impl Default for RuleParams {
             r05_ratio_min: 0.6,
             r10_p_low: 0.05,
             r10_k: 0.5,
+            r27_k: 0.7,
             r28_k: 0.5,
             r07_cons_min_electricity_kwh: 300.0,
             r07_cons_min_gas_smc: 100.0,

@@ -141,6 +141,9 @@ pub(super) fn read_rules(r: &Reader<'_>, p: &mut RuleParams) -> Result<(), Param
         x.fraction("p_low", &mut p.r10_p_low)?;
         x.fraction("k", &mut p.r10_k)?;
     }
+    if let Some(x) = r.object("R27")? {
+        x.fraction("k", &mut p.r27_k)?;
+    }
     if let Some(x) = r.object("R28")? {
         x.fraction("k", &mut p.r28_k)?;
     }

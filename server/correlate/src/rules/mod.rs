@@ -35,6 +35,7 @@ pub mod r23_building_land_as_agricultural;
 pub mod r24_deceased_holders;
 pub mod r25_payments_on_unknown_units;
 pub mod r26_microzone_equalisation;
+pub mod r27_low_declared_sale_price;
 pub mod r28_implausible_lease_rent;
 
 use crate::engine::Rule;
@@ -76,6 +77,7 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(r24_deceased_holders::R24DeceasedHolders),
         Box::new(r25_payments_on_unknown_units::R25PaymentsOnUnknownUnits),
         Box::new(r26_microzone_equalisation::R26MicrozoneEqualisation),
+        Box::new(r27_low_declared_sale_price::R27LowDeclaredSalePrice),
         Box::new(r28_implausible_lease_rent::R28ImplausibleLeaseRent),
     ]
 }
