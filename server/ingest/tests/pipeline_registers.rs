@@ -16,7 +16,8 @@ fn full_supply(root: &Path) {
         for entry in walk(from) {
             let rel = entry.strip_prefix(from).expect("fixture supply");
             let target = to.join(rel);
-            std::fs::create_dir_all(target.parent().expect("fixture supply")).expect("fixture supply");
+            std::fs::create_dir_all(target.parent().expect("fixture supply"))
+                .expect("fixture supply");
             std::fs::copy(&entry, &target).expect("fixture supply");
         }
     };
