@@ -12,7 +12,7 @@ use segit_ingest::diag::Severity;
 use segit_ingest::pipeline::{IngestOptions, NoProgress, ReadOutcome, read_supply};
 use segit_query::Crs;
 
-fn read(malformed: bool) -> (tempfile::TempDir, SupplyTruth, ReadOutcome) {
+fn read(malformed: bool, crlf: bool) -> (tempfile::TempDir, SupplyTruth, ReadOutcome) {
     let m = generate(&DemoParams {
         seed: 3,
         scale: 0.04,
@@ -48,7 +48,7 @@ fn findings(root: &Path, out: &ReadOutcome) -> BTreeMap<(String, u64), Vec<(Seve
 
 #[test]
 fn every_planted_record_is_reported_as_the_reference_prescribes() {
-    let (dir, truth, out) = read(true);
+    let (dir, truth, out) = read(true, false);
     let found = findings(dir.path(), &out);
     let mut problems = Vec::new();
     for d in &truth.defects {
@@ -96,8 +96,8 @@ fn every_planted_record_is_reported_as_the_reference_prescribes() {
 }
 
 #[test]
-fn a_clean_supply_reads_without_any_finding() {
-    let (dir, _truth, out) = read(false);
+fn a_clean_supply_with_crlf_reads_without_any_finding() {
+    let (dir, _truth, out) = read(false, true);
     let found: Vec<String> = out
         .diagnostics
         .iter()
@@ -121,7 +121,7 @@ fn a_clean_supply_reads_without_any_finding() {
 
 #[test]
 fn counts_per_kind_and_per_entity_match_the_truth() {
-    let (_dir, truth, out) = read(true);
+    let (_dir, truth, out) = read(true, false);
     let mut expected: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
     for f in &truth.files {
         let e = expected.entry(f.kind.clone()).or_default();

@@ -445,6 +445,8 @@ fn json_lines_geojson_gml_kml_and_omi_parse() {
     assert!(kml.contains("Anno/Semestre 2025/1"));
     for rel in ["omi/QI_M999_20251_VALORI.csv", "omi/QI_M999_20251_ZONE.csv"] {
         let lines = w.utf8_lines(rel);
+        // Comune_ISTAT: region 03 + 015999, leading zero dropped
+        assert_eq!(lines[2].split(';').nth(3), Some("3015999"), "{rel}");
         let columns = lines[1].split(';').count();
         for l in &lines[1..] {
             assert!(l.ends_with(';'), "{rel}: trailing separator");

@@ -3,7 +3,8 @@
 //!
 //! Declarations: a deterministic sample of the acquisitions since 2012 of holders with an IMU
 //! position is declared in the year of the acquisition (characteristic 5 when the unit is the
-//! holder's main residence, 3 otherwise). Payments: the amount paid of every position, per
+//! holder's main residence, 6 for an appurtenance of it, 3 otherwise), with the taxable base
+//! of the unit's rent on the day of the acquisition. Payments: the amount paid of every position, per
 //! payer and tax code, as one single payment or an advance and a balance.
 
 use std::collections::BTreeMap;
@@ -108,10 +109,20 @@ fn declarations(cx: &Ctx) -> BTreeMap<(SubjectRef, i32), Vec<Block>> {
         if !(2012..=town.tax_year).contains(&year) || !mix(h.id, 41).is_multiple_of(3) {
             continue;
         }
+        // the state and rent of the unit on the day of the acquisition
+        let state = town.units[h.unit].state_at(h.valid_from);
+        let base = state
+            .and_then(|s| Some(s.rent? * 1.05 * s.category.imu_multiplier()?))
+            .unwrap_or(0.0);
+        let characteristic = match (p.main_residence_months > 0, p.category.is_appurtenance()) {
+            (true, true) => 6,
+            (true, false) => 5,
+            (false, _) => 3,
+        };
         out.entry((h.subject, year)).or_default().push(Block {
-            characteristic: if p.main_residence_months > 0 { 5 } else { 3 },
+            characteristic,
             unit: h.unit,
-            base: p.base.round().max(0.0) as u64,
+            base: base.round().max(0.0) as u64,
             share: (h.share_num, h.share_den),
             acquired: h.valid_from,
         });

@@ -153,7 +153,9 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     let town = cx.town;
     let zones = zones(town);
     let t = Transformer::new(town.crs, Crs::Crs84).map_err(|e| io::Error::other(e.to_string()))?;
-    let istat = format!("3{}", town.istat.trim_start_matches('0'));
+    // region code (Lombardy, 03) + ISTAT code, leading zero dropped (identifiers.md §1)
+    let region_istat = format!("03{}", town.istat);
+    let istat = region_istat.trim_start_matches('0');
     let common = format!(
         "NORD-OVEST;LOMBARDIA;MI;{istat};;;{};{}",
         town.belfiore,
