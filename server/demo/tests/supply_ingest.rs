@@ -20,6 +20,7 @@ fn read(malformed: bool, crlf: bool) -> (tempfile::TempDir, SupplyTruth, ReadOut
     let dir = tempfile::tempdir().expect("test supply");
     let opts = SupplyOptions {
         malformed,
+        crlf,
         ..SupplyOptions::default()
     };
     let truth = write_supply(&m, dir.path(), &opts).expect("test supply");
