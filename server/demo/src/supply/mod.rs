@@ -86,8 +86,10 @@ pub fn supply_dir_for(base: &Path, params: &DemoParams) -> PathBuf {
     ))
 }
 
-/// Writes the supply directory of `town` into `dir` (created when missing) with `truth.json`, and
-/// returns the truth.
+/// Writes the supply directory of `town` into `dir` (created when missing) with `truth.json`,
+/// and returns the truth. Files of the layout are overwritten; other files already in `dir` are
+/// left alone (so write into an empty directory, or one holding an earlier supply of the same
+/// parameters).
 pub fn write_supply(
     town: &Municipality,
     dir: &Path,
