@@ -50,6 +50,9 @@ pub struct Assembled {
 pub struct Rejection {
     /// which ring (0 = outer, 1… = islands), when one ring is at fault
     pub ring: Option<usize>,
+    /// a ring has fewer than three distinct vertices (or there is no ring): too few vertices
+    /// rather than bad ones
+    pub too_few_vertices: bool,
     /// what is wrong
     pub reason: String,
 }
@@ -103,6 +106,7 @@ pub fn assemble(
         {
             return Err(Rejection {
                 ring: Some(i),
+                too_few_vertices: false,
                 reason: format!(
                     "{} has vertex {} out of range (not finite or beyond ±{MAX_COORDINATE})",
                     ring_name(i),
@@ -120,6 +124,7 @@ pub fn assemble(
         if distinct < 3 {
             return Err(Rejection {
                 ring: Some(i),
+                too_few_vertices: true,
                 reason: format!(
                     "{} has {distinct} distinct vertices, at least 3 are needed",
                     ring_name(i)
@@ -132,11 +137,18 @@ pub fn assemble(
     let Some(exterior) = iter.next() else {
         return Err(Rejection {
             ring: None,
+            too_few_vertices: true,
             reason: "no rings".to_owned(),
         });
     };
     let polygon = Polygon::new(exterior, iter.collect()).orient(Direction::Default);
-    let problems = polygon.validation_errors();
+    let Ok(problems) = catch_unwind(AssertUnwindSafe(|| polygon.validation_errors())) else {
+        return Err(Rejection {
+            ring: None,
+            too_few_vertices: false,
+            reason: "the polygon's topology cannot be validated (degenerate geometry)".to_owned(),
+        });
+    };
     if problems.is_empty() {
         return Ok(Assembled {
             geometry: MultiPolygon(vec![polygon]),
@@ -151,6 +163,7 @@ pub fn assemble(
     match policy {
         InvalidPolygonPolicy::Reject => Err(Rejection {
             ring: None,
+            too_few_vertices: false,
             reason: format!("invalid polygon: {what}"),
         }),
         InvalidPolygonPolicy::MakeValid => {
@@ -170,10 +183,12 @@ pub fn assemble(
                 }
                 Ok(_) => Err(Rejection {
                     ring: None,
+                    too_few_vertices: false,
                     reason: format!("invalid polygon ({what}) with no area left after make-valid"),
                 }),
                 Err(e) => Err(Rejection {
                     ring: None,
+                    too_few_vertices: false,
                     reason: format!("invalid polygon ({what}); {e}"),
                 }),
             }

@@ -57,7 +57,7 @@ impl<R: BufRead> CxfReader<R> {
         let assembled = match repair::assemble(rings, self.options.invalid_polygons) {
             Ok(a) => a,
             Err(r) => {
-                let field = if r.reason.contains("distinct") {
+                let field = if r.too_few_vertices {
                     "NUMEROVERTICI"
                 } else {
                     "VERTICI"
