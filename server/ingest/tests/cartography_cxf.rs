@@ -671,3 +671,37 @@ fn road_area_with_one_island_per_block() {
     assert!((a[0].area - (10_000.0 - 3.0 * 400.0)).abs() < 1e-9);
     assert!(a[1..].iter().all(|p| (p.area - 400.0).abs() < 1e-9));
 }
+
+#[test]
+fn utf8_texts_and_overlong_lines_are_reported() {
+    // "CITTÀ" written in UTF-8 in a Latin-1 file
+    let mut bytes = file_of(&[vec![
+        "TESTO".into(),
+        "CITT\u{1}".into(),
+        "10".into(),
+        "0".into(),
+        "1".into(),
+        "2".into(),
+    ]]);
+    let at = bytes.iter().position(|&b| b == 1).unwrap();
+    bytes.splice(at..=at, [0xC3, 0x80]);
+    let (records, diags) = read(&bytes);
+    assert_eq!(records.len(), 2);
+    assert_eq!(
+        (diags[0].line, diags[0].field.as_deref()),
+        (5, Some("TESTO"))
+    );
+    assert_eq!(diags[0].severity, Severity::Warning);
+
+    let long = "1".repeat(5000);
+    let (records, diags) = read(&file_of(&[
+        vec!["SIMBOLO".into(), "4".into(), long, "1".into(), "2".into()],
+        square_bordo("19", 0.0, 0.0, 10.0, true),
+    ]));
+    assert_eq!(areas(&records).len(), 1);
+    assert_eq!(
+        (diags[0].line, diags[0].field.as_deref()),
+        (6, Some("ANGOLO"))
+    );
+    assert!(diags[0].reason.contains("longer than"));
+}

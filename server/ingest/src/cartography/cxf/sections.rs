@@ -146,11 +146,20 @@ impl<R: BufRead> CxfReader<R> {
     }
 
     pub(super) fn testo(&mut self, line: u64, external: bool) -> Result<Option<CxfRecord>, Fail> {
-        let (text, _) = self.text("TESTO")?;
+        let (text, text_line) = self.text("TESTO")?;
         let height = self.small_int("DIMENSIONE")?;
         let angle = self.real("ANGOLO")?;
         let position = self.point("POSIZIONEX", "POSIZIONEY")?;
         self.warn_outside(line, "POSIZIONE", &[position]);
+        if looks_utf8(&text) {
+            let d = Diagnostic::warning(
+                &self.file,
+                text_line,
+                Some("TESTO"),
+                format!("'{text}' looks like UTF-8 read as Latin-1 (CXF files are Latin-1)"),
+            );
+            self.pending.push_back(Item::Diagnostic(d));
+        }
         let surface_right = text
             .strip_prefix('(')
             .and_then(|t| t.strip_suffix(')'))
@@ -254,4 +263,20 @@ impl<R: BufRead> CxfReader<R> {
             })
         }))
     }
+}
+
+/// Whether a text read as Latin-1 holds UTF-8 sequences of accented letters (`Ã` or `Â`
+/// followed by a continuation byte), the mark of a UTF-8 file among Latin-1 supplies.
+fn looks_utf8(text: &str) -> bool {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if matches!(c, '\u{c2}' | '\u{c3}')
+            && chars
+                .peek()
+                .is_some_and(|n| ('\u{80}'..='\u{bf}').contains(n))
+        {
+            return true;
+        }
+    }
+    false
 }
