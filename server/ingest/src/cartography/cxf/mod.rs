@@ -19,7 +19,10 @@
 //! - polygons are assembled by [`super::repair::assemble`]: open rings are closed
 //!   (`Repaired`), degenerate or (by default) invalid polygons are rejected;
 //! - with an area of use set ([`CxfOptions::area_of_use`]), a section with a coordinate outside
-//!   it is kept and reported as a warning (wrong CRS declared, or broken coordinates).
+//!   it is kept and reported as a warning (wrong CRS declared, or broken coordinates);
+//! - a text that looks like UTF-8 read as Latin-1 is kept and reported as a warning;
+//! - a building whose code has no parcel number before `+` is kept without host, with a
+//!   warning.
 //!
 //! Classification of a BORDO code follows cxf.md §5.1; in a `MAPPA FONDIARIO` a code of two or
 //! more characters starting with `S` is a road and with `A` a water (the reference gives no
