@@ -64,7 +64,11 @@ impl Server {
                 let Ok(line) = line else { break };
                 if !announced {
                     if let Some(rest) = line.split("listening on ").nth(1) {
-                        let url = rest.split_whitespace().next().unwrap_or_default().to_owned();
+                        let url = rest
+                            .split_whitespace()
+                            .next()
+                            .unwrap_or_default()
+                            .to_owned();
                         announced = tx.send(Ok(url)).is_ok();
                         continue;
                     }
@@ -82,7 +86,10 @@ impl Server {
                 Err(_) => {
                     let _ = child.kill();
                     let status = child.wait().ok();
-                    panic!("segit did not start within {timeout:?} (exit: {status:?}); stderr:\n{}", log.join("\n"));
+                    panic!(
+                        "segit did not start within {timeout:?} (exit: {status:?}); stderr:\n{}",
+                        log.join("\n")
+                    );
                 }
             }
         }
@@ -108,7 +115,10 @@ pub fn http_get(url: &str) -> (u16, String, String) {
         .timeout_global(Some(Duration::from_mins(2)))
         .build()
         .into();
-    let mut response = agent.get(url).call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let mut response = agent
+        .get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
     let status = response.status().as_u16();
     let content_type = response
         .headers()
@@ -150,11 +160,19 @@ pub fn fresh_schema(prefix: &str) -> String {
 /// Drops `schema` in the test database with `psql` (cleanup; failures are reported, not fatal).
 pub fn drop_schema(schema: &str) {
     let out = Command::new("psql")
-        .args([&pg_url(), "-q", "-c", &format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE")])
+        .args([
+            &pg_url(),
+            "-q",
+            "-c",
+            &format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"),
+        ])
         .output();
     if let Ok(out) = out
         && !out.status.success()
     {
-        eprintln!("dropping schema {schema}: {}", String::from_utf8_lossy(&out.stderr));
+        eprintln!(
+            "dropping schema {schema}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

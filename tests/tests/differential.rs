@@ -125,7 +125,10 @@ fn props(i: usize) -> Vec<(String, Value)> {
             "rendita".into(),
             maybe(i, 8, Value::Float(n as f64 * 12.375 - 700.125)),
         ),
-        ("abitato".into(), maybe(i, 5, Value::Bool(!i.is_multiple_of(3)))),
+        (
+            "abitato".into(),
+            maybe(i, 5, Value::Bool(!i.is_multiple_of(3))),
+        ),
         ("dal".into(), maybe(i, 11, Value::Date(day))),
         ("al".into(), maybe(i, 4, Value::DateTime(stamp))),
         (

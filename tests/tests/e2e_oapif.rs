@@ -21,9 +21,16 @@ fn check_with_gdal(server: &Server, dir: &std::path::Path) {
     let oapif = format!("OAPIF:{}", server.url);
     let out = run_tool("ogrinfo", &["-ro", "-q", &oapif]);
     let listing = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "ogrinfo failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ogrinfo failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for layer in ["parcels", "buildings", "units", "addresses"] {
-        assert!(listing.contains(layer), "ogrinfo does not list {layer}:\n{listing}");
+        assert!(
+            listing.contains(layer),
+            "ogrinfo does not list {layer}:\n{listing}"
+        );
     }
 
     let expected = number_matched(server, "buildings");
@@ -31,17 +38,38 @@ fn check_with_gdal(server: &Server, dir: &std::path::Path) {
     let target = dir.join("buildings.gpkg");
     let out = run_tool(
         "ogr2ogr",
-        &["-f", "GPKG", target.to_str().expect("utf-8 path"), &oapif, "buildings"],
+        &[
+            "-f",
+            "GPKG",
+            target.to_str().expect("utf-8 path"),
+            &oapif,
+            "buildings",
+        ],
     );
-    assert!(out.status.success(), "ogr2ogr failed: {}", String::from_utf8_lossy(&out.stderr));
-    let out = run_tool("ogrinfo", &["-ro", "-so", target.to_str().expect("utf-8 path"), "buildings"]);
+    assert!(
+        out.status.success(),
+        "ogr2ogr failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_tool(
+        "ogrinfo",
+        &[
+            "-ro",
+            "-so",
+            target.to_str().expect("utf-8 path"),
+            "buildings",
+        ],
+    );
     let summary = String::from_utf8_lossy(&out.stdout);
     let count: u64 = summary
         .lines()
         .find_map(|l| l.trim().strip_prefix("Feature Count: "))
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or_else(|| panic!("no feature count in ogrinfo output:\n{summary}"));
-    assert_eq!(count, expected, "ogr2ogr downloaded {count} of {expected} buildings");
+    assert_eq!(
+        count, expected,
+        "ogr2ogr downloaded {count} of {expected} buildings"
+    );
 }
 
 #[test]
@@ -51,7 +79,10 @@ fn demo_on_geopackage_is_read_by_gdal() {
     let gpkg_str = gpkg.to_str().expect("utf-8 path");
     let server = Server::start(
         &["demo", "--scale", "0.2"],
-        &[("SEGIT_STORE__KIND", "gpkg"), ("SEGIT_STORE__PATH", gpkg_str)],
+        &[
+            ("SEGIT_STORE__KIND", "gpkg"),
+            ("SEGIT_STORE__PATH", gpkg_str),
+        ],
         START,
     );
     check_with_gdal(&server, dir.path());
@@ -59,7 +90,11 @@ fn demo_on_geopackage_is_read_by_gdal() {
 
     // the file itself is a GeoPackage that GDAL opens as-is
     let out = run_tool("ogrinfo", &["-ro", "-q", gpkg_str]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let listing = String::from_utf8_lossy(&out.stdout);
     assert!(listing.contains("parcels"), "{listing}");
     assert!(

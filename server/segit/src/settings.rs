@@ -153,8 +153,12 @@ impl fmt::Display for Secret {
 
 /// `postgres://user:pw@host/db` → `postgres://user:***@host/db`.
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let Some((userinfo, host)) = rest.rsplit_once('@') else { return url.to_owned() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
     match userinfo.split_once(':') {
         Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
         None => url.to_owned(),
@@ -202,12 +206,16 @@ impl Provider for SegitEnv {
     fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
         let mut root = Dict::new();
         for (name, raw) in &self.0 {
-            let Some(rest) = name.strip_prefix("SEGIT_") else { continue };
+            let Some(rest) = name.strip_prefix("SEGIT_") else {
+                continue;
+            };
             if !rest.contains("__") {
                 continue;
             }
             let keys: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
-            let value: Value = raw.parse().unwrap_or_else(|never: std::convert::Infallible| match never {});
+            let value: Value = raw
+                .parse()
+                .unwrap_or_else(|never: std::convert::Infallible| match never {});
             insert_path(&mut root, &keys, value);
         }
         Ok(Profile::Default.collect(root))
@@ -221,7 +229,9 @@ fn insert_path(dict: &mut Dict, keys: &[String], value: Value) {
             dict.insert(last.clone(), value);
         }
         [first, rest @ ..] => {
-            let entry = dict.entry(first.clone()).or_insert_with(|| Value::from(Dict::new()));
+            let entry = dict
+                .entry(first.clone())
+                .or_insert_with(|| Value::from(Dict::new()));
             if let Value::Dict(_, inner) = entry {
                 insert_path(inner, rest, value);
             } else {
@@ -262,8 +272,9 @@ impl Settings {
         if !unknown.is_empty() {
             return Err(SettingsError::UnknownKeys(unknown));
         }
-        let settings: Settings =
-            figment.extract().map_err(|e| SettingsError::Invalid(describe(&e)))?;
+        let settings: Settings = figment
+            .extract()
+            .map_err(|e| SettingsError::Invalid(describe(&e)))?;
         settings.validate()?;
         Ok(settings)
     }
@@ -272,7 +283,9 @@ impl Settings {
     fn validate(&self) -> Result<(), SettingsError> {
         let invalid = |m: String| Err(SettingsError::Invalid(m));
         if self.features.default_limit == 0 || self.features.max_limit == 0 {
-            return invalid("features.default_limit and features.max_limit must be at least 1".into());
+            return invalid(
+                "features.default_limit and features.max_limit must be at least 1".into(),
+            );
         }
         if self.features.default_limit > self.features.max_limit {
             return invalid(format!(
@@ -327,7 +340,8 @@ impl Settings {
 
 fn is_identifier(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && !s.as_bytes()[0].is_ascii_digit()
 }
 
@@ -359,15 +373,27 @@ fn unknown_keys(figment: &Figment) -> Result<Vec<String>, SettingsError> {
     let known: Dict = template
         .extract::<Dict>()
         .map_err(|e| SettingsError::Invalid(format!("built-in defaults: {e}")))?;
-    let merged: Dict = figment.extract::<Dict>().map_err(|e| SettingsError::Invalid(describe(&e)))?;
+    let merged: Dict = figment
+        .extract::<Dict>()
+        .map_err(|e| SettingsError::Invalid(describe(&e)))?;
     let mut out = Vec::new();
     collect_unknown(figment, &merged, &known, "", &mut out);
     Ok(out)
 }
 
-fn collect_unknown(figment: &Figment, merged: &Dict, known: &Dict, prefix: &str, out: &mut Vec<String>) {
+fn collect_unknown(
+    figment: &Figment,
+    merged: &Dict,
+    known: &Dict,
+    prefix: &str,
+    out: &mut Vec<String>,
+) {
     for (key, value) in merged {
-        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match known.get(key) {
             None => {
                 let source = figment
@@ -398,7 +424,11 @@ mod tests {
     use super::*;
 
     fn env(vars: &[(&str, &str)]) -> StaticEnv {
-        StaticEnv(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
+        StaticEnv(
+            vars.iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -437,7 +467,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.toml");
         std::fs::write(&path, "[store]\npaht = \"a\"\n[nonsense]\nx = 1\n").unwrap();
-        let msg = Settings::load(Some(&path), &env(&[])).unwrap_err().to_string();
+        let msg = Settings::load(Some(&path), &env(&[]))
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("store.paht"), "{msg}");
         assert!(msg.contains("nonsense"), "{msg}");
         assert!(msg.contains("x.toml"), "{msg}");
@@ -473,7 +505,10 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted() {
-        assert_eq!(redact_url("postgres://u:pw@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://u:pw@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         let s = Secret("postgres://u:pw@h/db".into());
         assert!(!format!("{s:?} {s}").contains("pw"));

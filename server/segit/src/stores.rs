@@ -19,7 +19,10 @@ pub enum Create {
 }
 
 /// Opens the store the settings describe, with a message naming the setting on failure.
-pub async fn open(settings: &StoreSettings, create: Create) -> anyhow::Result<Arc<dyn FeatureStore>> {
+pub async fn open(
+    settings: &StoreSettings,
+    create: Create,
+) -> anyhow::Result<Arc<dyn FeatureStore>> {
     match settings.kind {
         StoreKind::Gpkg => {
             let path = &settings.path;
@@ -27,7 +30,10 @@ pub async fn open(settings: &StoreSettings, create: Create) -> anyhow::Result<Ar
                 Create::IfMissing => {
                     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                         std::fs::create_dir_all(dir).with_context(|| {
-                            format!("cannot create the directory of store.path {}", path.display())
+                            format!(
+                                "cannot create the directory of store.path {}",
+                                path.display()
+                            )
                         })?;
                     }
                     GpkgStore::open_or_create(path)
