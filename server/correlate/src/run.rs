@@ -196,19 +196,28 @@ pub fn anomaly_key(a: &Anomaly) -> String {
 
 /// Sorts anomalies by stable key, then by their JSON form (identical inputs → identical order).
 pub fn sort_anomalies(anomalies: &mut [Anomaly]) {
-    let mut keyed: Vec<(String, String, usize)> = anomalies
+    let mut keyed: Vec<(String, usize)> = anomalies
         .iter()
         .enumerate()
-        .map(|(i, a)| {
-            (
-                anomaly_key(a),
-                serde_json::to_string(a).unwrap_or_default(),
-                i,
-            )
-        })
+        .map(|(i, a)| (anomaly_key(a), i))
         .collect();
     keyed.sort();
-    let order: Vec<usize> = keyed.into_iter().map(|(_, _, i)| i).collect();
+    // Equal keys (rare): order by the JSON form of the records.
+    let mut start = 0;
+    while start < keyed.len() {
+        let end = start
+            + keyed[start..]
+                .iter()
+                .take_while(|(k, _)| *k == keyed[start].0)
+                .count();
+        if end - start > 1 {
+            keyed[start..end].sort_by_cached_key(|(_, i)| {
+                serde_json::to_string(&anomalies[*i]).unwrap_or_default()
+            });
+        }
+        start = end;
+    }
+    let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
     let sorted: Vec<Anomaly> = order.iter().map(|&i| anomalies[i].clone()).collect();
     anomalies.clone_from_slice(&sorted);
 }

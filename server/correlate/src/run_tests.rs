@@ -250,3 +250,39 @@ fn diff_between_runs() {
     assert_eq!(dd.resolved, ["R07||F205//12/101/2|||"]);
     assert!(dd.unchanged.contains(&"R07||F205//12/101/1|||".to_owned()));
 }
+
+#[test]
+fn every_rule_runs_on_an_empty_snapshot_and_reports_missing_sources() {
+    let registry = Registry::standard();
+    let empty = run(
+        &registry,
+        &Inputs::new(all_sources()),
+        &Params::default(),
+        &options(),
+        &mut |_| {},
+    );
+    assert!(
+        empty.rules.iter().all(|r| r.status == RuleStatus::Ok(0)),
+        "{:?}",
+        empty.rules
+    );
+    let none = run(
+        &registry,
+        &Inputs::new(InputData::default()),
+        &Params::default(),
+        &options(),
+        &mut |_| {},
+    );
+    for (rule, report) in registry.rules().zip(&none.rules) {
+        if rule.needs().is_empty() {
+            assert_eq!(report.status, RuleStatus::Ok(0));
+        } else {
+            assert_eq!(
+                report.status,
+                RuleStatus::NotEvaluated(rule.needs().to_vec()),
+                "{}",
+                rule.id()
+            );
+        }
+    }
+}
