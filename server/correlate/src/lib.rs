@@ -2,14 +2,34 @@
 //! (`shared/domain/rules-catalogue.md`) on an in-memory snapshot of the integrated database
 //! and produces anomaly records with evidence, confidence and estimated yearly gap.
 //!
-//! - [`params`]: run parameters (rates, tariffs, thresholds) from the catalogue's JSON file.
-//! - [`fiscal`]: IMU and TARI formulas, the month rule, the c. 335 ratios.
-//! - [`inputs`]: the snapshot ([`InputData`]) and its join indexes ([`Inputs`]).
+//! - [`params`]: run parameters (rates, tariffs, thresholds) from the catalogue's JSON file,
+//!   reference defaults, precise errors.
+//! - [`fiscal`]: IMU and TARI formulas, the month rule, cadastral surface, the c. 335 ratios.
+//! - [`inputs`]: the snapshot ([`InputData`], one `Option<Vec<_>>` per [`Source`]) and its
+//!   join indexes ([`Inputs`]: unit keys with aliases, parcels, codes as written, address key
+//!   + internal, R-trees of parcels and footprints, pseudonyms).
 //! - [`engine`], [`registry`], [`run`]: the [`Rule`] trait, the explicit registry, runs with
-//!   id, fingerprint, per-rule status and diff.
-//! - [`imu_due`]: the IMU due per holder (fiscal-rules.md §1.7), used by R18–R21.
-//! - [`publish`]: anomaly collections and the microzone / census-section aggregates.
-//! - [`rules`]: one file per rule.
+//!   id, input fingerprint, per-rule status and timings, deterministic order, diff.
+//! - [`imu_due`]: the IMU due per holder (fiscal-rules.md §1.7), used by R18–R22.
+//! - [`perequazione`]: the c. 335 microzone indicator (R26 and its layer).
+//! - [`publish`]: anomaly collections (all + one per family), aggregates per microzone /
+//!   census section, the c. 335 indicator layer.
+//! - [`rules`]: one file per rule — Q01–Q08 and R01–R28.
+//!
+//! ```no_run
+//! use segit_correlate::{InputData, Inputs, Params, Registry, RunOptions, run};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let params = Params::from_json_str(r#"{"imu": {"rate_other_buildings": 0.0106}}"#)?;
+//! let inputs = Inputs::new(InputData::default()).with_pseudonym_key(b"secret of the office");
+//! let as_of = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).ok_or("date")?;
+//! let options = RunOptions { as_of, only: vec!["R14".into()] };
+//! let result = run(&Registry::standard(), &inputs, &params, &options, &mut |r| {
+//!     eprintln!("{} {}", r.rule_id, r.status);
+//! });
+//! # let _ = result;
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod engine;
 pub mod fingerprint;
