@@ -8,7 +8,7 @@
 //! - [`inputs`]: the snapshot ([`InputData`], one `Option<Vec<_>>` per [`Source`]) and its
 //!   join indexes ([`Inputs`]: unit keys with aliases, parcels, codes as written, address key
 //!   + internal, R-trees of parcels and footprints, pseudonyms).
-//! - [`engine`], [`registry`], [`run`]: the [`Rule`] trait, the explicit registry, runs with
+//! - [`engine`], [`registry`], [`mod@run`]: the [`Rule`] trait, the explicit registry, runs with
 //!   id, input fingerprint, per-rule status and timings, deterministic order, diff.
 //! - [`imu_due`]: the IMU due per holder (fiscal-rules.md §1.7), used by R18–R22.
 //! - [`perequazione`]: the c. 335 microzone indicator (R26 and its layer).
