@@ -3,7 +3,11 @@
 //! holder, a resident, a TARI premises, an electricity contract, a surface and an F24 line;
 //! ten units share a parcel with a footprint; parcels are spread over 16 microzones.
 
-#![allow(clippy::print_stdout, clippy::many_single_char_names, clippy::too_many_lines)]
+#![allow(
+    clippy::print_stdout,
+    clippy::many_single_char_names,
+    clippy::too_many_lines
+)]
 
 use std::time::Instant;
 

@@ -46,6 +46,8 @@ pub mod run;
 #[cfg(test)]
 mod imu_due_tests;
 #[cfg(test)]
+mod link_tests;
+#[cfg(test)]
 mod publish_tests;
 #[cfg(test)]
 mod run_tests;
