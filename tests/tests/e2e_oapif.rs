@@ -26,7 +26,13 @@ fn check_with_gdal(server: &Server, dir: &std::path::Path) {
         "ogrinfo failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for layer in ["parcels", "buildings", "units", "addresses"] {
+    for layer in [
+        "parcels",
+        "buildings",
+        "units",
+        "house_numbers",
+        "tari_positions",
+    ] {
         assert!(
             listing.contains(layer),
             "ogrinfo does not list {layer}:\n{listing}"
@@ -77,16 +83,34 @@ fn demo_on_geopackage_is_read_by_gdal() {
     let dir = tempfile::tempdir().expect("temp dir");
     let gpkg = dir.path().join("demo.gpkg");
     let gpkg_str = gpkg.to_str().expect("utf-8 path");
+    let supply = dir.path().join("supply");
+    let diagnostics = dir.path().join("diag.jsonl");
     let server = Server::start(
         &["demo", "--scale", "0.2"],
         &[
             ("SEGIT_STORE__KIND", "gpkg"),
             ("SEGIT_STORE__PATH", gpkg_str),
+            (
+                "SEGIT_DEMO__SUPPLY_DIR",
+                supply.to_str().expect("utf-8 path"),
+            ),
+            (
+                "SEGIT_INGEST__DIAGNOSTICS_FILE",
+                diagnostics.to_str().expect("utf-8 path"),
+            ),
         ],
         START,
     );
     check_with_gdal(&server, dir.path());
     drop(server);
+    assert!(
+        supply.join("truth.json").is_file(),
+        "the demo went through a supply directory"
+    );
+    assert!(
+        diagnostics.is_file(),
+        "the demo's ingest wrote its diagnostics"
+    );
 
     // the file itself is a GeoPackage that GDAL opens as-is
     let out = run_tool("ogrinfo", &["-ro", "-q", gpkg_str]);
@@ -113,10 +137,20 @@ fn demo_on_postgis_is_read_by_gdal() {
     let dir = tempfile::tempdir().expect("temp dir");
     let schema = fresh_schema("segit_e2e");
     let url = pg_url();
+    let supply = dir.path().join("supply");
+    let diagnostics = dir.path().join("diag.jsonl");
     let env = [
         ("SEGIT_STORE__KIND", "postgis"),
         ("SEGIT_STORE__URL", url.as_str()),
         ("SEGIT_STORE__SCHEMA", schema.as_str()),
+        (
+            "SEGIT_DEMO__SUPPLY_DIR",
+            supply.to_str().expect("utf-8 path"),
+        ),
+        (
+            "SEGIT_INGEST__DIAGNOSTICS_FILE",
+            diagnostics.to_str().expect("utf-8 path"),
+        ),
     ];
     let out = run_segit(&["migrate"], &env);
     assert!(

@@ -32,6 +32,10 @@ pub enum Command {
         /// only load the data, do not start the server
         #[arg(long)]
         no_serve: bool,
+        /// publish the generated layers directly instead of writing a supply directory
+        /// (demo.supply_dir) and ingesting it
+        #[arg(long)]
+        direct: bool,
     },
     /// Ingest a supply directory (Agenzia delle Entrate supplies and municipal registers) into
     /// the configured store, in one transaction.

@@ -25,10 +25,17 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 seed,
                 scale,
                 no_serve,
+                direct,
             } => {
-                let store = stores::open(&settings.store, Create::IfMissing).await?;
-                load_demo(&settings, store.as_ref(), seed, scale).await?;
+                let params = demo_params(&settings, seed, scale)?;
+                if direct {
+                    let store = stores::open(&settings.store, Create::IfMissing).await?;
+                    load_demo_direct(store.as_ref(), &params).await?;
+                } else {
+                    load_demo_supply(&settings, &params).await?;
+                }
                 if !no_serve {
+                    let store = stores::open(&settings.store, Create::Never).await?;
                     serve(&settings, store).await?;
                 }
                 Ok(ExitCode::SUCCESS)
@@ -55,12 +62,11 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     })
 }
 
-async fn load_demo(
+fn demo_params(
     settings: &Settings,
-    store: &dyn FeatureStore,
     seed: Option<u64>,
     scale: Option<f64>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<segit_demo::DemoParams> {
     let params = segit_demo::DemoParams {
         seed: seed.unwrap_or(settings.demo.seed),
         scale: scale.unwrap_or(settings.demo.scale),
@@ -68,12 +74,54 @@ async fn load_demo(
     if !(params.scale > 0.0 && params.scale <= 20.0) {
         anyhow::bail!("--scale {} must be in (0, 20]", params.scale);
     }
-    tracing::info!(
-        seed = params.seed,
-        scale = params.scale,
-        "generating the demo municipality"
-    );
-    let municipality = segit_demo::generate(&params);
+    Ok(params)
+}
+
+/// The demo through the real path: the generated municipality is written as a supply directory
+/// (CXF, INSPIRE GML, FAB/TER/SOG/TIT, registers, with some malformed records) and ingested.
+async fn load_demo_supply(
+    settings: &Settings,
+    params: &segit_demo::DemoParams,
+) -> anyhow::Result<()> {
+    let dir = settings.demo.supply_dir.clone();
+    if dir.exists() {
+        anyhow::ensure!(
+            dir.join("truth.json").is_file(),
+            "demo.supply_dir {} exists and is not a demo supply (no truth.json): not replacing it",
+            dir.display()
+        );
+        std::fs::remove_dir_all(&dir)
+            .with_context(|| format!("removing the old demo supply {}", dir.display()))?;
+    }
+    tracing::info!(seed = params.seed, scale = params.scale, supply = %dir.display(), "writing the demo supply");
+    let municipality = segit_demo::generate(params);
+    segit_demo::supply::write_supply(
+        &municipality,
+        &dir,
+        &segit_demo::supply::SupplyOptions::default(),
+    )
+    .with_context(|| format!("writing the demo supply into demo.supply_dir {}", dir.display()))?;
+    let mut ingest_settings = settings.clone();
+    ingest_settings.ingest.storage_crs.clone_from(&settings.demo.storage_crs);
+    let args = crate::ingest::IngestArgs {
+        dir,
+        kind: None,
+        cxf_crs: None,
+        supply_date: None,
+        diagnostics: None,
+    };
+    // exit code 10 (records rejected) is expected: the demo supply plants malformed records
+    crate::ingest::run(&ingest_settings, args).await?;
+    Ok(())
+}
+
+/// The generated layers published directly, without supply files (fast; benchmarks).
+async fn load_demo_direct(
+    store: &dyn FeatureStore,
+    params: &segit_demo::DemoParams,
+) -> anyhow::Result<()> {
+    tracing::info!(seed = params.seed, scale = params.scale, "generating the demo municipality");
+    let municipality = segit_demo::generate(params);
     let summary = segit_demo::write_to(store, &municipality)
         .await
         .context("writing the demo municipality into the store")?;

@@ -100,6 +100,8 @@ pub struct DemoSettings {
     pub scale: f64,
     /// storage CRS of the demo data
     pub storage_crs: String,
+    /// where `segit demo` writes the demo supply before ingesting it
+    pub supply_dir: PathBuf,
 }
 
 /// `[ingest]`
