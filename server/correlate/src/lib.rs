@@ -58,4 +58,6 @@ pub use engine::{Draft, Family, Rule, RuleError};
 pub use inputs::{InputData, Inputs, Source};
 pub use params::{Params, ParamsError};
 pub use registry::Registry;
-pub use run::{RuleReport, RuleStatus, Run, RunDiff, RunOptions, anomaly_key, diff, run};
+pub use run::{
+    RuleReport, RuleStatus, Run, RunDiff, RunOptions, anomaly_key, carry_over_status, diff, run,
+};

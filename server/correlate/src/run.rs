@@ -255,3 +255,18 @@ pub fn diff(previous: &[Anomaly], current: &[Anomaly]) -> RunDiff {
             .collect(),
     }
 }
+
+/// Carries the review status of the previous run's anomalies over to the same anomalies (by
+/// stable key) of the current run, so that a record under review or notified stays so; new
+/// records keep `new`.
+pub fn carry_over_status(previous: &[Anomaly], current: &mut [Anomaly]) {
+    let before: std::collections::HashMap<String, segit_model::AnomalyStatus> = previous
+        .iter()
+        .map(|a| (anomaly_key(a), a.status))
+        .collect();
+    for a in current {
+        if let Some(s) = before.get(&anomaly_key(a)) {
+            a.status = *s;
+        }
+    }
+}

@@ -7,7 +7,7 @@ use crate::engine::{Draft, Family, Rule, RuleError};
 use crate::inputs::{InputData, Inputs, Source};
 use crate::params::Params;
 use crate::registry::Registry;
-use crate::run::{RuleStatus, RunOptions, diff, run};
+use crate::run::{RuleStatus, RunOptions, carry_over_status, diff, run};
 use crate::testkit::*;
 
 struct Failing;
@@ -249,6 +249,24 @@ fn diff_between_runs() {
     assert_eq!(dd.new, ["R07||F205//12/101/3|||"]);
     assert_eq!(dd.resolved, ["R07||F205//12/101/2|||"]);
     assert!(dd.unchanged.contains(&"R07||F205//12/101/1|||".to_owned()));
+    let mut reviewed = before.anomalies.clone();
+    reviewed[0].status = segit_model::AnomalyStatus::UnderReview;
+    let mut current = after.anomalies.clone();
+    carry_over_status(&reviewed, &mut current);
+    let status = |k: &str| {
+        current
+            .iter()
+            .find(|a| crate::run::anomaly_key(a) == k)
+            .map(|a| a.status)
+    };
+    assert_eq!(
+        status("R07||F205//12/101/1|||"),
+        Some(segit_model::AnomalyStatus::UnderReview)
+    );
+    assert_eq!(
+        status("R07||F205//12/101/3|||"),
+        Some(segit_model::AnomalyStatus::New)
+    );
 }
 
 #[test]
