@@ -29,6 +29,18 @@ fn square(x: f64, y: f64, s: f64) -> MultiPolygon<f64> {
     ])
 }
 
+/// Current resident set size in MiB (Linux), for the progress lines.
+fn rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = std::env::args().nth(1).map_or(Ok(100_000), |s| s.parse())?;
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).ok_or("bad date");
@@ -317,10 +329,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     data.microzones = Some(microzones);
     data.omi_zones = Some(omi_zones);
     data.omi_values = Some(omi_values);
-    println!("generated {n} units in {:?}", t.elapsed());
+    println!(
+        "generated {n} units in {:?}, RSS {} MiB",
+        t.elapsed(),
+        rss_mib()
+    );
     let t = Instant::now();
     let inputs = Inputs::new(data);
-    println!("indexed in {:?}", t.elapsed());
+    println!("indexed in {:?}, RSS {} MiB", t.elapsed(), rss_mib());
     let options = RunOptions {
         as_of: d(2025, 12, 31)?,
         only: vec![],
