@@ -98,8 +98,14 @@ fn layers_point_downwards() {
             &["segit-query", "segit-store", "segit-model", "segit-render"],
         ),
         ("segit-demo", &["segit-model", "segit-query", "segit-store"]),
-        ("segit-ingest", &["segit-model", "segit-query", "segit-store"]),
-        ("segit-correlate", &["segit-model", "segit-query", "segit-store"]),
+        (
+            "segit-ingest",
+            &["segit-model", "segit-query", "segit-store"],
+        ),
+        (
+            "segit-correlate",
+            &["segit-model", "segit-query", "segit-store"],
+        ),
     ];
     for (pkg, ok) in allowed {
         let (normal, _) = deps

@@ -9,7 +9,8 @@ fn main() -> std::io::Result<()> {
     let seed = args.next().and_then(|s| s.parse().ok()).unwrap_or(2025);
     let scale = args.next().and_then(|s| s.parse().ok()).unwrap_or(1.0);
     let m = segit_demo::generate(&segit_demo::DemoParams { seed, scale });
-    let truth = segit_demo::supply::write_supply(&m, &dir, &segit_demo::supply::SupplyOptions::default())?;
+    let truth =
+        segit_demo::supply::write_supply(&m, &dir, &segit_demo::supply::SupplyOptions::default())?;
     eprintln!("wrote {} ({} files)", dir.display(), truth.files.len());
     Ok(())
 }

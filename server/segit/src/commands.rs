@@ -100,9 +100,17 @@ async fn load_demo_supply(
         &dir,
         &segit_demo::supply::SupplyOptions::default(),
     )
-    .with_context(|| format!("writing the demo supply into demo.supply_dir {}", dir.display()))?;
+    .with_context(|| {
+        format!(
+            "writing the demo supply into demo.supply_dir {}",
+            dir.display()
+        )
+    })?;
     let mut ingest_settings = settings.clone();
-    ingest_settings.ingest.storage_crs.clone_from(&settings.demo.storage_crs);
+    ingest_settings
+        .ingest
+        .storage_crs
+        .clone_from(&settings.demo.storage_crs);
     let args = crate::ingest::IngestArgs {
         dir,
         kind: None,
@@ -120,7 +128,11 @@ async fn load_demo_direct(
     store: &dyn FeatureStore,
     params: &segit_demo::DemoParams,
 ) -> anyhow::Result<()> {
-    tracing::info!(seed = params.seed, scale = params.scale, "generating the demo municipality");
+    tracing::info!(
+        seed = params.seed,
+        scale = params.scale,
+        "generating the demo municipality"
+    );
     let municipality = segit_demo::generate(params);
     let summary = segit_demo::write_to(store, &municipality)
         .await
