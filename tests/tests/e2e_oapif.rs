@@ -6,7 +6,7 @@ use std::time::Duration;
 use segit_tests::{Server, drop_schema, fresh_schema, pg_url, run_segit, run_tool};
 use serde_json::Value;
 
-const START: Duration = Duration::from_secs(240);
+const START: Duration = Duration::from_mins(4);
 
 fn number_matched(server: &Server, collection: &str) -> u64 {
     let (status, _, body) = server.get(&format!("/collections/{collection}/items?limit=1"));

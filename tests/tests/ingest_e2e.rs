@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use segit_tests::{Server, drop_schema, fresh_schema, pg_url, run_segit, segit_binary};
 
-const START: Duration = Duration::from_secs(60);
+const START: Duration = Duration::from_mins(1);
 
 /// A fixture supply of the ingest crate.
 fn fixture(name: &str) -> PathBuf {

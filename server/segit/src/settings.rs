@@ -15,6 +15,9 @@ use figment::{Figment, Metadata, Profile, Provider};
 use segit_query::Crs;
 use serde::{Deserialize, Serialize};
 
+/// Largest demo scale (50: about 250,000 parcels, 850,000 units).
+pub const MAX_DEMO_SCALE: f64 = 50.0;
+
 /// The settings file compiled into the binary: the embedded demo on a GeoPackage file.
 pub const DEFAULT_TOML: &str = include_str!("../../../config/default.toml");
 
@@ -295,10 +298,8 @@ impl Settings {
                 self.features.default_limit, self.features.max_limit
             ));
         }
-        if !self.server.public_url.is_empty()
-            && !(self.server.public_url.starts_with("http://")
-                || self.server.public_url.starts_with("https://"))
-        {
+        let url = &self.server.public_url;
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
             return invalid(format!(
                 "server.public_url '{}' must start with http:// or https://",
                 self.server.public_url
@@ -315,8 +316,11 @@ impl Settings {
         {
             return invalid(format!("ingest.cxf_crs: {e}"));
         }
-        if !(self.demo.scale > 0.0 && self.demo.scale <= 20.0) {
-            return invalid(format!("demo.scale {} must be in (0, 20]", self.demo.scale));
+        if !(self.demo.scale > 0.0 && self.demo.scale <= MAX_DEMO_SCALE) {
+            return invalid(format!(
+                "demo.scale {} must be in (0, {MAX_DEMO_SCALE}]",
+                self.demo.scale
+            ));
         }
         if self.store.kind == StoreKind::Postgis && self.store.url.expose().is_empty() {
             return invalid("store.url is required when store.kind = \"postgis\"".into());
