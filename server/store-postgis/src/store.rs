@@ -327,7 +327,8 @@ impl FeatureStore for PostgisStore {
             with_geometry: query.with_geometry && has_geometry(&collection),
             sort: &query.sort,
             offset: query.offset,
-            limit: query.limit,
+            // one row past the page tells whether more follow (see below)
+            limit: query.limit.map(|l| l.saturating_add(1)),
         };
         let decoder = RowDecoder::new(
             &collection.id,
@@ -336,22 +337,6 @@ impl FeatureStore for PostgisStore {
             collection.storage_crs,
             query.output_crs,
         )?;
-        // a whole, unpaged answer counts itself while streaming
-        let counted_by_stream = query.offset == 0 && query.limit.is_none();
-        let matched = if counted_by_stream {
-            None
-        } else {
-            let count = select_count(&self.schema, &collection, &sel)?;
-            let stmt = prepared(&cache, &tx, &typed_text(&count.text, &collection))
-                .await
-                .map_err(self.err("counting features"))?;
-            let n: i64 = tx
-                .query_one(&stmt, &count.param_refs())
-                .await
-                .and_then(|r| r.try_get(0))
-                .map_err(self.err("counting features"))?;
-            Some(to_u64(n))
-        };
         let stmt = select_page(&self.schema, &collection, &sel, &page)?;
         let statement = prepared(&cache, &tx, &typed_text(&stmt.text, &collection))
             .await
@@ -363,17 +348,40 @@ impl FeatureStore for PostgisStore {
         let mut rows = pin!(rows);
         sink.begin(&collection).await?;
         let mut returned_n = 0_u64;
+        let mut more = false;
         while let Some(row) = rows
             .try_next()
             .await
             .map_err(self.err("reading features"))?
         {
+            if query.limit == Some(returned_n) {
+                // the row past the page: it is not returned, it only says that more follow
+                more = true;
+                continue;
+            }
             let feature = decoder.decode(&row)?;
             sink.feature(feature).await?;
             returned_n += 1;
         }
+        // On the last page the number matched is known without counting: everything before the
+        // page plus the page. Otherwise (more rows, or an offset past the end) count, in the
+        // same snapshot.
+        let number_matched = if !more && (returned_n > 0 || query.offset == 0) {
+            query.offset + returned_n
+        } else {
+            let count = select_count(&self.schema, &collection, &sel)?;
+            let stmt = prepared(&cache, &tx, &typed_text(&count.text, &collection))
+                .await
+                .map_err(self.err("counting features"))?;
+            let n: i64 = tx
+                .query_one(&stmt, &count.param_refs())
+                .await
+                .and_then(|r| r.try_get(0))
+                .map_err(self.err("counting features"))?;
+            to_u64(n)
+        };
         let stats = QueryStats {
-            number_matched: matched.unwrap_or(returned_n),
+            number_matched,
             number_returned: returned_n,
         };
         sink.end(stats).await?;
