@@ -286,7 +286,7 @@ fn ingest_over_the_demo_keeps_the_demo_features() {
             diagnostics.to_str().expect("UTF-8"),
         ),
     ];
-    let out = run_segit(&["demo", "--no-serve", "--scale", "0.05"], &env);
+    let out = run_segit(&["demo", "--direct", "--no-serve", "--scale", "0.05"], &env);
     assert!(
         out.status.success(),
         "{}",
