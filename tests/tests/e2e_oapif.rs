@@ -15,6 +15,45 @@ fn number_matched(server: &Server, collection: &str) -> u64 {
     json["numberMatched"].as_u64().expect("numberMatched")
 }
 
+/// Published collection → the entity of the demo supply's `truth.json` it must count.
+const TRUTH_COUNTS: [(&str, &str); 16] = [
+    ("parcel_states", "census_parcels"),
+    ("units", "unit_states"),
+    ("holdings", "holdings"),
+    ("subjects", "subjects"),
+    ("buildings", "map_buildings"),
+    ("house_numbers", "house_numbers"),
+    ("residents", "residents"),
+    ("tari_positions", "tari_premises"),
+    ("leases", "leases"),
+    ("deeds", "deeds"),
+    ("f24_payments", "f24_payments"),
+    ("cadastral_surfaces", "surfaces"),
+    ("streets", "streets"),
+    ("topo_buildings", "topo_buildings"),
+    ("utilities", "utility_rows"),
+    ("imu_declarations", "imu_declared_properties"),
+];
+
+/// The ingested demo publishes, per entity, exactly the count the generator's ground truth
+/// expects (planted malformed records excluded).
+fn check_counts_against_truth(server: &Server, supply: &std::path::Path) {
+    let truth: Value = serde_json::from_str(
+        &std::fs::read_to_string(supply.join("truth.json")).expect("truth.json is written"),
+    )
+    .expect("truth.json is JSON");
+    for (collection, entity) in TRUTH_COUNTS {
+        let expected = truth["expected"][entity]
+            .as_u64()
+            .unwrap_or_else(|| panic!("truth.json has no expected count for {entity}"));
+        assert_eq!(
+            number_matched(server, collection),
+            expected,
+            "collection {collection} against truth entity {entity}"
+        );
+    }
+}
+
 /// `ogrinfo` lists the demo collections and `ogr2ogr` downloads a whole collection whose feature
 /// count equals `numberMatched`.
 fn check_with_gdal(server: &Server, dir: &std::path::Path) {
@@ -102,6 +141,7 @@ fn demo_on_geopackage_is_read_by_gdal() {
         START,
     );
     check_with_gdal(&server, dir.path());
+    check_counts_against_truth(&server, &supply);
     drop(server);
     assert!(
         supply.join("truth.json").is_file(),
@@ -160,6 +200,7 @@ fn demo_on_postgis_is_read_by_gdal() {
     );
     let server = Server::start(&["demo", "--scale", "0.2"], &env, START);
     check_with_gdal(&server, dir.path());
+    check_counts_against_truth(&server, &supply);
     drop(server);
     drop_schema(&schema);
 }
