@@ -8,7 +8,7 @@ use anyhow::Context;
 use segit_store::FeatureStore;
 
 use crate::cli::Command;
-use crate::settings::{MAX_DEMO_SCALE, Settings, StoreKind};
+use crate::settings::{Settings, StoreKind, check_demo_scale};
 use crate::stores::{self, Create};
 
 /// Runs one subcommand to completion.
@@ -71,9 +71,7 @@ fn demo_params(
         seed: seed.unwrap_or(settings.demo.seed),
         scale: scale.unwrap_or(settings.demo.scale),
     };
-    if !(params.scale > 0.0 && params.scale <= MAX_DEMO_SCALE) {
-        anyhow::bail!("--scale {} must be in (0, {MAX_DEMO_SCALE}]", params.scale);
-    }
+    check_demo_scale(params.scale).map_err(|e| anyhow::anyhow!("--scale {e}"))?;
     Ok(params)
 }
 

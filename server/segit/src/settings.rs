@@ -18,6 +18,15 @@ use serde::{Deserialize, Serialize};
 /// Largest demo scale (50: about 250,000 parcels, 850,000 units).
 pub const MAX_DEMO_SCALE: f64 = 50.0;
 
+/// Checks a demo scale (from `demo.scale` or `--scale`); the error names the range.
+pub fn check_demo_scale(scale: f64) -> Result<(), String> {
+    if scale > 0.0 && scale <= MAX_DEMO_SCALE {
+        Ok(())
+    } else {
+        Err(format!("{scale} must be in (0, {MAX_DEMO_SCALE}]"))
+    }
+}
+
 /// The settings file compiled into the binary: the embedded demo on a GeoPackage file.
 pub const DEFAULT_TOML: &str = include_str!("../../../config/default.toml");
 
@@ -316,11 +325,8 @@ impl Settings {
         {
             return invalid(format!("ingest.cxf_crs: {e}"));
         }
-        if !(self.demo.scale > 0.0 && self.demo.scale <= MAX_DEMO_SCALE) {
-            return invalid(format!(
-                "demo.scale {} must be in (0, {MAX_DEMO_SCALE}]",
-                self.demo.scale
-            ));
+        if let Err(e) = check_demo_scale(self.demo.scale) {
+            return invalid(format!("demo.scale {e}"));
         }
         if self.store.kind == StoreKind::Postgis && self.store.url.expose().is_empty() {
             return invalid("store.url is required when store.kind = \"postgis\"".into());

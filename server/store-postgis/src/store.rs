@@ -145,6 +145,26 @@ impl PostgisStore {
         parse_definition(id, json)
     }
 
+    /// Number of features of `collection` that `sel` selects.
+    async fn count_matching<C: deadpool_postgres::GenericClient + Sync>(
+        &self,
+        cache: &StatementCache,
+        client: &C,
+        collection: &Collection,
+        sel: &Selection,
+    ) -> Result<u64, StoreError> {
+        let count = select_count(&self.schema, collection, sel)?;
+        let stmt = prepared(cache, client, &typed_text(&count.text, collection))
+            .await
+            .map_err(self.err("counting features"))?;
+        let n: i64 =
+            deadpool_postgres::GenericClient::query_one(client, &stmt, &count.param_refs())
+                .await
+                .and_then(|r| r.try_get(0))
+                .map_err(self.err("counting features"))?;
+        Ok(to_u64(n))
+    }
+
     /// The definition of collection `id`, or the query error naming it.
     pub(crate) async fn collection(
         &self,
@@ -369,16 +389,7 @@ impl FeatureStore for PostgisStore {
         let number_matched = if !more && (returned_n > 0 || query.offset == 0) {
             query.offset + returned_n
         } else {
-            let count = select_count(&self.schema, &collection, &sel)?;
-            let stmt = prepared(&cache, &tx, &typed_text(&count.text, &collection))
-                .await
-                .map_err(self.err("counting features"))?;
-            let n: i64 = tx
-                .query_one(&stmt, &count.param_refs())
-                .await
-                .and_then(|r| r.try_get(0))
-                .map_err(self.err("counting features"))?;
-            to_u64(n)
+            self.count_matching(&cache, &tx, &collection, &sel).await?
         };
         let stats = QueryStats {
             number_matched,
@@ -391,15 +402,13 @@ impl FeatureStore for PostgisStore {
 
     async fn count(&self, query: &FeatureQuery) -> Result<u64, StoreError> {
         let client = self.client().await?;
-        let collection = self.collection(pg(&client), &query.collection).await?;
+        let cache = Arc::clone(&client.statement_cache);
+        let collection = self
+            .collection_cached(&cache, &client, &query.collection)
+            .await?;
         let sel = selection(query, &collection)?;
-        let count = select_count(&self.schema, &collection, &sel)?;
-        let n: i64 = client
-            .query_one(&count.text, &count.param_refs())
+        self.count_matching(&cache, &client, &collection, &sel)
             .await
-            .and_then(|r| r.try_get(0))
-            .map_err(self.err("counting features"))?;
-        Ok(to_u64(n))
     }
 
     async fn get(
