@@ -5,7 +5,8 @@
 //! unit, c. 769): a holder claiming characteristic 5 (main residence) on more than one
 //! dwelling of the municipality, or characteristic 6 (appurtenance) on more than one unit of
 //! the same category C/2, C/6 or C/7 (category on 1 January of Y, else the declared one).
-//! Key: holder (+ `main_residence` or the category). Gap: the ordinary-rate tax of the
+//! Key: holder (+ `main_residence` or the category); the object is the claimed unit of the
+//! highest rent (lowest key on ties), so that the lead has a place on the map. Gap: the ordinary-rate tax of the
 //! claimed units beyond the first (lowest-rent ones, the reading most favourable to the
 //! taxpayer), at the declared possession percentage.
 
@@ -96,16 +97,17 @@ impl Rule for R21SeveralMainResidences {
             }
             claimed.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
             let gap: Option<f64> = claimed[1..].iter().map(|c| c.2).sum();
-            out.push(
-                Draft::new(self, as_of, SuggestedAction::ImuAssessment)?
-                    .record_key(format!("{}/{label}", inputs.pseudonym(code)))
-                    .evidence("claim", label.clone())
-                    .evidence("units", text_list(claimed.iter().map(|c| c.1.clone())))
-                    .evidence("year", i64::from(year))
-                    .subject(inputs, code, SubjectRole::Owner)
-                    .gap(gap)
-                    .build(),
-            );
+            let mut draft = Draft::new(self, as_of, SuggestedAction::ImuAssessment)?
+                .record_key(format!("{}/{label}", inputs.pseudonym(code)))
+                .evidence("claim", label.clone())
+                .evidence("units", text_list(claimed.iter().map(|c| c.1.clone())))
+                .evidence("year", i64::from(year))
+                .subject(inputs, code, SubjectRole::Owner)
+                .gap(gap);
+            if let Ok(k) = claimed[0].1.parse::<segit_model::UnitKey>() {
+                draft = draft.unit(k);
+            }
+            out.push(draft.build());
         }
         Ok(out)
     }
@@ -176,5 +178,13 @@ mod tests {
             claims.iter().any(|c| c.contains("main_residence"))
                 && claims.iter().any(|c| c.contains("C/6"))
         );
+        // each lead sits on the claimed unit of the highest rent (lowest key on ties)
+        let units: Vec<String> = out
+            .iter()
+            .filter_map(|a| a.object.unit_key.as_ref().map(ToString::to_string))
+            .collect();
+        assert_eq!(units.len(), 2, "{units:?}");
+        assert!(units.contains(&"F205//12/101/1".to_owned()), "{units:?}");
+        assert!(units.contains(&"F205//12/101/2".to_owned()), "{units:?}");
     }
 }
