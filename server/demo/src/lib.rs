@@ -65,6 +65,7 @@ pub mod holders;
 pub mod lots;
 pub mod names;
 pub mod persons;
+pub mod plant;
 pub mod rng;
 pub mod supply;
 pub mod units;
@@ -151,6 +152,8 @@ pub struct Municipality {
     pub imu_positions: Vec<ImuPosition>,
     /// TARI premises
     pub tari_positions: Vec<TariPosition>,
+    /// planted correlation cases: their truth and the extra supply records (see [`plant`])
+    pub planted: plant::Planted,
 }
 
 /// Generates the municipality for `params` (a non-finite or non-positive scale counts as the
@@ -213,7 +216,7 @@ pub fn generate(params: &DemoParams) -> Municipality {
         &layout.buildings,
         &population.occupancies,
     );
-    Municipality {
+    let mut town = Municipality {
         params: *params,
         name: NAME,
         belfiore: BELFIORE,
@@ -233,7 +236,10 @@ pub fn generate(params: &DemoParams) -> Municipality {
         occupancies: population.occupancies,
         imu_positions,
         tari_positions,
-    }
+        planted: plant::Planted::default(),
+    };
+    plant::plant_all(&mut town);
+    town
 }
 
 impl Municipality {

@@ -114,6 +114,7 @@ fn write_utilities(cx: &mut Ctx) -> io::Result<()> {
             sample.get_or_insert(row);
         }
     }
+    rows += cx.append_planted(&mut out);
     let loaded = rows;
     if cx.malformed()
         && let Some(row) = sample
@@ -244,6 +245,7 @@ fn write_leases(cx: &mut Ctx) -> io::Result<()> {
             sample = Some(lease_line(cx, 900_000 + k, o, &landlords, "2022-09-31"));
         }
     }
+    rows += cx.append_planted(&mut out);
     let loaded = rows;
     if cx.malformed()
         && let Some(bad_date) = sample
@@ -322,6 +324,7 @@ fn write_deeds(cx: &mut Ctx) -> io::Result<()> {
             ));
         }
     }
+    rows += cx.append_planted(&mut out);
     let loaded = rows;
     if cx.malformed() {
         let line = out.line(

@@ -122,6 +122,7 @@ pub fn write_supply(
         town.belfiore,
         &text::iso(town.extraction_date),
         &format!("EPSG:{}", opts.cxf_epsg),
+        town.planted.correlation.clone(),
     );
     std::fs::write(dir.join(TRUTH_FILE), truth.to_json())?;
     Ok(truth)
@@ -197,6 +198,17 @@ impl<'a> Ctx<'a> {
             expected_either: either,
         });
         Ok(())
+    }
+
+    /// Appends the records planted for `file` (see [`crate::plant`]) and returns how many.
+    pub fn append_planted(&self, file: &mut TextFile) -> u64 {
+        let Some(lines) = self.town.planted.extra_lines.get(&file.rel) else {
+            return 0;
+        };
+        for l in lines {
+            file.line(l);
+        }
+        lines.len() as u64
     }
 
     /// Street and house number of an address key.

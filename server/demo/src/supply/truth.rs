@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::plant::CorrelationTruth;
+
 /// The kinds of malformed record the ingest must recognise (Ingest issue, "Bad input").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -115,6 +117,8 @@ pub struct SupplyTruth {
     pub defects: Vec<PlantedDefect>,
     /// entity counts after an ingest (`units`, `unit_states`, `parcels`, `subjects`, …)
     pub expected: BTreeMap<String, u64>,
+    /// planted correlation cases and near misses per rule (see [`crate::plant`])
+    pub correlation: CorrelationTruth,
 }
 
 impl SupplyTruth {
@@ -187,6 +191,7 @@ impl Recorder {
         belfiore: &str,
         supply_date: &str,
         cxf_crs: &str,
+        correlation: CorrelationTruth,
     ) -> SupplyTruth {
         self.files.sort_by(|a, b| a.path.cmp(&b.path));
         self.defects
@@ -200,6 +205,7 @@ impl Recorder {
             files: self.files,
             defects: self.defects,
             expected: self.expected,
+            correlation,
         }
     }
 }

@@ -1,0 +1,230 @@
+//! Planted correlation cases: true cases and near-miss traps for the rules of the correlation
+//! engine (`shared/domain/rules-catalogue.md`), with the truth an engine run on the demo must
+//! reproduce (precision and recall 1.0 per rule, no near miss reported).
+//!
+//! # How a planting works
+//!
+//! 1. [`crate::generate`] builds the municipality, then calls [`plant_all`], which runs every
+//!    entry of [`PLANTINGS`] in order on the finished [`Municipality`]. Each entry is one rule,
+//!    in its own file `plant/<rule>.rs` named for the rule, and gets a [`Planter`]: the rule id,
+//!    a seeded stream of its own ([`Rng::fork`] on `plant-<rule>`, so adding draws to one rule
+//!    never shifts another) and the truth section of the rule.
+//! 2. The planting adds **its own small objects** to the municipality (a dedicated parcel, unit,
+//!    household, TARI premises…), so that cases do not interfere with each other or with the
+//!    baseline, and records each with [`Planter::report`] (a true case the engine must report)
+//!    or [`Planter::near_miss`] (a trap just on the safe side of a threshold of the catalogue,
+//!    which the engine must not report). It also records the generator's deliberate baseline
+//!    hits of the rule, from the generator's own decisions (never by running the engine).
+//! 3. Data the generator does not model (utility contracts, leases, deeds…) are planted as
+//!    extra records in the file's own format with [`Planter::extra_line`]; the supply writer
+//!    of the file appends them (`Ctx::append_planted`) and counts them in the ingest truth.
+//! 4. [`crate::write_supply`] writes [`Municipality::planted`]'s [`CorrelationTruth`] as the
+//!    `correlation` section of `truth.json`.
+//!
+//! The objects go through the real path: supply files in the reference formats, the ingest and
+//! its linking, the engine. Plantings must exist at any scale ≥ 0.05: plant a fixed small number
+//! of cases per rule, not a number proportional to the scale.
+//!
+//! # Adding a rule
+//!
+//! Create `plant/<rule>.rs` with `pub(crate) const PLANTING: Planting = Planting { rule:
+//! "R14", plant };` and `fn plant(town: &mut Municipality, p: &mut Planter)`, declare the module
+//! below and add one line to [`PLANTINGS`].
+//!
+//! # Truth format
+//!
+//! An [`Expected`] object matches an anomaly when every field it gives equals the anomaly's:
+//! `parcel_key` / `unit_key` / `address_key` the anomaly's object keys as text, `microzone` its
+//! microzone, `record` the text of the evidence's `record`. A rule listed in
+//! [`CorrelationTruth::rules`] is asserted with precision = recall = 1.0, and every near miss
+//! must match no reported anomaly.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Municipality;
+use crate::rng::Rng;
+
+/// The as-of date the planted cases are true for: the last day of the tax year.
+pub fn as_of(town: &Municipality) -> chrono::NaiveDate {
+    crate::dates::ymd(town.tax_year, 12, 31)
+}
+
+/// One expected (or must-not-be-reported) anomaly: every field given must equal the anomaly's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expected {
+    /// parcel key of the anomaly's object
+    pub parcel_key: Option<String>,
+    /// unit key of the anomaly's object
+    pub unit_key: Option<String>,
+    /// address key of the anomaly's object
+    pub address_key: Option<String>,
+    /// microzone of the anomaly's object
+    pub microzone: Option<u32>,
+    /// the record id of the anomaly's evidence (`evidence.record`)
+    pub record: Option<String>,
+    /// what was planted and why it is (or is not) a case
+    pub note: String,
+}
+
+impl Expected {
+    /// An expectation on a parcel.
+    pub fn parcel(key: &str, note: impl Into<String>) -> Self {
+        Self {
+            parcel_key: Some(key.to_owned()),
+            note: note.into(),
+            ..Self::default()
+        }
+    }
+
+    /// An expectation on a unit.
+    pub fn unit(key: &str, note: impl Into<String>) -> Self {
+        Self {
+            unit_key: Some(key.to_owned()),
+            note: note.into(),
+            ..Self::default()
+        }
+    }
+
+    /// An expectation on a house number.
+    pub fn address(key: &str, note: impl Into<String>) -> Self {
+        Self {
+            address_key: Some(key.to_owned()),
+            note: note.into(),
+            ..Self::default()
+        }
+    }
+
+    /// An expectation on a microzone.
+    pub fn microzone(zone: u32, note: impl Into<String>) -> Self {
+        Self {
+            microzone: Some(zone),
+            note: note.into(),
+            ..Self::default()
+        }
+    }
+
+    /// An expectation on a source record (`evidence.record`).
+    pub fn record(id: &str, note: impl Into<String>) -> Self {
+        Self {
+            record: Some(id.to_owned()),
+            note: note.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The same expectation also requiring the evidence's record id.
+    #[must_use]
+    pub fn with_record(mut self, id: &str) -> Self {
+        self.record = Some(id.to_owned());
+        self
+    }
+
+    /// The same expectation also requiring the parcel key.
+    #[must_use]
+    pub fn with_parcel(mut self, key: &str) -> Self {
+        self.parcel_key = Some(key.to_owned());
+        self
+    }
+}
+
+/// The planted truth of one rule.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleTruth {
+    /// every anomaly the engine must report for the rule (planted and baseline)
+    pub report: Vec<Expected>,
+    /// traps the engine must not report
+    pub near_miss: Vec<Expected>,
+}
+
+/// The `correlation` section of `truth.json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrelationTruth {
+    /// the as-of date (ISO) the cases are true for
+    pub as_of: String,
+    /// truth per rule id; a rule listed is asserted with precision = recall = 1.0
+    pub rules: BTreeMap<String, RuleTruth>,
+}
+
+/// What the plantings add to a municipality beside its entities.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Planted {
+    /// the truth of the planted cases
+    pub correlation: CorrelationTruth,
+    /// extra records for supply files of data the generator does not model, by file path
+    /// relative to the supply directory, each a line in the file's format, in planting order
+    pub extra_lines: BTreeMap<String, Vec<String>>,
+}
+
+/// What a planting function gets besides the municipality.
+pub struct Planter<'a> {
+    /// the rule planted
+    pub rule: &'static str,
+    /// the rule's own seeded stream
+    pub rng: Rng,
+    planted: &'a mut Planted,
+}
+
+impl Planter<'_> {
+    fn entry(&mut self) -> &mut RuleTruth {
+        self.planted
+            .correlation
+            .rules
+            .entry(self.rule.to_owned())
+            .or_default()
+    }
+
+    /// Records a case the engine must report.
+    pub fn report(&mut self, e: Expected) {
+        self.entry().report.push(e);
+    }
+
+    /// Records a trap the engine must not report.
+    pub fn near_miss(&mut self, e: Expected) {
+        self.entry().near_miss.push(e);
+    }
+
+    /// Adds a record (one line in the file's format) to the supply file `rel`.
+    pub fn extra_line(&mut self, rel: &str, line: String) {
+        self.planted
+            .extra_lines
+            .entry(rel.to_owned())
+            .or_default()
+            .push(line);
+    }
+
+    /// The extra lines planted so far for `rel` (by every rule).
+    pub fn extra_lines(&self, rel: &str) -> usize {
+        self.planted.extra_lines.get(rel).map_or(0, Vec::len)
+    }
+}
+
+/// One rule's planting.
+#[derive(Clone, Copy)]
+pub struct Planting {
+    /// rule id (`Q01`, `R14`…)
+    pub rule: &'static str,
+    /// the planting function
+    pub plant: fn(&mut Municipality, &mut Planter),
+}
+
+/// Every planting, in the order they run.
+pub const PLANTINGS: &[Planting] = &[];
+
+/// Runs every planting on `town` and sets the as-of date of the truth.
+pub fn plant_all(town: &mut Municipality) {
+    let mut planted = std::mem::take(&mut town.planted);
+    planted.correlation.as_of = crate::supply::text::iso(as_of(town));
+    for p in PLANTINGS {
+        let mut planter = Planter {
+            rule: p.rule,
+            rng: Rng::fork(town.params.seed, &format!("plant-{}", p.rule)),
+            planted: &mut planted,
+        };
+        // the rule is listed (and so asserted) even when it plants nothing at this scale
+        planter.entry();
+        (p.plant)(town, &mut planter);
+    }
+    town.planted = planted;
+}
