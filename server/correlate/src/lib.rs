@@ -36,6 +36,7 @@ pub mod fingerprint;
 pub mod fiscal;
 pub mod imu_due;
 pub mod inputs;
+pub mod load;
 pub mod params;
 pub mod perequazione;
 pub mod publish;

@@ -1,0 +1,615 @@
+//! One stored feature → one model entity (or one state / position of an entity grouped by
+//! the loader). Values the published schema does not carry are left empty (`None`, empty
+//! lists, default deeds); a feature whose required values are missing or malformed is an
+//! error (the loader skips and counts it).
+
+use segit_model::{
+    ActivePeriod, Address, AddressKey, Belfiore, Building, BuildingUse, CadastralAddress,
+    CadastralSurface, Category, Deed, DeedProperty, F24Payment, Foglio, HolderType, Holding,
+    HouseNumber, ImuAssimilation, ImuCadastre, ImuCharacteristic, ImuExemption, ImuPosition,
+    ImuReduction, Instalment, LandQuality, Landlord, Lease, LeaseType, LeasedUnit, LegalEntity,
+    NaturalPerson, ParcelKey, ParcelState, Particella, PropertyId, PropertyKind, Relationship,
+    Resident, RightCode, Sex, Share, Street, Subject, SubjectData, SubjectId, SubjectKind,
+    TariPosition, TariUserType, TaxId, Tenant, TransferDeed, UnitIdentifiers, UnitKey, UnitState,
+    UseType, UtilityKind, UtilitySupply,
+};
+
+use super::names::{SOURCE_KEY_METHOD, UNIT_KEY_METHODS};
+use super::row::{Bad, Row};
+use crate::inputs::{
+    BuildingOutline, Footprint, HouseNumberPoint, MapParcel, Microzone, OmiQuotation,
+};
+
+/// `Belfiore/section/id/F|T` as written by the ingest.
+pub(super) fn property_ref(text: &str) -> Result<PropertyId, Bad> {
+    let bad = || format!("property_ref: malformed {text:?}");
+    let parts: Vec<&str> = text.split('/').collect();
+    let [belfiore, section, id, kind] = parts.as_slice() else {
+        return Err(bad());
+    };
+    Ok(PropertyId {
+        belfiore: Belfiore::parse(belfiore).map_err(|e| e.to_string())?,
+        section: segit_model::Sezione::parse_optional(section).map_err(|e| e.to_string())?,
+        id: id.parse().map_err(|_| bad())?,
+        kind: match *kind {
+            "F" => PropertyKind::Building,
+            "T" => PropertyKind::Land,
+            _ => return Err(bad()),
+        },
+    })
+}
+
+fn subject_kind(letter: &str) -> Result<SubjectKind, Bad> {
+    match letter {
+        "P" => Ok(SubjectKind::NaturalPerson),
+        "G" => Ok(SubjectKind::LegalEntity),
+        other => Err(format!("subject_type: unknown {other:?}")),
+    }
+}
+
+fn generating_deed(r: &Row<'_>) -> Deed {
+    Deed {
+        registration_date: r.date("registration_date"),
+        cause_description: r.owned("cause"),
+        ..Deed::default()
+    }
+}
+
+/// The key a source gave for the linked unit: the link target when the link was made by the
+/// unit key or one of its aliases.
+fn source_unit_key(r: &Row<'_>) -> Result<Option<UnitKey>, Bad> {
+    let by_key = r
+        .text("unit_key_link")
+        .is_some_and(|m| UNIT_KEY_METHODS.contains(&m));
+    if by_key {
+        r.parsed("unit_key", UnitKey::parse)
+    } else {
+        Ok(None)
+    }
+}
+
+/// The address key a source gave (not one resolved from its text).
+fn source_address_key(r: &Row<'_>) -> Result<Option<AddressKey>, Bad> {
+    if r.text("address_key_link") == Some(SOURCE_KEY_METHOD) {
+        r.parsed("address_key", AddressKey::parse)
+    } else {
+        Ok(None)
+    }
+}
+
+/// A land-cadastre state with its property id.
+pub(super) fn parcel_state(r: &Row<'_>) -> Result<(PropertyId, ParcelState), Bad> {
+    let property = property_ref(r.req_text("property_ref")?)?;
+    let state = ParcelState {
+        progressive: r.req("progressive")?,
+        foglio: Foglio::new(r.req("foglio")?).map_err(|e| e.to_string())?,
+        particella: r.req_parsed("particella", Particella::parse)?,
+        subalterno: None,
+        quality: r.opt::<u16>("quality_code")?.map(LandQuality),
+        class: r.owned("class"),
+        area_m2: r.req("area_m2")?,
+        dominicale_eur: r.num("reddito_dominicale"),
+        agrario_eur: r.num("reddito_agrario"),
+        validity: r.validity()?,
+        generating_deed: generating_deed(r),
+        closing_deed: None,
+        partita: r.owned("special_account"),
+        notes: None,
+        initial_mutation_id: None,
+        final_mutation_id: None,
+        deductions: Vec::new(),
+        reserves: Vec::new(),
+        portions: Vec::new(),
+    };
+    Ok((property, state))
+}
+
+/// What the loader knows of a street of the register, to rebuild a unit's cadastral address.
+#[derive(Debug, Clone)]
+pub(super) struct StreetAlignment {
+    pub(super) toponimo: Option<u16>,
+    pub(super) name: String,
+    pub(super) cadastral_code: Option<String>,
+}
+
+/// The unit's cadastral address: from its address key through the street register's
+/// alignment when linked, else from the address as written (`NAME number`).
+fn unit_address(
+    r: &Row<'_>,
+    streets: &std::collections::HashMap<u32, StreetAlignment>,
+) -> Result<Option<CadastralAddress>, Bad> {
+    if let Some(key) = r.parsed("address_key", AddressKey::parse)?
+        && let Some(s) = streets.get(&key.street_code())
+    {
+        return Ok(Some(CadastralAddress {
+            toponimo: s.toponimo,
+            street_name: s.name.clone(),
+            civico1: Some(key.number().to_string()),
+            civico2: key.suffix().map(str::to_owned),
+            civico3: None,
+            street_code: s.cadastral_code.clone(),
+        }));
+    }
+    Ok(r.text("street_text").map(|t| {
+        let t = t.trim();
+        let (name, number) = match t.rsplit_once(' ') {
+            Some((n, num)) if num.chars().all(|c| c.is_ascii_digit()) => {
+                (n.trim(), Some(num.to_owned()))
+            }
+            _ => (t, None),
+        };
+        CadastralAddress {
+            toponimo: None,
+            street_name: name.to_owned(),
+            civico1: number,
+            civico2: None,
+            civico3: None,
+            street_code: None,
+        }
+    }))
+}
+
+/// A buildings-cadastre state with its property id.
+pub(super) fn unit_state(
+    r: &Row<'_>,
+    streets: &std::collections::HashMap<u32, StreetAlignment>,
+) -> Result<(PropertyId, UnitState), Bad> {
+    let property = property_ref(r.req_text("property_ref")?)?;
+    let canonical = r.req_parsed("unit_key", UnitKey::parse)?;
+    let aliases = r
+        .list("aliases")
+        .into_iter()
+        .map(|a| UnitKey::parse(a).map_err(|e| format!("aliases: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let identifiers = UnitIdentifiers::from_groups(std::iter::once(canonical).chain(aliases))
+        .ok_or_else(|| "unit_key missing".to_owned())?;
+    let state = UnitState {
+        progressive: r.req("progressive")?,
+        identifiers,
+        census_zone: r.owned("census_zone"),
+        category: r.parsed("category", Category::parse)?,
+        class: r.owned("class"),
+        consistency: r.num("consistency"),
+        surface_m2: r.opt("surface_m2")?,
+        rent_eur: r.num("rent_eur"),
+        lot: None,
+        building: None,
+        staircase: r.owned("staircase"),
+        internal: r.owned("internal"),
+        internal2: None,
+        floors: r.list("floor").into_iter().map(str::to_owned).collect(),
+        validity: r.validity()?,
+        generating_deed: generating_deed(r),
+        closing_deed: None,
+        partita: r.owned("special_account"),
+        notes: None,
+        initial_mutation_id: None,
+        final_mutation_id: None,
+        notification_protocol: None,
+        notification_date: None,
+        classing_flag: None,
+        addresses: unit_address(r, streets)?.into_iter().collect(),
+        common_parts: Vec::new(),
+        reserves: Vec::new(),
+    };
+    Ok((property, state))
+}
+
+/// A subject of the SOG file.
+pub(super) fn subject(r: &Row<'_>) -> Result<Subject, Bad> {
+    let subject_ref = r.req_text("subject_ref")?;
+    let belfiore = subject_ref
+        .split('/')
+        .next()
+        .map(Belfiore::parse)
+        .transpose()
+        .map_err(|e| format!("subject_ref: {e}"))?
+        .ok_or_else(|| "subject_ref missing".to_owned())?;
+    let tax_code = r.tax_id("codice_fiscale")?;
+    let data = match subject_kind(r.req_text("subject_type")?)? {
+        SubjectKind::NaturalPerson => SubjectData::NaturalPerson(NaturalPerson {
+            surname: r.owned("surname").unwrap_or_default(),
+            given_name: r.owned("given_name").unwrap_or_default(),
+            sex: r.parsed("sex", Sex::parse)?,
+            birth_date: r.date("birth_date"),
+            birthplace: r.parsed("birth_place", Belfiore::parse)?,
+            tax_code,
+            notes: None,
+        }),
+        SubjectKind::LegalEntity => SubjectData::LegalEntity(LegalEntity {
+            name: r.owned("denomination").unwrap_or_default(),
+            seat: r.parsed("seat", Belfiore::parse)?,
+            tax_code,
+        }),
+    };
+    Ok(Subject {
+        belfiore,
+        id: r.req("subject_id")?,
+        data,
+    })
+}
+
+/// A holding of the TIT file.
+pub(super) fn holding(r: &Row<'_>) -> Result<Holding, Bad> {
+    let property = property_ref(r.req_text("property_ref")?)?;
+    let holding_ref = r.req_text("holding_ref")?;
+    // `Belfiore/holding id`, or `property/subject/start` when the supply gave no id
+    let holding_id = match holding_ref.split('/').collect::<Vec<_>>().as_slice() {
+        [_, id] => Some(
+            id.parse()
+                .map_err(|_| format!("holding_ref: malformed {holding_ref:?}"))?,
+        ),
+        _ => None,
+    };
+    let share = match (r.opt::<u64>("share_num")?, r.opt::<u64>("share_den")?) {
+        (Some(n), Some(d)) => Some(Share::new(n, d).map_err(|e| format!("share: {e}"))?),
+        _ => None,
+    };
+    Ok(Holding {
+        belfiore: property.belfiore,
+        holding_id,
+        subject: SubjectId {
+            belfiore: property.belfiore,
+            id: r.req("subject_id")?,
+            kind: subject_kind(r.req_text("subject_type")?)?,
+        },
+        property,
+        right: r.req_parsed("right_code", RightCode::parse)?,
+        right_text: r.owned("right"),
+        share,
+        regime: None,
+        regime_subject_id: None,
+        validity: r.validity()?,
+        generating_deed: generating_deed(r),
+        closing_deed: None,
+        partita: None,
+        initial_mutation_id: None,
+        final_mutation_id: None,
+    })
+}
+
+/// A parcel of the maps.
+pub(super) fn map_parcel(r: &Row<'_>) -> Result<MapParcel, Bad> {
+    Ok(MapParcel {
+        parcel_key: r.req_parsed("parcel_key", ParcelKey::parse)?,
+        geometry: r.polygons()?,
+        sup_area_m2: r.num("declared_area_m2"),
+    })
+}
+
+/// A topographic footprint.
+pub(super) fn footprint(r: &Row<'_>) -> Result<Footprint, Bad> {
+    let use_class = match r.written::<BuildingUse>("use_class") {
+        Ok(Some(u)) => u,
+        Ok(None) => BuildingUse::Other,
+        Err(_) => BuildingUse::from_use_class(r.text("use_class").unwrap_or_default()),
+    };
+    Ok(Footprint {
+        building: Building {
+            building_id: r.req_text("building_id")?.to_owned(),
+            height_m: r.num("height_m"),
+            floors: r.opt("floors")?,
+            use_class,
+            survey_date: r.date("survey_date"),
+        },
+        geometry: r.polygons()?,
+    })
+}
+
+/// A building outline of the maps with its host parcel.
+pub(super) fn building_outline(r: &Row<'_>) -> Result<BuildingOutline, Bad> {
+    Ok(BuildingOutline {
+        id: r.req_text("building_key")?.to_owned(),
+        parcel_key: r.req_parsed("parcel_key", ParcelKey::parse)?,
+        geometry: r.polygons()?,
+    })
+}
+
+/// A cadastral surface supplied for TARI (room polygons are not published: empty).
+pub(super) fn surface(r: &Row<'_>) -> Result<CadastralSurface, Bad> {
+    let key = r.req_text("surface_key")?;
+    let (belfiore, id) = key
+        .split_once('/')
+        .ok_or_else(|| format!("surface_key: malformed {key:?}"))?;
+    Ok(CadastralSurface {
+        belfiore: Belfiore::parse(belfiore).map_err(|e| format!("surface_key: {e}"))?,
+        age_property_id: id
+            .parse()
+            .map_err(|_| format!("surface_key: malformed {key:?}"))?,
+        unit_key: r.req_parsed("unit_key", UnitKey::parse)?,
+        category: r.req_parsed("category", Category::parse)?,
+        total_m2: r.req("total_m2")?,
+        excluding_uncovered_m2: r.opt("excluding_uncovered_m2")?.unwrap_or_default(),
+        polygons: Vec::new(),
+        reference_date: r.date("reference_date"),
+        source: r.owned("source").unwrap_or_default(),
+    })
+}
+
+/// A resident at an address of the civil registry.
+pub(super) fn resident(r: &Row<'_>) -> Result<Resident, Bad> {
+    Ok(Resident {
+        person: r
+            .tax_id("person_cf")?
+            .ok_or_else(|| "person_cf missing".to_owned())?,
+        household_id: r.owned("household_id").unwrap_or_default(),
+        relationship: r.written("relationship")?.unwrap_or(Relationship::Other),
+        address: Address {
+            key: r.req_parsed("address_key", AddressKey::parse)?,
+            staircase: r.owned("staircase"),
+            floor: r.owned("floor"),
+            internal: r.owned("internal"),
+        },
+        residence: r.validity()?,
+        birth_date: r.date("birth_date"),
+        sex: r.parsed("sex", Sex::parse)?,
+        citizenship: r.owned("citizenship"),
+        unit_key: source_unit_key(r)?,
+    })
+}
+
+fn unit_keys(r: &Row<'_>, name: &str) -> Result<Vec<UnitKey>, Bad> {
+    r.list(name)
+        .into_iter()
+        .map(|k| UnitKey::parse(k).map_err(|e| format!("{name}: {e}")))
+        .collect()
+}
+
+fn period(r: &Row<'_>, first: &str, last: &str) -> Result<ActivePeriod, Bad> {
+    ActivePeriod::new(r.req_date(first)?, r.date(last)).map_err(|e| e.to_string())
+}
+
+/// A TARI premises.
+pub(super) fn tari(r: &Row<'_>) -> Result<TariPosition, Bad> {
+    Ok(TariPosition {
+        account_id: r.req_text("account_id")?.to_owned(),
+        premises_seq: r.req("premises_seq")?,
+        payer: r
+            .tax_id("payer_cf")?
+            .ok_or_else(|| "payer_cf missing".to_owned())?,
+        user_type: r.req_written::<TariUserType>("user_type")?,
+        tariff_class: r.owned("tariff_class"),
+        occupants: r.opt("occupants")?,
+        address_text: r.owned("address_text"),
+        address_key: source_address_key(r)?,
+        staircase: r.owned("staircase"),
+        floor: r.owned("floor"),
+        internal: r.owned("internal"),
+        unit_keys: unit_keys(r, "unit_keys")?,
+        declared_m2: r.req("declared_m2")?,
+        period: period(r, "start_date", "end_date")?,
+        reduction: r.owned("reduction"),
+    })
+}
+
+/// A utility contract-year.
+pub(super) fn utility(r: &Row<'_>) -> Result<UtilitySupply, Bad> {
+    Ok(UtilitySupply {
+        utility: r.req_written::<UtilityKind>("utility")?,
+        supply_point: r.req_text("supply_point")?.to_owned(),
+        holder: r.tax_id("holder_cf")?,
+        holder_type: r.written::<HolderType>("holder_type")?.unwrap_or(
+            if r.text("holder_cf").is_some_and(|c| c.len() == 11) {
+                HolderType::Entity
+            } else {
+                HolderType::Person
+            },
+        ),
+        use_type: r.written::<UseType>("use_type")?.unwrap_or(UseType::Other),
+        address_text: r.owned("address_text"),
+        address_key: source_address_key(r)?,
+        unit_key: source_unit_key(r)?,
+        contract: period(r, "contract_start", "contract_end")?,
+        year: r.req("year")?,
+        billed_consumption: r.num("billed_consumption"),
+        billed_amount: r.num("billed_amount"),
+    })
+}
+
+fn tax_ids(r: &Row<'_>, name: &str) -> Result<Vec<TaxId>, Bad> {
+    r.list(name)
+        .into_iter()
+        .map(|c| TaxId::from_written(c).map_err(|e| format!("{name}: {e}")))
+        .collect()
+}
+
+/// A registered lease. Landlords' shares are not published: equal shares.
+pub(super) fn lease(r: &Row<'_>) -> Result<Lease, Bad> {
+    let landlords = tax_ids(r, "landlords_cf")?;
+    let n = u64::try_from(landlords.len().max(1)).unwrap_or(1);
+    let share = Share::new(1, n).map_err(|e| format!("landlords_cf: {e}"))?;
+    Ok(Lease {
+        contract_id: r.req_text("contract_id")?.to_owned(),
+        start_date: r.req_date("start_date")?,
+        end_date: r.req_date("end_date")?,
+        termination_date: r.date("termination_date"),
+        lease_type: r.written("lease_type")?.unwrap_or(LeaseType::Other),
+        annual_rent: r.num("annual_rent").unwrap_or_default(),
+        landlords: landlords
+            .into_iter()
+            .map(|cf| Landlord { cf, share })
+            .collect(),
+        tenants: tax_ids(r, "tenants_cf")?
+            .into_iter()
+            .map(|cf| Tenant { cf })
+            .collect(),
+        units: unit_keys(r, "unit_keys")?
+            .into_iter()
+            .map(|unit_key| LeasedUnit {
+                unit_key,
+                category: None,
+                rent: None,
+            })
+            .collect(),
+        registration_date: r
+            .date("registration_date")
+            .unwrap_or(r.req_date("start_date")?),
+    })
+}
+
+/// A transfer deed. The parties' roles are not published: no parties.
+pub(super) fn deed(r: &Row<'_>) -> Result<TransferDeed, Bad> {
+    let units = r
+        .list("properties")
+        .into_iter()
+        .map(|k| match UnitKey::parse(k) {
+            Ok(unit_key) if unit_key.subalterno().is_some() => Ok(DeedProperty::Unit {
+                unit_key,
+                category: None,
+            }),
+            _ => ParcelKey::parse(k)
+                .map(|parcel_key| DeedProperty::Parcel {
+                    parcel_key,
+                    quality: None,
+                })
+                .or_else(|_| {
+                    UnitKey::parse(k).map(|unit_key| DeedProperty::Unit {
+                        unit_key,
+                        category: None,
+                    })
+                })
+                .map_err(|e| format!("properties: {e}")),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let deed_date = r.req_date("deed_date")?;
+    Ok(TransferDeed {
+        deed_id: r.req_text("deed_id")?.to_owned(),
+        deed_date,
+        registration_date: r.date("registration_date").unwrap_or(deed_date),
+        deed_type: r.owned("deed_type").unwrap_or_default(),
+        declared_price: r.num("declared_price"),
+        parties: Vec::new(),
+        units,
+    })
+}
+
+/// The declaration an IMU position belongs to: declarant, year, number.
+pub(super) type ImuKey = (String, i32, u32);
+
+/// One position of an IMU declaration, with its declaration's header.
+pub(super) fn imu_position(r: &Row<'_>) -> Result<(ImuKey, TaxId, i32, String, ImuPosition), Bad> {
+    let declarant = r
+        .tax_id("declarant_cf")?
+        .ok_or_else(|| "declarant_cf missing".to_owned())?;
+    let year: i32 = r.req("declaration_year")?;
+    let ordinal: u32 = r.req("ordinal")?;
+    let characteristic: ImuCharacteristic = r.req_written("characteristic")?;
+    let category = r.parsed("category", Category::parse)?;
+    let property = source_unit_key(r)?;
+    let cadastre = if matches!(
+        characteristic,
+        ImuCharacteristic::Land | ImuCharacteristic::BuildingLand
+    ) && category.is_none()
+    {
+        ImuCadastre::Land
+    } else {
+        ImuCadastre::Urban
+    };
+    let position = ImuPosition {
+        order: r.req("position")?,
+        property_progressive: r.req("position")?,
+        characteristic,
+        address_text: r.owned("address_text"),
+        cadastre,
+        property,
+        category,
+        land_quality: None,
+        class: None,
+        registration_protocol: None,
+        registration_year: None,
+        taxable_base_eur: r.opt("taxable_base_eur")?.unwrap_or_default(),
+        possession_percent: r.num("possession_percent").unwrap_or(100.0),
+        deduction_eur: 0.0,
+        assimilation: ImuAssimilation::None,
+        reduction: ImuReduction::None,
+        exemption: r.written("exemption")?.unwrap_or(ImuExemption::None),
+        acquisition: false,
+        transfer: false,
+        other_change: false,
+        change_date: None,
+        relief: None,
+    };
+    let key = (declarant.as_written().to_owned(), year, ordinal);
+    let name = r.owned("declarant_name").unwrap_or_default();
+    Ok((key, declarant, r.req("tax_period")?, name, position))
+}
+
+/// An F24 payment line of municipality `belfiore`.
+pub(super) fn f24(r: &Row<'_>, belfiore: Belfiore) -> Result<F24Payment, Bad> {
+    Ok(F24Payment {
+        payment_id: r.req_text("payment_id")?.to_owned(),
+        payer: r
+            .tax_id("payer_cf")?
+            .ok_or_else(|| "payer_cf missing".to_owned())?,
+        payment_date: r.req_date("payment_date")?,
+        tax_year: r.req("tax_year")?,
+        belfiore,
+        tax_code: r.req_text("tax_code")?.to_owned(),
+        amount_eur: r.num("amount_eur").ok_or("amount_eur missing")?,
+        instalment: r.written("instalment")?.unwrap_or(Instalment::Unica),
+    })
+}
+
+/// A street of the register.
+pub(super) fn street(r: &Row<'_>) -> Result<Street, Bad> {
+    let code = r.req_text("street_code")?;
+    Ok(Street {
+        street_code: code
+            .trim()
+            .parse()
+            .map_err(|_| format!("street_code: malformed {code:?}"))?,
+        dug: r.owned("dug").unwrap_or_default(),
+        duf: r.req_text("duf")?.to_owned(),
+        full_name: r.owned("full_name").unwrap_or_default(),
+        cadastral_toponimo: r.opt("cadastral_toponimo")?,
+        cadastral_street_code: r.owned("cadastral_street_code"),
+    })
+}
+
+/// A house-number point.
+pub(super) fn house_number(r: &Row<'_>) -> Result<HouseNumberPoint, Bad> {
+    Ok(HouseNumberPoint {
+        number: HouseNumber {
+            address_key: r.req_parsed("address_key", AddressKey::parse)?,
+            parcel_key: r.parsed("parcel_key", ParcelKey::parse)?,
+        },
+        point: r.point()?,
+    })
+}
+
+/// An OMI zone code with its national key when given.
+pub(super) type ZoneLink = (String, Option<String>);
+
+/// A microzone with its OMI zone (`(zone, link zone)` when given).
+pub(super) fn microzone(r: &Row<'_>) -> Result<(Microzone, Option<ZoneLink>), Bad> {
+    let zone = r.owned("omi_zone").map(|z| (z, r.owned("link_zone")));
+    Ok((
+        Microzone {
+            number: r.req("microzone")?,
+            geometry: r.polygons()?,
+        },
+        zone,
+    ))
+}
+
+/// An OMI zone: `(zone, link zone, band)`.
+pub(super) fn omi_zone(r: &Row<'_>) -> Result<(String, Option<String>, Option<String>), Bad> {
+    Ok((
+        r.req_text("zone")?.to_owned(),
+        r.owned("link_zone"),
+        r.owned("band"),
+    ))
+}
+
+/// An OMI quotation.
+pub(super) fn omi_value(r: &Row<'_>) -> Result<OmiQuotation, Bad> {
+    Ok(OmiQuotation {
+        link_zona: r.req_text("link_zone")?.to_owned(),
+        cod_tip: r.req("typology_code")?,
+        state: r.owned("state").unwrap_or_default(),
+        compr_min: r.num("purchase_min").ok_or("purchase_min missing")?,
+        compr_max: r.num("purchase_max").ok_or("purchase_max missing")?,
+        loc_min: r.num("rent_min"),
+        loc_max: r.num("rent_max"),
+    })
+}

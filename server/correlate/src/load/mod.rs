@@ -1,0 +1,394 @@
+//! Loading the engine's snapshot ([`InputData`]) from the collections the ingest published.
+//!
+//! Every ingested collection maps to the model entities of one [`Source`] (all versions with
+//! their validity, so rules can align in time); geometries come in the storage CRS. A
+//! collection the catalog lacks leaves its source `None` (rules needing it report "not
+//! evaluated: missing <source>"). Features stream through a [`FeatureSink`] that converts each
+//! one as it arrives; a feature that cannot be converted is skipped and counted in the
+//! [`LoadReport`], never a panic. The collection and property names are in [`names`].
+//!
+//! Sources the ingest does not publish (deaths, buildable zones) are always `None`. Values the
+//! published schema does not carry are left empty: deed parties (their roles are not
+//! published), landlords' shares (equal shares), room polygons of cadastral surfaces, the
+//! IMU declarations' reductions and deductions.
+
+mod convert;
+pub mod names;
+mod row;
+
+use std::collections::{BTreeMap, HashMap};
+
+use async_trait::async_trait;
+use segit_model::{Belfiore, ImuDeclaration, Parcel, PropertyId, Unit};
+use segit_query::{
+    Catalog, Collection, Feature, FeatureQuery, FeatureSink, Identity, QueryStats, SinkError,
+};
+use segit_store::{FeatureStore, StoreError};
+use thiserror::Error;
+
+use crate::inputs::{InputData, OmiZone, Source};
+use convert::StreetAlignment;
+use row::{Bad, Row};
+
+/// Problems kept per collection in the report.
+const KEPT_PROBLEMS: usize = 5;
+
+/// Loading failed as a whole (store unreachable, a query rejected).
+#[derive(Debug, Error)]
+pub enum LoadError {
+    /// The store failed.
+    #[error("reading {collection}: {source}")]
+    Store {
+        /// collection being read (`catalog` for the catalog)
+        collection: String,
+        /// the store's error
+        #[source]
+        source: StoreError,
+    },
+    /// The read query is not valid for the stored collection.
+    #[error("reading {collection}: {reason}")]
+    Query {
+        /// collection
+        collection: String,
+        /// why
+        reason: String,
+    },
+}
+
+/// What was read from one collection.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CollectionLoad {
+    /// collection id
+    pub collection: String,
+    /// features read
+    pub read: u64,
+    /// features skipped because they could not be converted
+    pub skipped: u64,
+    /// the first few reasons (`<feature id>: <reason>`)
+    pub problems: Vec<String>,
+}
+
+/// What the loader read, per collection, and which sources were missing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    /// collections read, in loading order
+    pub collections: Vec<CollectionLoad>,
+    /// sources left `None` because their collection is not in the catalog
+    pub missing: Vec<Source>,
+}
+
+impl LoadReport {
+    /// Features skipped over every collection.
+    pub fn skipped(&self) -> u64 {
+        self.collections.iter().map(|c| c.skipped).sum()
+    }
+
+    /// One line per collection with skipped features.
+    pub fn warnings(&self) -> Vec<String> {
+        self.collections
+            .iter()
+            .filter(|c| c.skipped > 0)
+            .map(|c| {
+                format!(
+                    "{}: {} of {} features skipped ({})",
+                    c.collection,
+                    c.skipped,
+                    c.read,
+                    c.problems.join("; ")
+                )
+            })
+            .collect()
+    }
+}
+
+/// Loads the snapshot from `store`; `progress(collection, features)` is called when a
+/// collection starts (0) and when it is read. Skipped features are counted and dropped; see
+/// [`load_inputs_with_report`] for the counts.
+///
+/// # Errors
+/// [`LoadError`] when the store fails or rejects a read.
+pub async fn load_inputs(
+    store: &dyn FeatureStore,
+    progress: &mut dyn FnMut(&str, u64),
+) -> Result<InputData, LoadError> {
+    load_inputs_with_report(store, progress)
+        .await
+        .map(|(data, _)| data)
+}
+
+/// Streams `collection` through `each`, recording reads and skips.
+struct Each<'a, F> {
+    each: F,
+    load: &'a mut CollectionLoad,
+}
+
+#[async_trait]
+impl<F: FnMut(&Feature) -> Result<(), Bad> + Send> FeatureSink for Each<'_, F> {
+    async fn begin(&mut self, _collection: &Collection) -> Result<(), SinkError> {
+        Ok(())
+    }
+
+    async fn feature(&mut self, feature: Feature) -> Result<(), SinkError> {
+        self.load.read += 1;
+        if let Err(reason) = (self.each)(&feature) {
+            self.load.skipped += 1;
+            if self.load.problems.len() < KEPT_PROBLEMS {
+                self.load.problems.push(format!("{}: {reason}", feature.id));
+            }
+        }
+        Ok(())
+    }
+
+    async fn end(&mut self, _stats: QueryStats) -> Result<(), SinkError> {
+        Ok(())
+    }
+}
+
+/// The loader's state: the catalog, the report, the progress callback.
+struct Loader<'a> {
+    store: &'a dyn FeatureStore,
+    catalog: Catalog,
+    report: LoadReport,
+    progress: &'a mut dyn FnMut(&str, u64),
+}
+
+impl Loader<'_> {
+    /// Reads every feature of `name` through `each`; `false` when the catalog lacks it.
+    async fn read<F>(&mut self, name: &str, each: F) -> Result<bool, LoadError>
+    where
+        F: FnMut(&Feature) -> Result<(), Bad> + Send,
+    {
+        let Some(collection) = self.catalog.get(name) else {
+            return Ok(false);
+        };
+        let mut query = FeatureQuery::new(name, Identity::System);
+        query.output_crs = collection.storage_crs;
+        let query = query.validate(collection).map_err(|e| LoadError::Query {
+            collection: name.to_owned(),
+            reason: e.to_string(),
+        })?;
+        (self.progress)(name, 0);
+        let mut load = CollectionLoad {
+            collection: name.to_owned(),
+            ..CollectionLoad::default()
+        };
+        let mut sink = Each {
+            each,
+            load: &mut load,
+        };
+        self.store
+            .query(&query, &mut sink)
+            .await
+            .map_err(|source| LoadError::Store {
+                collection: name.to_owned(),
+                source,
+            })?;
+        (self.progress)(name, load.read);
+        self.report.collections.push(load);
+        Ok(true)
+    }
+
+    /// Reads `name` into a vector of what `convert` makes of each feature (`None` when the
+    /// catalog lacks the collection).
+    async fn vec<T: Send>(
+        &mut self,
+        name: &str,
+        convert: impl Fn(&Row<'_>) -> Result<T, Bad> + Send + Sync,
+    ) -> Result<Option<Vec<T>>, LoadError> {
+        let mut out = Vec::new();
+        let found = self
+            .read(name, |f| {
+                out.push(convert(&Row(f))?);
+                Ok(())
+            })
+            .await?;
+        Ok(found.then_some(out))
+    }
+}
+
+/// Groups states by property, in the order properties first appear.
+struct Grouped<S> {
+    index: HashMap<PropertyId, usize>,
+    groups: Vec<(PropertyId, Vec<S>)>,
+}
+
+impl<S> Grouped<S> {
+    fn new() -> Self {
+        Self {
+            index: HashMap::new(),
+            groups: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, property: PropertyId, state: S) {
+        if let Some(&i) = self.index.get(&property) {
+            self.groups[i].1.push(state);
+        } else {
+            self.index.insert(property.clone(), self.groups.len());
+            self.groups.push((property, vec![state]));
+        }
+    }
+}
+
+/// Like [`load_inputs`], with what was read and skipped per collection.
+///
+/// # Errors
+/// [`LoadError`] when the store fails or rejects a read.
+#[allow(clippy::too_many_lines)]
+pub async fn load_inputs_with_report(
+    store: &dyn FeatureStore,
+    progress: &mut dyn FnMut(&str, u64),
+) -> Result<(InputData, LoadReport), LoadError> {
+    let catalog = store.catalog().await.map_err(|source| LoadError::Store {
+        collection: "catalog".to_owned(),
+        source,
+    })?;
+    let mut l = Loader {
+        store,
+        catalog,
+        report: LoadReport::default(),
+        progress,
+    };
+    let mut data = InputData {
+        streets: l.vec(names::STREETS, convert::street).await?,
+        ..InputData::default()
+    };
+    let alignment: HashMap<u32, StreetAlignment> = data
+        .streets
+        .iter()
+        .flatten()
+        .map(|s| {
+            (
+                s.street_code,
+                StreetAlignment {
+                    toponimo: s.cadastral_toponimo,
+                    name: s.duf.trim().to_uppercase(),
+                    cadastral_code: s.cadastral_street_code.clone(),
+                },
+            )
+        })
+        .collect();
+
+    let mut parcels = Grouped::new();
+    let found = l
+        .read(names::PARCEL_STATES, |f| {
+            let (p, s) = convert::parcel_state(&Row(f))?;
+            parcels.push(p, s);
+            Ok(())
+        })
+        .await?;
+    data.land_parcels = found.then(|| {
+        parcels
+            .groups
+            .into_iter()
+            .map(|(property, states)| Parcel { property, states })
+            .collect()
+    });
+
+    let mut units = Grouped::new();
+    let found = l
+        .read(names::UNITS, |f| {
+            let (p, s) = convert::unit_state(&Row(f), &alignment)?;
+            units.push(p, s);
+            Ok(())
+        })
+        .await?;
+    data.units = found.then(|| {
+        units
+            .groups
+            .into_iter()
+            .map(|(property, states)| Unit { property, states })
+            .collect()
+    });
+
+    data.subjects = l.vec(names::SUBJECTS, convert::subject).await?;
+    data.holdings = l.vec(names::HOLDINGS, convert::holding).await?;
+    let comune: Option<Belfiore> = data
+        .units
+        .iter()
+        .flatten()
+        .map(|u| u.property.belfiore)
+        .chain(
+            data.land_parcels
+                .iter()
+                .flatten()
+                .map(|p| p.property.belfiore),
+        )
+        .chain(data.subjects.iter().flatten().map(|s| s.belfiore))
+        .next();
+    data.map_parcels = l.vec(names::PARCELS, convert::map_parcel).await?;
+    data.footprints = l.vec(names::TOPO_BUILDINGS, convert::footprint).await?;
+    data.building_outlines = l.vec(names::BUILDINGS, convert::building_outline).await?;
+    data.surfaces = l.vec(names::SURFACES, convert::surface).await?;
+    data.residents = l.vec(names::RESIDENTS, convert::resident).await?;
+    data.tari = l.vec(names::TARI, convert::tari).await?;
+    data.utilities = l.vec(names::UTILITIES, convert::utility).await?;
+    data.leases = l.vec(names::LEASES, convert::lease).await?;
+
+    let mut declarations: BTreeMap<convert::ImuKey, ImuDeclaration> = BTreeMap::new();
+    let found = l
+        .read(names::IMU, |f| {
+            let (key, declarant, tax_period, name, position) = convert::imu_position(&Row(f))?;
+            let belfiore = comune.ok_or("municipality unknown (no cadastre loaded)")?;
+            declarations
+                .entry(key)
+                .or_insert_with_key(|(_, year, ordinal)| ImuDeclaration {
+                    declarant,
+                    ordinal: *ordinal,
+                    declaration_year: *year,
+                    tax_period,
+                    belfiore,
+                    surname_or_name: name,
+                    given_name: None,
+                    birth_date: None,
+                    sex: None,
+                    positions: Vec::new(),
+                })
+                .positions
+                .push(position);
+            Ok(())
+        })
+        .await?;
+    data.imu_declarations = found.then(|| declarations.into_values().collect());
+
+    data.f24 = l
+        .vec(names::F24, move |r| {
+            convert::f24(
+                r,
+                comune.ok_or("municipality unknown (no cadastre loaded)")?,
+            )
+        })
+        .await?;
+    data.deeds = l.vec(names::DEEDS, convert::deed).await?;
+    data.house_numbers = l.vec(names::HOUSE_NUMBERS, convert::house_number).await?;
+
+    let zoned = l.vec(names::MICROZONES, convert::microzone).await?;
+    let zones = l.vec(names::OMI_ZONES, convert::omi_zone).await?;
+    data.omi_zones = zones.map(|zones| {
+        let by_zone: HashMap<&str, (Option<&String>, Option<&String>)> = zones
+            .iter()
+            .map(|(z, link, band)| (z.as_str(), (link.as_ref(), band.as_ref())))
+            .collect();
+        zoned
+            .iter()
+            .flatten()
+            .filter_map(|(m, zone)| {
+                let (zone, link) = zone.as_ref()?;
+                let (zlink, band) = by_zone.get(zone.as_str()).copied().unwrap_or_default();
+                Some(OmiZone {
+                    zone: zone.clone(),
+                    link_zona: link.as_ref().or(zlink)?.clone(),
+                    band: band.cloned().unwrap_or_default(),
+                    microzone: m.number,
+                })
+            })
+            .collect()
+    });
+    data.microzones = zoned.map(|z| z.into_iter().map(|(m, _)| m).collect());
+    data.omi_values = l.vec(names::OMI_VALUES, convert::omi_value).await?;
+    data.comune = comune;
+
+    let mut report = l.report;
+    report.missing = Source::ALL.into_iter().filter(|s| !data.has(*s)).collect();
+    Ok((data, report))
+}
