@@ -133,10 +133,41 @@ struct Ctx<'a> {
     belfiore: &'a str,
     out: Layout,
     next_particella: BTreeMap<u32, u32>,
+    /// built density: distance-from-centre factor and storey factor
+    density: Density,
+}
+
+/// How densely the blocks are built: the town's (the default) or a city's, where every block
+/// is built like the town's centre and multi-storey buildings are taller.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Density {
+    /// factor on each block's distance from the centre (typologies, block kinds)
+    pub ring: f64,
+    /// factor on the storeys of buildings of two storeys or more
+    pub storeys: u32,
+}
+
+impl Density {
+    /// The town's density.
+    pub const TOWN: Density = Density {
+        ring: 1.0,
+        storeys: 1,
+    };
 }
 
 /// Subdivides every block of `grid`.
 pub fn subdivide(rng: &mut Rng, grid: &Grid, frame: &Frame, belfiore: &str) -> Layout {
+    subdivide_with(rng, grid, frame, belfiore, Density::TOWN)
+}
+
+/// Subdivides every block of `grid` built with `density`.
+pub fn subdivide_with(
+    rng: &mut Rng,
+    grid: &Grid,
+    frame: &Frame,
+    belfiore: &str,
+    density: Density,
+) -> Layout {
     let mut ctx = Ctx {
         rng,
         grid,
@@ -144,11 +175,12 @@ pub fn subdivide(rng: &mut Rng, grid: &Grid, frame: &Frame, belfiore: &str) -> L
         belfiore,
         out: Layout::default(),
         next_particella: BTreeMap::new(),
+        density,
     };
     let centre = grid.centre_block();
     for j in (0..grid.rows).rev() {
         for i in 0..grid.cols {
-            let r = grid.ring(i, j);
+            let r = grid.ring(i, j) * density.ring;
             let t = if (i, j) == centre {
                 BlockType::Civic
             } else {
@@ -482,6 +514,7 @@ fn add_building(
     ring: &[(f64, f64)],
     holes: &[Vec<(f64, f64)>],
 ) -> usize {
+    let storeys = ctx.density.storeys;
     let rng = &mut *ctx.rng;
     let floors = match kind {
         BuildingKind::House
@@ -499,6 +532,11 @@ fn add_building(
         BuildingKind::Offices => rng.int(2, 4),
         BuildingKind::Accessory | BuildingKind::Rural => 1,
     } as u32;
+    let floors = if floors >= 2 {
+        floors * storeys
+    } else {
+        floors
+    };
     let storey = match kind {
         BuildingKind::Factory | BuildingKind::Store => rng.range(5.0, 8.0),
         BuildingKind::Church => rng.range(9.0, 12.0),

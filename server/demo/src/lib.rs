@@ -65,7 +65,6 @@ pub mod holders;
 pub mod lots;
 pub mod names;
 pub mod persons;
-pub mod plant;
 pub mod rng;
 pub mod supply;
 pub mod units;
@@ -111,6 +110,39 @@ impl Default for DemoParams {
     }
 }
 
+/// How densely the municipality is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// a small town: detached houses at the edge, fields and industry around (≈ 3.4 units per
+    /// parcel)
+    #[default]
+    Town,
+    /// a city: every block built like the town's centre, multi-storey buildings twice as tall
+    /// (≈ 10 units per parcel; scale 30 gives a Milan-sized supply)
+    City,
+}
+
+impl Profile {
+    /// The profile named `name` (`town`, `city`).
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "town" => Some(Self::Town),
+            "city" => Some(Self::City),
+            _ => None,
+        }
+    }
+
+    fn density(self) -> blocks::Density {
+        match self {
+            Self::Town => blocks::Density::TOWN,
+            Self::City => blocks::Density {
+                ring: 0.3,
+                storeys: 2,
+            },
+        }
+    }
+}
+
 /// The generated municipality: every entity, in generation order.
 #[derive(Debug, Clone)]
 pub struct Municipality {
@@ -152,13 +184,16 @@ pub struct Municipality {
     pub imu_positions: Vec<ImuPosition>,
     /// TARI premises
     pub tari_positions: Vec<TariPosition>,
-    /// planted correlation cases: their truth and the extra supply records (see [`plant`])
-    pub planted: plant::Planted,
 }
 
 /// Generates the municipality for `params` (a non-finite or non-positive scale counts as the
 /// smallest town the generator builds).
 pub fn generate(params: &DemoParams) -> Municipality {
+    generate_profile(params, Profile::Town)
+}
+
+/// Generates the municipality for `params` built with the density of `profile`.
+pub fn generate_profile(params: &DemoParams, profile: Profile) -> Municipality {
     let seed = params.seed;
     let scale = if params.scale.is_finite() {
         params.scale.max(0.0)
@@ -172,7 +207,8 @@ pub fn generate(params: &DemoParams) -> Municipality {
     let frame = geom::Frame::new(east, north, rotation);
     let target_blocks = (620.0 * scale).round() as usize;
     let (grid, streets) = grid::build(&mut layout_rng, target_blocks, &frame);
-    let mut layout = blocks::subdivide(&mut layout_rng, &grid, &frame, BELFIORE);
+    let mut layout =
+        blocks::subdivide_with(&mut layout_rng, &grid, &frame, BELFIORE, profile.density());
     let parcel_keys: Vec<String> = layout.parcels.iter().map(|p| p.key.clone()).collect();
     let (house_numbers, parcel_address) = addresses::number(
         &mut rng::Rng::fork(seed, "addresses"),
@@ -216,7 +252,7 @@ pub fn generate(params: &DemoParams) -> Municipality {
         &layout.buildings,
         &population.occupancies,
     );
-    let mut town = Municipality {
+    Municipality {
         params: *params,
         name: NAME,
         belfiore: BELFIORE,
@@ -236,10 +272,7 @@ pub fn generate(params: &DemoParams) -> Municipality {
         occupancies: population.occupancies,
         imu_positions,
         tari_positions,
-        planted: plant::Planted::default(),
-    };
-    plant::plant_all(&mut town);
-    town
+    }
 }
 
 impl Municipality {
