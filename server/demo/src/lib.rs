@@ -65,6 +65,7 @@ pub mod holders;
 pub mod lots;
 pub mod names;
 pub mod persons;
+pub mod plant;
 pub mod rng;
 pub mod supply;
 pub mod units;
@@ -184,6 +185,8 @@ pub struct Municipality {
     pub imu_positions: Vec<ImuPosition>,
     /// TARI premises
     pub tari_positions: Vec<TariPosition>,
+    /// planted correlation cases: their truth and the extra supply records (see [`plant`])
+    pub planted: plant::Planted,
 }
 
 /// Generates the municipality for `params` (a non-finite or non-positive scale counts as the
@@ -252,7 +255,7 @@ pub fn generate_profile(params: &DemoParams, profile: Profile) -> Municipality {
         &layout.buildings,
         &population.occupancies,
     );
-    Municipality {
+    let mut town = Municipality {
         params: *params,
         name: NAME,
         belfiore: BELFIORE,
@@ -272,7 +275,10 @@ pub fn generate_profile(params: &DemoParams, profile: Profile) -> Municipality {
         occupancies: population.occupancies,
         imu_positions,
         tari_positions,
-    }
+        planted: plant::Planted::default(),
+    };
+    plant::plant_all(&mut town);
+    town
 }
 
 impl Municipality {
