@@ -31,7 +31,16 @@ impl PersonIndex {
             };
             index.refs.insert(subject.to_owned());
             if let Some(cf) = text(f, "codice_fiscale") {
-                index.cf_of.insert(subject.to_owned(), cf.to_owned());
+                // a repeated subject id of one SOG (published as `<ref>#<n>`) never overrides
+                // the codice fiscale of the first record with that id
+                if f.id.contains('#') {
+                    index
+                        .cf_of
+                        .entry(subject.to_owned())
+                        .or_insert_with(|| cf.to_owned());
+                } else {
+                    index.cf_of.insert(subject.to_owned(), cf.to_owned());
+                }
                 index
                     .by_cf
                     .entry(cf.to_owned())

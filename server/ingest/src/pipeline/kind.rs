@@ -154,7 +154,7 @@ impl SourceKind {
             (_, Some("ter")) => Self::Ter,
             (_, Some("sog")) => Self::Sog,
             (_, Some("tit")) => Self::Tit,
-            (_, Some("cxf")) => Self::Cxf,
+            (_, Some("cxf" | "ctf")) => Self::Cxf,
             (_, Some("sup")) => Self::Sup,
             (_, Some("gml")) => Self::InspireGml,
             (_, Some("kml")) => Self::OmiKml,

@@ -151,10 +151,16 @@ pub fn read_supply(
                 Ok(r) => data.subjects.extend(drain(r, &mut stats, diags, progress)),
                 Err(d) => file_failed(d, &mut stats, diags),
             },
-            SourceKind::Tit => match TitReader::open_with(&path, &census) {
-                Ok(r) => data.holdings.extend(drain(r, &mut stats, diags, progress)),
-                Err(d) => file_failed(d, &mut stats, diags),
-            },
+            SourceKind::Tit => {
+                if let Some(d) = missing_subjects(&path) {
+                    stats.count(&d);
+                    diags.push(d);
+                }
+                match TitReader::open_with(&path, &census) {
+                    Ok(r) => data.holdings.extend(drain(r, &mut stats, diags, progress)),
+                    Err(d) => file_failed(d, &mut stats, diags),
+                }
+            }
             SourceKind::Cxf => {
                 if let Some(sheet) = cxf.read(&path, &mut stats, diags, progress) {
                     data.sheets.push(sheet);
@@ -173,6 +179,38 @@ pub fn read_supply(
         out.stats.entry(kind).or_default().add(&stats);
     }
     Ok(out)
+}
+
+/// A TIT without the SOG of the same supply (same folder and base name, censuario.md §1): a
+/// warning naming the SOG expected; its holders are looked up among the subjects the store
+/// already holds (an updates supply may carry holdings alone).
+fn missing_subjects(tit: &Path) -> Option<Diagnostic> {
+    let stem = tit.file_stem()?;
+    let dir = tit.parent().unwrap_or(Path::new("."));
+    let present = fs::read_dir(dir).ok()?.filter_map(Result::ok).any(|e| {
+        let p = e.path();
+        p.file_stem() == Some(stem)
+            && p.extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| x.eq_ignore_ascii_case("sog"))
+    });
+    if present {
+        return None;
+    }
+    let upper = tit
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.chars().all(|c| c.is_ascii_uppercase()));
+    let expected = tit.with_extension(if upper { "SOG" } else { "sog" });
+    Some(Diagnostic::warning(
+        &expected,
+        0,
+        None,
+        format!(
+            "{} has no SOG beside it: its holders are looked up among the subjects already stored",
+            tit.display()
+        ),
+    ))
 }
 
 /// A file that could not be read at all: one rejected diagnostic naming it.
@@ -255,12 +293,22 @@ impl CxfContext {
         let records = drain(georeferenced, stats, diags, progress);
         let mut found = Vec::new();
         let mut sheet = CxfSheet::collect(path, records.into_iter().map(Item::Record), &mut found);
-        if let Some(s) = sheet.as_mut()
-            && let Some(sup) = MapFileName::companion_sup(path).filter(|p| p.exists())
-        {
-            match SupReader::open(&sup) {
-                Ok(r) => s.attach_sup(r, &sup, AreaTolerance::default(), &mut found),
-                Err(d) => found.push(d),
+        if let Some(s) = sheet.as_mut() {
+            match companion_sup(path) {
+                Ok(sup) => match SupReader::open(&sup) {
+                    Ok(r) => s.attach_sup(r, &sup, AreaTolerance::default(), &mut found),
+                    Err(d) => found.push(d),
+                },
+                Err(expected) => found.push(Diagnostic::rejected(
+                    path,
+                    0,
+                    Some("SUP"),
+                    format!(
+                        "the companion file {} is missing (cxf.md §7: one SUP per map): the \
+                         sheet is loaded without declared areas",
+                        expected.display()
+                    ),
+                )),
             }
         }
         for d in found {
@@ -269,6 +317,27 @@ impl CxfContext {
         }
         sheet
     }
+}
+
+/// The SUP file of the map `cxf`: same folder and base name, extension `.sup` in any letter
+/// case (cxf.md §3); `Err` with the path expected when there is none.
+fn companion_sup(cxf: &Path) -> Result<PathBuf, PathBuf> {
+    let expected = MapFileName::companion_sup(cxf).unwrap_or_else(|| cxf.with_extension("sup"));
+    if expected.is_file() {
+        return Ok(expected);
+    }
+    let stem = cxf.file_stem();
+    let dir = cxf.parent().unwrap_or(Path::new("."));
+    let found = fs::read_dir(dir).ok().and_then(|entries| {
+        entries.filter_map(Result::ok).map(|e| e.path()).find(|p| {
+            p.file_stem() == stem
+                && p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| e.eq_ignore_ascii_case("sup"))
+                && p.is_file()
+        })
+    });
+    found.ok_or(expected)
 }
 
 /// The line a CXF record starts on (0 for the header).

@@ -19,7 +19,11 @@
 //! - polygons are assembled by [`super::repair::assemble`]: open rings are closed
 //!   (`Repaired`), degenerate or (by default) invalid polygons are rejected;
 //! - with an area of use set ([`CxfOptions::area_of_use`]), a section with a coordinate outside
-//!   it is kept and reported as a warning (wrong CRS declared, or broken coordinates);
+//!   it is kept and reported as a warning when the sheet boundary is outside too (the CRS
+//!   declared is wrong: the whole sheet is misplaced, and every section says so); a BORDO
+//!   outside it while the sheet boundary read before it lies inside is rejected (broken
+//!   coordinates: the area cannot be placed, and publishing it would put a parcel thousands of
+//!   kilometres away);
 //! - a text that looks like UTF-8 read as Latin-1 is kept and reported as a warning;
 //! - a building whose code has no parcel number before `+` is kept without host, with a
 //!   warning.
@@ -142,6 +146,8 @@ pub struct CxfReader<R> {
     skipping: bool,
     last_line: u64,
     pending: VecDeque<Item<CxfRecord>>,
+    /// whether the sheet boundary, once read, lies inside the area of use
+    boundary_inside: Option<bool>,
 }
 
 impl CxfReader<BufReader<File>> {
@@ -179,6 +185,7 @@ impl<R: BufRead> CxfReader<R> {
             skipping: false,
             last_line: 0,
             pending: VecDeque::new(),
+            boundary_inside: None,
         }
     }
 
@@ -274,6 +281,12 @@ impl<R: BufRead> CxfReader<R> {
     fn reject(&mut self, line: u64, field: Option<&str>, reason: impl Into<String>) {
         let d = Diagnostic::rejected(&self.file, line, field, reason);
         self.pending.push_back(Item::Diagnostic(d));
+    }
+
+    /// The first of `coords` outside the area of use, when one is set.
+    fn outside(&self, coords: &[Coord<f64>]) -> Option<Coord<f64>> {
+        let aou = self.options.area_of_use.as_ref()?;
+        coords.iter().copied().find(|c| !aou.contains(*c))
     }
 
     fn warn_outside(&mut self, line: u64, field: &str, coords: &[Coord<f64>]) {

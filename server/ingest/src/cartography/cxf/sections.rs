@@ -81,6 +81,28 @@ impl<R: BufRead> CxfReader<R> {
             .iter()
             .flat_map(|p| p.exterior().0.iter().copied())
             .collect();
+        let outside = self.outside(&all);
+        if kind == AreaKind::SheetBoundary {
+            self.boundary_inside = Some(outside.is_none());
+        } else if let Some(c) = outside
+            && self.boundary_inside == Some(true)
+        {
+            let aou = self
+                .options
+                .area_of_use
+                .as_ref()
+                .map_or_else(String::new, super::AreaOfUse::describe);
+            self.reject(
+                line,
+                Some("VERTICI"),
+                format!(
+                    "BORDO {code}: ({}, {}) lies outside {aou}, while the sheet boundary lies \
+                     inside it: broken coordinates, the area is not loaded",
+                    c.x, c.y
+                ),
+            );
+            return Ok(None);
+        }
         self.warn_outside(line, "VERTICI", &all);
         if kind == (AreaKind::Building { host: None }) {
             let d = Diagnostic::warning(
