@@ -18,7 +18,7 @@ use super::report::{CollectionOutcome, IngestReport};
 use super::stats::Progress;
 use crate::history::{VALID_FROM, VALID_TO, merge};
 use crate::link::LinkRates;
-use crate::publish::{MapParcel, StoredContext, publish};
+use crate::publish::{Layer, MapParcel, StoredContext, publish};
 
 /// Features per `IngestSink::write` call.
 const WRITE_BATCH: usize = 5_000;
@@ -64,33 +64,35 @@ pub async fn ingest(
     let stored = stored_context(store, &catalog, options).await?;
     progress.stage("linking");
     let mut links = LinkRates::default();
-    let layers = publish(
-        &outcome.data,
-        &read,
-        stored,
-        options.storage_crs,
-        options.supply_date,
-        &mut links,
-    );
-    drop(outcome.data);
     let mut report = IngestReport {
         kinds: outcome.stats,
-        links,
+        links: LinkRates::default(),
         collections: Vec::new(),
         skipped: outcome.skipped,
         diagnostics: outcome.diagnostics,
     };
     let mut sink = store.begin_ingest().await?;
-    let result = write_layers(
-        store,
-        &catalog,
-        sink.as_mut(),
-        layers,
-        options,
-        progress,
-        &mut report,
-    )
-    .await;
+    // each layer is merged and written as soon as it is built, then dropped
+    let result = {
+        let sink = sink.as_mut();
+        let report = &mut report;
+        let progress = &mut *progress;
+        let catalog = &catalog;
+        let mut emit = async |layer: Layer| -> Result<(), IngestError> {
+            write_layer(store, catalog, sink, layer, options, progress, report).await
+        };
+        publish(
+            outcome.data,
+            &read,
+            stored,
+            options.storage_crs,
+            options.supply_date,
+            &mut links,
+            &mut emit,
+        )
+        .await
+    };
+    report.links = links;
     match result {
         Ok(()) => {
             progress.stage("committing");
@@ -105,60 +107,59 @@ pub async fn ingest(
     }
 }
 
-async fn write_layers(
+/// Merges one layer with the stored versions of its collection and writes it when it changed.
+async fn write_layer(
     store: &dyn FeatureStore,
     catalog: &Catalog,
     sink: &mut dyn IngestSink,
-    layers: Vec<crate::publish::Layer>,
+    layer: Layer,
     options: &IngestOptions,
     progress: &mut dyn Progress,
     report: &mut IngestReport,
 ) -> Result<(), IngestError> {
-    for layer in layers {
-        let id = layer.collection.id.clone();
-        progress.stage(&format!("merging {id}"));
-        let stored_collection = catalog.get(&id);
-        let mut collection = layer.collection;
-        let stored = match stored_collection {
-            Some(c) if same_schema(c, &collection) => read_all(store, c, &collection).await?,
-            Some(c) => conform(read_all(store, c, &collection).await?, &collection),
-            None => Vec::new(),
-        };
-        relax(&mut collection, &stored);
-        let unchanged_schema = stored_collection.is_some_and(|c| same_schema(c, &collection));
-        let stored_count = stored.len() as u64;
-        let supplied = layer.features.len() as u64;
-        let merged = merge(
-            &layer.mode,
-            &layer.scope,
-            stored,
-            layer.features,
-            options.supply_date,
-        );
-        let count = merged.features.len() as u64;
-        let written = merged.changed || !unchanged_schema;
-        if written {
-            progress.stage(&format!("writing {id}"));
-            sink.create_collection(&collection).await?;
-            let mut features = merged.features.into_iter();
-            loop {
-                let batch: Vec<Feature> = features.by_ref().take(WRITE_BATCH).collect();
-                if batch.is_empty() {
-                    break;
-                }
-                let n = batch.len() as u64;
-                sink.write(&id, batch).await?;
-                progress.records(n);
+    let id = layer.collection.id.clone();
+    progress.stage(&format!("merging {id}"));
+    let stored_collection = catalog.get(&id);
+    let mut collection = layer.collection;
+    let stored = match stored_collection {
+        Some(c) if same_schema(c, &collection) => read_all(store, c, &collection).await?,
+        Some(c) => conform(read_all(store, c, &collection).await?, &collection),
+        None => Vec::new(),
+    };
+    relax(&mut collection, &stored);
+    let unchanged_schema = stored_collection.is_some_and(|c| same_schema(c, &collection));
+    let stored_count = stored.len() as u64;
+    let supplied = layer.features.len() as u64;
+    let merged = merge(
+        &layer.mode,
+        &layer.scope,
+        stored,
+        layer.features,
+        options.supply_date,
+    );
+    let count = merged.features.len() as u64;
+    let written = merged.changed || !unchanged_schema;
+    if written {
+        progress.stage(&format!("writing {id}"));
+        sink.create_collection(&collection).await?;
+        let mut features = merged.features.into_iter();
+        loop {
+            let batch: Vec<Feature> = features.by_ref().take(WRITE_BATCH).collect();
+            if batch.is_empty() {
+                break;
             }
+            let n = batch.len() as u64;
+            sink.write(&id, batch).await?;
+            progress.records(n);
         }
-        report.collections.push(CollectionOutcome {
-            id,
-            stored: stored_count,
-            supplied,
-            merged: count,
-            written,
-        });
     }
+    report.collections.push(CollectionOutcome {
+        id,
+        stored: stored_count,
+        supplied,
+        merged: count,
+        written,
+    });
     Ok(())
 }
 

@@ -116,16 +116,20 @@ fn overlay<'a>(stored: &'a [Feature], new: &'a [Feature]) -> Vec<&'a Feature> {
 }
 
 /// Builds the layers fed by the sources `read` in this supply, linked against the supply and
-/// what the store already holds.
-pub fn publish(
-    data: &SupplyData,
+/// what the store already holds, and hands each to `emit` as soon as it is built (and the
+/// indexes later layers link against are taken from it), so that only one layer's features
+/// are held at a time; each source's records are dropped once the last layer they feed is
+/// built. Stops at the first error of `emit`.
+pub async fn publish<E>(
+    mut data: SupplyData,
     read: &BTreeSet<SourceKind>,
     stored: StoredContext,
     storage_crs: Crs,
     supply_date: NaiveDate,
     rates: &mut LinkRates,
-) -> Vec<Layer> {
-    let belfiore = municipality(data, &stored);
+    emit: &mut impl AsyncFnMut(Layer) -> Result<(), E>,
+) -> Result<(), E> {
+    let belfiore = municipality(&data, &stored);
     let mut map = stored.parcels;
     for (k, v) in maps::map_parcels(&data.sheets, &data.inspire) {
         map.insert(k, v);
@@ -150,11 +154,10 @@ pub fn publish(
         values: sheets,
     };
     let crs = storage_crs;
-    let mut layers = Vec::new();
     if read.contains(&SourceKind::Cxf) || read.contains(&SourceKind::InspireGml) {
         let c = schema::parcels(crs);
         let features = cadastre::parcels(&c, &map, supply_date);
-        layers.push(snapshot(c, "parcel_key", sheet_scope.clone(), features));
+        emit(snapshot(c, "parcel_key", sheet_scope.clone(), features)).await?;
         let c = schema::map_layer(
             "map_sheets",
             "Map sheet boundaries",
@@ -162,13 +165,13 @@ pub fn publish(
             crs,
         );
         let features = maps::sheets(&c, &data.sheets, &data.inspire, supply_date);
-        layers.push(snapshot(c, "feature_key", sheet_scope.clone(), features));
+        emit(snapshot(c, "feature_key", sheet_scope.clone(), features)).await?;
     }
     if read.contains(&SourceKind::Cxf) {
         let c = schema::buildings(crs);
         let buildings = maps::buildings(&c, &data.sheets, &map, supply_date, rates);
         linker.buildings = BuildingIndex::from_features(overlay(&stored.buildings, &buildings));
-        layers.push(snapshot(c, "building_key", sheet_scope.clone(), buildings));
+        emit(snapshot(c, "building_key", sheet_scope.clone(), buildings)).await?;
         for (id, title, ty) in [
             (
                 "map_roads",
@@ -191,22 +194,27 @@ pub fn publish(
         ] {
             let c = schema::map_layer(id, title, ty, crs);
             let features = maps::aux_layer(&c, id, &data.sheets, supply_date);
-            layers.push(snapshot(c, "feature_key", sheet_scope.clone(), features));
+            emit(snapshot(c, "feature_key", sheet_scope.clone(), features)).await?;
         }
     } else {
         linker.buildings = BuildingIndex::from_features(&stored.buildings);
     }
+    // the maps feed no later layer
+    data.sheets = Vec::new();
+    data.inspire = Vec::new();
     // each index is built from the supply's features over the stored ones before the features
     // move into their layer
     if read.contains(&SourceKind::Ter) {
         let c = schema::parcel_states(crs);
         let parcel_states = cadastre::parcel_states(&c, &data.parcels, &linker, rates);
         linker.land = land_parcels(overlay(&stored.parcel_states, &parcel_states));
-        layers.push(dated(
+        data.parcels = Vec::new();
+        emit(dated(
             c,
             Some(("property_ref", "progressive")),
             parcel_states,
-        ));
+        ))
+        .await?;
     } else {
         linker.land = land_parcels(&stored.parcel_states);
     }
@@ -214,7 +222,8 @@ pub fn publish(
         let c = schema::units(crs);
         let units = cadastre::units(&c, &data.units, &map, &linker, rates);
         linker.units = UnitIndex::from_features(overlay(&stored.units, &units));
-        layers.push(dated(c, Some(("property_ref", "progressive")), units));
+        data.units = Vec::new();
+        emit(dated(c, Some(("property_ref", "progressive")), units)).await?;
     } else {
         linker.units = UnitIndex::from_features(&stored.units);
     }
@@ -222,25 +231,28 @@ pub fn publish(
         let c = schema::subjects(crs);
         let subjects = cadastre::subjects(&c, &data.subjects, supply_date);
         linker.persons = PersonIndex::from_features(overlay(&stored.subjects, &subjects));
-        layers.push(snapshot(c, "subject_ref", Scope::All, subjects));
+        data.subjects = Vec::new();
+        emit(snapshot(c, "subject_ref", Scope::All, subjects)).await?;
     } else {
         linker.persons = PersonIndex::from_features(&stored.subjects);
     }
     if read.contains(&SourceKind::Tit) {
         let c = schema::holdings(crs);
         let features = cadastre::holdings(&c, &data.holdings, &linker, rates);
-        layers.push(dated(c, Some(("holding_ref", "valid_from")), features));
+        data.holdings = Vec::new();
+        emit(dated(c, Some(("holding_ref", "valid_from")), features)).await?;
     }
-    layers.extend(registers::layers(
-        data,
+    registers::layers(
+        &mut data,
         read,
         &map,
         &linker,
         crs,
         supply_date,
         rates,
-    ));
-    layers
+        emit,
+    )
+    .await
 }
 
 pub(crate) fn snapshot(

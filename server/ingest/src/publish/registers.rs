@@ -88,43 +88,63 @@ pub(super) fn address_of(
     link
 }
 
-/// The register layers fed by the sources `read`.
-pub(crate) fn layers(
-    data: &SupplyData,
+/// The register layers fed by the sources `read`, each handed to `emit` when built (the
+/// records of a source are dropped once its layer is built).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn layers<E>(
+    data: &mut SupplyData,
     read: &BTreeSet<SourceKind>,
     map: &BTreeMap<ParcelKey, MapParcel>,
     linker: &Linker,
     crs: Crs,
     supply_date: NaiveDate,
     rates: &mut LinkRates,
-) -> Vec<Layer> {
-    let mut out = Vec::new();
+    emit: &mut impl AsyncFnMut(Layer) -> Result<(), E>,
+) -> Result<(), E> {
     if read.contains(&SourceKind::Residents) {
-        out.push(residents(data, linker, crs, rates));
+        let layer = residents(data, linker, crs, rates);
+        data.registers.residents = Vec::new();
+        emit(layer).await?;
     }
     if read.contains(&SourceKind::Tari) {
-        out.push(tari(data, linker, crs, rates));
+        let layer = tari(data, linker, crs, rates);
+        data.registers.tari = Vec::new();
+        emit(layer).await?;
     }
     if read.contains(&SourceKind::Utility) {
-        out.push(utilities(data, linker, crs, rates));
+        let layer = utilities(data, linker, crs, rates);
+        data.registers.utilities = Vec::new();
+        emit(layer).await?;
     }
     if read.contains(&SourceKind::Leases) {
-        out.push(leases(data, linker, crs, rates));
+        let layer = leases(data, linker, crs, rates);
+        data.registers.leases = Vec::new();
+        emit(layer).await?;
     }
     if read.contains(&SourceKind::Deeds) {
-        out.push(deeds(data, linker, crs, rates));
+        let layer = deeds(data, linker, crs, rates);
+        data.registers.deeds = Vec::new();
+        emit(layer).await?;
     }
     if read.contains(&SourceKind::ImuDeclarations) {
-        out.push(fiscal::imu(data, linker, crs, rates));
+        let layer = fiscal::imu(data, linker, crs, rates);
+        data.registers.imu = Vec::new();
+        emit(layer).await?;
     }
     if read.contains(&SourceKind::F24) {
-        out.push(fiscal::f24(data, crs));
+        let layer = fiscal::f24(data, crs);
+        data.registers.f24 = Vec::new();
+        emit(layer).await?;
     }
     if read.contains(&SourceKind::CadastralSurface) {
-        out.push(fiscal::surfaces(data, linker, crs, supply_date, rates));
+        let layer = fiscal::surfaces(data, linker, crs, supply_date, rates);
+        data.registers.surfaces = Vec::new();
+        emit(layer).await?;
     }
-    out.extend(territory::layers(data, read, map, crs, supply_date, rates));
-    out
+    for layer in territory::layers(data, read, map, crs, supply_date, rates) {
+        emit(layer).await?;
+    }
+    Ok(())
 }
 
 fn residents(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -> Layer {
