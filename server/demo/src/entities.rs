@@ -430,6 +430,9 @@ pub struct Occupancy {
     pub from: NaiveDate,
     /// first day no longer occupied (exclusive), `None` while occupied
     pub to: Option<NaiveDate>,
+    /// yearly rent of the registered lease when the occupancy is a lease with a known rent
+    /// (planted cases); `None`: the lease writer derives a market rent from the surfaces
+    pub lease_rent: Option<f64>,
 }
 
 /// The municipal IMU position of one holder for one unit in one tax year.

@@ -396,6 +396,7 @@ impl Gen<'_> {
             household_size: household.map(|n| n as u32),
             from,
             to,
+            lease_rent: None,
         });
         self.out.occupancies.len() - 1
     }

@@ -426,8 +426,8 @@ fn output_for_a_seed_is_stable() {
         ("holdings", 1718),
         ("subjects", 1069),
         ("imu_positions", 1073),
-        ("tari_positions", 473),
-        ("residents", 1030),
+        ("tari_positions", 479),
+        ("residents", 1046),
         ("addresses", 248),
         ("streets", 15),
     ];

@@ -43,6 +43,23 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+mod facts;
+pub mod imu_declarations;
+mod r12_residents_without_tari;
+mod r13_occupants_below_residents;
+mod r14_tari_surface;
+mod r15_utilities_without_tari;
+mod r16_declared_unused_with_use;
+mod r17_lease_without_tenant_tari;
+mod r18_imu_paid_below_due;
+mod r19_main_residence_without_residence;
+mod r20_let_unit_claimed_main_residence;
+mod r21_several_main_residences;
+mod r22_luxury_main_residence_not_paying;
+mod r25_payments_on_unknown_units;
+mod r27_low_declared_sale_price;
+mod r28_implausible_lease_rent;
+
 use crate::Municipality;
 use crate::rng::Rng;
 
@@ -155,6 +172,8 @@ pub struct Planted {
     /// extra records for supply files of data the generator does not model, by file path
     /// relative to the supply directory, each a line in the file's format, in planting order
     pub extra_lines: BTreeMap<String, Vec<String>>,
+    /// IMU declaration blocks planted beside the generator's (written by `supply/imu.rs`)
+    pub imu_blocks: Vec<imu_declarations::DeclaredBlock>,
 }
 
 /// What a planting function gets besides the municipality.
@@ -209,8 +228,37 @@ pub struct Planting {
     pub plant: fn(&mut Municipality, &mut Planter),
 }
 
-/// Every planting, in the order they run.
-pub const PLANTINGS: &[Planting] = &[];
+/// Every planting, in the order they run. The recordings of the rules whose truth is read
+/// from the final municipality (`RECORD`) come last, after every planting.
+pub const PLANTINGS: &[Planting] = &[
+    r12_residents_without_tari::PLANTING,
+    r13_occupants_below_residents::PLANTING,
+    r14_tari_surface::PLANTING,
+    r15_utilities_without_tari::PLANTING,
+    r16_declared_unused_with_use::PLANTING,
+    r17_lease_without_tenant_tari::PLANTING,
+    r18_imu_paid_below_due::PLANTING,
+    r19_main_residence_without_residence::PLANTING,
+    r20_let_unit_claimed_main_residence::PLANTING,
+    r21_several_main_residences::PLANTING,
+    r25_payments_on_unknown_units::PLANTING,
+    r27_low_declared_sale_price::PLANTING,
+    r28_implausible_lease_rent::PLANTING,
+    // recordings: after every planting
+    r12_residents_without_tari::RECORD,
+    r13_occupants_below_residents::RECORD,
+    r14_tari_surface::RECORD,
+    r15_utilities_without_tari::RECORD,
+    r16_declared_unused_with_use::RECORD,
+    r17_lease_without_tenant_tari::RECORD,
+    r18_imu_paid_below_due::RECORD,
+    r19_main_residence_without_residence::RECORD,
+    r20_let_unit_claimed_main_residence::RECORD,
+    r21_several_main_residences::RECORD,
+    r22_luxury_main_residence_not_paying::RECORD,
+    r25_payments_on_unknown_units::RECORD,
+    r28_implausible_lease_rent::RECORD,
+];
 
 /// Runs every planting on `town` and sets the as-of date of the truth.
 pub fn plant_all(town: &mut Municipality) {
@@ -226,5 +274,7 @@ pub fn plant_all(town: &mut Municipality) {
         planter.entry();
         (p.plant)(town, &mut planter);
     }
+    // declaration blocks are planted on the municipality itself (the recordings read them)
+    planted.imu_blocks = std::mem::take(&mut town.planted.imu_blocks);
     town.planted = planted;
 }

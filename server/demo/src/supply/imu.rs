@@ -18,6 +18,7 @@ use super::truth::{DefectKind, Outcome};
 use super::{Ctx, mix};
 use crate::SubjectRef;
 use crate::dates::ymd;
+use crate::plant::imu_declarations::BlockProperty;
 
 /// Characters of a record before the final `A`.
 pub const RECORD_CHARS: usize = 1897;
@@ -56,34 +57,55 @@ impl Record {
 /// One declared property.
 struct Block {
     characteristic: u64,
-    unit: usize,
+    property: BlockProperty,
     base: u64,
     share: (u32, u32),
     acquired: chrono::NaiveDate,
+    /// reduction code (field 26): 0 none, 2 unfit and not used
+    reduction: u8,
 }
 
 fn fill_block(cx: &Ctx, r: &mut Record, offset: usize, order: u64, b: &Block) {
-    let u = &cx.town.units[b.unit];
-    let state = u.state_at(b.acquired).or_else(|| u.current());
     r.nu(90 + offset, 4, order);
     r.nu(94 + offset, 4, order);
     r.nu(99 + offset, 3, b.characteristic);
-    r.an(
-        102 + offset,
-        100,
-        &cx.address_text(u.address_key.as_deref().unwrap_or(""), false),
-    );
     r.an(202 + offset, 1, "U");
     r.an(203 + offset, 5, cx.town.belfiore);
-    r.nu(211 + offset, 4, u64::from(u.foglio));
-    r.an(215 + offset, 10, &u.particella);
-    if u.subalterno > 0 {
-        r.nu(225 + offset, 4, u64::from(u.subalterno));
-    }
-    if let Some(s) = state {
-        r.an(229 + offset, 25, &s.category.display());
-        if let Some(c) = s.class {
-            r.an(254 + offset, 10, &format!("{c:02}"));
+    match &b.property {
+        BlockProperty::Unit(unit) => {
+            let u = &cx.town.units[*unit];
+            let state = u.state_at(b.acquired).or_else(|| u.current());
+            r.an(
+                102 + offset,
+                100,
+                &cx.address_text(u.address_key.as_deref().unwrap_or(""), false),
+            );
+            r.nu(211 + offset, 4, u64::from(u.foglio));
+            r.an(215 + offset, 10, &u.particella);
+            if u.subalterno > 0 {
+                r.nu(225 + offset, 4, u64::from(u.subalterno));
+            }
+            if let Some(s) = state {
+                r.an(229 + offset, 25, &s.category.display());
+                if let Some(c) = s.class {
+                    r.an(254 + offset, 10, &format!("{c:02}"));
+                }
+            }
+        }
+        BlockProperty::Identifiers {
+            foglio,
+            particella,
+            subalterno,
+        } => {
+            r.nu(211 + offset, 4, u64::from(*foglio));
+            r.an(215 + offset, 10, particella);
+            r.nu(225 + offset, 4, u64::from(*subalterno));
+            r.an(229 + offset, 25, "A/2");
+        }
+        BlockProperty::Protocol { protocol, year } => {
+            r.an(264 + offset, 20, protocol);
+            r.nu(284 + offset, 4, u64::from(*year));
+            r.an(229 + offset, 25, "A/2");
         }
     }
     r.nu(288 + offset, 15, b.base);
@@ -93,7 +115,7 @@ fn fill_block(cx: &Ctx, r: &mut Record, offset: usize, order: u64, b: &Block) {
     r.nu(306 + offset, 2, hundredths % 100);
     r.nu(308 + offset, 9, 0);
     r.an(317 + offset, 1, "0");
-    r.an(318 + offset, 1, "0");
+    r.nu(318 + offset, 1, u64::from(b.reduction));
     r.an(319 + offset, 1, "0");
     r.an(320 + offset, 3, "100");
     r.an(423 + offset, 8, &ddmmyyyy(b.acquired));
@@ -121,11 +143,26 @@ fn declarations(cx: &Ctx) -> BTreeMap<(SubjectRef, i32), Vec<Block>> {
         };
         out.entry((h.subject, year)).or_default().push(Block {
             characteristic,
-            unit: h.unit,
+            property: BlockProperty::Unit(h.unit),
             base: base.round().max(0.0) as u64,
             share: (h.share_num, h.share_den),
             acquired: h.valid_from,
+            reduction: 0,
         });
+    }
+    // the blocks planted for the correlation rules (`crate::plant`), in the declaration of
+    // their declarant and tax period
+    for b in &town.planted.imu_blocks {
+        out.entry((b.declarant, b.tax_period))
+            .or_default()
+            .push(Block {
+                characteristic: b.characteristic,
+                property: b.property.clone(),
+                base: b.base,
+                share: b.share,
+                acquired: b.acquired,
+                reduction: b.reduction,
+            });
     }
     out
 }

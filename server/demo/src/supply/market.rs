@@ -173,12 +173,17 @@ fn lease_line(
     };
     let end = day_before(add_years(o.from, years));
     let termination = o.to.map(day_before).filter(|t| *t < end);
+    // market rents of at least 110 €/m² a year on the largest total surface the unit ever
+    // had (above half of every OMI minimum rent of the town, so that only planted rents are
+    // implausible, R28), unless the occupancy carries its own (planted) rent
     let surface: u32 = o
         .units
         .iter()
-        .filter_map(|&u| town.units[u].state_at(o.from).and_then(|s| s.surface_m2))
+        .map(|&u| largest_surface(&town.units[u]))
         .sum();
-    let rent = f64::from(surface.max(20)) * (60.0 + (h % 60) as f64);
+    let rent = o
+        .lease_rent
+        .unwrap_or_else(|| f64::from(surface.max(20)) * (110.0 + (h % 60) as f64));
     let landlords: Vec<String> = landlords
         .iter()
         .map(|l| {
@@ -268,6 +273,15 @@ fn write_leases(cx: &mut Ctx) -> io::Result<()> {
     cx.save(out, "leases", &[("rows", rows)], loaded)
 }
 
+/// The largest total cadastral surface of a unit over its states (0 when none has one).
+fn largest_surface(u: &crate::Unit) -> u32 {
+    u.states
+        .iter()
+        .filter_map(|s| s.surface_m2)
+        .max()
+        .unwrap_or(0)
+}
+
 fn write_deeds(cx: &mut Ctx) -> io::Result<()> {
     let town = cx.town;
     let rel = "atti/transfer_deeds.jsonl";
@@ -292,11 +306,13 @@ fn write_deeds(cx: &mut Ctx) -> io::Result<()> {
                 _ => "sale",
             };
             let state = u.state_at(day);
-            let price = if deed_type == "sale" {
-                state.and_then(|s| s.rent).unwrap_or(500.0) * 126.0
-            } else {
-                0.0
-            };
+            // sales at 1 900–2 800 €/m² of the largest total surface (above 0.7 of every OMI
+            // minimum value of the town, R27), or 126 times the rent for units without a
+            // surface; successions and donations declare no price
+            let price = (deed_type == "sale").then(|| match largest_surface(u) {
+                0 => state.and_then(|s| s.rent).unwrap_or(500.0) * 126.0,
+                m2 => f64::from(m2) * (1900.0 + (h % 900) as f64),
+            });
             let party = |x: &Holding, role: &str| {
                 format!(
                     "{{\"cf\":{},\"role\":\"{role}\",\"right\":\"{}\",\"share\":\"{}/{}\"}}",
@@ -313,11 +329,12 @@ fn write_deeds(cx: &mut Ctx) -> io::Result<()> {
                 .collect();
             rows += 1;
             out.line(&format!(
-                "{{\"deed_id\":\"REP-{:06}/{}\",\"deed_date\":\"{}\",\"registration_date\":\"{}\",\"deed_type\":\"{deed_type}\",\"declared_price\":{price:.2},\"parties\":[{}],\"units\":[{{\"unit_key\":{},\"category\":{}}}]}}",
+                "{{\"deed_id\":\"REP-{:06}/{}\",\"deed_date\":\"{}\",\"registration_date\":\"{}\",\"deed_type\":\"{deed_type}\",\"declared_price\":{},\"parties\":[{}],\"units\":[{{\"unit_key\":{},\"category\":{}}}]}}",
                 rows,
                 day.year(),
                 iso(day),
                 iso(day + Days::new(h % 20)),
+                price.map_or("null".to_owned(), |p| format!("{p:.2}")),
                 parties.join(","),
                 json_str(&u.key),
                 json_str(&state.map(|s| s.category.display()).unwrap_or_default())
