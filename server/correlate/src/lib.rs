@@ -39,6 +39,7 @@ pub mod inputs;
 pub mod load;
 pub mod params;
 pub mod perequazione;
+pub mod persist;
 pub mod publish;
 pub mod registry;
 pub mod rules;

@@ -1,0 +1,466 @@
+//! A run written to the store in one [`segit_store::IngestSink`] transaction: the anomaly
+//! collections (all + one per family), the aggregates per microzone and per census section,
+//! the c. 335 indicator layer — each replacing the previous run's — and one feature appended
+//! to `correlation_runs` (run id, as-of, start and end, fingerprints, rule versions and
+//! per-rule status and timings, counts total / new / resolved).
+//!
+//! The previous run's anomalies are read back from the store: the diff (new / resolved) is
+//! computed against them and their review status carried over. A run restricted to some rules
+//! (`--rule`) replaces only those rules' anomalies; the others' are kept as they were. Anomaly
+//! features carry no timestamp: the same inputs give byte-identical anomaly collections.
+//!
+//! Census-section polygons are not among the published inputs: the per-section aggregate is
+//! created with its schema and stays empty until a source provides them.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use segit_model::{
+    AddressKey, Anomaly, AnomalyObject, Confidence, GeometryRef, ParcelKey, RuleId,
+    SuggestedAction, UnitKey,
+};
+use segit_query::{
+    Catalog, Collection, Crs, Feature, FeatureQuery, FeatureSink, GeometryType, Identity, Property,
+    PropertyType, QueryStats, SinkError, Value,
+};
+use segit_store::{FeatureStore, StoreError};
+use thiserror::Error;
+
+use crate::engine::Family;
+use crate::inputs::Inputs;
+use crate::params::Params;
+use crate::publish::{
+    self, ALL_ID, AreaUnit, aggregate, family_id, features_for, indicator_features,
+};
+use crate::registry::Registry;
+use crate::run::{RuleStatus, Run, carry_over_status, diff, sort_anomalies};
+
+/// Id of the run history collection.
+pub const RUNS_ID: &str = "correlation_runs";
+/// Id of the per-microzone aggregate.
+pub const BY_MICROZONE_ID: &str = "anomalies_by_microzone";
+/// Id of the per-census-section aggregate.
+pub const BY_CENSUS_SECTION_ID: &str = "anomalies_by_census_section";
+
+/// Writing a run failed; nothing was written.
+#[derive(Debug, Error)]
+pub enum PersistError {
+    /// The store failed.
+    #[error("{action}: {source}")]
+    Store {
+        /// what was being done
+        action: String,
+        /// the store's error
+        #[source]
+        source: StoreError,
+    },
+    /// A stored collection cannot be read with the expected query.
+    #[error("reading {collection}: {reason}")]
+    Query {
+        /// collection
+        collection: String,
+        /// why
+        reason: String,
+    },
+}
+
+fn store_err(action: impl Into<String>) -> impl FnOnce(StoreError) -> PersistError {
+    let action = action.into();
+    move |source| PersistError::Store { action, source }
+}
+
+/// What the previous run left in the store.
+#[derive(Debug, Clone, Default)]
+pub struct Previous {
+    /// Its anomalies, read back from the `anomalies` collection.
+    pub anomalies: Vec<Anomaly>,
+    /// Stored anomaly features that could not be read back (`<id>: <reason>`).
+    pub unreadable: Vec<String>,
+}
+
+/// What a persisted run changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Persisted {
+    /// Anomalies now published (including those of rules not selected in this run).
+    pub total: usize,
+    /// Anomalies of this run absent from the previous one.
+    pub new: usize,
+    /// Anomalies of the previous run (of the rules run) absent from this one.
+    pub resolved: usize,
+    /// Features written per collection.
+    pub written: BTreeMap<String, usize>,
+}
+
+struct Collect<'a> {
+    anomalies: &'a mut Vec<Anomaly>,
+    unreadable: &'a mut Vec<String>,
+}
+
+#[async_trait]
+impl FeatureSink for Collect<'_> {
+    async fn begin(&mut self, _collection: &Collection) -> Result<(), SinkError> {
+        Ok(())
+    }
+    async fn feature(&mut self, feature: Feature) -> Result<(), SinkError> {
+        match anomaly_from_feature(&feature) {
+            Ok(a) => self.anomalies.push(a),
+            Err(reason) => self.unreadable.push(format!("{}: {reason}", feature.id)),
+        }
+        Ok(())
+    }
+    async fn end(&mut self, _stats: QueryStats) -> Result<(), SinkError> {
+        Ok(())
+    }
+}
+
+/// Reads back the anomalies the previous run published (none when the store has no
+/// `anomalies` collection).
+///
+/// # Errors
+/// [`PersistError`] when the store fails.
+pub async fn previous_anomalies(store: &dyn FeatureStore) -> Result<Previous, PersistError> {
+    let catalog = store
+        .catalog()
+        .await
+        .map_err(store_err("reading the catalog"))?;
+    let Some(collection) = catalog.get(ALL_ID) else {
+        return Ok(Previous::default());
+    };
+    let mut query = FeatureQuery::new(ALL_ID, Identity::System);
+    query.output_crs = collection.storage_crs;
+    query.with_geometry = false;
+    let query = query
+        .validate(collection)
+        .map_err(|e| PersistError::Query {
+            collection: ALL_ID.to_owned(),
+            reason: e.to_string(),
+        })?;
+    let mut previous = Previous::default();
+    let mut sink = Collect {
+        anomalies: &mut previous.anomalies,
+        unreadable: &mut previous.unreadable,
+    };
+    store
+        .query(&query, &mut sink)
+        .await
+        .map_err(store_err("reading the previous anomalies"))?;
+    Ok(previous)
+}
+
+fn parse<T>(name: &str, r: Result<T, segit_model::ModelError>) -> Result<T, String> {
+    r.map_err(|e| format!("{name}: {e}"))
+}
+
+/// An anomaly back from its published feature ([`publish::to_feature`]).
+///
+/// # Errors
+/// The reason when a property is missing or malformed.
+pub fn anomaly_from_feature(f: &Feature) -> Result<Anomaly, String> {
+    let text = |name: &str| match f.property(name) {
+        Some(Value::Text(t)) => Some(t.as_str()),
+        _ => None,
+    };
+    let req = |name: &str| text(name).ok_or_else(|| format!("{name} missing"));
+    let int = |name: &str| match f.property(name) {
+        Some(Value::Int(i)) => Some(*i),
+        _ => None,
+    };
+    let num = |name: &str| match f.property(name) {
+        Some(Value::Float(x)) => Some(*x),
+        #[allow(clippy::cast_precision_loss)]
+        Some(Value::Int(i)) => Some(*i as f64),
+        _ => None,
+    };
+    let date = |name: &str| match f.property(name) {
+        Some(Value::Date(d)) => Some(*d),
+        _ => None,
+    };
+    let microzone = int("microzone")
+        .map(|z| u32::try_from(z).map_err(|_| format!("microzone out of range: {z}")))
+        .transpose()?;
+    let geometry_ref = match (text("geometry_kind"), f.property("geometry_ref")) {
+        (Some("parcel"), Some(Value::Text(k))) => Some(GeometryRef::Parcel(parse(
+            "geometry_ref",
+            ParcelKey::parse(k),
+        )?)),
+        (Some("building_footprint"), Some(Value::Text(k))) => {
+            Some(GeometryRef::BuildingFootprint(k.clone()))
+        }
+        (Some("house_number"), Some(Value::Text(k))) => Some(GeometryRef::HouseNumber(parse(
+            "geometry_ref",
+            AddressKey::parse(k),
+        )?)),
+        (Some("microzone"), Some(Value::Int(z))) => Some(GeometryRef::Microzone(
+            u32::try_from(*z).map_err(|_| format!("geometry_ref out of range: {z}"))?,
+        )),
+        (Some("microzone"), Some(Value::Text(z))) => Some(GeometryRef::Microzone(
+            z.parse()
+                .map_err(|_| format!("geometry_ref: malformed {z:?}"))?,
+        )),
+        (None, _) => None,
+        (Some(k), _) => return Err(format!("geometry_kind: unknown {k:?}")),
+    };
+    let status = serde_json::from_value(serde_json::Value::String(req("status")?.to_owned()))
+        .map_err(|e| format!("status: {e}"))?;
+    Ok(Anomaly {
+        rule_id: parse("rule_id", RuleId::parse(req("rule_id")?))?,
+        rule_version: int("rule_version")
+            .and_then(|v| u32::try_from(v).ok())
+            .ok_or("rule_version missing")?,
+        as_of_date: date("as_of_date").ok_or("as_of_date missing")?,
+        object: AnomalyObject {
+            parcel_key: text("parcel_key")
+                .map(|k| parse("parcel_key", ParcelKey::parse(k)))
+                .transpose()?,
+            unit_key: text("unit_key")
+                .map(|k| parse("unit_key", UnitKey::parse(k)))
+                .transpose()?,
+            address_key: text("address_key")
+                .map(|k| parse("address_key", AddressKey::parse(k)))
+                .transpose()?,
+            microzone,
+        },
+        geometry_ref,
+        subjects: text("subjects")
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| format!("subjects: {e}"))?
+            .unwrap_or_default(),
+        evidence: text("evidence")
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| format!("evidence: {e}"))?
+            .unwrap_or_default(),
+        evidence_date: date("evidence_date"),
+        match_confidence: parse(
+            "match_confidence",
+            Confidence::new(num("match_confidence").ok_or("match_confidence missing")?),
+        )?,
+        score: num("score").ok_or("score missing")?,
+        estimated_gap: num("estimated_gap"),
+        legal_basis: req("legal_basis")?.to_owned(),
+        action: parse("action", req("action")?.parse::<SuggestedAction>())?,
+        status,
+    })
+}
+
+/// Schema of the run history.
+pub fn runs_collection(crs: Crs) -> Collection {
+    use PropertyType::{Date, DateTime, Integer, Text};
+    let p = Property::new;
+    Collection {
+        id: RUNS_ID.to_owned(),
+        title: "Correlation runs".to_owned(),
+        description: "One feature per run of the correlation engine: as-of date, start and \
+                      end, input and parameter fingerprints, rule versions, per-rule status \
+                      and timings, anomalies total / new / resolved."
+            .to_owned(),
+        keywords: vec!["segit".into(), "anomalies".into(), "runs".into()],
+        geometry_type: GeometryType::None,
+        storage_crs: crs,
+        properties: vec![
+            p("run_id", Text, "Run id").required(),
+            p("as_of_date", Date, "As-of date").required(),
+            p("tax_year", Integer, "Tax year").required(),
+            p("started_at", DateTime, "Start").required(),
+            p("finished_at", DateTime, "End").required(),
+            p("input_fingerprint", Text, "SHA-256 of the inputs").required(),
+            p("params_fingerprint", Text, "SHA-256 of the parameters").required(),
+            p("rules_run", Text, "Rules run with their versions (R01=1,…)").required(),
+            p(
+                "rule_status",
+                Text,
+                "Per-rule status and timing, one per line (R01 v1 ok (3 anomalies) 12 ms)",
+            )
+            .required(),
+            p("anomalies_total", Integer, "Anomalies published").required(),
+            p(
+                "anomalies_new",
+                Integer,
+                "Anomalies new since the previous run",
+            )
+            .required(),
+            p(
+                "anomalies_resolved",
+                Integer,
+                "Anomalies of the previous run no longer found",
+            )
+            .required(),
+            p(
+                "duration_ms",
+                Integer,
+                "Wall time of the rules in milliseconds",
+            )
+            .required(),
+        ],
+        temporal: None,
+        extent: None,
+    }
+}
+
+fn runs_feature(run: &Run, finished_at: DateTime<Utc>, counts: &Persisted) -> Feature {
+    let rules_run: Vec<String> = run
+        .rules
+        .iter()
+        .map(|r| format!("{}={}", r.rule_id, r.version))
+        .collect();
+    let status: Vec<String> = run
+        .rules
+        .iter()
+        .map(|r| format!("{} v{} {} {} ms", r.rule_id, r.version, r.status, r.millis))
+        .collect();
+    let int = |n: usize| Value::Int(i64::try_from(n).unwrap_or(i64::MAX));
+    let props = vec![
+        ("run_id", Value::Text(run.run_id.clone())),
+        ("as_of_date", Value::Date(run.as_of)),
+        ("tax_year", Value::Int(i64::from(run.tax_year))),
+        ("started_at", Value::DateTime(run.started_at)),
+        ("finished_at", Value::DateTime(finished_at)),
+        (
+            "input_fingerprint",
+            Value::Text(run.input_fingerprint.clone()),
+        ),
+        (
+            "params_fingerprint",
+            Value::Text(run.params_fingerprint.clone()),
+        ),
+        ("rules_run", Value::Text(rules_run.join(","))),
+        ("rule_status", Value::Text(status.join("\n"))),
+        ("anomalies_total", int(counts.total)),
+        ("anomalies_new", int(counts.new)),
+        ("anomalies_resolved", int(counts.resolved)),
+        (
+            "duration_ms",
+            Value::Int(i64::try_from(run.millis).unwrap_or(i64::MAX)),
+        ),
+    ];
+    Feature {
+        id: run.run_id.clone(),
+        geometry: None,
+        properties: props.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+    }
+}
+
+/// The storage CRS of the ingested data: that of `parcels`, else of the first collection.
+pub fn storage_crs(catalog: &Catalog) -> Option<Crs> {
+    catalog
+        .get(crate::load::names::PARCELS)
+        .or_else(|| catalog.collections.first())
+        .map(|c| c.storage_crs)
+}
+
+/// Merges `run` with the previous anomalies and writes everything in one transaction.
+/// `run.anomalies` get the previous statuses; the result counts total, new and resolved.
+///
+/// # Errors
+/// [`PersistError`] when the store fails; nothing is written then.
+#[allow(clippy::too_many_arguments)]
+pub async fn persist_run(
+    store: &dyn FeatureStore,
+    registry: &Registry,
+    inputs: &Inputs,
+    params: &Params,
+    run: &mut Run,
+    previous: &Previous,
+    crs: Crs,
+    finished_at: DateTime<Utc>,
+) -> Result<Persisted, PersistError> {
+    // the rules whose anomalies this run speaks for: those evaluated
+    let ran: HashSet<&str> = run
+        .rules
+        .iter()
+        .filter(|r| matches!(r.status, RuleStatus::Ok(_)))
+        .map(|r| r.rule_id.as_str())
+        .collect();
+    let (before, kept): (Vec<Anomaly>, Vec<Anomaly>) = previous
+        .anomalies
+        .iter()
+        .cloned()
+        .partition(|a| ran.contains(a.rule_id.as_str()));
+    carry_over_status(&before, &mut run.anomalies);
+    let d = diff(&before, &run.anomalies);
+    let mut all: Vec<Anomaly> = run.anomalies.iter().cloned().chain(kept).collect();
+    sort_anomalies(&mut all);
+
+    let mut counts = Persisted {
+        total: all.len(),
+        new: d.new.len(),
+        resolved: d.resolved.len(),
+        written: BTreeMap::new(),
+    };
+    let microzones: Vec<AreaUnit> = inputs
+        .data
+        .microzones
+        .iter()
+        .flatten()
+        .map(|m| AreaUnit {
+            id: m.number.to_string(),
+            geometry: m.geometry.clone(),
+        })
+        .collect();
+    let mut layers: Vec<(Collection, Vec<Feature>)> = Vec::new();
+    for c in publish::collections(crs) {
+        let features = match c.id.as_str() {
+            BY_MICROZONE_ID => aggregate(&all, registry, inputs, &microzones),
+            BY_CENSUS_SECTION_ID => Vec::new(),
+            id if id == ALL_ID || Family::ALL.iter().any(|f| family_id(*f) == id) => {
+                features_for(id, &all, registry, inputs)
+            }
+            _ => indicator_features(inputs, params, run.as_of),
+        };
+        layers.push((c, features));
+    }
+
+    let catalog = store
+        .catalog()
+        .await
+        .map_err(store_err("reading the catalog"))?;
+    let mut sink = store
+        .begin_ingest()
+        .await
+        .map_err(store_err("starting the write"))?;
+    for (c, features) in layers {
+        let id = c.id.clone();
+        counts.written.insert(id.clone(), features.len());
+        let written = async {
+            sink.create_collection(&c).await?;
+            sink.write(&id, features).await
+        }
+        .await;
+        if let Err(e) = written {
+            let _ = sink.rollback().await;
+            return Err(store_err(format!("writing {id}"))(e));
+        }
+    }
+    let feature = runs_feature(run, finished_at, &counts);
+    let runs = async {
+        if catalog.get(RUNS_ID).is_none() {
+            sink.create_collection(&runs_collection(crs)).await?;
+        }
+        sink.write(RUNS_ID, vec![feature]).await
+    }
+    .await;
+    if let Err(e) = runs {
+        let _ = sink.rollback().await;
+        return Err(store_err(format!("writing {RUNS_ID}"))(e));
+    }
+    sink.commit()
+        .await
+        .map_err(store_err("committing the run"))?;
+    counts.written.insert(RUNS_ID.to_owned(), 1);
+    Ok(counts)
+}
+
+/// Rules selected by ids (case-insensitive), to check `--rule` values.
+pub fn unknown_rules<'a>(registry: &Registry, ids: &'a [String]) -> Vec<&'a str> {
+    let known: BTreeSet<String> = registry
+        .ids()
+        .iter()
+        .map(|s| s.to_ascii_uppercase())
+        .collect();
+    ids.iter()
+        .map(String::as_str)
+        .filter(|id| !known.contains(&id.trim().to_ascii_uppercase()))
+        .collect()
+}
