@@ -21,7 +21,10 @@ pub struct Cli {
 pub enum Command {
     /// Serve the configured store over HTTP (OGC API Features).
     Serve,
-    /// Generate the demo municipality into the configured store, then serve it.
+    /// Generate the demo municipality into the configured store, correlate it, then serve it.
+    ///
+    /// The correlation runs at the end of the demo's tax year (31 December), the date its
+    /// planted cases are true for.
     Demo {
         /// generator seed (default: demo.seed)
         #[arg(long)]
@@ -61,6 +64,25 @@ pub enum Command {
         /// diagnostics file (default: ingest.diagnostics_file)
         #[arg(long, value_name = "FILE")]
         diagnostics: Option<PathBuf>,
+    },
+    /// Run the correlation rules over the ingested data and publish the anomaly layers (all
+    /// anomalies, one per rule family, aggregates per microzone and census section, the c. 335
+    /// indicator) and a `correlation_runs` record, in one transaction.
+    ///
+    /// Exit status: 0 when every selected rule ran; 10 when some rules were not evaluated
+    /// (missing sources) or failed; 1 when the run failed and nothing was written; 2 on a
+    /// configuration error.
+    Correlate {
+        /// run only this rule (repeatable), e.g. --rule R14
+        #[arg(long = "rule", value_name = "RULE")]
+        rules: Vec<String>,
+        /// date the sources are evaluated at, YYYY-MM-DD (default: correlate.as_of, else today)
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// the catalogue's JSON parameters (default: correlate.params_file, else the reference
+        /// defaults)
+        #[arg(long, value_name = "FILE")]
+        params: Option<PathBuf>,
     },
     /// Apply the PostGIS schema migrations (store.kind = "postgis").
     Migrate,

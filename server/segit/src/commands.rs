@@ -28,12 +28,13 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 direct,
             } => {
                 let params = demo_params(&settings, seed, scale)?;
-                if direct {
+                let tax_year = if direct {
                     let store = stores::open(&settings.store, Create::IfMissing).await?;
-                    load_demo_direct(store.as_ref(), &params).await?;
+                    load_demo_direct(store.as_ref(), &params).await?
                 } else {
-                    load_demo_supply(&settings, &params).await?;
-                }
+                    load_demo_supply(&settings, &params).await?
+                };
+                correlate_demo(&settings, tax_year).await?;
                 if !no_serve {
                     let store = stores::open(&settings.store, Create::Never).await?;
                     serve(&settings, store).await?;
@@ -55,6 +56,18 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                     diagnostics,
                 };
                 crate::ingest::run(&settings, args).await
+            }
+            Command::Correlate {
+                rules,
+                as_of,
+                params,
+            } => {
+                let args = crate::correlate::CorrelateArgs {
+                    rules,
+                    as_of,
+                    params,
+                };
+                crate::correlate::run(&settings, args).await
             }
             Command::Migrate => migrate(&settings).await,
             Command::CheckConfig => check_config(&settings).await,
@@ -80,7 +93,7 @@ fn demo_params(
 async fn load_demo_supply(
     settings: &Settings,
     params: &segit_demo::DemoParams,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<i32> {
     let dir = settings.demo.supply_dir.clone();
     if dir.exists() {
         anyhow::ensure!(
@@ -118,6 +131,26 @@ async fn load_demo_supply(
     };
     // exit code 10 (records rejected) is expected: the demo supply plants malformed records
     crate::ingest::run(&ingest_settings, args).await?;
+    Ok(municipality.tax_year)
+}
+
+/// The correlation of the demo at the end of its tax year (the date its planted cases are true
+/// for), so that the anomaly layers are served next to the cadastral ones.
+async fn correlate_demo(settings: &Settings, tax_year: i32) -> anyhow::Result<()> {
+    let as_of = chrono::NaiveDate::from_ymd_opt(tax_year, 12, 31)
+        .with_context(|| format!("demo tax year {tax_year}"))?;
+    let params = crate::correlate::params(settings, None)?;
+    let store = stores::open(&settings.store, Create::Never).await?;
+    let options = segit_correlate::RunOptions {
+        as_of,
+        only: Vec::new(),
+    };
+    let outcome = crate::correlate::correlate(store.as_ref(), settings, &params, &options)
+        .await
+        .context("correlating the demo")?;
+    for line in outcome.report().lines() {
+        tracing::info!("correlate: {line}");
+    }
     Ok(())
 }
 
@@ -125,7 +158,7 @@ async fn load_demo_supply(
 async fn load_demo_direct(
     store: &dyn FeatureStore,
     params: &segit_demo::DemoParams,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<i32> {
     tracing::info!(
         seed = params.seed,
         scale = params.scale,
@@ -138,7 +171,7 @@ async fn load_demo_direct(
     for (collection, count) in &summary.counts {
         tracing::info!(collection = %collection, features = count, "demo layer loaded");
     }
-    Ok(())
+    Ok(municipality.tax_year)
 }
 
 async fn serve(settings: &Settings, store: Arc<dyn FeatureStore>) -> anyhow::Result<()> {

@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod correlate;
 mod ingest;
 mod settings;
 mod stores;

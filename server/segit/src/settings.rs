@@ -45,6 +45,8 @@ pub struct Settings {
     pub demo: DemoSettings,
     /// supply ingest
     pub ingest: IngestSettings,
+    /// correlation engine
+    pub correlate: CorrelateSettings,
     /// logging
     pub log: LogSettings,
 }
@@ -125,6 +127,45 @@ pub struct IngestSettings {
     pub cxf_crs: String,
     /// where the diagnostics of the last ingest are written (JSON Lines)
     pub diagnostics_file: PathBuf,
+}
+
+/// `[correlate]`
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CorrelateSettings {
+    /// as-of date YYYY-MM-DD (empty: today)
+    pub as_of: String,
+    /// the catalogue's JSON parameters (empty: the reference defaults)
+    pub params_file: PathBuf,
+    /// key of the subjects' pseudonyms (HMAC); a secret
+    pub pseudonym_key: SecretKey,
+}
+
+/// A key that is never printed: it serializes and formats as `***` (empty stays empty).
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct SecretKey(String);
+
+impl SecretKey {
+    /// The key, for the code that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    fn redacted(&self) -> &'static str {
+        if self.0.is_empty() { "" } else { "***" }
+    }
+}
+
+impl Serialize for SecretKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.redacted())
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.redacted())
+    }
 }
 
 /// `[log]`
@@ -325,6 +366,14 @@ impl Settings {
         {
             return invalid(format!("ingest.cxf_crs: {e}"));
         }
+        if !self.correlate.as_of.is_empty()
+            && chrono::NaiveDate::parse_from_str(&self.correlate.as_of, "%Y-%m-%d").is_err()
+        {
+            return invalid(format!(
+                "correlate.as_of '{}' is not a date YYYY-MM-DD",
+                self.correlate.as_of
+            ));
+        }
         if let Err(e) = check_demo_scale(self.demo.scale) {
             return invalid(format!("demo.scale {e}"));
         }
@@ -524,5 +573,9 @@ mod tests {
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         let s = Secret("postgres://u:pw@h/db".into());
         assert!(!format!("{s:?} {s}").contains("pw"));
+        let k = SecretKey("office key".into());
+        assert_eq!(format!("{k:?}"), "***");
+        assert_eq!(serde_json::to_string(&k).unwrap(), "\"***\"");
+        assert_eq!(format!("{:?}", SecretKey::default()), "");
     }
 }
