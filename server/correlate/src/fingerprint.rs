@@ -23,9 +23,25 @@ fn hex(bytes: &[u8]) -> String {
         })
 }
 
+/// Feeds what serde_json writes straight into the hash (no intermediate buffer).
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Digest of the JSON form of a record (of nothing when it does not serialise).
 fn json_digest<T: Serialize>(record: &T) -> [u8; 32] {
     let mut h = Sha256::new();
-    h.update(serde_json::to_vec(record).unwrap_or_default());
+    if serde_json::to_writer(HashWriter(&mut h), record).is_err() {
+        h = Sha256::new();
+    }
     h.finalize().into()
 }
 
@@ -138,25 +154,60 @@ fn source_digests(inputs: &Inputs, source: Source) -> Option<Vec<[u8; 32]>> {
     }
 }
 
-/// The input fingerprint of a snapshot (hex SHA-256).
+/// Sorted record digests of a source (`None` when missing).
+fn sorted_digests(inputs: &Inputs, source: Source) -> Option<Vec<[u8; 32]>> {
+    source_digests(inputs, source).map(|mut d| {
+        d.sort_unstable();
+        d
+    })
+}
+
+/// The input fingerprint of a snapshot (hex SHA-256). The sources are digested on two threads
+/// and fed to the hash in [`Source::ALL`] order.
 pub fn input_fingerprint(inputs: &Inputs) -> String {
     let mut h = Sha256::new();
     h.update(format!(
         "comune={:?};",
         inputs.comune().map(|b| b.to_string())
     ));
-    for source in Source::ALL {
-        h.update(source.name());
-        match source_digests(inputs, source) {
-            None => h.update(b"=missing;"),
-            Some(mut digests) => {
-                digests.sort_unstable();
-                h.update(format!("={};", digests.len()));
-                for d in digests {
-                    h.update(d);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Option<Vec<[u8; 32]>>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            let tx = tx.clone();
+            let next = &next;
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&source) = Source::ALL.get(i) else {
+                        break;
+                    };
+                    if tx.send((i, sorted_digests(inputs, source))).is_err() {
+                        break;
+                    }
                 }
+            });
+        }
+        drop(tx);
+        let mut pending: std::collections::BTreeMap<usize, Option<Vec<[u8; 32]>>> =
+            std::collections::BTreeMap::new();
+        let mut fed = 0;
+        for (i, digests) in rx {
+            pending.insert(i, digests);
+            while let Some(digests) = pending.remove(&fed) {
+                h.update(Source::ALL[fed].name());
+                match digests {
+                    None => h.update(b"=missing;"),
+                    Some(digests) => {
+                        h.update(format!("={};", digests.len()));
+                        for d in digests {
+                            h.update(d);
+                        }
+                    }
+                }
+                fed += 1;
             }
         }
-    }
+    });
     hex(&h.finalize())
 }

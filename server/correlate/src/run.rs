@@ -98,45 +98,48 @@ pub fn run(
     let input_fingerprint = input_fingerprint(inputs);
     let params_fingerprint = crate::fingerprint::sha256_hex(format!("{params:?}").as_bytes());
     let supplied = inputs.supplied_sources();
-    let mut reports = Vec::new();
+    let selected: Vec<&dyn Rule> = registry
+        .rules()
+        .filter(|rule| {
+            options.only.is_empty()
+                || options
+                    .only
+                    .iter()
+                    .any(|o| o.trim().eq_ignore_ascii_case(rule.id()))
+        })
+        .collect();
+    let mut reports = Vec::with_capacity(selected.len());
     let mut anomalies = Vec::new();
-    for rule in registry.rules() {
-        if !options.only.is_empty()
-            && !options
-                .only
-                .iter()
-                .any(|o| o.trim().eq_ignore_ascii_case(rule.id()))
-        {
-            continue;
-        }
-        let t = Instant::now();
-        let missing: Vec<Source> = rule
-            .needs()
-            .iter()
-            .copied()
-            .filter(|s| !supplied.contains(s))
-            .collect();
-        let status = if missing.is_empty() {
-            match evaluate_guarded(rule, inputs, params, options.as_of) {
-                Ok(found) => {
-                    let n = found.len();
-                    anomalies.extend(found);
-                    RuleStatus::Ok(n)
+    // The rules run on two threads; their outcomes are taken in registry order, so the
+    // progress lines, the reports and the anomalies do not depend on the schedule.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, RuleReport, Vec<Anomaly>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..WORKERS {
+            let tx = tx.clone();
+            let (next, selected, supplied) = (&next, &selected, &supplied);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&rule) = selected.get(i) else { break };
+                    let (report, found) = evaluate_one(rule, inputs, params, options, supplied);
+                    if tx.send((i, report, found)).is_err() {
+                        break;
+                    }
                 }
-                Err(reason) => RuleStatus::Failed(reason),
+            });
+        }
+        drop(tx);
+        let mut pending = std::collections::BTreeMap::new();
+        for (i, report, found) in rx {
+            pending.insert(i, (report, found));
+            while let Some((report, found)) = pending.remove(&reports.len()) {
+                progress(&report);
+                reports.push(report);
+                anomalies.extend(found);
             }
-        } else {
-            RuleStatus::NotEvaluated(missing)
-        };
-        let report = RuleReport {
-            rule_id: rule.id().to_owned(),
-            version: rule.version(),
-            status,
-            millis: t.elapsed().as_millis(),
-        };
-        progress(&report);
-        reports.push(report);
-    }
+        }
+    });
     sort_anomalies(&mut anomalies);
     Run {
         run_id: format!(
@@ -153,6 +156,45 @@ pub fn run(
         anomalies,
         millis: started.elapsed().as_millis(),
     }
+}
+
+/// Threads evaluating rules (the target machine has two cores).
+const WORKERS: usize = 2;
+
+/// Evaluates one rule (or reports the sources it misses), timed.
+fn evaluate_one(
+    rule: &dyn Rule,
+    inputs: &Inputs,
+    params: &Params,
+    options: &RunOptions,
+    supplied: &BTreeSet<Source>,
+) -> (RuleReport, Vec<Anomaly>) {
+    let t = Instant::now();
+    let missing: Vec<Source> = rule
+        .needs()
+        .iter()
+        .copied()
+        .filter(|s| !supplied.contains(s))
+        .collect();
+    let mut found = Vec::new();
+    let status = if missing.is_empty() {
+        match evaluate_guarded(rule, inputs, params, options.as_of) {
+            Ok(v) => {
+                found = v;
+                RuleStatus::Ok(found.len())
+            }
+            Err(reason) => RuleStatus::Failed(reason),
+        }
+    } else {
+        RuleStatus::NotEvaluated(missing)
+    };
+    let report = RuleReport {
+        rule_id: rule.id().to_owned(),
+        version: rule.version(),
+        status,
+        millis: t.elapsed().as_millis(),
+    };
+    (report, found)
 }
 
 fn evaluate_guarded(

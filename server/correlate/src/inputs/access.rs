@@ -119,7 +119,8 @@ impl Inputs {
 
     /// Codice fiscale of a SOG subject.
     pub fn subject_code(&self, subject: &SubjectId) -> Option<&TaxId> {
-        self.subject_cf.get(subject)
+        let i = *self.subject_by_id.get(subject)?;
+        self.data.subjects.as_deref()?.get(i)?.tax_code()
     }
 
     /// TIT holdings of a property.
@@ -131,12 +132,21 @@ impl Inputs {
 
     /// TIT holdings of a person code (as written).
     pub fn holdings_of_code(&self, code: &TaxId) -> &[usize] {
-        self.holdings_by_cf.get(code).map_or(&[], Vec::as_slice)
+        self.holdings_by_cf.get(code, |i| self.holding_code(i))
+    }
+
+    fn holding_code(&self, i: usize) -> Option<&TaxId> {
+        let h = self.data.holdings.as_deref()?.get(i)?;
+        self.subject_code(&h.subject)
     }
 
     /// Every person code holding something, sorted.
     pub fn holder_codes(&self) -> Vec<&TaxId> {
-        let mut v: Vec<&TaxId> = self.holdings_by_cf.keys().collect();
+        let mut v: Vec<&TaxId> = self
+            .holdings_by_cf
+            .firsts()
+            .filter_map(|i| self.holding_code(i))
+            .collect();
         v.sort();
         v
     }
@@ -153,7 +163,7 @@ impl Inputs {
 
     /// Resident rows linked to a unit.
     pub fn residents_of_unit(&self, unit: usize) -> &[usize] {
-        self.residents_by_unit.get(&unit).map_or(&[], Vec::as_slice)
+        self.residents_by_unit.get(unit)
     }
 
     /// Resident rows at an address key + internal.
@@ -175,7 +185,7 @@ impl Inputs {
 
     /// TARI premises linked to a unit.
     pub fn tari_of_unit(&self, unit: usize) -> &[usize] {
-        self.tari_by_unit.get(&unit).map_or(&[], Vec::as_slice)
+        self.tari_by_unit.get(unit)
     }
 
     /// TARI premises at an address key + internal.
@@ -185,7 +195,9 @@ impl Inputs {
 
     /// TARI premises of a payer code.
     pub fn tari_of_payer(&self, code: &TaxId) -> &[usize] {
-        self.tari_by_payer.get(code).map_or(&[], Vec::as_slice)
+        let rows = self.data.tari.as_deref().unwrap_or_default();
+        self.tari_by_payer
+            .get(code, |i| rows.get(i).map(|t| &t.payer))
     }
 
     /// Unit link of a utility row.
@@ -200,17 +212,22 @@ impl Inputs {
 
     /// Leases on a unit.
     pub fn leases_of_unit(&self, unit: usize) -> &[usize] {
-        self.leases_by_unit.get(&unit).map_or(&[], Vec::as_slice)
+        self.leases_by_unit.get(unit)
     }
 
     /// Cadastral surface row of a unit.
     pub fn surface_of_unit(&self, unit: usize) -> Option<usize> {
-        self.surface_by_unit.get(&unit).copied()
+        self.surface_by_unit
+            .get(unit)
+            .filter(|&&i| i != u32::MAX)
+            .map(|&i| i as usize)
     }
 
     /// F24 lines of a payer code.
     pub fn f24_of(&self, code: &TaxId) -> &[usize] {
-        self.f24_by_payer.get(code).map_or(&[], Vec::as_slice)
+        let rows = self.data.f24.as_deref().unwrap_or_default();
+        self.f24_by_payer
+            .get(code, |i| rows.get(i).map(|p| &p.payer))
     }
 
     /// House-number point of an address key.
@@ -230,12 +247,14 @@ impl Inputs {
 
     /// Resident rows of a person code (as written).
     pub fn residents_of_code(&self, code: &TaxId) -> &[usize] {
-        self.residents_by_cf.get(code).map_or(&[], Vec::as_slice)
+        let rows = self.data.residents.as_deref().unwrap_or_default();
+        self.residents_by_cf
+            .get(code, |i| rows.get(i).map(|r| &r.person))
     }
 
     /// Utility rows linked to a unit.
     pub fn utilities_of_unit(&self, unit: usize) -> &[usize] {
-        self.utilities_by_unit.get(&unit).map_or(&[], Vec::as_slice)
+        self.utilities_by_unit.get(unit)
     }
 
     /// Resident rows of a household (any period).
@@ -247,9 +266,9 @@ impl Inputs {
 
     /// IMU declarations of a declarant code.
     pub fn declarations_of(&self, code: &TaxId) -> &[usize] {
+        let rows = self.data.imu_declarations.as_deref().unwrap_or_default();
         self.declarations_by_code
-            .get(code)
-            .map_or(&[], Vec::as_slice)
+            .get(code, |i| rows.get(i).map(|d| &d.declarant))
     }
 
     /// Topographic footprint by building id.

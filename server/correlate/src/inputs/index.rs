@@ -1,13 +1,12 @@
 //! [`Inputs`]: the snapshot with its join indexes, built once.
 
-use std::collections::HashMap;
-
 use segit_model::{
-    AddressKey, Belfiore, Confidence, ParcelKey, PropertyId, SubjectId, TaxId, TextAddress,
-    UnitKey, UnitState,
+    AddressKey, Belfiore, Confidence, ParcelKey, PropertyId, SubjectId, TextAddress, UnitKey,
+    UnitState,
 };
 
 use super::InputData;
+use super::compact::{ByCode, ByUnit, Map};
 use super::spatial::ParcelIndex;
 
 /// A record linked to a unit: the unit's index in `units` and the join confidence.
@@ -29,41 +28,41 @@ pub struct Inputs {
     pub data: InputData,
     pub(super) comune: Option<Belfiore>,
     pub(super) pseudonym_key: Vec<u8>,
-    pub(super) unit_by_key: HashMap<UnitKey, usize>,
-    pub(super) units_by_parcel: HashMap<UnitKey, Vec<usize>>,
-    pub(super) land_by_parcel: HashMap<UnitKey, Vec<usize>>,
-    pub(super) map_parcel_by_key: HashMap<ParcelKey, usize>,
-    pub(super) map_parcels_by_ref: HashMap<UnitKey, Vec<usize>>,
+    pub(super) unit_by_key: Map<UnitKey, usize>,
+    pub(super) units_by_parcel: Map<UnitKey, Vec<usize>>,
+    pub(super) land_by_parcel: Map<UnitKey, Vec<usize>>,
+    pub(super) map_parcel_by_key: Map<ParcelKey, usize>,
+    pub(super) map_parcels_by_ref: Map<UnitKey, Vec<usize>>,
     pub(super) parcel_tree: ParcelIndex,
-    pub(super) subject_cf: HashMap<SubjectId, TaxId>,
-    pub(super) holdings_by_property: HashMap<PropertyId, Vec<usize>>,
-    pub(super) holdings_by_cf: HashMap<TaxId, Vec<usize>>,
-    pub(super) units_by_address: HashMap<UnitAddress, Vec<usize>>,
-    pub(super) streets_by_name: HashMap<String, u32>,
-    pub(super) streets_by_cadastral_code: HashMap<String, u32>,
+    pub(super) subject_by_id: Map<SubjectId, usize>,
+    pub(super) holdings_by_property: Map<PropertyId, Vec<usize>>,
+    pub(super) holdings_by_cf: ByCode,
+    pub(super) units_by_address: Map<UnitAddress, Vec<usize>>,
+    pub(super) streets_by_name: Map<String, u32>,
+    pub(super) streets_by_cadastral_code: Map<String, u32>,
     pub(super) resident_links: Vec<Option<UnitLink>>,
-    pub(super) residents_by_unit: HashMap<usize, Vec<usize>>,
-    pub(super) residents_by_address: HashMap<UnitAddress, Vec<usize>>,
+    pub(super) residents_by_unit: ByUnit,
+    pub(super) residents_by_address: Map<UnitAddress, Vec<usize>>,
     pub(super) tari_links: Vec<Vec<UnitLink>>,
     pub(super) tari_addresses: Vec<Option<UnitAddress>>,
-    pub(super) tari_by_unit: HashMap<usize, Vec<usize>>,
-    pub(super) tari_by_address: HashMap<UnitAddress, Vec<usize>>,
-    pub(super) tari_by_payer: HashMap<TaxId, Vec<usize>>,
+    pub(super) tari_by_unit: ByUnit,
+    pub(super) tari_by_address: Map<UnitAddress, Vec<usize>>,
+    pub(super) tari_by_payer: ByCode,
     pub(super) utility_links: Vec<Option<UnitLink>>,
     pub(super) lease_links: Vec<Vec<UnitLink>>,
-    pub(super) leases_by_unit: HashMap<usize, Vec<usize>>,
-    pub(super) surface_by_unit: HashMap<usize, usize>,
-    pub(super) f24_by_payer: HashMap<TaxId, Vec<usize>>,
-    pub(super) house_number_by_key: HashMap<AddressKey, usize>,
-    pub(super) unit_by_property: HashMap<PropertyId, usize>,
-    pub(super) land_by_property: HashMap<PropertyId, usize>,
-    pub(super) residents_by_cf: HashMap<TaxId, Vec<usize>>,
-    pub(super) streets_by_toponimo_name: HashMap<(Option<u16>, String), u32>,
-    pub(super) utilities_by_unit: HashMap<usize, Vec<usize>>,
-    pub(super) residents_by_household: HashMap<String, Vec<usize>>,
-    pub(super) declarations_by_code: HashMap<TaxId, Vec<usize>>,
-    pub(super) footprint_by_id: HashMap<String, usize>,
-    pub(super) outline_by_id: HashMap<String, usize>,
+    pub(super) leases_by_unit: ByUnit,
+    pub(super) surface_by_unit: Vec<u32>,
+    pub(super) f24_by_payer: ByCode,
+    pub(super) house_number_by_key: Map<AddressKey, usize>,
+    pub(super) unit_by_property: Map<PropertyId, usize>,
+    pub(super) land_by_property: Map<PropertyId, usize>,
+    pub(super) residents_by_cf: ByCode,
+    pub(super) streets_by_toponimo_name: Map<(Option<u16>, String), u32>,
+    pub(super) utilities_by_unit: ByUnit,
+    pub(super) residents_by_household: Map<String, Vec<usize>>,
+    pub(super) declarations_by_code: ByCode,
+    pub(super) footprint_by_id: Map<String, usize>,
+    pub(super) outline_by_id: Map<String, usize>,
     pub(super) footprint_tree: ParcelIndex,
 }
 
@@ -84,7 +83,7 @@ fn normalise_internal(s: &str) -> Option<String> {
     (!t.is_empty()).then_some(t)
 }
 
-fn push<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<usize>>, k: K, i: usize) {
+fn push<K: std::hash::Hash + Eq>(map: &mut Map<K, Vec<usize>>, k: K, i: usize) {
     let v = map.entry(k).or_default();
     if v.last() != Some(&i) {
         v.push(i);
@@ -119,41 +118,41 @@ impl Inputs {
         let mut me = Self {
             comune,
             pseudonym_key: Vec::new(),
-            unit_by_key: HashMap::new(),
-            units_by_parcel: HashMap::new(),
-            land_by_parcel: HashMap::new(),
-            map_parcel_by_key: HashMap::new(),
-            map_parcels_by_ref: HashMap::new(),
+            unit_by_key: Map::default(),
+            units_by_parcel: Map::default(),
+            land_by_parcel: Map::default(),
+            map_parcel_by_key: Map::default(),
+            map_parcels_by_ref: Map::default(),
             parcel_tree: ParcelIndex::build(data.map_parcels.iter().flatten().map(|p| &p.geometry)),
-            subject_cf: HashMap::new(),
-            holdings_by_property: HashMap::new(),
-            holdings_by_cf: HashMap::new(),
-            units_by_address: HashMap::new(),
-            streets_by_name: HashMap::new(),
-            streets_by_cadastral_code: HashMap::new(),
+            subject_by_id: Map::default(),
+            holdings_by_property: Map::default(),
+            holdings_by_cf: ByCode::default(),
+            units_by_address: Map::default(),
+            streets_by_name: Map::default(),
+            streets_by_cadastral_code: Map::default(),
             resident_links: Vec::new(),
-            residents_by_unit: HashMap::new(),
-            residents_by_address: HashMap::new(),
+            residents_by_unit: ByUnit::default(),
+            residents_by_address: Map::default(),
             tari_links: Vec::new(),
             tari_addresses: Vec::new(),
-            tari_by_unit: HashMap::new(),
-            tari_by_address: HashMap::new(),
-            tari_by_payer: HashMap::new(),
+            tari_by_unit: ByUnit::default(),
+            tari_by_address: Map::default(),
+            tari_by_payer: ByCode::default(),
             utility_links: Vec::new(),
             lease_links: Vec::new(),
-            leases_by_unit: HashMap::new(),
-            surface_by_unit: HashMap::new(),
-            f24_by_payer: HashMap::new(),
-            house_number_by_key: HashMap::new(),
-            unit_by_property: HashMap::new(),
-            land_by_property: HashMap::new(),
-            residents_by_cf: HashMap::new(),
-            streets_by_toponimo_name: HashMap::new(),
-            utilities_by_unit: HashMap::new(),
-            residents_by_household: HashMap::new(),
-            declarations_by_code: HashMap::new(),
-            footprint_by_id: HashMap::new(),
-            outline_by_id: HashMap::new(),
+            leases_by_unit: ByUnit::default(),
+            surface_by_unit: Vec::new(),
+            f24_by_payer: ByCode::default(),
+            house_number_by_key: Map::default(),
+            unit_by_property: Map::default(),
+            land_by_property: Map::default(),
+            residents_by_cf: ByCode::default(),
+            streets_by_toponimo_name: Map::default(),
+            utilities_by_unit: ByUnit::default(),
+            residents_by_household: Map::default(),
+            declarations_by_code: ByCode::default(),
+            footprint_by_id: Map::default(),
+            outline_by_id: Map::default(),
             footprint_tree: ParcelIndex::build(
                 data.footprints.iter().flatten().map(|f| &f.geometry),
             ),
@@ -217,20 +216,24 @@ impl Inputs {
             self.map_parcel_by_key.insert(p.parcel_key.clone(), i);
             push(&mut self.map_parcels_by_ref, parcel_ref(&p.parcel_key), i);
         }
-        for s in self.data.subjects.iter().flatten() {
-            if let Some(cf) = s.tax_code() {
-                self.subject_cf.insert(s.subject_id(), cf.clone());
+        for (i, s) in self.data.subjects.iter().flatten().enumerate() {
+            if s.tax_code().is_some() {
+                self.subject_by_id.insert(s.subject_id(), i);
             }
         }
-        for (i, h) in self.data.holdings.iter().flatten().enumerate() {
+        let holdings = self.data.holdings.as_deref().unwrap_or_default();
+        for (i, h) in holdings.iter().enumerate() {
             push(&mut self.holdings_by_property, h.property.clone(), i);
-            if let Some(cf) = self.subject_cf.get(&h.subject) {
-                push(&mut self.holdings_by_cf, cf.clone(), i);
-            }
         }
+        self.holdings_by_cf =
+            ByCode::build(holdings.len(), |i| self.subject_code(&holdings[i].subject));
+        let n_units = self.data.units.as_ref().map_or(0, Vec::len);
+        self.surface_by_unit = vec![u32::MAX; n_units];
         for (i, s) in self.data.surfaces.iter().flatten().enumerate() {
-            if let Some(&u) = self.unit_by_key.get(&s.unit_key) {
-                self.surface_by_unit.entry(u).or_insert(i);
+            if let Some(&u) = self.unit_by_key.get(&s.unit_key)
+                && self.surface_by_unit[u] == u32::MAX
+            {
+                self.surface_by_unit[u] = i as u32;
             }
         }
         for (i, h) in self.data.house_numbers.iter().flatten().enumerate() {
@@ -240,6 +243,8 @@ impl Inputs {
     }
 
     fn index_registers(&mut self) {
+        let n_units = self.data.units.as_ref().map_or(0, Vec::len);
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
         let residents = self.data.residents.take();
         for (i, r) in residents.iter().flatten().enumerate() {
             let addr = r
@@ -249,14 +254,18 @@ impl Inputs {
                 .map(|int| (r.address.key.clone(), int));
             let link = self.link(r.unit_key.as_ref(), addr.as_ref());
             if let Some(l) = link {
-                push(&mut self.residents_by_unit, l.unit, i);
+                pairs.push((l.unit, i));
             }
             if let Some(a) = addr {
                 push(&mut self.residents_by_address, a, i);
             }
-            push(&mut self.residents_by_cf, r.person.clone(), i);
             push(&mut self.residents_by_household, r.household_id.clone(), i);
             self.resident_links.push(link);
+        }
+        self.residents_by_unit = ByUnit::build(n_units, &pairs);
+        pairs.clear();
+        if let Some(rows) = &residents {
+            self.residents_by_cf = ByCode::build(rows.len(), |i| Some(&rows[i].person));
         }
         self.data.residents = residents;
         let tari = self.data.tari.take();
@@ -283,14 +292,18 @@ impl Inputs {
                 links.extend(self.link(None, addr.as_ref()));
             }
             for l in &links {
-                push(&mut self.tari_by_unit, l.unit, i);
+                pairs.push((l.unit, i));
             }
             if let Some(a) = &addr {
                 push(&mut self.tari_by_address, a.clone(), i);
             }
-            push(&mut self.tari_by_payer, t.payer.clone(), i);
             self.tari_links.push(links);
             self.tari_addresses.push(addr);
+        }
+        self.tari_by_unit = ByUnit::build(n_units, &pairs);
+        pairs.clear();
+        if let Some(rows) = &tari {
+            self.tari_by_payer = ByCode::build(rows.len(), |i| Some(&rows[i].payer));
         }
         self.data.tari = tari;
         let utilities = self.data.utilities.take();
@@ -304,14 +317,12 @@ impl Inputs {
             let addr = key.zip(internal);
             let link = self.link(u.unit_key.as_ref(), addr.as_ref());
             if let Some(l) = link {
-                push(
-                    &mut self.utilities_by_unit,
-                    l.unit,
-                    self.utility_links.len(),
-                );
+                pairs.push((l.unit, self.utility_links.len()));
             }
             self.utility_links.push(link);
         }
+        self.utilities_by_unit = ByUnit::build(n_units, &pairs);
+        pairs.clear();
         self.data.utilities = utilities;
         let leases = self.data.leases.take();
         for (i, l) in leases.iter().flatten().enumerate() {
@@ -324,14 +335,16 @@ impl Inputs {
                         unit: u,
                         confidence: Confidence::EXACT_UNIT_KEY,
                     });
-                    push(&mut self.leases_by_unit, u, i);
+                    pairs.push((u, i));
                 }
             }
             self.lease_links.push(links);
         }
+        self.leases_by_unit = ByUnit::build(n_units, &pairs);
+        drop(pairs);
         self.data.leases = leases;
-        for (i, decl) in self.data.imu_declarations.iter().flatten().enumerate() {
-            push(&mut self.declarations_by_code, decl.declarant.clone(), i);
+        if let Some(rows) = &self.data.imu_declarations {
+            self.declarations_by_code = ByCode::build(rows.len(), |i| Some(&rows[i].declarant));
         }
         for (i, f) in self.data.footprints.iter().flatten().enumerate() {
             self.footprint_by_id
@@ -341,8 +354,8 @@ impl Inputs {
         for (i, o) in self.data.building_outlines.iter().flatten().enumerate() {
             self.outline_by_id.entry(o.id.clone()).or_insert(i);
         }
-        for (i, p) in self.data.f24.iter().flatten().enumerate() {
-            push(&mut self.f24_by_payer, p.payer.clone(), i);
+        if let Some(rows) = &self.data.f24 {
+            self.f24_by_payer = ByCode::build(rows.len(), |i| Some(&rows[i].payer));
         }
     }
 

@@ -8,6 +8,7 @@
 //! CRS in metres (areas in m²), the storage CRS of the municipality.
 
 mod access;
+mod compact;
 mod index;
 mod records;
 mod spatial;
