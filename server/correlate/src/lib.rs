@@ -15,6 +15,8 @@
 //! - [`publish`]: anomaly collections (all + one per family), aggregates per microzone /
 //!   census section, the c. 335 indicator layer.
 //! - [`rules`]: one file per rule — Q01–Q08 and R01–R28.
+//! - [`load`]: the snapshot read from the ingested collections of a store (streamed).
+//! - [`persist`]: a run written to the store in one transaction, diffed against the previous.
 //!
 //! ```no_run
 //! use segit_correlate::{InputData, Inputs, Params, Registry, RunOptions, run};
