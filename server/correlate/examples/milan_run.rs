@@ -1,6 +1,6 @@
 //! A full run of the engine at Milan's scale on a synthetic municipality (every source, every
 //! rule), with per-stage timings and resident set sizes:
-//! `cargo run --release -p segit-correlate --example milan_run -- [scale]` (1.0 = Milan:
+//! `cargo run --release -p segit-correlate --example milan_run -- [scale [rule…]]` (1.0 = Milan:
 //! ≈150 000 parcels, 1 500 000 units, 1 400 000 residents, 700 000 TARI premises). The
 //! allocator is the binary's (mimalloc). Peak RSS: run it under `/usr/bin/time -v`.
 
@@ -47,7 +47,7 @@ fn main() -> Result<(), common::BoxError> {
     );
     let options = RunOptions {
         as_of: common::as_of(),
-        only: vec![],
+        only: std::env::args().skip(2).collect(),
     };
     let r = run(
         &Registry::standard(),

@@ -69,6 +69,10 @@ pub struct ByCode {
     state: foldhash::fast::FixedState,
     hashes: Vec<u64>,
     items: Vec<usize>,
+    /// `buckets[b]..buckets[b + 1]`: the entries whose hash has `b` as its top `bits` bits
+    /// (a lookup touches one bucket instead of binary-searching every hash).
+    buckets: Vec<u32>,
+    bits: u32,
     /// Groups whose hash is shared by different codes.
     exact: Map<String, Vec<usize>>,
 }
@@ -90,6 +94,8 @@ impl ByCode {
             state,
             hashes: Vec::with_capacity(pairs.len()),
             items: Vec::with_capacity(pairs.len()),
+            buckets: Vec::new(),
+            bits: 0,
             exact: Map::default(),
         };
         let mut start = 0;
@@ -120,7 +126,27 @@ impl ByCode {
         }
         me.hashes.shrink_to_fit();
         me.items.shrink_to_fit();
+        me.bits = me
+            .hashes
+            .len()
+            .max(2)
+            .next_power_of_two()
+            .trailing_zeros()
+            .min(24);
+        let n_buckets = 1usize << me.bits;
+        me.buckets = Vec::with_capacity(n_buckets + 1);
+        let mut at = 0usize;
+        for b in 0..=n_buckets {
+            while at < me.hashes.len() && me.bucket(me.hashes[at]) < b {
+                at += 1;
+            }
+            me.buckets.push(at as u32);
+        }
         me
+    }
+
+    fn bucket(&self, h: u64) -> usize {
+        (h >> (64 - self.bits)) as usize
     }
 
     /// Records of `code`; `code_of` is the function the index was built with.
@@ -128,9 +154,17 @@ impl ByCode {
         if let Some(v) = self.exact.get(code.as_written()) {
             return v;
         }
+        if self.hashes.is_empty() {
+            return &[];
+        }
         let h = Self::hash(&self.state, code.as_written());
-        let lo = self.hashes.partition_point(|&x| x < h);
-        let hi = lo + self.hashes[lo..].partition_point(|&x| x == h);
+        let b = self.bucket(h);
+        let (Some(&from), Some(&to)) = (self.buckets.get(b), self.buckets.get(b + 1)) else {
+            return &[];
+        };
+        let (from, to) = (from as usize, to as usize);
+        let lo = from + self.hashes[from..to].partition_point(|&x| x < h);
+        let hi = lo + self.hashes[lo..to].partition_point(|&x| x == h);
         let group = &self.items[lo..hi];
         match group.first() {
             Some(&first) if code_of(first) == Some(code) => group,
@@ -176,5 +210,21 @@ mod tests {
         let mut firsts: Vec<usize> = idx.firsts().collect();
         firsts.sort_unstable();
         assert_eq!(firsts, vec![0, 1]);
+    }
+
+    #[test]
+    fn by_code_finds_every_code_of_a_large_index() {
+        let codes: Vec<TaxId> = (0..5000)
+            .map(|i| TaxId::from_written(&format!("C{}", i / 2)).unwrap())
+            .collect();
+        let of = |i: usize| Some(&codes[i]);
+        let idx = ByCode::build(codes.len(), of);
+        for i in (0..5000).step_by(2) {
+            assert_eq!(idx.get(&codes[i], of), &[i, i + 1]);
+        }
+        let absent = TaxId::from_written("C99999").unwrap();
+        assert!(idx.get(&absent, of).is_empty());
+        assert_eq!(idx.firsts().count(), 2500);
+        assert!(ByCode::default().get(&absent, of).is_empty());
     }
 }
