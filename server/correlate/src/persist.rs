@@ -464,3 +464,121 @@ pub fn unknown_rules<'a>(registry: &Registry, ids: &'a [String]) -> Vec<&'a str>
         .filter(|id| !known.contains(&id.trim().to_ascii_uppercase()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use segit_model::{AnomalyStatus, AnomalySubject, Evidence, EvidenceValue, SubjectRole};
+
+    use super::*;
+
+    fn anomaly(geometry_ref: Option<GeometryRef>) -> Anomaly {
+        let mut evidence = Evidence::new();
+        evidence.insert("declared_m2".into(), EvidenceValue::Integer(60));
+        evidence.insert("ratio".into(), EvidenceValue::Number(0.55));
+        evidence.insert("record_key".into(), EvidenceValue::Text("A1/1".into()));
+        evidence.insert(
+            "units".into(),
+            EvidenceValue::List(vec![EvidenceValue::Text("F205//12/34/1".into())]),
+        );
+        Anomaly {
+            rule_id: RuleId::parse("R14").unwrap(),
+            rule_version: 2,
+            as_of_date: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+            object: AnomalyObject {
+                parcel_key: Some(ParcelKey::parse("F205_001200.102").unwrap()),
+                unit_key: Some(UnitKey::parse("F205//12/34/1").unwrap()),
+                address_key: Some(AddressKey::parse("F205/1/12/").unwrap()),
+                microzone: Some(2),
+            },
+            geometry_ref,
+            subjects: vec![AnomalySubject {
+                person_key: "p-0123456789abcdef".into(),
+                role: SubjectRole::Occupier,
+            }],
+            evidence,
+            evidence_date: NaiveDate::from_ymd_opt(2024, 3, 1),
+            match_confidence: Confidence::new(0.7).unwrap(),
+            score: 12.5,
+            estimated_gap: Some(30.25),
+            legal_basis: "L. 147/2013 c. 646".into(),
+            action: SuggestedAction::TariAssessment,
+            status: AnomalyStatus::UnderReview,
+        }
+    }
+
+    #[test]
+    fn an_anomaly_survives_its_published_feature() {
+        for g in [
+            None,
+            Some(GeometryRef::Parcel(
+                ParcelKey::parse("F205_001200.102").unwrap(),
+            )),
+            Some(GeometryRef::BuildingFootprint("b-17".into())),
+            Some(GeometryRef::HouseNumber(
+                AddressKey::parse("F205/1/12/").unwrap(),
+            )),
+            Some(GeometryRef::Microzone(2)),
+        ] {
+            let a = anomaly(g);
+            let f = publish::to_feature(&a, Family::Tari);
+            assert_eq!(anomaly_from_feature(&f).unwrap(), a);
+        }
+    }
+
+    #[test]
+    fn a_malformed_feature_says_why() {
+        let mut f = publish::to_feature(&anomaly(None), Family::Tari);
+        for (name, value) in &mut f.properties {
+            if name == "status" {
+                *value = Value::Text("lost".into());
+            }
+        }
+        let err = anomaly_from_feature(&f).unwrap_err();
+        assert!(err.starts_with("status"), "{err}");
+        let mut f = publish::to_feature(&anomaly(None), Family::Tari);
+        f.properties.retain(|(n, _)| n != "rule_id");
+        assert_eq!(anomaly_from_feature(&f).unwrap_err(), "rule_id missing");
+    }
+
+    #[test]
+    fn the_run_record_lists_rules_and_counts() {
+        let run = Run {
+            run_id: "run-x".into(),
+            started_at: DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap(),
+            as_of: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+            tax_year: 2025,
+            input_fingerprint: "abc".into(),
+            params_fingerprint: "def".into(),
+            rules: vec![crate::RuleReport {
+                rule_id: "R24".into(),
+                version: 1,
+                status: RuleStatus::NotEvaluated(vec![crate::Source::Deaths]),
+                millis: 3,
+            }],
+            anomalies: Vec::new(),
+            millis: 9,
+        };
+        let counts = Persisted {
+            total: 5,
+            new: 2,
+            resolved: 1,
+            written: BTreeMap::new(),
+        };
+        let f = runs_feature(&run, run.started_at, &counts);
+        let schema = runs_collection(Crs::Crs84);
+        assert_eq!(f.properties.len(), schema.properties.len());
+        for ((name, _), p) in f.properties.iter().zip(&schema.properties) {
+            assert_eq!(name, &p.name);
+        }
+        assert_eq!(f.property("rules_run"), Some(&Value::Text("R24=1".into())));
+        assert_eq!(
+            f.property("rule_status"),
+            Some(&Value::Text(
+                "R24 v1 not evaluated: missing deaths 3 ms".into()
+            ))
+        );
+        assert_eq!(f.property("anomalies_new"), Some(&Value::Int(2)));
+        assert_eq!(f.property("anomalies_resolved"), Some(&Value::Int(1)));
+    }
+}

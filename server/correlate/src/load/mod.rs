@@ -392,3 +392,6 @@ pub async fn load_inputs_with_report(
     report.missing = Source::ALL.into_iter().filter(|s| !data.has(*s)).collect();
     Ok((data, report))
 }
+
+#[cfg(test)]
+mod tests;
