@@ -554,6 +554,56 @@ async fn an_area_outside_the_declared_crs_is_rejected() {
     nothing_lost(&case).await;
     let parcels = all(&case.store, "parcels").await;
     assert!(parcels.iter().all(|p| p.id != "F205_001200.105"));
+
+    // INSPIRE GML: a parcel near the North Pole after one in Milan
+    let case = Case::run(Eol::Lf, |root, _| {
+        let milan = "45.46386780 9.19059374 45.46476792 9.19059678 45.46476685 9.19123636 \
+                     45.46386673 9.19123331 45.46386780 9.19059374";
+        let pole = "89.10000000 150.00000000 89.10010000 150.00000000 89.10010000 \
+                    150.00010000 89.10000000 150.00010000 89.10000000 150.00000000";
+        let gml = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <gml:FeatureCollection gml:id=\"c\" xmlns:cp=\"http://inspire.ec.europa.eu/schemas/cp/4.0\" \
+             xmlns:base=\"http://inspire.ec.europa.eu/schemas/base/3.3\" \
+             xmlns:gml=\"http://www.opengis.net/gml/3.2\">\n{}{}</gml:FeatureCollection>\n",
+            inspire_parcel("F205_001300.1", milan),
+            inspire_parcel("F205_001300.2", pole)
+        );
+        fs::create_dir_all(root.join("cartografia/inspire")).unwrap();
+        fs::write(root.join("cartografia/inspire/F205_ple.gml"), gml).unwrap();
+    })
+    .await;
+    case.expect_one(
+        "cartografia/inspire/F205_ple.gml",
+        Severity::Rejected,
+        4,
+        Some("geometry"),
+        "lies outside the area of use of EPSG:6706 (Italy), while earlier features",
+    );
+    assert_eq!(case.loaded(SourceKind::InspireGml), 1);
+    with_rejections(&case);
+    nothing_lost(&case).await;
+    let parcels = all(&case.store, "parcels").await;
+    assert!(parcels.iter().any(|p| p.id == "F205_001300.1"));
+    assert!(parcels.iter().all(|p| p.id != "F205_001300.2"));
+}
+
+/// One `cp:CadastralParcel` (inspire-gml.md §6) on one line, with its exterior `pos_list`
+/// (latitude first).
+fn inspire_parcel(reference: &str, pos_list: &str) -> String {
+    let label = reference.rsplit('.').next().unwrap_or(reference);
+    format!(
+        "<gml:featureMember><cp:CadastralParcel gml:id=\"IT.AGE.PLA.{reference}\">\
+         <cp:geometry><gml:MultiSurface srsName=\"http://www.opengis.net/def/crs/EPSG/0/6706\">\
+         <gml:surfaceMember><gml:Polygon><gml:exterior><gml:LinearRing>\
+         <gml:posList srsDimension=\"2\">{pos_list}</gml:posList></gml:LinearRing></gml:exterior>\
+         </gml:Polygon></gml:surfaceMember></gml:MultiSurface></cp:geometry>\
+         <cp:inspireId><base:Identifier><base:localId>{reference}</base:localId>\
+         <base:namespace>IT.AGE.PLA</base:namespace></base:Identifier></cp:inspireId>\
+         <cp:label>{label}</cp:label>\
+         <cp:nationalCadastralReference>{reference}</cp:nationalCadastralReference>\
+         </cp:CadastralParcel></gml:featureMember>\n"
+    )
 }
 
 #[tokio::test]

@@ -104,14 +104,30 @@ impl<R: BufRead> InspireReader<R> {
                 .iter()
                 .flat_map(|p| p.exterior().0.iter())
                 .find(|c| !aou.contains(**c));
-            if let Some(c) = outside {
-                let d = Diagnostic::warning(
-                    &self.file,
-                    f.line,
-                    Some("geometry"),
-                    format!("({}, {}) lies outside {}", c.x, c.y, aou.describe()),
-                );
-                self.pending.push_back(Item::Diagnostic(d));
+            match outside {
+                None => self.inside_seen = true,
+                Some(c) if self.inside_seen => {
+                    let item = reject(
+                        "geometry",
+                        format!(
+                            "({}, {}) lies outside {}, while earlier features of the file lie \
+                             inside it: broken coordinates, the feature is not loaded",
+                            c.x,
+                            c.y,
+                            aou.describe()
+                        ),
+                    );
+                    return self.pending.push_back(item);
+                }
+                Some(c) => {
+                    let d = Diagnostic::warning(
+                        &self.file,
+                        f.line,
+                        Some("geometry"),
+                        format!("({}, {}) lies outside {}", c.x, c.y, aou.describe()),
+                    );
+                    self.pending.push_back(Item::Diagnostic(d));
+                }
             }
         }
         let area_value = self.number(&f, "area", "areaValue");

@@ -17,6 +17,10 @@
 //!   the bytes of one event, property text and positions per feature are capped. Malformed XML
 //!   is reported with its line and ends the reading (XML cannot be resynchronised).
 //! - A feature that cannot be read is rejected with the line of its start tag; the others go on.
+//! - Coordinates outside the area of use of the CRS (Italy): while no feature of the file lay
+//!   inside it, the feature is kept and reported as a warning (the whole file may be misplaced:
+//!   another CRS or axis order than declared); after one did, the feature is rejected (broken
+//!   coordinates: publishing it would put a parcel thousands of kilometres away).
 //! - Encoding: UTF-8 (the Agenzia's files are UTF-8); text that is not valid UTF-8 rejects its
 //!   feature.
 
@@ -168,6 +172,8 @@ pub struct InspireReader<R> {
     pending: VecDeque<Item<InspireFeature>>,
     done: bool,
     areas: HashMap<Crs, Option<AreaOfUse>>,
+    /// whether a feature read so far lies wholly inside the area of use of its CRS
+    inside_seen: bool,
 }
 
 impl InspireReader<BufReader<File>> {
@@ -212,6 +218,7 @@ impl<R: BufRead> InspireReader<R> {
             pending: VecDeque::new(),
             done: false,
             areas: HashMap::new(),
+            inside_seen: false,
         }
     }
 
