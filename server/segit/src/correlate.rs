@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use segit_correlate::load::{LoadReport, load_inputs_with_report};
 use segit_correlate::persist::{
     Persisted, persist_run, previous_anomalies, storage_crs, unknown_rules,
@@ -180,7 +180,7 @@ pub async fn correlate(
     let (data, load) = load_inputs_with_report(store, &mut |name, n| bars.loading(name, n))
         .await
         .context("loading the ingested collections")?;
-    bars.clear();
+    bars.loaded();
     for w in load.warnings() {
         tracing::warn!("{w}");
     }
@@ -240,6 +240,8 @@ struct Bars {
     terminal: bool,
     bar: Option<ProgressBar>,
     started: Instant,
+    /// collection being loaded and its features so far
+    current: Option<(String, u64)>,
 }
 
 impl Bars {
@@ -248,6 +250,7 @@ impl Bars {
             terminal: std::io::stderr().is_terminal(),
             bar: None,
             started: Instant::now(),
+            current: None,
         }
     }
 
@@ -265,22 +268,49 @@ impl Bars {
         }
     }
 
+    /// A collection being read has `n` features so far (0: it starts).
     fn loading(&mut self, collection: &str, n: u64) {
-        if n == 0 && self.bar.is_none() {
-            let bar = ProgressBar::with_draw_target(None, self.target());
-            if let Ok(style) =
-                ProgressStyle::with_template("{spinner} {prefix:>14} {wide_msg} {elapsed:>4}")
-            {
-                bar.set_style(style);
+        if let Some((current, count)) = &mut self.current
+            && current == collection
+        {
+            *count = n;
+            if let Some(bar) = &self.bar {
+                bar.set_position(n);
             }
-            bar.set_prefix("loading");
-            bar.set_message(collection.to_owned());
-            bar.enable_steady_tick(Duration::from_millis(120));
-            self.bar = Some(bar);
-            self.started = Instant::now();
             return;
         }
+        self.loaded();
+        let bar = ProgressBar::with_draw_target(None, self.target());
+        let style = ProgressStyle::with_template(
+            "{spinner} {prefix:>14} {wide_msg} {human_pos:>10} features {rate:>12} {elapsed:>4}",
+        )
+        .map_or_else(
+            |_| ProgressStyle::default_spinner(),
+            |s| {
+                s.with_key(
+                    "rate",
+                    |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0}/s", state.per_sec());
+                    },
+                )
+            },
+        );
+        bar.set_style(style);
+        bar.set_prefix("loading");
+        bar.set_message(collection.to_owned());
+        bar.set_position(n);
+        bar.enable_steady_tick(Duration::from_millis(120));
+        self.bar = Some(bar);
+        self.current = Some((collection.to_owned(), n));
+        self.started = Instant::now();
+    }
+
+    /// The collection being read is done: its count and rate are logged.
+    fn loaded(&mut self) {
         self.clear();
+        let Some((collection, n)) = self.current.take() else {
+            return;
+        };
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         #[allow(clippy::cast_precision_loss)]
         let rate = n as f64 / secs;
@@ -290,9 +320,6 @@ impl Bars {
             rate = format!("{rate:.0}/s"),
             "loaded"
         );
-        if self.terminal {
-            eprintln!("  loaded {collection:<20} {n:>10} features {rate:>10.0}/s");
-        }
     }
 
     fn rules(&mut self, n: usize) {

@@ -17,6 +17,8 @@ pub mod names;
 mod row;
 
 use std::collections::{BTreeMap, HashMap};
+use std::pin::pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
 use segit_model::{Belfiore, ImuDeclaration, Parcel, PropertyId, Unit};
@@ -29,6 +31,9 @@ use thiserror::Error;
 use crate::inputs::{InputData, OmiZone, Source};
 use convert::StreetAlignment;
 use row::{Bad, Row};
+
+/// Features between two progress reports of a collection being read.
+const PROGRESS_STEP: u64 = 10_000;
 
 /// Problems kept per collection in the report.
 const KEPT_PROBLEMS: usize = 5;
@@ -102,7 +107,8 @@ impl LoadReport {
 }
 
 /// Loads the snapshot from `store`; `progress(collection, features)` is called when a
-/// collection starts (0) and when it is read. Skipped features are counted and dropped; see
+/// collection starts (0), while it is read (features so far, whenever the store yields) and
+/// when it is read (its total, possibly repeating the last count). Skipped features are counted and dropped; see
 /// [`load_inputs_with_report`] for the counts.
 ///
 /// # Errors
@@ -118,8 +124,10 @@ pub async fn load_inputs(
 
 /// Streams `collection` through `each`, recording reads and skips.
 struct Each<'a, F> {
-    each: F,
+    convert: F,
     load: &'a mut CollectionLoad,
+    /// features read so far, watched by the progress reporting
+    seen: &'a AtomicU64,
 }
 
 #[async_trait]
@@ -130,7 +138,8 @@ impl<F: FnMut(&Feature) -> Result<(), Bad> + Send> FeatureSink for Each<'_, F> {
 
     async fn feature(&mut self, feature: Feature) -> Result<(), SinkError> {
         self.load.read += 1;
-        if let Err(reason) = (self.each)(&feature) {
+        self.seen.store(self.load.read, Ordering::Relaxed);
+        if let Err(reason) = (self.convert)(&feature) {
             self.load.skipped += 1;
             if self.load.problems.len() < KEPT_PROBLEMS {
                 self.load.problems.push(format!("{}: {reason}", feature.id));
@@ -172,17 +181,32 @@ impl Loader<'_> {
             collection: name.to_owned(),
             ..CollectionLoad::default()
         };
-        let mut sink = Each {
-            each,
-            load: &mut load,
-        };
-        self.store
-            .query(&query, &mut sink)
+        let seen = AtomicU64::new(0);
+        {
+            let mut sink = Each {
+                convert: each,
+                load: &mut load,
+                seen: &seen,
+            };
+            // the store's answer, reporting the features read whenever it yields
+            let mut answer = pin!(self.store.query(&query, &mut sink));
+            let progress = &mut *self.progress;
+            let mut reported = 0;
+            std::future::poll_fn(|cx| {
+                let poll = answer.as_mut().poll(cx);
+                let n = seen.load(Ordering::Relaxed);
+                if n >= reported + PROGRESS_STEP {
+                    progress(name, n);
+                    reported = n;
+                }
+                poll
+            })
             .await
             .map_err(|source| LoadError::Store {
                 collection: name.to_owned(),
                 source,
             })?;
+        }
         (self.progress)(name, load.read);
         self.report.collections.push(load);
         Ok(true)
