@@ -771,6 +771,27 @@ async fn an_empty_file_is_reported_and_stored_data_kept() {
 }
 
 #[tokio::test]
+async fn a_register_without_a_required_column_keeps_the_stored_rows() {
+    // other-supplies.md §0.2: a header lacking a required column is one diagnostic on line 1
+    let case = Case::run(Eol::Lf, |root, _| {
+        let path = root.join("anagrafe/residents.csv");
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replacen("person_cf;", "codice;", 1)).unwrap();
+    })
+    .await;
+    case.expect_one(
+        "anagrafe/residents.csv",
+        Severity::Rejected,
+        1,
+        Some("person_cf"),
+        "the header lacks the required column(s) person_cf",
+    );
+    assert_eq!(case.loaded(SourceKind::Residents), 0);
+    with_rejections(&case);
+    nothing_lost(&case).await;
+}
+
+#[tokio::test]
 async fn a_missing_sup_is_reported_and_the_sheet_loaded() {
     let case = Case::run(Eol::CrLf, |root, _| {
         fs::remove_file(root.join("cartografia/F205_001200.sup")).unwrap();
