@@ -495,7 +495,11 @@ pub(super) fn imu_position(r: &Row<'_>) -> Result<(ImuKey, TaxId, i32, String, I
     let ordinal: u32 = r.req("ordinal")?;
     let characteristic: ImuCharacteristic = r.req_written("characteristic")?;
     let category = r.parsed("category", Category::parse)?;
-    let property = source_unit_key(r)?;
+    // the key as declared also when it names no unit (R25)
+    let property = match source_unit_key(r)? {
+        Some(k) => Some(k),
+        None => r.parsed("declared_unit_key", UnitKey::parse)?,
+    };
     let cadastre = if matches!(
         characteristic,
         ImuCharacteristic::Land | ImuCharacteristic::BuildingLand
@@ -515,13 +519,13 @@ pub(super) fn imu_position(r: &Row<'_>) -> Result<(ImuKey, TaxId, i32, String, I
         category,
         land_quality: None,
         class: None,
-        registration_protocol: None,
-        registration_year: None,
+        registration_protocol: r.owned("registration_protocol"),
+        registration_year: r.opt("registration_year")?,
         taxable_base_eur: r.opt("taxable_base_eur")?.unwrap_or_default(),
         possession_percent: r.num("possession_percent").unwrap_or(100.0),
         deduction_eur: 0.0,
         assimilation: ImuAssimilation::None,
-        reduction: ImuReduction::None,
+        reduction: r.written("reduction")?.unwrap_or(ImuReduction::None),
         exemption: r.written("exemption")?.unwrap_or(ImuExemption::None),
         acquisition: false,
         transfer: false,

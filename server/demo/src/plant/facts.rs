@@ -798,7 +798,7 @@ pub(crate) fn declared_positions(town: &Municipality) -> Vec<(i32, String, Optio
 }
 
 /// Bounding box (min x, min y, max x, max y) of a ring.
-fn bbox(ring: &geo_types::LineString<f64>) -> (f64, f64, f64, f64) {
+pub(crate) fn bbox(ring: &geo_types::LineString<f64>) -> (f64, f64, f64, f64) {
     ring.0.iter().fold(
         (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
         |(a, b, c, d), p| (a.min(p.x), b.min(p.y), c.max(p.x), d.max(p.y)),

@@ -57,6 +57,7 @@ mod r20_let_unit_claimed_main_residence;
 mod r21_several_main_residences;
 mod r22_luxury_main_residence_not_paying;
 mod r25_payments_on_unknown_units;
+mod r26_microzone_equalisation;
 mod r27_low_declared_sale_price;
 mod r28_implausible_lease_rent;
 
@@ -257,6 +258,7 @@ pub const PLANTINGS: &[Planting] = &[
     r21_several_main_residences::RECORD,
     r22_luxury_main_residence_not_paying::RECORD,
     r25_payments_on_unknown_units::RECORD,
+    r26_microzone_equalisation::RECORD,
     r28_implausible_lease_rent::RECORD,
 ];
 

@@ -82,28 +82,33 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     );
     // true case: an owner-occupier's premises ceased at the end of 2023
     let ceased = ymd(town.tax_year - 2, 12, 31);
+    let mut owners: BTreeMap<usize, Vec<SubjectRef>> = BTreeMap::new();
+    for h in town.holdings.iter().filter(|h| h.valid_to.is_none()) {
+        owners.entry(h.unit).or_default().push(h.subject);
+    }
+    let mut premises_of: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut paid_by: BTreeMap<SubjectRef, Vec<usize>> = BTreeMap::new();
+    for (i, t) in town.tari_positions.iter().enumerate() {
+        for &u in &t.units {
+            premises_of.entry(u).or_default().push(i);
+        }
+        paid_by.entry(t.payer).or_default().push(i);
+    }
     let ix_pick = town
         .occupancies
         .iter()
         .enumerate()
         .rev()
         .find_map(|(k, o)| {
-            let SubjectRef::Person(head) = o.occupant else {
-                return None;
-            };
             let main = *o.units.first()?;
-            let owner = town
-                .holdings
-                .iter()
-                .any(|h| h.unit == main && h.subject == o.occupant && h.valid_to.is_none());
-            let premises: Vec<usize> = (0..town.tari_positions.len())
-                .filter(|&i| town.tari_positions[i].units.contains(&main))
-                .collect();
-            let pays_elsewhere = town
-                .tari_positions
-                .iter()
-                .any(|t| t.payer == SubjectRef::Person(head) && !t.units.contains(&main));
-            (o.household_size.is_some_and(|n| n > 1)
+            let owner = owners.get(&main).is_some_and(|v| v.contains(&o.occupant));
+            let premises = premises_of.get(&main).map_or(&[][..], Vec::as_slice);
+            let pays_elsewhere = paid_by.get(&o.occupant).is_some_and(|v| {
+                v.iter()
+                    .any(|&t| !town.tari_positions[t].units.contains(&main))
+            });
+            (matches!(o.occupant, SubjectRef::Person(_))
+                && o.household_size.is_some_and(|n| n > 1)
                 && o.to.is_none()
                 && o.from < ymd(town.tax_year - 5, 1, 1)
                 && owner

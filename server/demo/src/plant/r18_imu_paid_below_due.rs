@@ -38,14 +38,20 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     let ix = Index::new(town);
     let dues = holder_dues(town, &imu, &ix);
     // (position, due, unit key) of absent owners holding one dwelling with one position
+    let mut by_subject: std::collections::BTreeMap<SubjectRef, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (i, pos) in town.imu_positions.iter().enumerate() {
+        by_subject
+            .entry(town.holdings[pos.holding].subject)
+            .or_default()
+            .push(i);
+    }
     let mut picks = Vec::new();
     for (u, owner) in empty_dwellings_of_absent_owners(town) {
         let code = imu.code(town, SubjectRef::Person(owner));
-        let positions: Vec<usize> = (0..town.imu_positions.len())
-            .filter(|&i| {
-                town.holdings[town.imu_positions[i].holding].subject == SubjectRef::Person(owner)
-            })
-            .collect();
+        let positions: &[usize] = by_subject
+            .get(&SubjectRef::Person(owner))
+            .map_or(&[], Vec::as_slice);
         let Some(items) = dues.get(&code) else {
             continue;
         };

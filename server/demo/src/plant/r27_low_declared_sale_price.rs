@@ -9,8 +9,8 @@
 //! - a true case: a price one euro below 0.7 × the market minimum;
 //! - a near miss: a price one cent above 0.7 × the market minimum.
 //!
-//! Baseline: the deed writer declares sale prices of at least 1 900 €/m², above 0.7 of every
-//! OMI minimum of the town (at most 2 550 €/m²), and no price for successions and donations;
+//! Baseline: the deed writer declares sale prices of at least 2 300 €/m², above 0.7 of every
+//! OMI minimum of the town (at most 3 050 €/m²), and no price for successions and donations;
 //! so the planted deeds are the only cases, recorded here as they are planted.
 
 use super::facts::{dwellings_in_zones, idle_persons, omi_dwelling_minimums, surface_file};

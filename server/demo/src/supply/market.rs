@@ -174,8 +174,9 @@ fn lease_line(
     let end = day_before(add_years(o.from, years));
     let termination = o.to.map(day_before).filter(|t| *t < end);
     // market rents of at least 110 €/m² a year on the largest total surface the unit ever
-    // had (above half of every OMI minimum rent of the town, so that only planted rents are
-    // implausible, R28), unless the occupancy carries its own (planted) rent
+    // had (above half of every OMI minimum rent of the town, at most 16 €/m² a month, so
+    // that only planted rents are implausible, R28), unless the occupancy carries its own
+    // (planted) rent
     let surface: u32 = o
         .units
         .iter()
@@ -306,12 +307,12 @@ fn write_deeds(cx: &mut Ctx) -> io::Result<()> {
                 _ => "sale",
             };
             let state = u.state_at(day);
-            // sales at 1 900–2 800 €/m² of the largest total surface (above 0.7 of every OMI
-            // minimum value of the town, R27), or 126 times the rent for units without a
-            // surface; successions and donations declare no price
+            // sales at 2 300–3 200 €/m² of the largest total surface (above 0.7 of every OMI
+            // minimum value of the town, at most 3 050 €/m², R27), or 126 times the rent for
+            // units without a surface; successions and donations declare no price
             let price = (deed_type == "sale").then(|| match largest_surface(u) {
                 0 => state.and_then(|s| s.rent).unwrap_or(500.0) * 126.0,
-                m2 => f64::from(m2) * (1900.0 + (h % 900) as f64),
+                m2 => f64::from(m2) * (2300.0 + (h % 900) as f64),
             });
             let party = |x: &Holding, role: &str| {
                 format!(

@@ -32,6 +32,18 @@ pub(super) fn imu(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut Link
         p("taxable_base_eur", Integer, "Taxable base in euro"),
         p("possession_percent", Number, "Possession in per cent"),
         p("exemption", Text, "Exemption"),
+        p("reduction", Text, "Reduction (field 26)"),
+        p(
+            "declared_unit_key",
+            Text,
+            "Unit key as declared (also when it names no unit)",
+        ),
+        p(
+            "registration_protocol",
+            Text,
+            "Registration protocol (field 19)",
+        ),
+        p("registration_year", Integer, "Registration year (field 20)"),
     ];
     props.extend(link_props("unit_key", "the unit declared"));
     props.extend(link_props(
@@ -66,6 +78,10 @@ pub(super) fn imu(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut Link
                 int(pos.taxable_base_eur),
                 opt_num(Some(pos.possession_percent)),
                 written(&pos.exemption),
+                written(&pos.reduction),
+                opt_text(pos.property.as_ref().map(ToString::to_string)),
+                opt_text(pos.registration_protocol.as_deref()),
+                pos.registration_year.map_or(Value::Null, int),
             ];
             values.extend(unit_link(
                 linker,
