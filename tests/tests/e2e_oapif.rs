@@ -16,7 +16,8 @@ fn number_matched(server: &Server, collection: &str) -> u64 {
 }
 
 /// Published collection → the entity of the demo supply's `truth.json` it must count.
-const TRUTH_COUNTS: [(&str, &str); 16] = [
+const TRUTH_COUNTS: [(&str, &str); 17] = [
+    ("parcels", "map_parcels"),
     ("parcel_states", "census_parcels"),
     ("units", "unit_states"),
     ("holdings", "holdings"),

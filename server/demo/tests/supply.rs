@@ -110,9 +110,19 @@ fn every_file_of_the_layout_exists_with_its_truth() {
     }
     let sheets: std::collections::BTreeSet<&str> =
         m.parcels.iter().map(|p| p.sheet_key.as_str()).collect();
+    // every sheet has its SUP, but the one planted without it
+    let without_sup: Vec<&str> = truth
+        .defects
+        .iter()
+        .filter(|d| d.defect == DefectKind::MissingCompanion)
+        .map(|d| d.file.as_str())
+        .collect();
+    assert_eq!(without_sup.len(), 1, "{without_sup:?}");
     for s in &sheets {
-        assert!(written.contains_key(Path::new(&format!("cartografia/{s}.cxf"))));
-        assert!(written.contains_key(Path::new(&format!("cartografia/{s}.sup"))));
+        let cxf = format!("cartografia/{s}.cxf");
+        assert!(written.contains_key(Path::new(&cxf)));
+        let sup = written.contains_key(Path::new(&format!("cartografia/{s}.sup")));
+        assert_eq!(sup, !without_sup.contains(&cxf.as_str()), "{cxf}");
     }
     // the truth lists exactly the written files (but itself), with their sizes and lines
     assert_eq!(truth.files.len() + 1, written.len());
@@ -184,6 +194,9 @@ fn truth_counts_match_the_municipality() {
         DefectKind::SelfIntersecting,
         DefectKind::OutsideCrsArea,
         DefectKind::DuplicateKey,
+        DefectKind::WrongEncoding,
+        DefectKind::EmptyFile,
+        DefectKind::MissingCompanion,
     ] {
         assert!(kinds.contains(&k), "no planted {k:?}");
     }

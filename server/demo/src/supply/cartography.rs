@@ -155,8 +155,16 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     crs.line(&format!("EPSG:{}", cx.opts.cxf_epsg));
     cx.save(crs, "crs", &[("lines", 1)], 0)?;
     let mut plant = cx.malformed();
+    // the last sheet (of two or more) is written without its SUP when malformed records are
+    // planted: a missing companion the ingest reports
+    let without_sup = if cx.malformed() && sheets.len() > 1 {
+        sheets.keys().next_back().copied()
+    } else {
+        None
+    };
     for (sheet, parcels) in &sheets {
-        write_sheet(cx, sheet, parcels, &buildings, plant)?;
+        let sup = without_sup != Some(*sheet);
+        write_sheet(cx, sheet, parcels, &buildings, plant, sup)?;
         plant = false;
     }
     cx.rec.expect("sheets", sheets.len() as u64);
@@ -172,6 +180,7 @@ struct SheetCounts {
     buildings: u64,
     texts: u64,
     either: u64,
+    rejected: u64,
 }
 
 fn write_sheet(
@@ -180,6 +189,7 @@ fn write_sheet(
     parcels: &[usize],
     buildings: &BTreeMap<&str, Vec<usize>>,
     plant: bool,
+    with_sup: bool,
 ) -> io::Result<()> {
     let town = cx.town;
     let rel = format!("cartografia/{sheet}.cxf");
@@ -313,7 +323,16 @@ fn write_sheet(
     }
     out.line("EOF");
     n.sections += 3;
-    let loaded = 1 + n.sections - n.either;
+    let loaded = 1 + n.sections - n.either - n.rejected;
+    if !with_sup {
+        cx.rec.defect(
+            &rel,
+            0,
+            Some("SUP"),
+            DefectKind::MissingCompanion,
+            Outcome::Rejected,
+        );
+    }
     cx.save(
         out,
         "cxf",
@@ -331,6 +350,9 @@ fn write_sheet(
         roads: roads.is_some(),
         confine: (x1 - x0) * (y1 - y0),
     };
+    if !with_sup {
+        return Ok(());
+    }
     write_sup(cx, sheet, &mut areas, &sup)
 }
 
@@ -410,12 +432,13 @@ fn plant_geometry(
         line,
         None,
         DefectKind::OutsideCrsArea,
-        Outcome::Reported,
+        Outcome::Rejected,
     );
     areas.push(("9002".to_owned(), 100));
     n.sections += 2;
     n.parcels += 2;
-    n.either += 2;
+    n.either += 1;
+    n.rejected += 1;
 }
 
 fn write_sup(cx: &mut Ctx, sheet: &str, areas: &mut [(String, i64)], s: &Sup) -> io::Result<()> {

@@ -432,7 +432,21 @@ fn has_portions(cx: &Ctx, i: usize) -> bool {
 /// Writes `.FAB` and `.TER`.
 pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     write_fab(cx)?;
-    write_ter(cx)
+    write_ter(cx)?;
+    if cx.malformed() {
+        // a land-cadastre request that came back without a single byte
+        let request = if cx.opts.request_id == "9999" {
+            "9998"
+        } else {
+            "9999"
+        };
+        let rel = format!("censuario/{}{request}.TER", cx.town.belfiore);
+        let out = cx.create(&rel, Encoding::Latin1, true)?;
+        cx.rec
+            .defect(&rel, 0, None, DefectKind::EmptyFile, Outcome::Rejected);
+        cx.save(out, "ter", &[("properties", 0)], 0)?;
+    }
+    Ok(())
 }
 
 /// Distinct subjects holding at least one holding, in a stable order.

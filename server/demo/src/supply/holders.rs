@@ -78,10 +78,28 @@ fn write_sog(cx: &mut Ctx) -> io::Result<()> {
     let mut records = 0u64;
     let mut loaded = 0u64;
     let mut corrupt = cx.malformed();
+    let mut utf8 = cx.malformed();
     for &s in &holders {
         let mut vals = sog_record(cx, s);
         records += 1;
         loaded += 1;
+        if utf8 && !corrupt && matches!(s, SubjectRef::Person(_)) {
+            let record = piped(&vals);
+            if !record.is_ascii() {
+                // the one record written by a tool that ignored the file's Latin-1: read as
+                // UTF-8, with a repair reported
+                let line = out.line_in(&record, Encoding::Utf8);
+                cx.rec.defect(
+                    &rel,
+                    line,
+                    None,
+                    DefectKind::WrongEncoding,
+                    Outcome::Repaired,
+                );
+                utf8 = false;
+                continue;
+            }
+        }
         if corrupt && matches!(s, SubjectRef::Person(_)) {
             vals[9] = corrupt_cf(&vals[9]);
             let line = out.line(&piped(&vals));

@@ -71,6 +71,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
         && let Some(p) = town.parcels.first()
     {
         // a parcel whose coordinates lie near the North Pole: outside EPSG:6706's area (Italy)
+        // after parcels inside it, rejected
         let key = format!("{}.9002", p.sheet_key);
         let g = format!(
             r#"<gml:Polygon gml:id="CadastralParcel.IT.AGE.PLA.{key}.1" srsName="urn:ogc:def:crs:EPSG::6706"><gml:exterior><gml:LinearRing><gml:posList srsDimension="2">89.10000000 150.00000000 89.10010000 150.00000000 89.10010000 150.00010000 89.10000000 150.00010000 89.10000000 150.00000000</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>"#
@@ -81,7 +82,7 @@ pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
             line,
             Some("geometry"),
             DefectKind::OutsideCrsArea,
-            Outcome::Reported,
+            Outcome::Rejected,
         );
     }
     out.line("</wfs:FeatureCollection>");

@@ -41,6 +41,19 @@ fn write_streets(cx: &mut Ctx) -> io::Result<()> {
             Outcome::Rejected,
         );
         rows += 1;
+        // a row written in Latin-1 (`À` is one byte, not valid UTF-8): rejected
+        let line = out.line_in(
+            "9998;PIAZZA;DELLA LIBERTÀ;PIAZZA DELLA LIBERTÀ;236;99998",
+            super::text::Encoding::Latin1,
+        );
+        cx.rec.defect(
+            rel,
+            line,
+            None,
+            DefectKind::WrongEncoding,
+            Outcome::Rejected,
+        );
+        rows += 1;
     }
     cx.rec.expect("streets", town.streets.len() as u64);
     cx.save(out, "streets", &[("rows", rows)], town.streets.len() as u64)?;

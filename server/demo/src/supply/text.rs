@@ -59,6 +59,17 @@ impl TextFile {
         self.lines
     }
 
+    /// Appends one line in `encoding` instead of the file's own (planted wrong encodings);
+    /// returns its 1-based line number.
+    pub fn line_in(&mut self, text: &str, encoding: Encoding) -> u64 {
+        let own = std::mem::replace(&mut self.encoding, encoding);
+        self.raw(text);
+        self.encoding = own;
+        self.raw(self.eol);
+        self.lines += 1;
+        self.lines
+    }
+
     /// Appends text without a line end.
     pub fn raw(&mut self, text: &str) {
         self.buf.clear();

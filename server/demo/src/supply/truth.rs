@@ -36,6 +36,13 @@ pub enum DefectKind {
     InvalidJson,
     /// a fixed-length record of another length
     WrongRecordLength,
+    /// a line in another encoding than the one the reference names for its file (UTF-8 in a
+    /// Latin-1 census file, Latin-1 in a UTF-8 register)
+    WrongEncoding,
+    /// a file without a single byte
+    EmptyFile,
+    /// a file whose companion the reference requires is missing (a CXF without its SUP)
+    MissingCompanion,
 }
 
 /// What the reference says an ingest does with a planted record.
