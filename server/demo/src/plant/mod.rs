@@ -242,6 +242,7 @@ pub const PLANTINGS: &[Planting] = &[
     r19_main_residence_without_residence::PLANTING,
     r20_let_unit_claimed_main_residence::PLANTING,
     r21_several_main_residences::PLANTING,
+    r22_luxury_main_residence_not_paying::PLANTING,
     r25_payments_on_unknown_units::PLANTING,
     r27_low_declared_sale_price::PLANTING,
     r28_implausible_lease_rent::PLANTING,

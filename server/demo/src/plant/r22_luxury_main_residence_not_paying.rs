@@ -4,15 +4,92 @@
 //! registered resident in Y: the tax at the main-residence rate for those months, after his
 //! part of the €200 deduction, is positive and he paid nothing on code 3912 for Y.
 //!
-//! The demo builds no luxury categories (its villas are A/7), so the rule has no case and
-//! nothing to plant without changing categories other rules read; [`record`] still computes
-//! every case from the final units, residences, dues and F24 payments, so that a luxury unit
-//! added to the generator is recorded.
+//! The generator builds no luxury categories (its villas are A/7). Planted on owner-occupied
+//! villas (one owner, resident since before the tax year, residence linked by unit key),
+//! registered as A/8 (*ville*) instead:
+//! - a true case: the owner paid nothing (the villa was treated as an exempt main residence);
+//! - a near miss: the owner paid the due on code 3912.
+//!
+//! [`record`] computes every case from the final units, residences, dues and F24 payments.
 
 use super::facts::{Imu, Index, f24_paid, holder_dues, month_mask, pays_imu, residence_mask};
 use super::{Expected, Planter, Planting};
 use crate::Municipality;
 use crate::dates::ymd;
+
+/// Planting of R22.
+pub(crate) const PLANTING: Planting = Planting { rule: "R22", plant };
+
+/// Owner-occupied villas: (unit, IMU position of the owner).
+fn villas(town: &Municipality) -> Vec<(usize, usize)> {
+    let jan1 = ymd(town.tax_year - 1, 1, 1);
+    let mut out = Vec::new();
+    for (i, pos) in town.imu_positions.iter().enumerate() {
+        let h = &town.holdings[pos.holding];
+        let u = &town.units[h.unit];
+        let crate::entities::SubjectRef::Person(person) = h.subject else {
+            continue;
+        };
+        let villa = u.states.len() == 1
+            && u.current()
+                .is_some_and(|s| s.category == crate::Category::new('A', 7));
+        let sole = h.right == "10" && h.share_num == h.share_den && h.valid_from < jan1;
+        if !villa || !sole || pos.main_residence_months != 12 {
+            continue;
+        }
+        let others = town
+            .holdings
+            .iter()
+            .filter(|x| x.unit == h.unit && x.valid_to.is_none())
+            .count();
+        let linked = town.residents.iter().any(|r| {
+            r.person == person
+                && r.unit == h.unit
+                && r.unit_key.is_some()
+                && r.to.is_none()
+                && r.from < jan1
+        });
+        if others == 1 && linked {
+            out.push((h.unit, i));
+        }
+        if out.len() == 2 {
+            break;
+        }
+    }
+    out
+}
+
+fn plant(town: &mut Municipality, p: &mut Planter) {
+    let found = villas(town);
+    let [(unpaid, _), (paying, position)] = found[..] else {
+        return;
+    };
+    for u in [unpaid, paying] {
+        for s in &mut town.units[u].states {
+            s.category = crate::Category::new('A', 8);
+        }
+    }
+    // the paying owner pays the due at the luxury main-residence rate less the deduction
+    let imu = Imu::new(town);
+    let ix = Index::new(town);
+    let code = imu.code(
+        town,
+        town.holdings[town.imu_positions[position].holding].subject,
+    );
+    let key = town.units[paying].key.clone();
+    let due: f64 = holder_dues(town, &imu, &ix)
+        .get(&code)
+        .into_iter()
+        .flatten()
+        .filter(|i| i.object == key)
+        .map(|i| i.amount)
+        .sum();
+    town.imu_positions[position].paid = (due * 100.0).round() / 100.0;
+    p.near_miss(Expected::unit(
+        &key,
+        format!("luxury main residence, {due:.2} € paid on 3912"),
+    ));
+}
 
 /// Recording of every R22 case of the final municipality.
 pub(crate) const RECORD: Planting = Planting {
