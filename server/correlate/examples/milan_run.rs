@@ -45,6 +45,13 @@ fn main() -> Result<(), common::BoxError> {
         indexed.as_secs_f64(),
         status_mib("VmRSS:")
     );
+    let t = Instant::now();
+    let fingerprint = segit_correlate::fingerprint::input_fingerprint(&inputs);
+    println!(
+        "input fingerprint {} in {:.1} s (also part of the run below)",
+        &fingerprint[..12],
+        t.elapsed().as_secs_f64()
+    );
     let options = RunOptions {
         as_of: common::as_of(),
         only: std::env::args().skip(2).collect(),

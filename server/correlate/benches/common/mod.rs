@@ -329,18 +329,22 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
         // Footprint: inside the parcel; 2 % straddle the neighbour, 1 % missing; ghost
         // buildings (footprint, no units) on a share of the agricultural parcels.
         if !chance(pu, 12, 10) && (n_units > 0 || chance(pu, 13, 300)) {
+            // Two floors over ≈55 m² of ground per unit (the declared surfaces cover it);
+            // 2 % are six floors high (undeclared extensions, R05).
             let straddle = chance(pu, 14, 20);
             let (fx, fw) = if straddle {
                 (x + 30.0, 25.0)
             } else {
-                (x + 10.0, 30.0)
+                (x + 10.0, 25.0)
             };
+            let fh = (n_units as f64 * 1.1).clamp(5.0, 30.0);
+            let floors = if chance(pu, 44, 20) { 6 } else { 2 };
             let bid = format!("E{p:07}");
             footprints.push(Footprint {
                 building: Building {
                     building_id: bid.clone(),
-                    height_m: Some(18.0),
-                    floors: Some(6),
+                    height_m: Some(3.0 * f64::from(floors)),
+                    floors: Some(floors),
                     use_class: if agricultural {
                         BuildingUse::Agricultural
                     } else {
@@ -348,7 +352,7 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                     },
                     survey_date: Some(date(2019, 5, 1)?),
                 },
-                geometry: square(fx, y + 10.0, fw, 30.0),
+                geometry: square(fx, y + 10.0, fw, fh),
             });
             // The CXF outline: 3 % narrower than the building (undeclared extension).
             let ow = if chance(pu, 15, 30) { fw - 10.0 } else { fw };
@@ -356,7 +360,7 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                 outlines.push(BuildingOutline {
                     id: format!("{parcel_key}+1"),
                     parcel_key: parcel_key.clone(),
-                    geometry: square(fx, y + 10.0, ow, 30.0),
+                    geometry: square(fx, y + 10.0, ow, fh),
                 });
             }
         }
@@ -590,8 +594,8 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                     }
                     let how = mix(u, 28 + k as u64) % 100;
                     let (unit_key, address_key, address_text) = match how {
-                        0..=84 => (Some(key.clone()), None, None),
-                        85..=94 => (None, Some(address.clone()), None),
+                        0..=89 => (Some(key.clone()), None, None),
+                        90..=96 => (None, Some(address.clone()), None),
                         _ => (
                             None,
                             None,

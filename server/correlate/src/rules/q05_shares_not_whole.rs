@@ -2,7 +2,7 @@
 //! shares are ignored (rules-catalogue.md §E). Needed by every IMU computation (L. 160/2019
 //! c. 761: tax in proportion to the share).
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use segit_model::{Anomaly, PropertyKind, SuggestedAction};
@@ -45,16 +45,17 @@ impl Rule for Q05SharesNotWhole {
         _params: &Params,
         as_of: NaiveDate,
     ) -> Result<Vec<Anomaly>, RuleError> {
-        // (property, right) → exact sum num/den.
-        let mut sums: BTreeMap<(segit_model::PropertyId, String), (u128, u128, usize)> =
-            BTreeMap::new();
+        // (property, right) → exact sum num/den; hashed while summing (a million keys at
+        // Milan's scale), the sums that are not whole then taken in key order.
+        let mut sums: HashMap<(&segit_model::PropertyId, &str), (u128, u128, usize)> =
+            HashMap::new();
         for h in inputs.data.holdings.iter().flatten() {
             let Some(share) = h.share else { continue };
             if !h.validity.contains(as_of) {
                 continue;
             }
             let e = sums
-                .entry((h.property.clone(), h.right.as_str().to_owned()))
+                .entry((&h.property, h.right.as_str()))
                 .or_insert((0, 1, 0));
             let (n, dd) = (u128::from(share.num()), u128::from(share.den()));
             let num = e.0 * dd + n * e.1;
@@ -62,11 +63,11 @@ impl Rule for Q05SharesNotWhole {
             let g = gcd(num, den).max(1);
             *e = (num / g, den / g, e.2 + 1);
         }
+        let mut not_whole: Vec<_> = sums.into_iter().filter(|(_, (n, d, _))| n != d).collect();
+        not_whole.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut out = Vec::new();
-        for ((property, right), (num, den, count)) in sums {
-            if num == den {
-                continue;
-            }
+        for ((property, right), (num, den, count)) in not_whole {
+            let (property, right) = (property.clone(), right.to_owned());
             let mut draft = Draft::new(
                 self,
                 as_of,
