@@ -24,7 +24,8 @@ pub enum Command {
     /// Generate the demo municipality into the configured store, correlate it, then serve it.
     ///
     /// The correlation runs at the end of the demo's tax year (31 December), the date its
-    /// planted cases are true for.
+    /// planted cases are true for (not with --direct, whose layers are not the ingested
+    /// collections the engine reads).
     Demo {
         /// generator seed (default: demo.seed)
         #[arg(long)]

@@ -28,13 +28,16 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 direct,
             } => {
                 let params = demo_params(&settings, seed, scale)?;
-                let tax_year = if direct {
+                if direct {
                     let store = stores::open(&settings.store, Create::IfMissing).await?;
-                    load_demo_direct(store.as_ref(), &params).await?
+                    load_demo_direct(store.as_ref(), &params).await?;
+                    // the directly published layers are not the ingest's collections the
+                    // engine reads
+                    tracing::info!("--direct: no correlation (it reads the ingested collections)");
                 } else {
-                    load_demo_supply(&settings, &params).await?
-                };
-                correlate_demo(&settings, tax_year).await?;
+                    let tax_year = load_demo_supply(&settings, &params).await?;
+                    correlate_demo(&settings, tax_year).await?;
+                }
                 if !no_serve {
                     let store = stores::open(&settings.store, Create::Never).await?;
                     serve(&settings, store).await?;
@@ -158,7 +161,7 @@ async fn correlate_demo(settings: &Settings, tax_year: i32) -> anyhow::Result<()
 async fn load_demo_direct(
     store: &dyn FeatureStore,
     params: &segit_demo::DemoParams,
-) -> anyhow::Result<i32> {
+) -> anyhow::Result<()> {
     tracing::info!(
         seed = params.seed,
         scale = params.scale,
@@ -171,7 +174,7 @@ async fn load_demo_direct(
     for (collection, count) in &summary.counts {
         tracing::info!(collection = %collection, features = count, "demo layer loaded");
     }
-    Ok(municipality.tax_year)
+    Ok(())
 }
 
 async fn serve(settings: &Settings, store: Arc<dyn FeatureStore>) -> anyhow::Result<()> {
