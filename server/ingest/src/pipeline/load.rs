@@ -13,12 +13,13 @@ use segit_store::{FeatureStore, IngestSink, StoreError};
 use thiserror::Error;
 
 use super::IngestOptions;
-use super::read::read_supply;
+use super::kind::SourceKind;
+use super::read::{SupplyData, SupplyReader};
 use super::report::{CollectionOutcome, IngestReport};
 use super::stats::Progress;
 use crate::history::{VALID_FROM, VALID_TO, merge};
 use crate::link::LinkRates;
-use crate::publish::{Layer, MapParcel, StoredContext, publish};
+use crate::publish::{Flow, Layer, MapParcel, StoredContext, publish};
 
 /// Features per `IngestSink::write` call.
 const WRITE_BATCH: usize = 5_000;
@@ -54,56 +55,93 @@ pub async fn ingest(
     options: &IngestOptions,
     progress: &mut dyn Progress,
 ) -> Result<IngestReport, IngestError> {
-    let outcome = read_supply(root, options, progress).map_err(|source| IngestError::Supply {
+    let mut reader = SupplyReader::open(root, options).map_err(|source| IngestError::Supply {
         path: root.to_path_buf(),
         source,
     })?;
-    let read: BTreeSet<_> = outcome.stats.keys().copied().collect();
+    let read: BTreeSet<_> = reader.kinds().clone();
     progress.stage("reading the stored collections");
     let catalog = store.catalog().await?;
     let stored = stored_context(store, &catalog, options).await?;
-    progress.stage("linking");
+    progress.stage("reading and linking");
     let mut links = LinkRates::default();
-    let mut report = IngestReport {
-        kinds: outcome.stats,
-        links: LinkRates::default(),
-        collections: Vec::new(),
-        skipped: outcome.skipped,
-        diagnostics: outcome.diagnostics,
-    };
+    let mut collections = Vec::new();
     let mut sink = store.begin_ingest().await?;
-    // each layer is merged and written as soon as it is built, then dropped
+    // each group of sources is read just before its layers are built; each layer is merged
+    // and written as soon as it is built, then dropped
     let result = {
-        let sink = sink.as_mut();
-        let report = &mut report;
-        let progress = &mut *progress;
-        let catalog = &catalog;
-        let mut emit = async |layer: Layer| -> Result<(), IngestError> {
-            write_layer(store, catalog, sink, layer, options, progress, report).await
+        let mut flow = Pipeline {
+            store,
+            catalog: &catalog,
+            sink: sink.as_mut(),
+            reader: &mut reader,
+            options,
+            progress: &mut *progress,
+            collections: &mut collections,
         };
         publish(
-            outcome.data,
+            SupplyData::default(),
             &read,
             stored,
             options.storage_crs,
             options.supply_date,
             &mut links,
-            &mut emit,
+            &mut flow,
         )
         .await
     };
-    report.links = links;
     match result {
         Ok(()) => {
             progress.stage("committing");
             sink.commit().await?;
-            Ok(report)
+            let (diagnostics, kinds, skipped) = reader.finish();
+            Ok(IngestReport {
+                kinds,
+                links,
+                collections,
+                skipped,
+                diagnostics,
+            })
         }
         Err(e) => {
             // the error is the one to report; a failing rollback changes nothing more
             let _ = sink.rollback().await;
             Err(e)
         }
+    }
+}
+
+/// The pipeline as publishing sees it: the supply read on demand, layers merged and written
+/// through the one ingest transaction.
+struct Pipeline<'a, 'r> {
+    store: &'a dyn FeatureStore,
+    catalog: &'a Catalog,
+    sink: &'a mut dyn IngestSink,
+    reader: &'a mut SupplyReader<'r>,
+    options: &'a IngestOptions,
+    progress: &'a mut dyn Progress,
+    collections: &'a mut Vec<CollectionOutcome>,
+}
+
+impl Flow for Pipeline<'_, '_> {
+    type Error = IngestError;
+
+    fn read_through(&mut self, kind: SourceKind, data: &mut SupplyData) {
+        self.reader.read_through(kind, data, &mut *self.progress);
+    }
+
+    async fn emit(&mut self, layer: Layer) -> Result<(), IngestError> {
+        let outcome = write_layer(
+            self.store,
+            self.catalog,
+            &mut *self.sink,
+            layer,
+            self.options,
+            &mut *self.progress,
+        )
+        .await?;
+        self.collections.push(outcome);
+        Ok(())
     }
 }
 
@@ -115,8 +153,7 @@ async fn write_layer(
     layer: Layer,
     options: &IngestOptions,
     progress: &mut dyn Progress,
-    report: &mut IngestReport,
-) -> Result<(), IngestError> {
+) -> Result<CollectionOutcome, IngestError> {
     let id = layer.collection.id.clone();
     progress.stage(&format!("merging {id}"));
     let stored_collection = catalog.get(&id);
@@ -153,14 +190,13 @@ async fn write_layer(
             progress.records(n);
         }
     }
-    report.collections.push(CollectionOutcome {
+    Ok(CollectionOutcome {
         id,
         stored: stored_count,
         supplied,
         merged: count,
         written,
-    });
-    Ok(())
+    })
 }
 
 /// Stored features of an earlier schema (an older version of the collection, or another

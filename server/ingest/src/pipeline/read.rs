@@ -1,7 +1,7 @@
 //! Reading a supply directory: every file classified, read by the reader of its kind, records
 //! kept in memory for linking, diagnostics and counts collected.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -122,63 +122,183 @@ pub fn read_supply(
     options: &IngestOptions,
     progress: &mut dyn Progress,
 ) -> Result<ReadOutcome, std::io::Error> {
-    let files = list_files(root)?;
-    let (chosen, skipped) = classify(files, options.kind);
-    let mut out = ReadOutcome {
+    let mut reader = SupplyReader::open(root, options)?;
+    let mut data = SupplyData::default();
+    reader.read_rest(&mut data, progress);
+    let (diagnostics, stats, skipped) = reader.finish();
+    Ok(ReadOutcome {
+        data,
+        diagnostics,
+        stats,
         skipped,
-        ..ReadOutcome::default()
-    };
-    let mut cxf = CxfContext::new(options.cxf_crs, options.storage_crs);
-    for (kind, path) in chosen {
-        progress.file_started(kind, &path);
-        let mut stats = KindStats {
-            files: 1,
-            ..KindStats::default()
-        };
-        let diags = &mut out.diagnostics;
-        let data = &mut out.data;
-        let census = options.census.clone();
-        match kind {
-            SourceKind::Fab => match FabReader::open_with(&path, census) {
-                Ok(r) => data.units.extend(drain(r, &mut stats, diags, progress)),
-                Err(d) => file_failed(d, &mut stats, diags),
-            },
-            SourceKind::Ter => match TerReader::open_with(&path, census) {
-                Ok(r) => data.parcels.extend(drain(r, &mut stats, diags, progress)),
-                Err(d) => file_failed(d, &mut stats, diags),
-            },
-            SourceKind::Sog => match SogReader::open_with(&path, &census) {
-                Ok(r) => data.subjects.extend(drain(r, &mut stats, diags, progress)),
-                Err(d) => file_failed(d, &mut stats, diags),
-            },
-            SourceKind::Tit => {
-                if let Some(d) = missing_subjects(&path) {
-                    stats.count(&d);
-                    diags.push(d);
-                }
-                match TitReader::open_with(&path, &census) {
-                    Ok(r) => data.holdings.extend(drain(r, &mut stats, diags, progress)),
-                    Err(d) => file_failed(d, &mut stats, diags),
-                }
+    })
+}
+
+/// Reads a supply directory file by file, in the order of [`read_supply`], as far as the
+/// caller needs: the pipeline reads the sources of a group of collections just before it builds
+/// them, so that only the records not yet published are held.
+pub struct SupplyReader<'a> {
+    files: std::iter::Peekable<std::vec::IntoIter<(SourceKind, PathBuf)>>,
+    kinds: BTreeSet<SourceKind>,
+    options: &'a IngestOptions,
+    cxf: CxfContext,
+    diagnostics: Vec<Diagnostic>,
+    stats: BTreeMap<SourceKind, KindStats>,
+    skipped: Vec<PathBuf>,
+}
+
+impl<'a> SupplyReader<'a> {
+    /// Lists and classifies the files of `root`; nothing is read yet.
+    pub fn open(root: &Path, options: &'a IngestOptions) -> Result<Self, std::io::Error> {
+        let files = list_files(root)?;
+        let (chosen, skipped) = classify(files, options.kind);
+        Ok(Self {
+            kinds: chosen.iter().map(|(k, _)| *k).collect(),
+            files: chosen.into_iter().peekable(),
+            options,
+            cxf: CxfContext::new(options.cxf_crs, options.storage_crs),
+            diagnostics: Vec::new(),
+            stats: BTreeMap::new(),
+            skipped,
+        })
+    }
+
+    /// The kinds of the files that will be read.
+    pub fn kinds(&self) -> &BTreeSet<SourceKind> {
+        &self.kinds
+    }
+
+    /// Reads into `data` every file not read yet up to the last one of `kind` (files are read
+    /// in the order of [`SourceKind::ALL`], then by path).
+    pub fn read_through(
+        &mut self,
+        kind: SourceKind,
+        data: &mut SupplyData,
+        progress: &mut dyn Progress,
+    ) {
+        let last = position(kind);
+        while let Some((k, _)) = self.files.peek() {
+            if position(*k) > last {
+                break;
             }
-            SourceKind::Cxf => {
-                if let Some(sheet) = cxf.read(&path, &mut stats, diags, progress) {
-                    data.sheets.push(sheet);
-                }
-            }
-            SourceKind::InspireGml => {
-                let features = read_gml(&path, options.storage_crs, &mut stats, diags, progress);
-                data.inspire.extend(features);
-            }
-            other => {
-                data.registers
-                    .read(other, &path, options, &mut stats, diags, progress);
+            if let Some((k, path)) = self.files.next() {
+                self.read_file(k, &path, data, progress);
             }
         }
-        progress.file_finished(kind, &path, &stats);
-        out.stats.entry(kind).or_default().add(&stats);
     }
-    Ok(out)
+
+    /// Reads every file not read yet into `data`.
+    pub fn read_rest(&mut self, data: &mut SupplyData, progress: &mut dyn Progress) {
+        for (k, path) in self.files.by_ref() {
+            read_one(
+                k,
+                &path,
+                self.options,
+                &mut self.cxf,
+                data,
+                &mut self.diagnostics,
+                &mut self.stats,
+                progress,
+            );
+        }
+    }
+
+    /// The findings (in reading order), counts per kind and skipped files of what was read.
+    pub fn finish(
+        self,
+    ) -> (
+        Vec<Diagnostic>,
+        BTreeMap<SourceKind, KindStats>,
+        Vec<PathBuf>,
+    ) {
+        (self.diagnostics, self.stats, self.skipped)
+    }
+
+    fn read_file(
+        &mut self,
+        kind: SourceKind,
+        path: &Path,
+        data: &mut SupplyData,
+        progress: &mut dyn Progress,
+    ) {
+        read_one(
+            kind,
+            path,
+            self.options,
+            &mut self.cxf,
+            data,
+            &mut self.diagnostics,
+            &mut self.stats,
+            progress,
+        );
+    }
+}
+
+fn position(kind: SourceKind) -> usize {
+    SourceKind::ALL
+        .iter()
+        .position(|x| *x == kind)
+        .unwrap_or(usize::MAX)
+}
+
+/// Reads one file of `kind` into `data`.
+#[allow(clippy::too_many_arguments)]
+fn read_one(
+    kind: SourceKind,
+    path: &Path,
+    options: &IngestOptions,
+    cxf: &mut CxfContext,
+    data: &mut SupplyData,
+    diags: &mut Vec<Diagnostic>,
+    all_stats: &mut BTreeMap<SourceKind, KindStats>,
+    progress: &mut dyn Progress,
+) {
+    let path = path.to_path_buf();
+    progress.file_started(kind, &path);
+    let mut stats = KindStats {
+        files: 1,
+        ..KindStats::default()
+    };
+    let census = options.census.clone();
+    match kind {
+        SourceKind::Fab => match FabReader::open_with(&path, census) {
+            Ok(r) => data.units.extend(drain(r, &mut stats, diags, progress)),
+            Err(d) => file_failed(d, &mut stats, diags),
+        },
+        SourceKind::Ter => match TerReader::open_with(&path, census) {
+            Ok(r) => data.parcels.extend(drain(r, &mut stats, diags, progress)),
+            Err(d) => file_failed(d, &mut stats, diags),
+        },
+        SourceKind::Sog => match SogReader::open_with(&path, &census) {
+            Ok(r) => data.subjects.extend(drain(r, &mut stats, diags, progress)),
+            Err(d) => file_failed(d, &mut stats, diags),
+        },
+        SourceKind::Tit => {
+            if let Some(d) = missing_subjects(&path) {
+                stats.count(&d);
+                diags.push(d);
+            }
+            match TitReader::open_with(&path, &census) {
+                Ok(r) => data.holdings.extend(drain(r, &mut stats, diags, progress)),
+                Err(d) => file_failed(d, &mut stats, diags),
+            }
+        }
+        SourceKind::Cxf => {
+            if let Some(sheet) = cxf.read(&path, &mut stats, diags, progress) {
+                data.sheets.push(sheet);
+            }
+        }
+        SourceKind::InspireGml => {
+            let features = read_gml(&path, options.storage_crs, &mut stats, diags, progress);
+            data.inspire.extend(features);
+        }
+        other => {
+            data.registers
+                .read(other, &path, options, &mut stats, diags, progress);
+        }
+    }
+    progress.file_finished(kind, &path, &stats);
+    all_stats.entry(kind).or_default().add(&stats);
 }
 
 /// A TIT without the SOG of the same supply (same folder and base name, censuario.md §1): a

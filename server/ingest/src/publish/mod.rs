@@ -24,7 +24,7 @@ pub use cadastre::MapParcel;
 
 use crate::cartography::InspireKind;
 use crate::history::{HistoryMode, Scope, SeriesRule};
-use crate::link::{BuildingIndex, LinkRates, Linker, PersonIndex, UnitIndex};
+use crate::link::{BuildingIndex, LinkRates, Linker, PersonIndex, StreetRegister, UnitIndex};
 use crate::pipeline::{SourceKind, SupplyData};
 
 /// One collection to write: its schema, how it keeps history, which stored versions the supply
@@ -115,31 +115,46 @@ fn overlay<'a>(stored: &'a [Feature], new: &'a [Feature]) -> Vec<&'a Feature> {
     by_id.into_values().collect()
 }
 
+/// Where publishing takes the supply's records from and hands over the layers it builds.
+pub trait Flow {
+    /// why handing a layer over failed
+    type Error;
+    /// Reads the files of the supply not read yet, up to those of `kind`, into `data`.
+    fn read_through(&mut self, kind: SourceKind, data: &mut SupplyData);
+    /// Takes one built layer.
+    fn emit(&mut self, layer: Layer) -> impl Future<Output = Result<(), Self::Error>>;
+}
+
 /// Builds the layers fed by the sources `read` in this supply, linked against the supply and
-/// what the store already holds, and hands each to `emit` as soon as it is built (and the
+/// what the store already holds, and hands each to `flow` as soon as it is built (and the
 /// indexes later layers link against are taken from it), so that only one layer's features
-/// are held at a time; each source's records are dropped once the last layer they feed is
-/// built. Stops at the first error of `emit`.
-pub async fn publish<E>(
+/// are held at a time. The sources of each group of layers are read from `flow` just before
+/// the group is built, and each source's records are dropped once the last layer they feed
+/// is built. Stops at the first error of `flow`.
+pub async fn publish<F: Flow>(
     mut data: SupplyData,
     read: &BTreeSet<SourceKind>,
-    stored: StoredContext,
+    mut stored: StoredContext,
     storage_crs: Crs,
     supply_date: NaiveDate,
     rates: &mut LinkRates,
-    emit: &mut impl AsyncFnMut(Layer) -> Result<(), E>,
-) -> Result<(), E> {
-    let belfiore = municipality(&data, &stored);
-    let mut map = stored.parcels;
+    flow: &mut F,
+) -> Result<(), F::Error> {
+    flow.read_through(SourceKind::HouseNumbers, &mut data);
+    let streets: Vec<Street> = if read.contains(&SourceKind::Streets) {
+        data.registers.streets().cloned().collect()
+    } else {
+        stored.streets.clone()
+    };
+    flow.read_through(SourceKind::InspireGml, &mut data);
+    let from_maps = data.sheets.iter().map(|s| s.header.sheet.belfiore()).next();
+    let mut map = std::mem::take(&mut stored.parcels);
     for (k, v) in maps::map_parcels(&data.sheets, &data.inspire) {
         map.insert(k, v);
     }
-    let streets: Vec<&Street> = if read.contains(&SourceKind::Streets) {
-        data.registers.streets().collect()
-    } else {
-        stored.streets.iter().collect()
-    };
-    let mut linker = Linker::new(belfiore, streets, map.keys());
+    // the street register gets the municipality once the census has been read (below); the
+    // layers built before use no address
+    let mut linker = Linker::new(None, &streets, map.keys());
     let sheets: HashSet<String> = data
         .sheets
         .iter()
@@ -157,7 +172,8 @@ pub async fn publish<E>(
     if read.contains(&SourceKind::Cxf) || read.contains(&SourceKind::InspireGml) {
         let c = schema::parcels(crs);
         let features = cadastre::parcels(&c, &map, supply_date);
-        emit(snapshot(c, "parcel_key", sheet_scope.clone(), features)).await?;
+        flow.emit(snapshot(c, "parcel_key", sheet_scope.clone(), features))
+            .await?;
         let c = schema::map_layer(
             "map_sheets",
             "Map sheet boundaries",
@@ -165,13 +181,15 @@ pub async fn publish<E>(
             crs,
         );
         let features = maps::sheets(&c, &data.sheets, &data.inspire, supply_date);
-        emit(snapshot(c, "feature_key", sheet_scope.clone(), features)).await?;
+        flow.emit(snapshot(c, "feature_key", sheet_scope.clone(), features))
+            .await?;
     }
     if read.contains(&SourceKind::Cxf) {
         let c = schema::buildings(crs);
         let buildings = maps::buildings(&c, &data.sheets, &map, supply_date, rates);
         linker.buildings = BuildingIndex::from_features(overlay(&stored.buildings, &buildings));
-        emit(snapshot(c, "building_key", sheet_scope.clone(), buildings)).await?;
+        flow.emit(snapshot(c, "building_key", sheet_scope.clone(), buildings))
+            .await?;
         for (id, title, ty) in [
             (
                 "map_roads",
@@ -194,7 +212,8 @@ pub async fn publish<E>(
         ] {
             let c = schema::map_layer(id, title, ty, crs);
             let features = maps::aux_layer(&c, id, &data.sheets, supply_date);
-            emit(snapshot(c, "feature_key", sheet_scope.clone(), features)).await?;
+            flow.emit(snapshot(c, "feature_key", sheet_scope.clone(), features))
+                .await?;
         }
     } else {
         linker.buildings = BuildingIndex::from_features(&stored.buildings);
@@ -204,12 +223,18 @@ pub async fn publish<E>(
     data.inspire = Vec::new();
     // each index is built from the supply's features over the stored ones before the features
     // move into their layer
+    flow.read_through(SourceKind::Ter, &mut data);
+    let from_land = data
+        .parcels
+        .iter()
+        .map(|p| p.parcel.property.belfiore)
+        .next();
     if read.contains(&SourceKind::Ter) {
         let c = schema::parcel_states(crs);
         let parcel_states = cadastre::parcel_states(&c, &data.parcels, &linker, rates);
         linker.land = land_parcels(overlay(&stored.parcel_states, &parcel_states));
         data.parcels = Vec::new();
-        emit(dated(
+        flow.emit(dated(
             c,
             Some(("property_ref", "progressive")),
             parcel_states,
@@ -218,29 +243,44 @@ pub async fn publish<E>(
     } else {
         linker.land = land_parcels(&stored.parcel_states);
     }
+    flow.read_through(SourceKind::Fab, &mut data);
+    let from_units = data.units.iter().map(|u| u.unit.property.belfiore).next();
+    // the municipality: from the census, else the maps, else the registers (read now when
+    // needed), else the units already stored
+    let mut belfiore = from_units.or(from_land).or(from_maps);
+    if belfiore.is_none() {
+        flow.read_through(SourceKind::F24, &mut data);
+        belfiore = municipality(&data, &stored);
+    }
+    linker.streets = StreetRegister::new(belfiore, &streets);
     if read.contains(&SourceKind::Fab) {
         let c = schema::units(crs);
         let units = cadastre::units(&c, &data.units, &map, &linker, rates);
         linker.units = UnitIndex::from_features(overlay(&stored.units, &units));
         data.units = Vec::new();
-        emit(dated(c, Some(("property_ref", "progressive")), units)).await?;
+        flow.emit(dated(c, Some(("property_ref", "progressive")), units))
+            .await?;
     } else {
         linker.units = UnitIndex::from_features(&stored.units);
     }
+    flow.read_through(SourceKind::Sog, &mut data);
     if read.contains(&SourceKind::Sog) {
         let c = schema::subjects(crs);
         let subjects = cadastre::subjects(&c, &data.subjects, supply_date);
         linker.persons = PersonIndex::from_features(overlay(&stored.subjects, &subjects));
         data.subjects = Vec::new();
-        emit(snapshot(c, "subject_ref", Scope::All, subjects)).await?;
+        flow.emit(snapshot(c, "subject_ref", Scope::All, subjects))
+            .await?;
     } else {
         linker.persons = PersonIndex::from_features(&stored.subjects);
     }
+    flow.read_through(SourceKind::Tit, &mut data);
     if read.contains(&SourceKind::Tit) {
         let c = schema::holdings(crs);
         let features = cadastre::holdings(&c, &data.holdings, &linker, rates);
         data.holdings = Vec::new();
-        emit(dated(c, Some(("holding_ref", "valid_from")), features)).await?;
+        flow.emit(dated(c, Some(("holding_ref", "valid_from")), features))
+            .await?;
     }
     registers::layers(
         &mut data,
@@ -250,7 +290,7 @@ pub async fn publish<E>(
         crs,
         supply_date,
         rates,
-        emit,
+        flow,
     )
     .await
 }

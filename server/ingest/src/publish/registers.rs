@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::cadastre::{MapParcel, UniqueIds};
 use super::schema::{collection, link_props, p};
 use super::values::{feature, int, link_values, opt_date, opt_int, opt_num, opt_text, text};
-use super::{Layer, dated, fiscal, territory};
+use super::{Flow, Layer, dated, fiscal, territory};
 use crate::link::{Link, LinkRates, Linker};
 use crate::pipeline::{SourceKind, SupplyData};
 
@@ -88,10 +88,10 @@ pub(super) fn address_of(
     link
 }
 
-/// The register layers fed by the sources `read`, each handed to `emit` when built (the
-/// records of a source are dropped once its layer is built).
+/// The register layers fed by the sources `read`: each source is read from `flow` just
+/// before its layer is built, the layer handed to `flow`, the records dropped.
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn layers<E>(
+pub(crate) async fn layers<F: Flow>(
     data: &mut SupplyData,
     read: &BTreeSet<SourceKind>,
     map: &BTreeMap<ParcelKey, MapParcel>,
@@ -99,50 +99,60 @@ pub(crate) async fn layers<E>(
     crs: Crs,
     supply_date: NaiveDate,
     rates: &mut LinkRates,
-    emit: &mut impl AsyncFnMut(Layer) -> Result<(), E>,
-) -> Result<(), E> {
+    flow: &mut F,
+) -> Result<(), F::Error> {
+    flow.read_through(SourceKind::Residents, data);
     if read.contains(&SourceKind::Residents) {
         let layer = residents(data, linker, crs, rates);
         data.registers.residents = Vec::new();
-        emit(layer).await?;
+        flow.emit(layer).await?;
     }
+    flow.read_through(SourceKind::Tari, data);
     if read.contains(&SourceKind::Tari) {
         let layer = tari(data, linker, crs, rates);
         data.registers.tari = Vec::new();
-        emit(layer).await?;
+        flow.emit(layer).await?;
     }
+    flow.read_through(SourceKind::Utility, data);
     if read.contains(&SourceKind::Utility) {
         let layer = utilities(data, linker, crs, rates);
         data.registers.utilities = Vec::new();
-        emit(layer).await?;
+        flow.emit(layer).await?;
     }
+    flow.read_through(SourceKind::Leases, data);
     if read.contains(&SourceKind::Leases) {
         let layer = leases(data, linker, crs, rates);
         data.registers.leases = Vec::new();
-        emit(layer).await?;
+        flow.emit(layer).await?;
     }
+    flow.read_through(SourceKind::Deeds, data);
     if read.contains(&SourceKind::Deeds) {
         let layer = deeds(data, linker, crs, rates);
         data.registers.deeds = Vec::new();
-        emit(layer).await?;
+        flow.emit(layer).await?;
     }
+    flow.read_through(SourceKind::ImuDeclarations, data);
     if read.contains(&SourceKind::ImuDeclarations) {
         let layer = fiscal::imu(data, linker, crs, rates);
         data.registers.imu = Vec::new();
-        emit(layer).await?;
+        flow.emit(layer).await?;
     }
+    flow.read_through(SourceKind::F24, data);
     if read.contains(&SourceKind::F24) {
         let layer = fiscal::f24(data, crs);
         data.registers.f24 = Vec::new();
-        emit(layer).await?;
+        flow.emit(layer).await?;
     }
+    flow.read_through(SourceKind::CadastralSurface, data);
     if read.contains(&SourceKind::CadastralSurface) {
         let layer = fiscal::surfaces(data, linker, crs, supply_date, rates);
         data.registers.surfaces = Vec::new();
-        emit(layer).await?;
+        flow.emit(layer).await?;
     }
+    // the territorial layers (and every file left)
+    flow.read_through(SourceKind::Parameters, data);
     for layer in territory::layers(data, read, map, crs, supply_date, rates) {
-        emit(layer).await?;
+        flow.emit(layer).await?;
     }
     Ok(())
 }
