@@ -657,10 +657,12 @@ pub(crate) struct Imu {
     pub year: i32,
     /// declarations in effect for the year
     pub effect: Vec<Declared>,
-    /// (payer code, tax code) pairs paid for the year
-    pub paid: std::collections::BTreeSet<(String, &'static str)>,
     /// person whose census code is corrupted
     first_person: Option<usize>,
+    /// (declarant code, unit) of the characteristic-5 declarations in effect
+    declared_main: std::collections::BTreeSet<(String, usize)>,
+    /// payer codes with a payment for the year
+    payers: std::collections::BTreeSet<String>,
     /// holder code → units held with a paying right in the year
     properties: BTreeMap<String, Vec<usize>>,
 }
@@ -677,11 +679,19 @@ impl Imu {
                 SubjectRef::Entity(_) => None,
             })
             .min();
+        let effect = in_effect(town, year);
+        let declared_main = effect
+            .iter()
+            .filter(|d| d.characteristic == 5)
+            .filter_map(|d| Some((town.subject_cf(d.declarant).to_owned(), d.unit?)))
+            .collect();
+        let payers = f24_paid(town).into_iter().map(|(c, _)| c).collect();
         let mut imu = Self {
             year,
-            effect: in_effect(town, year),
-            paid: f24_paid(town),
+            effect,
             first_person,
+            declared_main,
+            payers,
             properties: BTreeMap::new(),
         };
         for h in &town.holdings {
@@ -711,16 +721,14 @@ impl Imu {
 
     /// Whether `cf` paid anything for the year.
     pub(crate) fn paid_any(&self, cf: &str) -> bool {
-        self.paid.iter().any(|(c, _)| c == cf)
+        self.payers.contains(cf)
     }
 
     /// The main-residence claim of holder `cf` on `unit` (`imu_due::main_residence_claim`):
     /// a characteristic-5 declaration in effect, or nothing paid for the year and no other
     /// property with a paying right in it.
-    pub(crate) fn claims_main_residence(&self, town: &Municipality, cf: &str, unit: usize) -> bool {
-        if self.effect.iter().any(|d| {
-            d.unit == Some(unit) && d.characteristic == 5 && town.subject_cf(d.declarant) == cf
-        }) {
+    pub(crate) fn claims_main_residence(&self, cf: &str, unit: usize) -> bool {
+        if self.declared_main.contains(&(cf.to_owned(), unit)) {
             return true;
         }
         !self.paid_any(cf) && self.properties.get(cf).is_some_and(|v| v[..] == [unit])

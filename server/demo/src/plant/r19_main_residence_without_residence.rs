@@ -112,8 +112,7 @@ fn record(town: &mut Municipality, p: &mut Planter) {
                 continue;
             }
             let code = imu.code(town, h.subject);
-            if !imu.claims_main_residence(town, &code, u)
-                || residence_mask(&ix, &code, u, imu.year) != 0
+            if !imu.claims_main_residence(&code, u) || residence_mask(&ix, &code, u, imu.year) != 0
             {
                 continue;
             }

@@ -55,7 +55,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     // near miss: an owner who pays or holds more than this dwelling
     let other = list[1..].iter().copied().find(|&(u, owner)| {
         let code = imu.code(town, SubjectRef::Person(owner));
-        !imu.claims_main_residence(town, &code, u)
+        !imu.claims_main_residence(&code, u)
     });
     if let Some((u, owner)) = other {
         declare(town, SubjectRef::Person(owner), u, year - 1, 3, 0);
@@ -95,8 +95,7 @@ fn record(town: &mut Municipality, p: &mut Planter) {
                     continue;
                 }
                 let code = imu.code(town, h.subject);
-                if !landlords.contains(&code.as_str()) || !imu.claims_main_residence(town, &code, u)
-                {
+                if !landlords.contains(&code.as_str()) || !imu.claims_main_residence(&code, u) {
                     continue;
                 }
                 out.push(Expected::unit(
