@@ -1087,3 +1087,52 @@ pub(crate) fn f24_amounts(town: &Municipality) -> BTreeMap<String, f64> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fiscal::months_in_year;
+
+    #[test]
+    fn month_masks_count_the_generators_months() {
+        let starts = [
+            ymd(2019, 3, 15),
+            ymd(2025, 2, 15),
+            ymd(2025, 12, 16),
+            ymd(2025, 12, 17),
+        ];
+        let ends = [
+            None,
+            Some(ymd(2025, 1, 2)),
+            Some(ymd(2025, 7, 16)),
+            Some(ymd(2026, 1, 1)),
+        ];
+        for from in starts {
+            for to in ends {
+                if to.is_some_and(|t| t <= from) {
+                    continue;
+                }
+                assert_eq!(
+                    month_mask(from, to, 2025).count_ones(),
+                    months_in_year(from, to, 2025),
+                    "{from} {to:?}"
+                );
+            }
+        }
+        // residence from 16 December counts December, from 17 December does not (R19)
+        assert_eq!(month_mask(ymd(2025, 12, 16), None, 2025), 1 << 11);
+        assert_eq!(month_mask(ymd(2025, 12, 17), None, 2025), 0);
+    }
+
+    #[test]
+    fn omi_minimums_follow_the_written_quotations() {
+        let town = crate::generate(&crate::DemoParams {
+            seed: 7,
+            scale: 0.05,
+        });
+        let zones = crate::supply::omi::zones(&town);
+        // the historic centre at level 1.6: 3 050 €/m², 16.1 €/m² a month
+        assert_eq!(omi_dwelling_minimums(&zones[0]), (3050.0, 16.1));
+        assert_eq!(omi_dwelling_minimums(&zones[1]), (1900.0, 10.0));
+    }
+}

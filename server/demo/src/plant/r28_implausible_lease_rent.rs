@@ -11,7 +11,7 @@
 //! - a near miss: a yearly rent one cent above 6 × the expected minimum.
 //!
 //! Baseline: the lease writer derives rents of at least 110 €/m² a year, above half of every
-//! OMI minimum of the town (at most 16 €/m² a month), so only planted leases are cases;
+//! OMI minimum of the town (at most 16.1 €/m² a month), so only planted leases are cases;
 //! [`record`] checks each planted rent against the OMI quotation of its zone.
 
 use super::facts::{

@@ -174,7 +174,7 @@ fn lease_line(
     let end = day_before(add_years(o.from, years));
     let termination = o.to.map(day_before).filter(|t| *t < end);
     // market rents of at least 110 €/m² a year on the largest total surface the unit ever
-    // had (above half of every OMI minimum rent of the town, at most 16 €/m² a month, so
+    // had (above half of every OMI minimum rent of the town, at most 16.1 €/m² a month, so
     // that only planted rents are implausible, R28), unless the occupancy carries its own
     // (planted) rent
     let surface: u32 = o
