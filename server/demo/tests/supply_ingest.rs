@@ -98,10 +98,43 @@ fn every_planted_record_is_reported_as_the_reference_prescribes() {
 
 #[test]
 fn a_clean_supply_with_crlf_reads_without_any_finding() {
-    let (dir, _truth, out) = read(false, true);
+    let (dir, truth, out) = read(false, true);
+    // the records planted for the data-quality rules are findings by design: a registered
+    // area off the polygon's (Q04), a codice fiscale with a wrong check character kept as
+    // written (Q01)
+    let planted = |reason: &str| {
+        let q04 = truth
+            .correlation
+            .rules
+            .get("Q04")
+            .into_iter()
+            .flat_map(|r| {
+                r.report
+                    .iter()
+                    .chain(&r.near_miss)
+                    .filter_map(|e| e.parcel_key.as_deref())
+            });
+        let q01 = truth
+            .correlation
+            .rules
+            .get("Q01")
+            .into_iter()
+            .flat_map(|r| {
+                r.report
+                    .iter()
+                    .chain(&r.near_miss)
+                    .flat_map(|e| e.note.split_whitespace().filter(|w| w.len() >= 11))
+            });
+        q04.into_iter()
+            .any(|k| reason.contains(&format!("parcel {k}:")))
+            || q01
+                .into_iter()
+                .any(|code| reason.contains(&format!("codice fiscale {code}:")))
+    };
     let found: Vec<String> = out
         .diagnostics
         .iter()
+        .filter(|d| !planted(&d.reason))
         .map(|d| {
             format!(
                 "{}:{} {}: {}",

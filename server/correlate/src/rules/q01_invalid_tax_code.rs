@@ -45,10 +45,17 @@ impl Rule for Q01InvalidTaxCode {
                 found.push(("sog", s.id.to_string(), "tax_code", c));
             }
         }
-        for (i, r) in d.residents.iter().flatten().enumerate() {
+        // a residence period is identified by household, person and first day (a row number
+        // would change with the order the rows are read in, and the record key must be stable)
+        for r in d.residents.iter().flatten() {
             found.push((
                 "residents",
-                format!("row {}", i + 1),
+                format!(
+                    "{}/{}/{}",
+                    r.household_id,
+                    r.person.as_written(),
+                    r.residence.from()
+                ),
                 "person_cf",
                 &r.person,
             ));
@@ -136,5 +143,10 @@ mod tests {
                 && sources.iter().any(|s| s.contains("residents"))
         );
         assert!(out.iter().all(|a| a.rule_id.as_str() == "Q01"));
+        // the residence period is named by household, code as written and first day
+        assert!(out.iter().any(|a| {
+            a.evidence[crate::engine::RECORD_KEY]
+                == "residents:H1/RSSMRA85T10A562X/2020-01-01:person_cf".into()
+        }));
     }
 }

@@ -43,8 +43,25 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+mod cadastre;
 mod facts;
 pub mod imu_declarations;
+mod q01_invalid_tax_code;
+mod q02_unit_without_map_parcel;
+mod q03_map_parcel_without_records;
+mod q04_area_mismatch;
+mod q05_shares_not_whole;
+mod q06_unit_without_surface;
+mod q07_utility_without_unit_key;
+mod q08_address_not_in_register;
+mod r01_ghost_building;
+mod r02_urban_site_without_units;
+mod r03_rural_building_in_land_cadastre;
+mod r04_outline_without_units;
+mod r07_derelict_unit_in_use;
+mod r08_f3_f4_too_long;
+mod r09_category_inconsistent_with_use;
+mod r10_low_rent_per_m2;
 mod r12_residents_without_tari;
 mod r13_occupants_below_residents;
 mod r14_tari_surface;
@@ -218,6 +235,11 @@ impl Planter<'_> {
     pub fn extra_lines(&self, rel: &str) -> usize {
         self.planted.extra_lines.get(rel).map_or(0, Vec::len)
     }
+
+    /// The extra records planted so far for `rel` (by every rule), in planting order.
+    pub fn planted_lines(&self, rel: &str) -> &[String] {
+        self.planted.extra_lines.get(rel).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// One rule's planting.
@@ -246,7 +268,33 @@ pub const PLANTINGS: &[Planting] = &[
     r25_payments_on_unknown_units::PLANTING,
     r27_low_declared_sale_price::PLANTING,
     r28_implausible_lease_rent::PLANTING,
+    q01_invalid_tax_code::PLANTING,
+    q03_map_parcel_without_records::PLANTING,
+    q02_unit_without_map_parcel::PLANTING,
+    q04_area_mismatch::PLANTING,
+    q05_shares_not_whole::PLANTING,
+    q06_unit_without_surface::PLANTING,
+    q08_address_not_in_register::PLANTING,
+    r01_ghost_building::PLANTING,
+    r03_rural_building_in_land_cadastre::PLANTING,
+    r04_outline_without_units::PLANTING,
+    r07_derelict_unit_in_use::PLANTING,
+    r08_f3_f4_too_long::PLANTING,
+    r09_category_inconsistent_with_use::PLANTING,
     // recordings: after every planting
+    q02_unit_without_map_parcel::RECORD,
+    q04_area_mismatch::RECORD,
+    q05_shares_not_whole::RECORD,
+    q06_unit_without_surface::RECORD,
+    q07_utility_without_unit_key::RECORD,
+    r01_ghost_building::RECORD,
+    r02_urban_site_without_units::RECORD,
+    r03_rural_building_in_land_cadastre::RECORD,
+    r04_outline_without_units::RECORD,
+    r07_derelict_unit_in_use::RECORD,
+    r08_f3_f4_too_long::RECORD,
+    r09_category_inconsistent_with_use::RECORD,
+    r10_low_rent_per_m2::RECORD,
     r12_residents_without_tari::RECORD,
     r13_occupants_below_residents::RECORD,
     r14_tari_surface::RECORD,

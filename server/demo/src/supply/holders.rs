@@ -10,6 +10,7 @@ use super::truth::{DefectKind, Outcome};
 use super::{Ctx, mix};
 use crate::SubjectRef;
 use crate::entities::Holding;
+use crate::plant::Expected;
 
 /// The Agenzia's subject id of a holder.
 pub fn subject_id(s: SubjectRef) -> u64 {
@@ -102,6 +103,13 @@ fn write_sog(cx: &mut Ctx) -> io::Result<()> {
         }
         if corrupt && matches!(s, SubjectRef::Person(_)) {
             vals[9] = corrupt_cf(&vals[9]);
+            cx.report(
+                "Q01",
+                Expected::record(
+                    &format!("sog:{}:tax_code", vals[2]),
+                    format!("SOG subject with codice fiscale {}", vals[9]),
+                ),
+            );
             let line = out.line(&piped(&vals));
             cx.rec.defect(
                 &rel,

@@ -20,6 +20,7 @@ use super::{Ctx, mix};
 use crate::SubjectRef;
 use crate::dates::{add_years, day_before};
 use crate::entities::{Holding, Occupancy};
+use crate::plant::Expected;
 
 /// Reference years of the utility communications: the tax year and the two before it.
 pub const UTILITY_YEARS: i32 = 3;
@@ -100,6 +101,13 @@ fn write_utilities(cx: &mut Ctx) -> io::Result<()> {
             if cx.malformed() && rows == 7 {
                 let mut fields: Vec<String> = row.split(';').map(str::to_owned).collect();
                 fields[2] = corrupt_cf(&fields[2]);
+                cx.report(
+                    "Q01",
+                    Expected::record(
+                        &format!("utilities:{}/{}:holder_cf", fields[1], fields[10]),
+                        format!("utility holder with codice fiscale {}", fields[2]),
+                    ),
+                );
                 let line = out.line(&fields.join(";"));
                 cx.rec.defect(
                     rel,

@@ -39,6 +39,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::plant::{CorrelationTruth, Expected};
 use crate::{DemoParams, HouseNumber, Municipality, Street};
 use text::TextFile;
 pub use truth::{DefectKind, FileTruth, Outcome, PlantedDefect, SupplyTruth};
@@ -122,7 +123,7 @@ pub fn write_supply(
         town.belfiore,
         &text::iso(town.extraction_date),
         &format!("EPSG:{}", opts.cxf_epsg),
-        town.planted.correlation.clone(),
+        cx.correlation,
     );
     std::fs::write(dir.join(TRUTH_FILE), truth.to_json())?;
     Ok(truth)
@@ -134,6 +135,9 @@ pub(crate) struct Ctx<'a> {
     pub opts: &'a SupplyOptions,
     pub root: &'a Path,
     pub rec: truth::Recorder,
+    /// the planted correlation truth, completed by the writers with the cases their planted
+    /// records make (an invalid codice fiscale is a Q01 case) — see [`Ctx::report`]
+    pub correlation: CorrelationTruth,
     /// house numbers by address key
     pub house_numbers: BTreeMap<&'a str, &'a HouseNumber>,
     /// streets by municipal code
@@ -147,6 +151,7 @@ impl<'a> Ctx<'a> {
             opts,
             root,
             rec: truth::Recorder::default(),
+            correlation: town.planted.correlation.clone(),
             house_numbers: town
                 .house_numbers
                 .iter()
@@ -154,6 +159,17 @@ impl<'a> Ctx<'a> {
                 .collect(),
             streets: town.streets.iter().map(|s| (s.code, s)).collect(),
         }
+    }
+
+    /// Records a correlation case that a record written into the supply makes (a malformed
+    /// record the ingest keeps, for a data-quality rule).
+    pub fn report(&mut self, rule: &str, expected: Expected) {
+        self.correlation
+            .rules
+            .entry(rule.to_owned())
+            .or_default()
+            .report
+            .push(expected);
     }
 
     /// Whether malformed records are planted.

@@ -12,6 +12,7 @@ use super::text::{iso, iso_opt, round_half_up};
 use super::truth::{DefectKind, Outcome};
 use super::{Ctx, mix};
 use crate::entities::Unit;
+use crate::plant::Expected;
 
 /// Streets and house numbers.
 fn write_streets(cx: &mut Ctx) -> io::Result<()> {
@@ -108,7 +109,19 @@ fn write_residents(cx: &mut Ctx) -> io::Result<()> {
     for (i, r) in town.residents.iter().enumerate() {
         let cf = &town.persons[r.person].cf;
         if cx.malformed() && i == 3 {
-            let line = out.line(&row(r, &corrupt_cf(cf), &iso(r.from)));
+            let bad = corrupt_cf(cf);
+            cx.report(
+                "Q01",
+                Expected::record(
+                    &format!(
+                        "residents:{}/{bad}/{}:person_cf",
+                        r.household_id,
+                        iso(r.from)
+                    ),
+                    format!("resident with codice fiscale {bad}"),
+                ),
+            );
+            let line = out.line(&row(r, &bad, &iso(r.from)));
             cx.rec.defect(
                 rel,
                 line,
