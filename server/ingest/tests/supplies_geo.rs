@@ -522,3 +522,35 @@ fn buildings_paging_missing_columns_and_bad_files() {
     let err = BuildingsReader::open(&no_id).err().unwrap();
     assert_eq!(err.field.as_deref(), Some("building_id"));
 }
+
+#[test]
+fn buildable_zones_geojson() {
+    use segit_ingest::supplies::BuildableZonesReader;
+    let text = r#"{"type": "FeatureCollection", "features": [
+{"type": "Feature", "properties": {"zone_id": "TR1", "name": "Trasformazione 1", "reference_value_eur_per_m2": 95.5}, "geometry": {"type": "Polygon", "coordinates": [[[9.1, 45.4], [9.2, 45.4], [9.2, 45.5], [9.1, 45.5], [9.1, 45.4]]]}},
+{"type": "Feature", "properties": {"zone_id": "TR2", "reference_value_eur_per_m2": "80"}, "geometry": {"type": "MultiPolygon", "coordinates": [[[[9.3, 45.4], [9.4, 45.4], [9.4, 45.5], [9.3, 45.4]]]]}},
+{"type": "Feature", "properties": {"name": "no id"}, "geometry": {"type": "Polygon", "coordinates": [[[9.1, 45.4], [9.2, 45.4], [9.2, 45.5], [9.1, 45.4]]]}},
+{"type": "Feature", "properties": {"zone_id": "TR4", "reference_value_eur_per_m2": -3}, "geometry": {"type": "Polygon", "coordinates": [[[9.1, 45.4], [9.2, 45.4], [9.2, 45.5], [9.1, 45.4]]]}},
+{"type": "Feature", "properties": {"zone_id": "TR5"}, "geometry": {"type": "Point", "coordinates": [9.1, 45.4]}}
+]}"#;
+    let (records, diagnostics) = split(BuildableZonesReader::new(
+        text.as_bytes(),
+        Path::new("buildable_zones.geojson"),
+    ));
+    let lines: Vec<u64> = records.iter().map(|r| r.line).collect();
+    assert_eq!(lines, vec![2, 3]);
+    let z = &records[0].record;
+    assert_eq!(z.zone_id, "TR1");
+    assert_eq!(z.name.as_deref(), Some("Trasformazione 1"));
+    assert_eq!(z.reference_value_eur_per_m2, Some(95.5));
+    assert_eq!(records[1].record.reference_value_eur_per_m2, Some(80.0));
+    assert_eq!(records[1].record.name, None);
+    assert_eq!(
+        summary(&diagnostics),
+        vec![
+            (4, Some("zone_id"), REJ),
+            (5, Some("reference_value_eur_per_m2"), REJ),
+            (6, Some("geometry"), REJ),
+        ]
+    );
+}

@@ -26,6 +26,8 @@ fn policy(kind: SourceKind) -> Option<(&'static str, &'static str)> {
         SourceKind::OmiZones => ("Zona", FIRST),
         SourceKind::Residents => ("person_cf", BOTH),
         SourceKind::Tari => ("premises_seq", BOTH),
+        SourceKind::Deaths => ("person_cf", FIRST),
+        SourceKind::BuildableZones => ("zone_id", FIRST),
         SourceKind::Utility => ("supply_point", BOTH),
         SourceKind::Leases => ("contract_id", BOTH),
         SourceKind::Deeds => ("deed_id", BOTH),
@@ -46,6 +48,8 @@ impl Registers {
             SourceKind::OmiZones => self.omi_zones.len(),
             SourceKind::Residents => self.residents.len(),
             SourceKind::Tari => self.tari.len(),
+            SourceKind::Deaths => self.deaths.len(),
+            SourceKind::BuildableZones => self.buildable_zones.len(),
             SourceKind::Utility => self.utilities.len(),
             SourceKind::Leases => self.leases.len(),
             SourceKind::Deeds => self.deeds.len(),
@@ -94,6 +98,8 @@ impl Registers {
             SourceKind::Utility => tail(&self.utilities, from, |u| {
                 format!("{:?}/{}/{}", u.utility, u.supply_point, u.year)
             }),
+            SourceKind::Deaths => tail(&self.deaths, from, |d| d.person.as_written().to_owned()),
+            SourceKind::BuildableZones => tail(&self.buildable_zones, from, |z| z.zone_id.clone()),
             SourceKind::Leases => tail(&self.leases, from, |l| l.contract_id.clone()),
             SourceKind::Deeds => tail(&self.deeds, from, |d| d.deed_id.clone()),
             SourceKind::F24 => tail(&self.f24, from, |f| {

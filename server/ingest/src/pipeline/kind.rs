@@ -53,13 +53,17 @@ pub enum SourceKind {
     TopoBuildings,
     /// `tari.csv`
     Tari,
+    /// `deaths.csv`: civil-registry deaths (project convention)
+    Deaths,
+    /// `buildable_zones.geojson`: buildable zones of the zoning plan (project convention)
+    BuildableZones,
     /// `rates.json`: rates and rule thresholds (not loaded by the ingest)
     Parameters,
 }
 
 impl SourceKind {
     /// Every kind, in reading order (street register first: addresses are resolved against it).
-    pub const ALL: [SourceKind; 24] = [
+    pub const ALL: [SourceKind; 26] = [
         Self::Streets,
         Self::HouseNumbers,
         Self::CrsFile,
@@ -73,6 +77,7 @@ impl SourceKind {
         Self::CadastralSurface,
         Self::TopoBuildings,
         Self::Residents,
+        Self::Deaths,
         Self::Tari,
         Self::ImuDeclarations,
         Self::F24,
@@ -83,6 +88,7 @@ impl SourceKind {
         Self::OmiZones,
         Self::OmiKml,
         Self::Microzones,
+        Self::BuildableZones,
         Self::Parameters,
     ];
 
@@ -112,6 +118,8 @@ impl SourceKind {
             Self::HouseNumbers => "house-numbers",
             Self::TopoBuildings => "topo-buildings",
             Self::Tari => "tari",
+            Self::Deaths => "deaths",
+            Self::BuildableZones => "buildable-zones",
             Self::Parameters => "parameters",
         }
     }
@@ -149,6 +157,8 @@ impl SourceKind {
             ("house_numbers.geojson", _) => Self::HouseNumbers,
             ("edifici.gpkg", _) => Self::TopoBuildings,
             ("tari.csv", _) => Self::Tari,
+            ("deaths.csv", _) => Self::Deaths,
+            ("buildable_zones.geojson", _) => Self::BuildableZones,
             ("rates.json", _) => Self::Parameters,
             (_, Some("fab")) => Self::Fab,
             (_, Some("ter")) => Self::Ter,
@@ -205,6 +215,8 @@ mod tests {
             ("imu/IMU_F205_2024.txt", SourceKind::ImuDeclarations),
             ("stradario/streets.csv", SourceKind::Streets),
             ("tari/tari.csv", SourceKind::Tari),
+            ("anagrafe/DEATHS.csv", SourceKind::Deaths),
+            ("pgt/buildable_zones.geojson", SourceKind::BuildableZones),
         ];
         for (path, kind) in cases {
             assert_eq!(SourceKind::detect(Path::new(path)), Some(kind), "{path}");

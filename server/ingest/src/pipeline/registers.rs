@@ -18,7 +18,8 @@ use super::read::file_failed;
 use super::stats::{KindStats, Progress, drain};
 use crate::diag::{Diagnostic, Item};
 use crate::supplies::{
-    BuildingFootprint, BuildingsReader, CadastralSurfaceReader, F24Reader, HouseNumberPoint,
+    BuildableZone, BuildableZonesReader, BuildingFootprint, BuildingsReader,
+    CadastralSurfaceReader, DeathRecord, DeathsReader, F24Reader, HouseNumberPoint,
     HouseNumbersReader, ImuReader, LeasesReader, Located, Microzone, MicrozonesReader,
     OmiPerimeter, OmiPerimetersReader, OmiQuotation, OmiValuesReader, OmiZone, OmiZonesReader,
     ResidentsReader, StreetsReader, TariReader, TransferDeedsReader, UtilitySupplyReader,
@@ -57,6 +58,10 @@ pub struct Registers {
     pub topo_buildings: Vec<Located<BuildingFootprint>>,
     /// TARI positions
     pub tari: Vec<Located<TariPosition>>,
+    /// civil-registry deaths
+    pub deaths: Vec<Located<DeathRecord>>,
+    /// buildable zones of the zoning plan (storage CRS)
+    pub buildable_zones: Vec<Located<BuildableZone>>,
     /// first occurrence of each key, for duplicate reports
     seen: SeenKeys,
 }
@@ -179,6 +184,19 @@ impl Registers {
             SourceKind::Tari => {
                 read_into!(TariReader<_>, path, self.tari, stats, diags, progress);
             }
+            SourceKind::Deaths => {
+                read_into!(DeathsReader<_>, path, self.deaths, stats, diags, progress);
+            }
+            SourceKind::BuildableZones => match BuildableZonesReader::open(path) {
+                Ok(r) => {
+                    let moved = move_items(r, path, lon_lat, storage, |z: &mut BuildableZone| {
+                        PointOrArea::Area(&mut z.geometry)
+                    });
+                    self.buildable_zones
+                        .extend(drain(moved, stats, diags, progress));
+                }
+                Err(d) => file_failed(d, stats, diags),
+            },
             SourceKind::HouseNumbers => match HouseNumbersReader::open(path) {
                 Ok(r) => {
                     let moved =

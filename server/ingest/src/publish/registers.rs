@@ -107,6 +107,12 @@ pub(crate) async fn layers<F: Flow>(
         data.registers.residents = Vec::new();
         flow.emit(layer).await?;
     }
+    flow.read_through(SourceKind::Deaths, data);
+    if read.contains(&SourceKind::Deaths) {
+        let layer = deaths(data, linker, crs, rates);
+        data.registers.deaths = Vec::new();
+        flow.emit(layer).await?;
+    }
     flow.read_through(SourceKind::Tari, data);
     if read.contains(&SourceKind::Tari) {
         let layer = tari(data, linker, crs, rates);
@@ -220,6 +226,46 @@ fn residents(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates
             let from = r.residence.from();
             let id = ids.take(format!("{}@{from}", r.person.as_written()));
             feature(&c, id, None, values, from, r.residence.to())
+        })
+        .collect();
+    dated(c, None, features)
+}
+
+fn deaths(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -> Layer {
+    let mut props = vec![
+        p("person_cf", Text, "Codice fiscale of the deceased")
+            .personal()
+            .required(),
+        p("death_date", Date, "Date of death").personal().required(),
+        p("record_id", Text, "Civil-registry act number").personal(),
+        p("line", Integer, "Line of the source file"),
+    ];
+    props.extend(link_props("subject", "the SOG subject of the deceased"));
+    let c = collection(
+        "deaths",
+        "Deaths (anagrafe)",
+        "Deaths recorded by the civil registry (project convention anagrafe/deaths.csv), valid \
+         from the date of death.",
+        GeometryType::None,
+        crs,
+        props,
+    );
+    let mut ids = UniqueIds::default();
+    let features = data
+        .registers
+        .deaths
+        .iter()
+        .map(|l| {
+            let d = &l.record;
+            let mut values = vec![
+                text(d.person.as_written()),
+                Value::Date(d.date),
+                opt_text(d.record_id.as_deref()),
+                int(l.line),
+            ];
+            values.extend(person_link(linker, rates, "deaths", &d.person, None));
+            let id = ids.take(d.person.as_written().to_owned());
+            feature(&c, id, None, values, d.date, None)
         })
         .collect();
     dated(c, None, features)

@@ -251,6 +251,40 @@ pub(crate) fn layers(
             .collect();
         out.push(snapshot(c, "microzone_key", Scope::All, features));
     }
+    if read.contains(&SourceKind::BuildableZones) {
+        let c = collection(
+            "buildable_zones",
+            "Buildable zones (zoning plan)",
+            "Buildable zones of the municipal zoning plan with the reference value of building \
+             land (L. 160/2019 c. 777); project convention pgt/buildable_zones.geojson.",
+            GeometryType::MultiPolygon,
+            crs,
+            vec![
+                p("zone_id", Text, "Zone id of the plan").required(),
+                p("name", Text, "Zone name"),
+                p(
+                    "reference_value_eur_per_m2",
+                    Number,
+                    "Reference value of building land, EUR/m2 (c. 777)",
+                ),
+            ],
+        );
+        let features = r
+            .buildable_zones
+            .iter()
+            .map(|l| {
+                let z = &l.record;
+                let values = vec![
+                    text(z.zone_id.clone()),
+                    opt_text(z.name.as_deref()),
+                    opt_num(z.reference_value_eur_per_m2),
+                ];
+                let geometry = Some(Geometry::MultiPolygon(z.geometry.clone()));
+                feature(&c, z.zone_id.clone(), geometry, values, supply_date, None)
+            })
+            .collect();
+        out.push(snapshot(c, "zone_id", Scope::All, features));
+    }
     if read.contains(&SourceKind::TopoBuildings) {
         out.push(topo_buildings(data, map, crs, supply_date, rates));
     }

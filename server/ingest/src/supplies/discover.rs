@@ -43,11 +43,15 @@ pub enum SupplyKind {
     TopoBuildings,
     /// `tari/tari.csv`
     Tari,
+    /// `anagrafe/deaths.csv` (project convention)
+    Deaths,
+    /// `pgt/buildable_zones.geojson` (project convention)
+    BuildableZones,
 }
 
 impl SupplyKind {
     /// Every kind, in the order of the reference's table.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 17] = [
         Self::CadastralSurface,
         Self::UtilitySupply,
         Self::Leases,
@@ -63,6 +67,8 @@ impl SupplyKind {
         Self::HouseNumbers,
         Self::TopoBuildings,
         Self::Tari,
+        Self::Deaths,
+        Self::BuildableZones,
     ];
 
     /// The default folder of the kind (lower case).
@@ -72,12 +78,13 @@ impl SupplyKind {
             Self::UtilitySupply => "utenze",
             Self::Leases => "locazioni",
             Self::TransferDeeds => "atti",
-            Self::Residents => "anagrafe",
+            Self::Residents | Self::Deaths => "anagrafe",
             Self::ImuDeclarations | Self::F24Imu => "imu",
             Self::OmiValues | Self::OmiZones | Self::OmiPerimeters | Self::OmiMicrozones => "omi",
             Self::Streets | Self::HouseNumbers => "stradario",
             Self::TopoBuildings => "dbt",
             Self::Tari => "tari",
+            Self::BuildableZones => "pgt",
         }
     }
 
@@ -102,6 +109,8 @@ impl SupplyKind {
             Self::HouseNumbers => lower == "house_numbers.geojson",
             Self::TopoBuildings => lower == "edifici.gpkg",
             Self::Tari => lower == "tari.csv",
+            Self::Deaths => lower == "deaths.csv",
+            Self::BuildableZones => lower == "buildable_zones.geojson",
         }
     }
 }
@@ -124,6 +133,8 @@ impl fmt::Display for SupplyKind {
             Self::HouseNumbers => "house numbers",
             Self::TopoBuildings => "topographic buildings",
             Self::Tari => "TARI premises",
+            Self::Deaths => "civil-registry deaths",
+            Self::BuildableZones => "buildable zones",
         })
     }
 }
@@ -209,6 +220,8 @@ mod tests {
             "stradario/house_numbers.geojson",
             "DBT/edifici.gpkg",
             "tari/tari.csv",
+            "anagrafe/deaths.csv",
+            "PGT/buildable_zones.geojson",
             "tari/notes.txt",
             "misc/tari.csv",
             "residents.csv",

@@ -1,5 +1,6 @@
-//! GeoJSON supplies (RFC 7946, longitude/latitude): `omi/microzones.geojson` (§6) and
-//! `stradario/house_numbers.geojson` (§7).
+//! GeoJSON supplies (RFC 7946, longitude/latitude): `omi/microzones.geojson` (§6),
+//! `stradario/house_numbers.geojson` (§7) and `pgt/buildable_zones.geojson` (a **project
+//! convention**, see [`BuildableZone`]).
 //!
 //! **Bounded whole-file parse**: a file is per municipality; it is read into memory up to
 //! [`GeoJsonOptions::max_bytes`] (default 512 MiB; a larger file is one diagnostic and no
@@ -72,6 +73,27 @@ pub struct HouseNumberPoint {
     pub point: Point<f64>,
 }
 
+/// A buildable zone of the municipal zoning plan (PGT/PRG), `pgt/buildable_zones.geojson`.
+///
+/// **Project convention** (the reference names the zoning plan's buildable zones and the
+/// municipal reference values of L. 160/2019 c. 777 as the input of R23, rules-catalogue.md, but
+/// gives no file layout): a GeoJSON FeatureCollection (RFC 7946, longitude/latitude, like the
+/// other GeoJSON supplies), one feature per zone, `Polygon` or `MultiPolygon`, properties
+/// `zone_id` (required, text), `name` (optional) and `reference_value_eur_per_m2` (optional
+/// non-negative number: the reference value of building land deliberated by the municipality,
+/// €/m²).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildableZone {
+    /// `zone_id`: zone id of the plan.
+    pub zone_id: String,
+    /// `name`: zone name, when given.
+    pub name: Option<String>,
+    /// `reference_value_eur_per_m2`: c. 777 reference value, €/m², when deliberated.
+    pub reference_value_eur_per_m2: Option<f64>,
+    /// The zone, longitude/latitude.
+    pub geometry: MultiPolygon<f64>,
+}
+
 /// How one GeoJSON feature becomes a record.
 pub trait GeoJsonFormat {
     /// The record.
@@ -101,6 +123,9 @@ pub type MicrozonesReader = GeoJsonReader<MicrozoneFormat>;
 
 /// Reader of `house_numbers.geojson`: yields `Located<HouseNumberPoint>`.
 pub type HouseNumbersReader = GeoJsonReader<HouseNumberFormat>;
+
+/// Reader of `buildable_zones.geojson`: yields `Located<BuildableZone>`.
+pub type BuildableZonesReader = GeoJsonReader<BuildableZoneFormat>;
 
 #[derive(Deserialize)]
 struct Collection<'a> {
@@ -348,6 +373,58 @@ impl GeoJsonFormat for MicrozoneFormat {
             microzone,
             omi_zone: string_property(feature, "omi_zona")?,
             link_zone: string_property(feature, "link_zona")?,
+            geometry: parsed.geometry,
+        })
+    }
+}
+
+/// A non-negative number property written as a JSON number (or a decimal string).
+fn number_property(feature: &Value, name: &str) -> Result<Option<f64>, (String, String)> {
+    let bad = || (name.to_owned(), "not a non-negative number".to_owned());
+    let v = match property(feature, name) {
+        None => return Ok(None),
+        Some(Value::Number(n)) => n.as_f64().ok_or_else(bad)?,
+        Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
+        Some(Value::String(s)) => s.trim().parse::<f64>().map_err(|_| bad())?,
+        Some(_) => return Err(bad()),
+    };
+    if v.is_finite() && v >= 0.0 {
+        Ok(Some(v))
+    } else {
+        Err(bad())
+    }
+}
+
+/// The `buildable_zones.geojson` format.
+#[derive(Debug)]
+pub struct BuildableZoneFormat;
+
+impl GeoJsonFormat for BuildableZoneFormat {
+    type Record = BuildableZone;
+
+    fn parse(
+        feature: &Value,
+        options: &GeoJsonOptions,
+        notes: &mut Vec<Note>,
+    ) -> Result<BuildableZone, (String, String)> {
+        let zone_id = required(string_property(feature, "zone_id")?, "zone_id")?;
+        let reference_value_eur_per_m2 = number_property(feature, "reference_value_eur_per_m2")?;
+        let geometry = feature
+            .get("geometry")
+            .ok_or_else(|| ("geometry".to_owned(), "missing geometry".to_owned()))?;
+        let parsed = geojson_areal(geometry, options.invalid_polygons)
+            .map_err(|e| ("geometry".to_owned(), e))?;
+        if !parsed.repairs.is_empty() {
+            notes.push((
+                Severity::Repaired,
+                "geometry".into(),
+                parsed.repairs.join("; "),
+            ));
+        }
+        Ok(BuildableZone {
+            zone_id,
+            name: string_property(feature, "name")?,
+            reference_value_eur_per_m2,
             geometry: parsed.geometry,
         })
     }

@@ -1,7 +1,10 @@
 //! Readers of the other supplies (other-supplies.md §0–§9), in their normalised schemas:
 //! cadastral surfaces, utility contracts, leases and transfer deeds, residents, IMU declarations
 //! and F24 payments, OMI quotations, zones and perimeters, the street register and house
-//! numbers, topographic buildings and TARI premises; and [`discover`], which lists the known
+//! numbers, topographic buildings and TARI premises; civil-registry deaths
+//! (`anagrafe/deaths.csv`, [`DeathsFormat`]) and the zoning plan's buildable zones
+//! (`pgt/buildable_zones.geojson`, [`BuildableZone`]), both **project conventions** (the
+//! reference names these inputs of R24 and R23 but gives no file layout); and [`discover`], which lists the known
 //! files of a supply directory.
 //!
 //! Every reader yields `Item<Located<T>>`: a record with the line it was read from, or a
@@ -22,6 +25,7 @@
 //!   `Read`); the GeoPackage reader opens files only (SQLite).
 
 mod csv;
+mod deaths;
 mod discover;
 mod f24;
 mod fields;
@@ -45,11 +49,13 @@ use std::path::Path;
 use crate::diag::Diagnostic;
 
 pub use csv::{Column, CsvFormat, CsvReader, Dialect, Row};
+pub use deaths::{DeathRecord, DeathsFormat, DeathsReader};
 pub use discover::{SupplyKind, discover};
 pub use f24::{F24Format, F24Reader};
 pub use geojson::{
-    GeoJsonFormat, GeoJsonOptions, GeoJsonReader, HouseNumberFormat, HouseNumberPoint,
-    HouseNumbersReader, Microzone, MicrozoneFormat, MicrozonesReader, Note,
+    BuildableZone, BuildableZoneFormat, BuildableZonesReader, GeoJsonFormat, GeoJsonOptions,
+    GeoJsonReader, HouseNumberFormat, HouseNumberPoint, HouseNumbersReader, Microzone,
+    MicrozoneFormat, MicrozonesReader, Note,
 };
 pub use gpkg::{BuildingFootprint, BuildingsReader};
 pub use imu::{ImuOptions, ImuReader, RECORD_CHARS};

@@ -1,0 +1,18 @@
+//! Fuzz target: the buildable_zones.geojson reader on arbitrary bytes must end
+//! without panicking, and every diagnostic names the file it was given.
+#![no_main]
+
+use std::path::Path;
+
+use libfuzzer_sys::fuzz_target;
+use segit_ingest::diag::Item;
+use segit_ingest::supplies::BuildableZonesReader;
+
+fuzz_target!(|data: &[u8]| {
+    let file = Path::new("buildable_zones.geojson");
+    for item in BuildableZonesReader::new(data, file) {
+        if let Item::Diagnostic(d) = item {
+            assert_eq!(d.file, file);
+        }
+    }
+});
