@@ -58,6 +58,7 @@ mod r01_ghost_building;
 mod r02_urban_site_without_units;
 mod r03_rural_building_in_land_cadastre;
 mod r04_outline_without_units;
+mod r05_undeclared_extension;
 mod r07_derelict_unit_in_use;
 mod r08_f3_f4_too_long;
 mod r09_category_inconsistent_with_use;
@@ -295,6 +296,7 @@ pub const PLANTINGS: &[Planting] = &[
     r08_f3_f4_too_long::RECORD,
     r09_category_inconsistent_with_use::RECORD,
     r10_low_rent_per_m2::RECORD,
+    r05_undeclared_extension::RECORD,
     r12_residents_without_tari::RECORD,
     r13_occupants_below_residents::RECORD,
     r14_tari_surface::RECORD,
