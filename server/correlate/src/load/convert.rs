@@ -17,7 +17,8 @@ use segit_model::{
 use super::names::{SOURCE_KEY_METHOD, UNIT_KEY_METHODS};
 use super::row::{Bad, Row};
 use crate::inputs::{
-    BuildingOutline, Footprint, HouseNumberPoint, MapParcel, Microzone, OmiQuotation,
+    BuildableZone, BuildingOutline, Death, Footprint, HouseNumberPoint, MapParcel, Microzone,
+    OmiQuotation,
 };
 
 /// `Belfiore/section/id/F|T` as written by the ingest.
@@ -615,5 +616,24 @@ pub(super) fn omi_value(r: &Row<'_>) -> Result<OmiQuotation, Bad> {
         compr_max: r.num("purchase_max").ok_or("purchase_max missing")?,
         loc_min: r.num("rent_min"),
         loc_max: r.num("rent_max"),
+    })
+}
+
+/// A civil-registry death.
+pub(super) fn death(r: &Row<'_>) -> Result<Death, Bad> {
+    Ok(Death {
+        person: r
+            .tax_id("person_cf")?
+            .ok_or_else(|| "person_cf missing".to_owned())?,
+        date: r.req_date("death_date")?,
+    })
+}
+
+/// A buildable zone of the zoning plan.
+pub(super) fn buildable_zone(r: &Row<'_>) -> Result<BuildableZone, Bad> {
+    Ok(BuildableZone {
+        zone_id: r.req_text("zone_id")?.to_owned(),
+        geometry: r.polygons()?,
+        reference_value_eur_per_m2: r.num("reference_value_eur_per_m2"),
     })
 }
