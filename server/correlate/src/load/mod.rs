@@ -7,7 +7,8 @@
 //! one as it arrives; a feature that cannot be converted is skipped and counted in the
 //! [`LoadReport`], never a panic. The collection and property names are in [`names`].
 //!
-//! Sources the ingest does not publish (deaths, buildable zones) are always `None`. Values the
+//! Deaths and buildable zones come from the collections of the project conventions
+//! `anagrafe/deaths.csv` and `pgt/buildable_zones.geojson` (`None` when absent). Values the
 //! published schema does not carry are left empty: deed parties (their roles are not
 //! published), landlords' shares (equal shares), room polygons of cadastral surfaces, the
 //! IMU declarations' reductions and deductions.
@@ -418,6 +419,10 @@ pub async fn load_inputs_with_report(
     });
     data.microzones = zoned.map(|z| z.into_iter().map(|(m, _)| m).collect());
     data.omi_values = l.vec(names::OMI_VALUES, convert::omi_value).await?;
+    data.deaths = l.vec(names::DEATHS, convert::death).await?;
+    data.buildable_zones = l
+        .vec(names::BUILDABLE_ZONES, convert::buildable_zone)
+        .await?;
     data.comune = comune;
 
     let mut report = l.report;

@@ -47,6 +47,10 @@ pub const MICROZONES: &str = "microzones";
 pub const OMI_ZONES: &str = "omi_zones";
 /// OMI quotations.
 pub const OMI_VALUES: &str = "omi_values";
+/// Civil-registry deaths (project convention `anagrafe/deaths.csv`).
+pub const DEATHS: &str = "deaths";
+/// Buildable zones of the zoning plan (project convention `pgt/buildable_zones.geojson`).
+pub const BUILDABLE_ZONES: &str = "buildable_zones";
 
 /// Every collection the loader reads with the properties it reads (besides the temporal
 /// ones), in loading order.
@@ -279,6 +283,8 @@ pub const READ: &[(&str, &[&str])] = &[
     (HOUSE_NUMBERS, &["address_key", "parcel_key"]),
     (MICROZONES, &["microzone", "omi_zone", "link_zone"]),
     (OMI_ZONES, &["zone", "link_zone", "band"]),
+    (DEATHS, &["person_cf", "death_date"]),
+    (BUILDABLE_ZONES, &["zone_id", "reference_value_eur_per_m2"]),
     (
         OMI_VALUES,
         &[
@@ -300,6 +306,7 @@ pub const WITH_GEOMETRY: &[&str] = &[
     BUILDINGS,
     HOUSE_NUMBERS,
     MICROZONES,
+    BUILDABLE_ZONES,
 ];
 
 /// The properties the loader reads from `collection` (with the temporal ones), `None` for a
