@@ -74,6 +74,7 @@ mod r19_main_residence_without_residence;
 mod r20_let_unit_claimed_main_residence;
 mod r21_several_main_residences;
 mod r22_luxury_main_residence_not_paying;
+mod r24_deceased_holders;
 mod r25_payments_on_unknown_units;
 mod r26_microzone_equalisation;
 mod r27_low_declared_sale_price;
@@ -81,6 +82,9 @@ mod r28_implausible_lease_rent;
 
 use crate::Municipality;
 use crate::rng::Rng;
+
+/// The civil-registry deaths file the R24 planting writes (project convention).
+pub(crate) use r24_deceased_holders::DEATHS;
 
 /// The as-of date the planted cases are true for: the last day of the tax year.
 pub fn as_of(town: &Municipality) -> chrono::NaiveDate {
@@ -282,6 +286,7 @@ pub const PLANTINGS: &[Planting] = &[
     r07_derelict_unit_in_use::PLANTING,
     r08_f3_f4_too_long::PLANTING,
     r09_category_inconsistent_with_use::PLANTING,
+    r24_deceased_holders::PLANTING,
     // recordings: after every planting
     q02_unit_without_map_parcel::RECORD,
     q04_area_mismatch::RECORD,
@@ -308,6 +313,7 @@ pub const PLANTINGS: &[Planting] = &[
     r20_let_unit_claimed_main_residence::RECORD,
     r21_several_main_residences::RECORD,
     r22_luxury_main_residence_not_paying::RECORD,
+    r24_deceased_holders::RECORD,
     r25_payments_on_unknown_units::RECORD,
     r26_microzone_equalisation::RECORD,
     r28_implausible_lease_rent::RECORD,

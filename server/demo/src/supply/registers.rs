@@ -167,6 +167,17 @@ fn write_residents(cx: &mut Ctx) -> io::Result<()> {
     )
 }
 
+/// Civil-registry deaths (project convention `anagrafe/deaths.csv`, `person_cf;death_date;
+/// record_id`): the generator models no deaths, the file holds the deaths planted for R24.
+fn write_deaths(cx: &mut Ctx) -> io::Result<()> {
+    let rel = crate::plant::DEATHS;
+    let mut out = cx.normalised(rel)?;
+    out.line("person_cf;death_date;record_id");
+    let rows = cx.append_planted(&mut out);
+    cx.rec.expect("deaths", rows);
+    cx.save(out, "deaths", &[("rows", rows)], rows)
+}
+
 /// TARI premises.
 fn write_tari(cx: &mut Ctx) -> io::Result<()> {
     let town = cx.town;
@@ -333,6 +344,7 @@ fn write_surfaces(cx: &mut Ctx) -> io::Result<()> {
 pub(crate) fn write(cx: &mut Ctx) -> io::Result<()> {
     write_streets(cx)?;
     write_residents(cx)?;
+    write_deaths(cx)?;
     write_tari(cx)?;
     write_surfaces(cx)
 }
