@@ -127,6 +127,10 @@ impl Flow for Pipeline<'_, '_> {
     type Error = IngestError;
 
     fn read_through(&mut self, kind: SourceKind, data: &mut SupplyData) {
+        if self.reader.has_files_through(kind) {
+            self.progress
+                .stage(&format!("reading the supply through {}", kind.name()));
+        }
         self.reader.read_through(kind, data, &mut *self.progress);
     }
 

@@ -187,6 +187,13 @@ impl<'a> SupplyReader<'a> {
         }
     }
 
+    /// Whether a file up to those of `kind` is still to be read.
+    pub fn has_files_through(&mut self, kind: SourceKind) -> bool {
+        self.files
+            .peek()
+            .is_some_and(|(k, _)| position(*k) <= position(kind))
+    }
+
     /// Reads every file not read yet into `data`.
     pub fn read_rest(&mut self, data: &mut SupplyData, progress: &mut dyn Progress) {
         for (k, path) in self.files.by_ref() {
