@@ -214,7 +214,7 @@ pub struct Holding {
     /// Deed that opened the holding.
     pub generating_deed: Deed,
     /// Deed that closed it; `None` while current.
-    pub closing_deed: Option<Deed>,
+    pub closing_deed: Option<Box<Deed>>,
     /// Ledger number, as written.
     pub partita: Option<String>,
     /// Id of the change that opened the holding.
@@ -226,6 +226,12 @@ pub struct Holding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_holding_stays_small() {
+        // the closing deed is boxed (most holdings are open)
+        assert!(size_of::<Holding>() <= 400, "{}", size_of::<Holding>());
+    }
 
     #[test]
     fn right_codes() {

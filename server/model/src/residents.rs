@@ -118,6 +118,12 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    #[test]
+    fn a_resident_stays_small() {
+        // the tax code is as small as a string (its validation error is boxed)
+        assert!(size_of::<Resident>() <= 264, "{}", size_of::<Resident>());
+    }
+
     fn resident(cf: &str, household: &str, from: NaiveDate, to: Option<NaiveDate>) -> Resident {
         Resident {
             person: TaxId::from_written(cf).unwrap(),

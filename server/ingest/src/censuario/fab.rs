@@ -295,7 +295,7 @@ impl Layout for Fab {
             floors: head.floors,
             validity: head.validity,
             generating_deed: head.generating_deed,
-            closing_deed: head.closing_deed,
+            closing_deed: head.closing_deed.map(Box::new),
             partita: head.partita,
             notes: head.notes,
             initial_mutation_id: head.initial_mutation_id,
@@ -324,7 +324,7 @@ impl Layout for Fab {
             return false;
         };
         prev.validity = closed;
-        prev.closing_deed = Some(next.generating_deed.clone());
+        prev.closing_deed = Some(Box::new(next.generating_deed.clone()));
         if prev.final_mutation_id.is_none() {
             prev.final_mutation_id = next.initial_mutation_id;
         }

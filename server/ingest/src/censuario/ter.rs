@@ -175,7 +175,7 @@ impl Layout for Ter {
             agrario_eur: v.opt_decimal(23, "reddito agrario euro"),
             validity,
             generating_deed: generating.unwrap_or_default(),
-            closing_deed: closing,
+            closing_deed: closing.map(Box::new),
             partita: v.text(36),
             notes: v.text(37),
             initial_mutation_id: v.opt_u64(38, "identificativo mutazione iniziale"),
@@ -250,7 +250,7 @@ impl Layout for Ter {
             return false;
         };
         prev.validity = closed;
-        prev.closing_deed = Some(next.generating_deed.clone());
+        prev.closing_deed = Some(Box::new(next.generating_deed.clone()));
         if prev.final_mutation_id.is_none() {
             prev.final_mutation_id = next.initial_mutation_id;
         }

@@ -129,7 +129,7 @@ pub struct ParcelState {
     /// Deed that opened the state.
     pub generating_deed: Deed,
     /// Deed that closed it; `None` while current.
-    pub closing_deed: Option<Deed>,
+    pub closing_deed: Option<Box<Deed>>,
     /// Ledger number (*partita*) as written; special values flag special accounts.
     pub partita: Option<String>,
     /// Free notes.
@@ -218,6 +218,16 @@ mod tests {
     use super::*;
     use crate::cadastre::PropertyKind;
     use crate::ids::Belfiore;
+
+    #[test]
+    fn a_state_stays_small() {
+        // the closing deed is boxed (most states are open)
+        assert!(
+            size_of::<ParcelState>() <= 408,
+            "{}",
+            size_of::<ParcelState>()
+        );
+    }
 
     fn state(quality: u16, partita: &str) -> ParcelState {
         ParcelState {

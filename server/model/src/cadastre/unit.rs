@@ -110,7 +110,7 @@ pub struct UnitState {
     /// Deed that opened the state.
     pub generating_deed: Deed,
     /// Deed that closed it; `None` while current.
-    pub closing_deed: Option<Deed>,
+    pub closing_deed: Option<Box<Deed>>,
     /// Ledger number (*partita*) as written; special values flag special accounts.
     pub partita: Option<String>,
     /// Free notes (*annotazione*).
@@ -208,6 +208,12 @@ mod tests {
 
     fn key(s: &str) -> UnitKey {
         UnitKey::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_state_stays_small() {
+        // a city holds millions of states: the closing deed is boxed (most states are open)
+        assert!(size_of::<UnitState>() <= 688, "{}", size_of::<UnitState>());
     }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -16,10 +16,17 @@ use crate::ModelError;
 ///
 /// Equality, ordering and hashing use the written form only: two records join when they carry
 /// the same string, valid or not. The code is never repaired.
+///
+/// A valid code is stored once, as its [`CodiceFiscale`] (whose text is the written form); an
+/// invalid one keeps its text and its validation error behind one box, so a `TaxId` is as small
+/// as a `String` (invalid codes are rare).
 #[derive(Debug, Clone)]
-pub struct TaxId {
-    written: String,
-    validated: Result<CodiceFiscale, ModelError>,
+pub struct TaxId(Written);
+
+#[derive(Debug, Clone)]
+enum Written {
+    Valid(CodiceFiscale),
+    Invalid(Box<(Box<str>, ModelError)>),
 }
 
 impl TaxId {
@@ -30,43 +37,52 @@ impl TaxId {
         if written.is_empty() {
             return Err(ModelError::syntax("codice fiscale", input, "empty"));
         }
-        let validated = CodiceFiscale::parse(&written);
-        Ok(Self { written, validated })
+        // `CodiceFiscale::parse` keeps its (already trimmed, upper-case) input as the code.
+        Ok(Self(match CodiceFiscale::parse(&written) {
+            Ok(code) => Written::Valid(code),
+            Err(error) => Written::Invalid(Box::new((written.into_boxed_str(), error))),
+        }))
     }
 
     /// The code as written (upper case, trimmed): the join key.
     pub fn as_written(&self) -> &str {
-        &self.written
+        match &self.0 {
+            Written::Valid(code) => code.as_str(),
+            Written::Invalid(invalid) => &invalid.0,
+        }
     }
 
     /// The validated code, when the written one is valid.
     pub fn code(&self) -> Option<&CodiceFiscale> {
-        self.validated.as_ref().ok()
+        match &self.0 {
+            Written::Valid(code) => Some(code),
+            Written::Invalid(_) => None,
+        }
     }
 
     /// Why the written code is invalid (the evidence of rule Q01); `None` when valid.
     pub fn validation_error(&self) -> Option<&ModelError> {
-        self.validated.as_ref().err()
+        match &self.0 {
+            Written::Valid(_) => None,
+            Written::Invalid(invalid) => Some(&invalid.1),
+        }
     }
 
     /// True when the written code validates.
     pub fn is_valid(&self) -> bool {
-        self.validated.is_ok()
+        matches!(self.0, Written::Valid(_))
     }
 }
 
 impl From<CodiceFiscale> for TaxId {
     fn from(code: CodiceFiscale) -> Self {
-        Self {
-            written: code.as_str().to_owned(),
-            validated: Ok(code),
-        }
+        Self(Written::Valid(code))
     }
 }
 
 impl PartialEq for TaxId {
     fn eq(&self, other: &Self) -> bool {
-        self.written == other.written
+        self.as_written() == other.as_written()
     }
 }
 
@@ -74,7 +90,7 @@ impl Eq for TaxId {}
 
 impl Hash for TaxId {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.written.hash(state);
+        self.as_written().hash(state);
     }
 }
 
@@ -86,7 +102,7 @@ impl PartialOrd for TaxId {
 
 impl Ord for TaxId {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.written.cmp(&other.written)
+        self.as_written().cmp(other.as_written())
     }
 }
 
@@ -99,7 +115,7 @@ impl FromStr for TaxId {
 
 impl fmt::Display for TaxId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.written)
+        f.write_str(self.as_written())
     }
 }
 
@@ -135,6 +151,11 @@ mod tests {
         let bad2 = TaxId::from_written("xxx").unwrap();
         assert_eq!(bad1, bad2);
         assert_eq!(TaxId::from(base.code().unwrap().clone()), base);
+    }
+
+    #[test]
+    fn a_tax_id_is_as_small_as_a_string() {
+        assert!(size_of::<TaxId>() <= size_of::<String>());
     }
 
     #[test]
