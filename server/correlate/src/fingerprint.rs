@@ -1,6 +1,9 @@
 //! Input fingerprint: SHA-256 over the sources in [`Source::ALL`] order; within a source the
-//! digests of the records (their JSON form, geometries by their coordinates' bits) are sorted,
-//! so the fingerprint does not depend on the order the records were loaded in.
+//! digests of the records (their canonical binary form, see [`canon`], geometries by their
+//! coordinates' bits) are sorted, so the fingerprint does not depend on the order the records
+//! were loaded in.
+
+mod canon;
 
 use geo_types::MultiPolygon;
 use serde::Serialize;
@@ -23,25 +26,10 @@ fn hex(bytes: &[u8]) -> String {
         })
 }
 
-/// Feeds what serde_json writes straight into the hash (no intermediate buffer).
-struct HashWriter<'a>(&'a mut Sha256);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Digest of the JSON form of a record (of nothing when it does not serialise).
-fn json_digest<T: Serialize>(record: &T) -> [u8; 32] {
+/// Digest of the canonical binary form of a record.
+fn record_digest<T: Serialize>(record: &T) -> [u8; 32] {
     let mut h = Sha256::new();
-    if serde_json::to_writer(HashWriter(&mut h), record).is_err() {
-        h = Sha256::new();
-    }
+    canon::hash_record(&mut h, record);
     h.finalize().into()
 }
 
@@ -65,7 +53,7 @@ fn digest_with(f: impl FnOnce(&mut Sha256)) -> [u8; 32] {
 }
 
 fn all<T: Serialize>(v: Option<&Vec<T>>) -> Option<Vec<[u8; 32]>> {
-    v.map(|v| v.iter().map(json_digest).collect())
+    v.map(|v| v.iter().map(record_digest).collect())
 }
 
 fn source_digests(inputs: &Inputs, source: Source) -> Option<Vec<[u8; 32]>> {
@@ -102,7 +90,7 @@ fn source_digests(inputs: &Inputs, source: Source) -> Option<Vec<[u8; 32]>> {
             v.iter()
                 .map(|f| {
                     digest_with(|h| {
-                        h.update(json_digest(&f.building));
+                        h.update(record_digest(&f.building));
                         geometry_bytes(h, &f.geometry);
                     })
                 })
@@ -123,7 +111,7 @@ fn source_digests(inputs: &Inputs, source: Source) -> Option<Vec<[u8; 32]>> {
             v.iter()
                 .map(|n| {
                     digest_with(|h| {
-                        h.update(json_digest(&n.number));
+                        h.update(record_digest(&n.number));
                         h.update(n.point.x().to_bits().to_le_bytes());
                         h.update(n.point.y().to_bits().to_le_bytes());
                     })

@@ -41,13 +41,19 @@ impl Rule for Q01InvalidTaxCode {
         let d = &inputs.data;
         let mut found: Vec<(&'static str, String, &'static str, &TaxId)> = Vec::new();
         for s in d.subjects.iter().flatten() {
-            if let Some(c) = s.tax_code() {
+            if let Some(c) = s.tax_code().filter(|c| !c.is_valid()) {
                 found.push(("sog", s.id.to_string(), "tax_code", c));
             }
         }
         // a residence period is identified by household, person and first day (a row number
         // would change with the order the rows are read in, and the record key must be stable)
-        for r in d.residents.iter().flatten() {
+        // (the record key is built for invalid codes only: most codes are valid)
+        for r in d
+            .residents
+            .iter()
+            .flatten()
+            .filter(|r| !r.person.is_valid())
+        {
             found.push((
                 "residents",
                 format!(
@@ -60,7 +66,7 @@ impl Rule for Q01InvalidTaxCode {
                 &r.person,
             ));
         }
-        for t in d.tari.iter().flatten() {
+        for t in d.tari.iter().flatten().filter(|t| !t.payer.is_valid()) {
             found.push((
                 "tari",
                 format!("{}/{}", t.account_id, t.premises_seq),
@@ -69,7 +75,7 @@ impl Rule for Q01InvalidTaxCode {
             ));
         }
         for u in d.utilities.iter().flatten() {
-            if let Some(h) = &u.holder {
+            if let Some(h) = u.holder.as_ref().filter(|h| !h.is_valid()) {
                 found.push((
                     "utilities",
                     format!("{}/{}", u.supply_point, u.year),
@@ -79,10 +85,10 @@ impl Rule for Q01InvalidTaxCode {
             }
         }
         for l in d.leases.iter().flatten() {
-            for x in &l.landlords {
+            for x in l.landlords.iter().filter(|x| !x.cf.is_valid()) {
                 found.push(("leases", l.contract_id.clone(), "landlord_cf", &x.cf));
             }
-            for x in &l.tenants {
+            for x in l.tenants.iter().filter(|x| !x.cf.is_valid()) {
                 found.push(("leases", l.contract_id.clone(), "tenant_cf", &x.cf));
             }
         }
