@@ -116,11 +116,6 @@ fn writer(
     ready: oneshot::Sender<Result<(), StoreError>>,
 ) {
     let started = crate::pool::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE).and_then(|c| {
-        // bulk loading: a page cache of 64 MiB keeps the indexes being filled (id, rtree) in
-        // memory instead of spilling them to the WAL and reading them back; temporary b-trees
-        // in memory. Durability is unchanged (one fsync at COMMIT in WAL mode).
-        c.execute_batch("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
-            .ctx("setting the bulk-load cache")?;
         c.execute_batch("BEGIN IMMEDIATE")
             .ctx("starting the ingest transaction")?;
         Ok(c)
