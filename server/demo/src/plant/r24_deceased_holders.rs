@@ -6,7 +6,8 @@
 //!
 //! The generator models no deaths; the civil-registry deaths file (`anagrafe/deaths.csv`, a
 //! project convention) holds only the deaths planted here, for persons holding units alone
-//! (no other planted person holds the same units), since before the death:
+//! (nobody else holds the same units), since before the death, whose code the subject file
+//! writes unaltered:
 //! - two **cases**: died three years before D, and 366 days before D (one day past the
 //!   succession term), their holdings still current;
 //! - two **near misses**: died exactly 365 days before D (the term not yet exceeded) and
@@ -48,6 +49,16 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
         .unwrap_or(d);
     let mut taken_units: BTreeSet<usize> = BTreeSet::new();
     let mut chosen: Vec<usize> = Vec::new();
+    // the subject file corrupts the code of the first person holder (`supply/holders.rs`):
+    // a death under the code as written would not reach that holder
+    let corrupted = town
+        .holdings
+        .iter()
+        .filter_map(|h| match h.subject {
+            SubjectRef::Person(p) => Some(p),
+            SubjectRef::Entity(_) => None,
+        })
+        .min();
     for h in &town.holdings {
         if chosen.len() == DIED_DAYS_BEFORE.len() {
             break;
@@ -55,7 +66,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
         let SubjectRef::Person(person) = h.subject else {
             continue;
         };
-        if chosen.contains(&person) || !valid_on(h, d) {
+        if chosen.contains(&person) || Some(person) == corrupted || !valid_on(h, d) {
             continue;
         }
         let held: Vec<&crate::entities::Holding> = town
