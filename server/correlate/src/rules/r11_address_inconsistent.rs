@@ -5,7 +5,10 @@
 //! aligned to the street register (street code, or toponimo + name) or has no house number;
 //! (b) `house_number_differs` — it can, but residents on D or TARI premises active on D
 //! linked to the unit **by unit key** are registered at another house number (address key
-//! without staircase and internal). Data-quality layer; key `unit_key` + case.
+//! without staircase and internal). A TARI premises grouping several units (a dwelling and its
+//! garage at a rear entrance) carries one address, that of the premises: it is consistent when
+//! it is the house number of **any** of its units, and only then says nothing of the others'.
+//! Data-quality layer; key `unit_key` + case.
 
 use std::collections::BTreeSet;
 
@@ -53,19 +56,21 @@ impl Rule for R11AddressInconsistent {
         let residents = inputs.data.residents.as_deref().unwrap_or_default();
         let tari = inputs.data.tari.as_deref().unwrap_or_default();
         let comune = inputs.comune();
+        let units = inputs.data.units.as_deref().unwrap_or_default();
+        // the FAB address key of a unit's state valid on D, when it aligns to the register
+        let fab_key = |u: &segit_model::Unit| -> Option<AddressKey> {
+            let a = u.state_at(as_of)?.current_address()?;
+            let street = inputs.street_of(a)?;
+            let (n, suffix) = a.house_number()?;
+            AddressKey::new(comune?, street, n, suffix.as_deref()).ok()
+        };
         let mut out = Vec::new();
-        for (i, u) in inputs.data.units.iter().flatten().enumerate() {
+        for (i, u) in units.iter().enumerate() {
             let Some(s) = u.state_at(as_of) else { continue };
             let Some(a) = s.current_address() else {
                 continue;
             };
-            let fab = inputs
-                .street_of(a)
-                .zip(a.house_number())
-                .zip(comune)
-                .and_then(|((street, (n, suffix)), c)| {
-                    AddressKey::new(c, street, n, suffix.as_deref()).ok()
-                });
+            let fab = fab_key(u);
             let key = s.identifiers.canonical().clone();
             let Some(fab) = fab else {
                 out.push(
@@ -107,6 +112,14 @@ impl Rule for R11AddressInconsistent {
                 }
                 if let Some((k, _)) = inputs.tari_address(t)
                     && *k != fab
+                    && !p.unit_keys.iter().any(|uk| {
+                        inputs
+                            .unit_index(uk)
+                            .filter(|&j| j != i)
+                            .and_then(|j| units.get(j))
+                            .and_then(&fab_key)
+                            .is_some_and(|other| other == *k)
+                    })
                 {
                     elsewhere.insert(k.to_string());
                 }
@@ -208,5 +221,65 @@ mod tests {
         assert_eq!(cases.len(), 2, "{cases:?}");
         assert!(cases[0].contains("101/1") && cases[0].contains("house_number_differs"));
         assert!(cases[1].contains("101/2") && cases[1].contains("not_in_register"));
+    }
+
+    /// A TARI premises of a dwelling at 14 and its garage at 14/B (a rear entrance) is
+    /// registered at the dwelling's number: consistent with both units; a premises of the
+    /// garage alone registered at 14 is not.
+    #[test]
+    fn a_premises_of_several_units_is_at_the_number_of_one_of_them() {
+        let mut data = all_sources();
+        data.streets = Some(vec![Street {
+            street_code: 2040,
+            dug: "VIA".into(),
+            duf: "DEI MILLE".into(),
+            full_name: "VIA DEI MILLE".into(),
+            cadastral_toponimo: Some(236),
+            cadastral_street_code: Some("05432".into()),
+        }]);
+        let with_address = |n: u64, civico2: Option<&str>| {
+            let mut s = state(
+                &[&format!("F205//12/101/{n}")],
+                Some(if n == 1 { "A02" } else { "C06" }),
+                d(2000, 1, 1),
+                None,
+            );
+            s.addresses = vec![CadastralAddress {
+                toponimo: Some(236),
+                street_name: "DEI MILLE".into(),
+                civico1: Some("000014".into()),
+                civico2: civico2.map(Into::into),
+                civico3: None,
+                street_code: Some("05432".into()),
+            }];
+            unit(n, vec![s])
+        };
+        data.units = Some(vec![
+            with_address(1, None),
+            with_address(2, Some("B")),
+            with_address(3, Some("B")),
+        ]);
+        let at_14 = |account: &str, units: &[&str]| {
+            let mut t = tari(account, CF[0], units, 90, d(2020, 1, 1), None);
+            t.address_key = Some(addr("F205/2040/14/"));
+            t.internal = Some("1".into());
+            t
+        };
+        data.tari = Some(vec![
+            at_14("T1", &["F205//12/101/1", "F205//12/101/2"]),
+            at_14("T2", &["F205//12/101/3"]),
+        ]);
+        let out = R11AddressInconsistent
+            .evaluate(&Inputs::new(data), &Params::default(), d(2025, 1, 1))
+            .unwrap();
+        let units: Vec<String> = out
+            .iter()
+            .map(|a| a.object.unit_key.as_ref().unwrap().to_string())
+            .collect();
+        assert_eq!(units, ["F205//12/101/3"], "{out:?}");
+        assert_eq!(
+            out[0].object.address_key.as_ref().unwrap().to_string(),
+            "F205/2040/14/B"
+        );
     }
 }
