@@ -316,6 +316,50 @@ fn imu_positions_are_grouped_by_declaration() {
 }
 
 #[test]
+fn deaths_and_buildable_zones_are_read_when_published() {
+    let square = MultiPolygon(vec![polygon![
+        (x: 0.0, y: 0.0),
+        (x: 10.0, y: 0.0),
+        (x: 10.0, y: 10.0),
+        (x: 0.0, y: 10.0),
+    ]]);
+    let mut zone = feature(
+        "TR1",
+        &[
+            ("zone_id", t("TR1")),
+            ("reference_value_eur_per_m2", Value::Float(95.5)),
+        ],
+    );
+    zone.geometry = Some(Geometry::MultiPolygon(square));
+    let death = feature(
+        "RSSMRA40A01F205X",
+        &[
+            ("person_cf", t("RSSMRA40A01F205X")),
+            ("death_date", Value::Date(d(2023, 3, 4))),
+            ("valid_from", Value::Date(d(2023, 3, 4))),
+        ],
+    );
+    let undated = feature("X", &[("person_cf", t("VRDLGU50B02F205Y"))]);
+    let store = Mem::default()
+        .with(names::BUILDABLE_ZONES, vec![zone])
+        .with(names::DEATHS, vec![death, undated]);
+    let (data, report) = block_on(load_inputs_with_report(&store, &mut |_, _| {})).unwrap();
+    let zones = data.buildable_zones.unwrap();
+    assert_eq!(zones.len(), 1);
+    assert_eq!(zones[0].zone_id, "TR1");
+    assert_eq!(zones[0].reference_value_eur_per_m2, Some(95.5));
+    let deaths = data.deaths.unwrap();
+    assert_eq!(deaths.len(), 1);
+    assert_eq!(deaths[0].person.as_written(), "RSSMRA40A01F205X");
+    assert_eq!(deaths[0].date, d(2023, 3, 4));
+    assert_eq!(report.skipped(), 1, "a death without its date is skipped");
+    let empty = block_on(load_inputs_with_report(&Mem::default(), &mut |_, _| {}))
+        .unwrap()
+        .0;
+    assert!(empty.deaths.is_none() && empty.buildable_zones.is_none());
+}
+
+#[test]
 fn omi_zones_take_their_microzone_from_the_microzones() {
     let square = MultiPolygon(vec![polygon![
         (x: 0.0, y: 0.0),
