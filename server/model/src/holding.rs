@@ -14,8 +14,11 @@ use crate::validity::Validity;
 
 /// A right code (*codice diritto*), trimmed and lower-cased (`10`, `1s`, `8a`…). Codes outside
 /// the reference's table are kept as text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RightCode(String);
+///
+/// Stored inline (the code's ASCII bytes, zero-padded to 4): no allocation per holding, and
+/// the order is the order of the texts.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RightCode([u8; 4]);
 
 impl RightCode {
     /// Ownership.
@@ -31,17 +34,21 @@ impl RightCode {
                 "expected 1 to 4 letters or digits",
             ));
         }
-        Ok(Self(s.to_ascii_lowercase()))
+        let mut code = [0u8; 4];
+        code[..s.len()].copy_from_slice(s.to_ascii_lowercase().as_bytes());
+        Ok(Self(code))
     }
 
     /// The code (`10`).
     pub fn as_str(&self) -> &str {
-        &self.0
+        let len = self.0.iter().position(|&b| b == 0).unwrap_or(self.0.len());
+        // always ASCII (checked by `parse`)
+        std::str::from_utf8(&self.0[..len]).unwrap_or_default()
     }
 
     /// English meaning, for the codes of the reference's table.
     pub fn description(&self) -> Option<&'static str> {
-        Some(match self.0.as_str() {
+        Some(match self.as_str() {
             "10" => "ownership",
             "1s" => "surface ownership",
             "1t" => "ownership of the land only",
@@ -70,19 +77,26 @@ impl RightCode {
     /// `10`, `1s`, `30`/`3s`, `50`, `60`, `70`/`7s` and every usufruct `8x`; never bare
     /// ownership `20`/`2s`.
     pub fn pays_imu(&self) -> bool {
-        let s = self.0.as_str();
+        let s = self.as_str();
         matches!(s, "10" | "1s" | "30" | "3s" | "50" | "60" | "70" | "7s")
             || (s.len() == 2 && s.starts_with('8'))
     }
 
     /// Bare ownership (`20`, `2s`).
     pub fn is_bare_ownership(&self) -> bool {
-        matches!(self.0.as_str(), "20" | "2s")
+        matches!(self.as_str(), "20" | "2s")
     }
 
     /// Usufruct (`80`, `8a`, `8e`, `8s`).
     pub fn is_usufruct(&self) -> bool {
-        self.0.len() == 2 && self.0.starts_with('8')
+        let s = self.as_str();
+        s.len() == 2 && s.starts_with('8')
+    }
+}
+
+impl fmt::Debug for RightCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RightCode").field(&self.as_str()).finish()
     }
 }
 
@@ -95,7 +109,7 @@ impl FromStr for RightCode {
 
 impl fmt::Display for RightCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -229,8 +243,8 @@ mod tests {
 
     #[test]
     fn a_holding_stays_small() {
-        // the closing deed is boxed (most holdings are open)
-        assert!(size_of::<Holding>() <= 400, "{}", size_of::<Holding>());
+        // the closing deed is boxed (most holdings are open), the right code inline
+        assert!(size_of::<Holding>() <= 384, "{}", size_of::<Holding>());
     }
 
     #[test]
@@ -256,6 +270,14 @@ mod tests {
             assert_eq!(RightCode::parse(code).unwrap().pays_imu(), pays, "{code}");
         }
         assert_eq!(RightCode::parse(" 1 s ").unwrap().as_str(), "1s");
+        assert_eq!(RightCode::parse("1000").unwrap().as_str(), "1000");
+        assert_eq!(
+            format!("{:?}", RightCode::parse("8A").unwrap()),
+            "RightCode(\"8a\")"
+        );
+        assert!(RightCode::parse("10").unwrap() < RightCode::parse("100").unwrap());
+        assert!(RightCode::parse("100").unwrap() < RightCode::parse("1s").unwrap());
+        assert!(RightCode::parse("10000").is_err());
         assert!(RightCode::parse("20").unwrap().is_bare_ownership());
         assert!(RightCode::parse("8s").unwrap().is_usufruct());
         assert_eq!(
