@@ -28,8 +28,11 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Digest of the canonical binary form of a record.
 fn record_digest<T: Serialize>(record: &T) -> [u8; 32] {
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
     let mut h = Sha256::new();
-    canon::hash_record(&mut h, record);
+    BUF.with_borrow_mut(|buf| canon::hash_record(&mut h, buf, record));
     h.finalize().into()
 }
 

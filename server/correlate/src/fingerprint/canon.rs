@@ -17,12 +17,16 @@
 use serde::ser::{self, Serialize};
 use sha2::{Digest, Sha256};
 
-/// Feeds `record`'s canonical binary form into `h`. Errors (a type whose `Serialize`
-/// implementation fails) feed a marker instead, so such a record still hashes deterministically.
-pub(crate) fn hash_record<T: Serialize + ?Sized>(h: &mut Sha256, record: &T) {
-    if record.serialize(Canon(h)).is_err() {
-        h.update(b"\xffunserialisable");
+/// Feeds `record`'s canonical binary form into `h` (written into `buf` first, which is
+/// cleared: one hash update per record). Errors (a type whose `Serialize` implementation
+/// fails) feed a marker instead, so such a record still hashes deterministically.
+pub(crate) fn hash_record<T: Serialize + ?Sized>(h: &mut Sha256, buf: &mut Vec<u8>, record: &T) {
+    buf.clear();
+    if record.serialize(Canon(buf)).is_err() {
+        buf.clear();
+        buf.extend_from_slice(b"\xffunserialisable");
     }
+    h.update(&buf[..]);
 }
 
 /// Error of the canonical form: only raised by `Serialize` implementations that fail.
@@ -43,15 +47,15 @@ impl ser::Error for CanonError {
     }
 }
 
-struct Canon<'a>(&'a mut Sha256);
+struct Canon<'a>(&'a mut Vec<u8>);
 
 impl Canon<'_> {
     fn u(&mut self, v: u64) {
-        self.0.update(v.to_le_bytes());
+        self.0.extend_from_slice(&v.to_le_bytes());
     }
     fn bytes(&mut self, b: &[u8]) {
         self.u(b.len() as u64);
-        self.0.update(b);
+        self.0.extend_from_slice(b);
     }
 }
 
@@ -69,7 +73,7 @@ impl<'a> ser::Serializer for Canon<'a> {
     type SerializeStructVariant = Canon<'a>;
 
     fn serialize_bool(self, v: bool) -> R {
-        self.0.update([u8::from(v)]);
+        self.0.push(u8::from(v));
         Ok(())
     }
     fn serialize_i8(self, v: i8) -> R {
@@ -82,11 +86,11 @@ impl<'a> ser::Serializer for Canon<'a> {
         self.serialize_i64(v.into())
     }
     fn serialize_i64(self, v: i64) -> R {
-        self.0.update(v.to_le_bytes());
+        self.0.extend_from_slice(&v.to_le_bytes());
         Ok(())
     }
     fn serialize_i128(self, v: i128) -> R {
-        self.0.update(v.to_le_bytes());
+        self.0.extend_from_slice(&v.to_le_bytes());
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> R {
@@ -103,7 +107,7 @@ impl<'a> ser::Serializer for Canon<'a> {
         Ok(())
     }
     fn serialize_u128(self, v: u128) -> R {
-        self.0.update(v.to_le_bytes());
+        self.0.extend_from_slice(&v.to_le_bytes());
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> R {
@@ -120,20 +124,30 @@ impl<'a> ser::Serializer for Canon<'a> {
         self.bytes(v.as_bytes());
         Ok(())
     }
+    fn collect_str<T: std::fmt::Display + ?Sized>(self, value: &T) -> R {
+        // as `serialize_str` of the text, written in place (no intermediate string)
+        use std::io::Write;
+        let at = self.0.len();
+        self.0.extend_from_slice(&0u64.to_le_bytes());
+        write!(self.0, "{value}").map_err(<CanonError as ser::Error>::custom)?;
+        let len = (self.0.len() - at - 8) as u64;
+        self.0[at..at + 8].copy_from_slice(&len.to_le_bytes());
+        Ok(())
+    }
     fn serialize_bytes(mut self, v: &[u8]) -> R {
         self.bytes(v);
         Ok(())
     }
     fn serialize_none(self) -> R {
-        self.0.update([0]);
+        self.0.push(0);
         Ok(())
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> R {
-        self.0.update([1]);
+        self.0.push(1);
         value.serialize(self)
     }
     fn serialize_unit(self) -> R {
-        self.0.update([0]);
+        self.0.push(0);
         Ok(())
     }
     fn serialize_unit_struct(self, _name: &'static str) -> R {
@@ -194,14 +208,14 @@ impl<'a> ser::Serializer for Canon<'a> {
 
 impl Canon<'_> {
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
-        self.0.update([1]);
+        self.0.push(1);
         value.serialize(Canon(self.0))
     }
     fn field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
         value.serialize(Canon(self.0))
     }
     fn close(self) {
-        self.0.update([0]);
+        self.0.push(0);
     }
 }
 
@@ -250,7 +264,7 @@ impl ser::SerializeStruct for Canon<'_> {
         self.element(value)
     }
     fn skip_field(&mut self, _key: &'static str) -> R {
-        self.0.update([0]);
+        self.0.push(0);
         Ok(())
     }
     fn end(self) -> R {
@@ -265,7 +279,7 @@ impl ser::SerializeStructVariant for Canon<'_> {
         self.element(value)
     }
     fn skip_field(&mut self, _key: &'static str) -> R {
-        self.0.update([0]);
+        self.0.push(0);
         Ok(())
     }
     fn end(self) -> R {
@@ -289,7 +303,7 @@ mod tests {
 
     fn digest<T: Serialize>(v: &T) -> [u8; 32] {
         let mut h = Sha256::new();
-        hash_record(&mut h, v);
+        hash_record(&mut h, &mut Vec::new(), v);
         h.finalize().into()
     }
 
@@ -331,6 +345,9 @@ mod tests {
         // Strings are length-prefixed, sequences terminated: moving a character or an element
         // across a boundary changes the digest.
         assert_ne!(digest(&("ab", "c")), digest(&("a", "bc")));
+        // a text written through `Display` is the same as the text itself
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+        assert_eq!(digest(&date), digest(&"2024-02-29"));
         assert_ne!(
             digest(&(vec![1u8], vec![2u8])),
             digest(&(vec![1u8, 2], Vec::<u8>::new()))
