@@ -272,7 +272,9 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
         }
     }
     // Appurtenances: per parcel and category, the highest rent.
-    let mut best: BTreeMap<(String, String), (f64, String, usize)> = BTreeMap::new();
+    // (keyed by the parcel itself: each unit is the best of at most one key, so the order of
+    // the keys does not matter)
+    let mut best: HashMap<(segit_model::UnitKey, String), (f64, String, usize)> = HashMap::new();
     for x in &held {
         let Some(s) = x.state else { continue };
         let Some(cat) = s.category.filter(|c| c.can_be_appurtenance()) else {
@@ -283,7 +285,7 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
             continue;
         }
         let rent = s.rent_eur.unwrap_or(0.0);
-        let key = (parcel.to_string(), cat.census_code());
+        let key = (parcel, cat.census_code());
         let cand = (rent, s.identifiers.canonical().to_string(), x.unit);
         let replace = best
             .get(&key)
@@ -295,10 +297,7 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
     let mut appurtenance_of_luxury: HashMap<usize, bool> = HashMap::new();
     for ((parcel, _), (_, _, unit)) in &best {
         if let Some(x) = held.iter().find(|x| x.unit == *unit)
-            && let Some((mask, luxury)) = parcel_mr
-                .iter()
-                .find(|(k, _)| k.to_string() == *parcel)
-                .map(|(_, v)| *v)
+            && let Some(&(mask, luxury)) = parcel_mr.get(parcel)
         {
             exempt.insert(*unit, x.mask & mask);
             appurtenance_of_luxury.insert(*unit, luxury);
