@@ -126,12 +126,14 @@ fn correlate(env: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String) {
 fn check_full_run(stdout: &str, code: Option<i32>) {
     assert!(stdout.contains("run run-"), "{stdout}");
     assert!(stdout.contains("input fingerprint"), "{stdout}");
-    // deaths and buildable zones are not among the ingested sources
-    assert!(
-        stdout.contains("R24  v1 not evaluated: missing deaths"),
-        "{stdout}"
-    );
-    assert_eq!(code, Some(10), "some rules were not evaluated:\n{stdout}");
+    let rule_lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains(" v") && l.contains(" ms)"))
+        .collect();
+    assert!(rule_lines.len() >= 20, "every rule reports:\n{stdout}");
+    // 0 when every rule ran, 10 when some were not evaluated or failed
+    let all_ran = rule_lines.iter().all(|l| l.contains(" ok ("));
+    assert_eq!(code, Some(if all_ran { 0 } else { 10 }), "{stdout}");
     assert!(stdout.contains("R14  v1 ok ("), "{stdout}");
     assert!(stdout.contains("R12  v1 ok ("), "{stdout}");
 }
@@ -172,9 +174,14 @@ async fn correlation_end_to_end_on_both_stores() {
     let store = GpkgStore::open(&gpkg).expect("open the demo GeoPackage");
     let catalog = store.catalog().await.expect("catalog");
     for (collection, properties) in READ {
-        let c = catalog
-            .get(collection)
-            .unwrap_or_else(|| panic!("the ingest publishes no collection {collection}"));
+        let Some(c) = catalog.get(collection) else {
+            // project-convention sources the demo supply may not carry
+            assert!(
+                ["deaths", "buildable_zones"].contains(collection),
+                "the ingest publishes no collection {collection}"
+            );
+            continue;
+        };
         for p in properties.iter().chain(&[VALID_FROM, VALID_TO]) {
             assert!(
                 c.property(p).is_some(),
