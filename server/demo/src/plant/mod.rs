@@ -63,6 +63,7 @@ mod r07_derelict_unit_in_use;
 mod r08_f3_f4_too_long;
 mod r09_category_inconsistent_with_use;
 mod r10_low_rent_per_m2;
+mod r11_address_inconsistent;
 mod r12_residents_without_tari;
 mod r13_occupants_below_residents;
 mod r14_tari_surface;
@@ -197,6 +198,18 @@ pub struct Planted {
     pub extra_lines: BTreeMap<String, Vec<String>>,
     /// IMU declaration blocks planted beside the generator's (written by `supply/imu.rs`)
     pub imu_blocks: Vec<imu_declarations::DeclaredBlock>,
+    /// FAB type-3 addresses written instead of the unit's own, by unit key (the cadastre
+    /// misaligned with the registers; written by `supply/census.rs`)
+    pub fab_addresses: BTreeMap<String, FabAddress>,
+}
+
+/// A unit's address as the FAB writes it when a planting overrides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FabAddress {
+    /// the house number written (an address key of the generator's register)
+    pub address_key: String,
+    /// whether the Agenzia's street code is written (else only `toponimo` + name)
+    pub street_code: bool,
 }
 
 /// What a planting function gets besides the municipality.
@@ -225,6 +238,13 @@ impl Planter<'_> {
     /// Records a trap the engine must not report.
     pub fn near_miss(&mut self, e: Expected) {
         self.entry().near_miss.push(e);
+    }
+
+    /// Writes unit `unit_key`'s FAB address as `address` instead of its own.
+    pub fn fab_address(&mut self, unit_key: &str, address: FabAddress) {
+        self.planted
+            .fab_addresses
+            .insert(unit_key.to_owned(), address);
     }
 
     /// Adds a record (one line in the file's format) to the supply file `rel`.
@@ -287,6 +307,7 @@ pub const PLANTINGS: &[Planting] = &[
     r08_f3_f4_too_long::PLANTING,
     r09_category_inconsistent_with_use::PLANTING,
     r24_deceased_holders::PLANTING,
+    r11_address_inconsistent::PLANTING,
     // recordings: after every planting
     q02_unit_without_map_parcel::RECORD,
     q04_area_mismatch::RECORD,

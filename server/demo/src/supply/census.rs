@@ -143,14 +143,20 @@ fn fab_identifiers(cx: &Ctx, u: &Unit, progressive: u32) -> Vec<String> {
 }
 
 fn fab_address(cx: &Ctx, u: &Unit, progressive: u32) -> Option<Vec<String>> {
-    let (street, hn) = cx.address(u.address_key.as_deref()?)?;
+    let planted = cx.town.planted.fab_addresses.get(&u.key);
+    let address = planted.map_or(u.address_key.as_deref(), |a| Some(a.address_key.as_str()));
+    let (street, hn) = cx.address(address?)?;
     let mut vals = key(cx, u.property_id, "F", progressive, 3);
     vals.push(street.toponimo.to_string());
     vals.push(street.duf.clone());
     vals.push(format!("{:06}", hn.number));
     vals.push(hn.suffix.clone());
     vals.push(String::new());
-    vals.push(street.cadastral_code.clone());
+    vals.push(if planted.is_some_and(|a| !a.street_code) {
+        String::new()
+    } else {
+        street.cadastral_code.clone()
+    });
     Some(vals)
 }
 
