@@ -153,7 +153,17 @@ fn truth_counts_match_the_municipality() {
     let dir = tempfile::tempdir().expect("test supply");
     let t = write_supply(&m, dir.path(), &SupplyOptions::default()).expect("test supply");
     let e = &t.expected;
-    let holders: std::collections::BTreeSet<_> = m.holdings.iter().map(|h| h.subject).collect();
+    let land = &m.planted.land_holdings;
+    // the holders of the unit holdings and of the land holdings planted for R23
+    let holders: std::collections::BTreeSet<_> = m
+        .holdings
+        .iter()
+        .map(|h| h.subject)
+        .chain(
+            land.iter()
+                .map(|h| segit_demo::SubjectRef::Person(h.person)),
+        )
+        .collect();
     // the planted unknown-category unit is loaded with a warning
     assert_eq!(e["units"], m.units.len() as u64 + 1);
     assert_eq!(
@@ -164,7 +174,9 @@ fn truth_counts_match_the_municipality() {
     assert_eq!(e["map_parcels"], m.parcels.len() as u64);
     assert_eq!(e["map_buildings"], m.buildings.len() as u64);
     assert_eq!(e["subjects"], holders.len() as u64);
-    assert_eq!(e["holdings"], m.holdings.len() as u64);
+    assert!(!land.is_empty(), "the R23 planting holds land");
+    assert_eq!(e["holdings"], (m.holdings.len() + land.len()) as u64);
+    assert_eq!(e["buildable_zones"], m.planted.buildable_zones.len() as u64);
     assert_eq!(e["residents"], m.residents.len() as u64);
     assert_eq!(e["tari_premises"], m.tari_positions.len() as u64);
     assert_eq!(e["streets"], m.streets.len() as u64);

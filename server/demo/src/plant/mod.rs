@@ -75,6 +75,7 @@ mod r19_main_residence_without_residence;
 mod r20_let_unit_claimed_main_residence;
 mod r21_several_main_residences;
 mod r22_luxury_main_residence_not_paying;
+pub mod r23_building_land_as_agricultural;
 mod r24_deceased_holders;
 mod r25_payments_on_unknown_units;
 mod r26_microzone_equalisation;
@@ -198,6 +199,10 @@ pub struct Planted {
     pub extra_lines: BTreeMap<String, Vec<String>>,
     /// IMU declaration blocks planted beside the generator's (written by `supply/imu.rs`)
     pub imu_blocks: Vec<imu_declarations::DeclaredBlock>,
+    /// land holdings planted beside the generator's unit holdings (written in `.SOG` / `.TIT`)
+    pub land_holdings: Vec<r23_building_land_as_agricultural::LandHolding>,
+    /// buildable zones of the zoning plan (`pgt/buildable_zones.geojson`)
+    pub buildable_zones: Vec<r23_building_land_as_agricultural::BuildableZone>,
     /// FAB type-3 addresses written instead of the unit's own, by unit key (the cadastre
     /// misaligned with the registers; written by `supply/census.rs`)
     pub fab_addresses: BTreeMap<String, FabAddress>,
@@ -307,6 +312,7 @@ pub const PLANTINGS: &[Planting] = &[
     r08_f3_f4_too_long::PLANTING,
     r09_category_inconsistent_with_use::PLANTING,
     r24_deceased_holders::PLANTING,
+    r23_building_land_as_agricultural::PLANTING,
     r11_address_inconsistent::PLANTING,
     // recordings: after every planting
     q02_unit_without_map_parcel::RECORD,
@@ -334,6 +340,7 @@ pub const PLANTINGS: &[Planting] = &[
     r20_let_unit_claimed_main_residence::RECORD,
     r21_several_main_residences::RECORD,
     r22_luxury_main_residence_not_paying::RECORD,
+    r23_building_land_as_agricultural::RECORD,
     r24_deceased_holders::RECORD,
     r25_payments_on_unknown_units::RECORD,
     r26_microzone_equalisation::RECORD,

@@ -4,13 +4,14 @@
 
 use std::io;
 
-use super::census::{base_name, deed};
+use super::census::{base_name, deed, parcel_property_id};
 use super::text::{Encoding, ddmmyyyy, piped};
 use super::truth::{DefectKind, Outcome};
 use super::{Ctx, mix};
 use crate::SubjectRef;
 use crate::entities::Holding;
 use crate::plant::Expected;
+use crate::plant::r23_building_land_as_agricultural::LandHolding;
 
 /// The Agenzia's subject id of a holder.
 pub fn subject_id(s: SubjectRef) -> u64 {
@@ -75,7 +76,15 @@ fn sog_record(cx: &Ctx, s: SubjectRef) -> Vec<String> {
 fn write_sog(cx: &mut Ctx) -> io::Result<()> {
     let rel = format!("censuario/{}.SOG", base_name(cx));
     let mut out = cx.create(&rel, Encoding::Latin1, true)?;
-    let holders = super::census::holders_in_use(cx);
+    let mut holders = super::census::holders_in_use(cx);
+    // the holders of the planted land holdings (R23), who hold nothing else
+    holders.extend(
+        cx.town
+            .planted
+            .land_holdings
+            .iter()
+            .map(|h| SubjectRef::Person(h.person)),
+    );
     let mut records = 0u64;
     let mut loaded = 0u64;
     let mut corrupt = cx.malformed();
@@ -171,8 +180,27 @@ fn write_sog(cx: &mut Ctx) -> io::Result<()> {
 }
 
 fn tit_record(cx: &Ctx, h: &Holding) -> Vec<String> {
+    tit_values(cx, h, cx.town.units[h.unit].property_id, "F")
+}
+
+/// TIT values of a planted land holding (R23): the TER parcel's property, kind `T`.
+fn tit_land_record(cx: &Ctx, l: &LandHolding) -> Vec<String> {
+    let h = Holding {
+        id: l.id,
+        unit: 0,
+        subject: SubjectRef::Person(l.person),
+        right: "10",
+        share_num: l.share_num,
+        share_den: l.share_den,
+        valid_from: l.valid_from,
+        valid_to: None,
+    };
+    tit_values(cx, &h, parcel_property_id(l.parcel), "T")
+}
+
+/// TIT values of holding `h` on property `property` of kind `kind` (`F` unit, `T` parcel).
+fn tit_values(cx: &Ctx, h: &Holding, property: u64, kind: &str) -> Vec<String> {
     let town = cx.town;
-    let unit = &town.units[h.unit];
     let mut vals = vec![
         town.belfiore.to_owned(),
         String::new(),
@@ -182,8 +210,8 @@ fn tit_record(cx: &Ctx, h: &Holding) -> Vec<String> {
             SubjectRef::Entity(_) => "G",
         }
         .to_owned(),
-        unit.property_id.to_string(),
-        "F".to_owned(),
+        property.to_string(),
+        kind.to_owned(),
         h.right.to_owned(),
         String::new(),
         h.share_num.to_string(),
@@ -229,7 +257,12 @@ fn write_tit(cx: &mut Ctx) -> io::Result<()> {
     for h in &cx.town.holdings {
         out.line(&piped(&tit_record(cx, h)));
     }
-    let mut records = cx.town.holdings.len() as u64;
+    let land = &cx.town.planted.land_holdings;
+    for l in land {
+        out.line(&piped(&tit_land_record(cx, l)));
+    }
+    let held = (cx.town.holdings.len() + land.len()) as u64;
+    let mut records = held;
     if cx.malformed()
         && let Some(h) = cx.town.holdings.first()
     {
@@ -258,9 +291,8 @@ fn write_tit(cx: &mut Ctx) -> io::Result<()> {
         );
         records += 2;
     }
-    cx.rec.expect("holdings", cx.town.holdings.len() as u64);
-    let loaded = cx.town.holdings.len() as u64;
-    cx.save(out, "tit", &[("holdings", records)], loaded)
+    cx.rec.expect("holdings", held);
+    cx.save(out, "tit", &[("holdings", records)], held)
 }
 
 /// Writes `.SOG` and `.TIT`.

@@ -320,6 +320,8 @@ fn write_f24(cx: &mut Ctx) -> io::Result<()> {
             first.get_or_insert((row, iso(day)));
         }
     }
+    // payments planted for the correlation rules (R23: land paid as 3914 / 3916)
+    rows += cx.append_planted(&mut out);
     let loaded = rows;
     if cx.malformed()
         && let Some((row, day)) = first

@@ -12,6 +12,7 @@
 //! | `utenze/`, `locazioni/`, `atti/` | utilities, leases, transfer deeds | [`market`] |
 //! | `omi/` | `QI_<id>_VALORI.csv`, `QI_<id>_ZONE.csv`, `<Belfiore>.kml`, `microzones.geojson` | [`omi`] |
 //! | `dbt/` | `edifici.gpkg` | [`gpkg`] |
+//! | `pgt/` | `buildable_zones.geojson` (planted zones, project convention) | `plant::r23_building_land_as_agricultural` |
 //!
 //! Everything derives from the [`Municipality`]; data the generator does not model (utility
 //! contracts, leases, deeds, OMI zones, floor-plan polygons) derive from it through their own
@@ -117,6 +118,7 @@ pub fn write_supply(
     market::write(&mut cx)?;
     omi::write(&mut cx)?;
     gpkg::write(&mut cx)?;
+    crate::plant::r23_building_land_as_agricultural::write_zones(&mut cx)?;
     let truth = cx.rec.finish(
         town.params.seed,
         town.params.scale,
