@@ -65,7 +65,9 @@ pub struct RunOptions {
 /// A finished run.
 #[derive(Debug, Clone)]
 pub struct Run {
-    /// Run id: start time and fingerprint prefix (`run-20250101T101500Z-3fa2…`).
+    /// Run id: start time to the millisecond and fingerprint prefix
+    /// (`run-20250101T101500.123Z-3fa2…`): two runs on the same inputs in the same second (the
+    /// demo's run, then a user's) still get different ids.
     pub run_id: String,
     /// Start time.
     pub started_at: DateTime<Utc>,
@@ -144,7 +146,7 @@ pub fn run(
     Run {
         run_id: format!(
             "run-{}-{}",
-            started_at.format("%Y%m%dT%H%M%SZ"),
+            started_at.format("%Y%m%dT%H%M%S%.3fZ"),
             &input_fingerprint[..12.min(input_fingerprint.len())]
         ),
         started_at,
