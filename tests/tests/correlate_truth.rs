@@ -282,7 +282,25 @@ async fn planted_cases_are_found_exactly_on_geopackage_and_postgis() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The truth written beside the supply plants cases for every rule of the standard registry.
+/// Rules of the standard registry the demo does not plant yet, each with the reason. The
+/// coverage test asserts this list exactly: a new rule without plantings fails it, and so does
+/// planting one of these without removing it here.
+const NOT_YET_PLANTED: &[(&str, &str)] = &[(
+    "R06",
+    "needs an agricultural parcel enclosed in an urban site with the same holders and a \
+     footprint on it; the generator has no enclosed parcels (its courtyards are holes of their parcel)",
+)];
+
+/// Rules the demo plants only near misses for (no true case yet), each with the reason;
+/// asserted exactly like [`NOT_YET_PLANTED`].
+const NEAR_MISS_ONLY: &[(&str, &str)] = &[(
+    "Q03",
+    "its true case (a map parcel without census records) needs the TER writer to leave out a \
+     dedicated parcel; the malformed map parcel that used to be one is now rejected by the ingest",
+)];
+
+/// The truth written beside the supply plants cases for every rule of the standard registry
+/// but those of [`NOT_YET_PLANTED`].
 #[test]
 fn the_demo_truth_covers_every_rule() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -302,18 +320,20 @@ fn the_demo_truth_covers_every_rule() {
         .into_iter()
         .filter(|id| !truth.rules.contains_key(*id))
         .collect();
-    assert!(
-        missing.is_empty(),
-        "rules without planted cases in the demo truth: {missing:?}"
+    let expected: Vec<&str> = NOT_YET_PLANTED.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        missing, expected,
+        "rules without planted cases in the demo truth (left: found, right: NOT_YET_PLANTED)"
     );
-    let empty: Vec<&String> = truth
+    let empty: Vec<&str> = truth
         .rules
         .iter()
         .filter(|(_, r)| r.report.is_empty())
-        .map(|(id, _)| id)
+        .map(|(id, _)| id.as_str())
         .collect();
-    assert!(
-        empty.is_empty(),
-        "rules the demo lists without a single case to report: {empty:?}"
+    let expected: Vec<&str> = NEAR_MISS_ONLY.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        empty, expected,
+        "rules the demo lists without a single case to report (left: found, right: NEAR_MISS_ONLY)"
     );
 }
