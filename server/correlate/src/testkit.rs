@@ -154,6 +154,11 @@ pub fn map_parcel(k: &str, geometry: MultiPolygon<f64>) -> MapParcel {
     }
 }
 
+/// One person per code of [`CF`], ids from 1 in order.
+pub fn cf_persons() -> Vec<Subject> {
+    CF.iter().zip(1u64..).map(|(c, id)| person(id, c)).collect()
+}
+
 pub fn person(id: u64, code: &str) -> Subject {
     Subject {
         belfiore: f205(),

@@ -130,11 +130,7 @@ mod tests {
     #[test]
     fn due_against_paid() {
         let mut data = all_sources();
-        let subjects: Vec<_> = CF
-            .iter()
-            .enumerate()
-            .map(|(i, c)| person(i as u64 + 1, c))
-            .collect();
+        let subjects = cf_persons();
         // Every unit: 1000 × 1.05 × 160 × 0.86 % = 1444.80 a year.
         data.units = Some(
             (1..=4)

@@ -114,11 +114,7 @@ mod tests {
     #[test]
     fn claims_without_residence() {
         let mut data = all_sources();
-        let subjects: Vec<_> = CF
-            .iter()
-            .enumerate()
-            .map(|(i, c)| person(i as u64 + 1, c))
-            .collect();
+        let subjects = cf_persons();
         data.units = Some(vec![
             unit(
                 1,

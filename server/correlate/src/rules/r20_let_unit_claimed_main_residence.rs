@@ -125,11 +125,7 @@ mod tests {
     #[test]
     fn let_units_with_exemption_claims() {
         let mut data = all_sources();
-        let subjects: Vec<_> = CF
-            .iter()
-            .enumerate()
-            .map(|(i, c)| person(i as u64 + 1, c))
-            .collect();
+        let subjects = cf_persons();
         data.units = Some(
             (1..=3)
                 .map(|n| {

@@ -124,11 +124,7 @@ mod tests {
     #[test]
     fn luxury_residents_without_3912() {
         let mut data = all_sources();
-        let subjects: Vec<_> = CF
-            .iter()
-            .enumerate()
-            .map(|(i, c)| person(i as u64 + 1, c))
-            .collect();
+        let subjects = cf_persons();
         data.units = Some(vec![
             unit(
                 1,

@@ -167,11 +167,7 @@ mod tests {
     #[test]
     fn buildable_agricultural_parcels_not_paying_as_building_land() {
         let mut data = all_sources();
-        let subjects: Vec<_> = CF
-            .iter()
-            .enumerate()
-            .map(|(i, c)| person(i as u64 + 1, c))
-            .collect();
+        let subjects = cf_persons();
         data.land_parcels = Some(
             (0..4)
                 .map(|i| land(i + 1, 12, &format!("{}", 101 + i), 1, "4567", d(2000, 1, 1)))

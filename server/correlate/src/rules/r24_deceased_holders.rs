@@ -118,11 +118,7 @@ mod tests {
     #[test]
     fn holders_dead_for_more_than_a_year() {
         let mut data = all_sources();
-        let subjects: Vec<_> = CF
-            .iter()
-            .enumerate()
-            .map(|(i, c)| person(i as u64 + 1, c))
-            .collect();
+        let subjects = cf_persons();
         data.units = Some(
             (1..=4)
                 .map(|n| {
