@@ -10,7 +10,7 @@ use segit_model::{
     UtilitySupply,
 };
 
-use crate::inputs::{Inputs, parcel_ref};
+use crate::inputs::{Inputs, OmiQuotation, parcel_ref};
 
 /// Utility signal (§0): row of year `year`, contract active in that year, billed consumption
 /// strictly above the threshold of its utility; water is never a signal.
@@ -236,4 +236,35 @@ pub fn microzone_of(inputs: &Inputs, parcel: &UnitKey) -> Option<u32> {
         .filter(|z| z.geometry.contains(&point))
         .map(|z| z.number)
         .min()
+}
+
+/// Mean over the OMI zones of `microzone` of `value` of each zone's first quotation for
+/// `typology` in the normal state (`NORMALE`); `None` when no zone has one (R27, R28).
+pub fn omi_mean_in_microzone(
+    inputs: &Inputs,
+    microzone: u32,
+    typology: u32,
+    value: impl Fn(&OmiQuotation) -> Option<f64>,
+) -> Option<f64> {
+    let values: Vec<f64> = inputs
+        .data
+        .omi_zones
+        .iter()
+        .flatten()
+        .filter(|z| z.microzone == microzone)
+        .filter_map(|z| {
+            inputs
+                .data
+                .omi_values
+                .iter()
+                .flatten()
+                .find(|q| {
+                    q.link_zona == z.link_zona
+                        && q.cod_tip == typology
+                        && q.state.trim().eq_ignore_ascii_case("NORMALE")
+                })
+                .and_then(&value)
+        })
+        .collect();
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 }

@@ -15,7 +15,7 @@ use segit_model::{Anomaly, DeedProperty, SubjectRole, SuggestedAction};
 use crate::engine::{Draft, Family, Rule, RuleError, text_list};
 use crate::inputs::{Inputs, Source, parcel_ref};
 use crate::params::Params;
-use crate::rules::common::{microzone_of, unit_parcel};
+use crate::rules::common::{microzone_of, omi_mean_in_microzone, unit_parcel};
 use crate::rules::r28_implausible_lease_rent::omi_typology;
 
 /// R27.
@@ -23,27 +23,7 @@ use crate::rules::r28_implausible_lease_rent::omi_typology;
 pub struct R27LowDeclaredSalePrice;
 
 fn compr_min(inputs: &Inputs, microzone: u32, typology: u32) -> Option<f64> {
-    let values: Vec<f64> = inputs
-        .data
-        .omi_zones
-        .iter()
-        .flatten()
-        .filter(|z| z.microzone == microzone)
-        .filter_map(|z| {
-            inputs
-                .data
-                .omi_values
-                .iter()
-                .flatten()
-                .find(|q| {
-                    q.link_zona == z.link_zona
-                        && q.cod_tip == typology
-                        && q.state.trim().eq_ignore_ascii_case("NORMALE")
-                })
-                .map(|q| q.compr_min)
-        })
-        .collect();
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    omi_mean_in_microzone(inputs, microzone, typology, |q| Some(q.compr_min))
 }
 
 fn property_value(inputs: &Inputs, p: &DeedProperty, date: NaiveDate) -> Option<f64> {

@@ -15,7 +15,7 @@ use segit_model::{Anomaly, Category, CategoryGroup, SubjectRole, SuggestedAction
 use crate::engine::{Draft, Family, Rule, RuleError, text_list};
 use crate::inputs::{Inputs, Source};
 use crate::params::Params;
-use crate::rules::common::{microzone_of, unit_parcel};
+use crate::rules::common::{microzone_of, omi_mean_in_microzone, unit_parcel};
 
 /// R28.
 #[derive(Debug, Default)]
@@ -33,27 +33,7 @@ pub fn omi_typology(cat: Category) -> Option<u32> {
 }
 
 fn loc_min(inputs: &Inputs, microzone: u32, typology: u32) -> Option<f64> {
-    let values: Vec<f64> = inputs
-        .data
-        .omi_zones
-        .iter()
-        .flatten()
-        .filter(|z| z.microzone == microzone)
-        .filter_map(|z| {
-            inputs
-                .data
-                .omi_values
-                .iter()
-                .flatten()
-                .find(|q| {
-                    q.link_zona == z.link_zona
-                        && q.cod_tip == typology
-                        && q.state.trim().eq_ignore_ascii_case("NORMALE")
-                })?
-                .loc_min
-        })
-        .collect();
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    omi_mean_in_microzone(inputs, microzone, typology, |q| q.loc_min)
 }
 
 impl Rule for R28ImplausibleLeaseRent {

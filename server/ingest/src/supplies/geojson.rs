@@ -356,24 +356,13 @@ impl GeoJsonFormat for MicrozoneFormat {
         let belfiore =
             Belfiore::parse(&comune).map_err(|e| ("comune".to_owned(), e.to_string()))?;
         let microzone = required(integer_property(feature, "microzona")?, "microzona")?;
-        let geometry = feature
-            .get("geometry")
-            .ok_or_else(|| ("geometry".to_owned(), "missing geometry".to_owned()))?;
-        let parsed = geojson_areal(geometry, options.invalid_polygons)
-            .map_err(|e| ("geometry".to_owned(), e))?;
-        if !parsed.repairs.is_empty() {
-            notes.push((
-                Severity::Repaired,
-                "geometry".into(),
-                parsed.repairs.join("; "),
-            ));
-        }
+        let geometry = areal_geometry(feature, options, notes)?;
         Ok(Microzone {
             belfiore,
             microzone,
             omi_zone: string_property(feature, "omi_zona")?,
             link_zone: string_property(feature, "link_zona")?,
-            geometry: parsed.geometry,
+            geometry,
         })
     }
 }
@@ -409,23 +398,12 @@ impl GeoJsonFormat for BuildableZoneFormat {
     ) -> Result<BuildableZone, (String, String)> {
         let zone_id = required(string_property(feature, "zone_id")?, "zone_id")?;
         let reference_value_eur_per_m2 = number_property(feature, "reference_value_eur_per_m2")?;
-        let geometry = feature
-            .get("geometry")
-            .ok_or_else(|| ("geometry".to_owned(), "missing geometry".to_owned()))?;
-        let parsed = geojson_areal(geometry, options.invalid_polygons)
-            .map_err(|e| ("geometry".to_owned(), e))?;
-        if !parsed.repairs.is_empty() {
-            notes.push((
-                Severity::Repaired,
-                "geometry".into(),
-                parsed.repairs.join("; "),
-            ));
-        }
+        let geometry = areal_geometry(feature, options, notes)?;
         Ok(BuildableZone {
             zone_id,
             name: string_property(feature, "name")?,
             reference_value_eur_per_m2,
-            geometry: parsed.geometry,
+            geometry,
         })
     }
 }
@@ -486,4 +464,26 @@ impl GeoJsonFormat for HouseNumberFormat {
             point,
         })
     }
+}
+
+/// The areal geometry of `feature` (polygons repaired or rejected as `options` say; a repair is
+/// noted on the `geometry` field).
+fn areal_geometry(
+    feature: &Value,
+    options: &GeoJsonOptions,
+    notes: &mut Vec<Note>,
+) -> Result<MultiPolygon<f64>, (String, String)> {
+    let geometry = feature
+        .get("geometry")
+        .ok_or_else(|| ("geometry".to_owned(), "missing geometry".to_owned()))?;
+    let parsed = geojson_areal(geometry, options.invalid_polygons)
+        .map_err(|e| ("geometry".to_owned(), e))?;
+    if !parsed.repairs.is_empty() {
+        notes.push((
+            Severity::Repaired,
+            "geometry".into(),
+            parsed.repairs.join("; "),
+        ));
+    }
+    Ok(parsed.geometry)
 }
