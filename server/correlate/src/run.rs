@@ -262,8 +262,24 @@ pub fn sort_anomalies(anomalies: &mut [Anomaly]) {
         start = end;
     }
     let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
-    let sorted: Vec<Anomaly> = order.iter().map(|&i| anomalies[i].clone()).collect();
-    anomalies.clone_from_slice(&sorted);
+    permute(anomalies, &order);
+}
+
+/// Puts `items[order[k]]` at position `k`, in place (one swap per moved item, no copies).
+pub(crate) fn permute<T>(items: &mut [T], order: &[usize]) {
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len() {
+        let mut at = start;
+        while !placed[at] {
+            placed[at] = true;
+            let from = order[at];
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 /// Difference between two runs, by stable key.

@@ -304,3 +304,14 @@ fn every_rule_runs_on_an_empty_snapshot_and_reports_missing_sources() {
         }
     }
 }
+
+#[test]
+fn permute_puts_each_item_at_its_rank() {
+    let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+    // Two cycles and a fixed point.
+    crate::run::permute(&mut items, &[2, 0, 1, 3, 5, 4]);
+    assert_eq!(items, vec!['c', 'a', 'b', 'd', 'f', 'e']);
+    let mut none: Vec<u8> = Vec::new();
+    crate::run::permute(&mut none, &[]);
+    assert!(none.is_empty());
+}

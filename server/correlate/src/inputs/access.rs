@@ -57,14 +57,23 @@ impl Inputs {
 
     /// The unit carrying `key` (canonical or alias of any state).
     pub fn unit_index(&self, key: &UnitKey) -> Option<usize> {
-        self.unit_by_key.get(key).copied()
+        let units = self.data.units.as_deref().unwrap_or_default();
+        self.unit_by_key
+            .get(key, |i| units[i].has_key(key))
+            .first()
+            .copied()
     }
 
     /// Units with an identifier group on the parcel `parcel` (unit-key form, any state).
     pub fn units_touching_parcel(&self, parcel: &UnitKey) -> &[usize] {
-        self.units_by_parcel
-            .get(&parcel.without_subalterno())
-            .map_or(&[], Vec::as_slice)
+        let units = self.data.units.as_deref().unwrap_or_default();
+        let parcel = parcel.without_subalterno();
+        self.units_by_parcel.get(&parcel, |i| {
+            units[i]
+                .states
+                .iter()
+                .any(|s| s.identifiers.on_parcel(&parcel))
+        })
     }
 
     /// "Units on a parcel" on `date` (catalogue §0): state valid on `date`, not in special
@@ -119,15 +128,19 @@ impl Inputs {
 
     /// Codice fiscale of a SOG subject.
     pub fn subject_code(&self, subject: &SubjectId) -> Option<&TaxId> {
-        let i = *self.subject_by_id.get(subject)?;
-        self.data.subjects.as_deref()?.get(i)?.tax_code()
+        let subjects = self.data.subjects.as_deref()?;
+        let i = *self
+            .subject_by_id
+            .get(subject, |i| subjects[i].subject_id() == *subject)
+            .last()?;
+        subjects.get(i)?.tax_code()
     }
 
     /// TIT holdings of a property.
     pub fn holdings_of(&self, property: &PropertyId) -> &[usize] {
+        let holdings = self.data.holdings.as_deref().unwrap_or_default();
         self.holdings_by_property
-            .get(property)
-            .map_or(&[], Vec::as_slice)
+            .get(property, |i| holdings[i].property == *property)
     }
 
     /// TIT holdings of a person code (as written).
@@ -153,12 +166,18 @@ impl Inputs {
 
     /// Units at an address key + internal.
     pub fn units_at_address(&self, addr: &UnitAddress) -> &[usize] {
-        self.units_by_address.get(addr).map_or(&[], Vec::as_slice)
+        let units = self.data.units.as_deref().unwrap_or_default();
+        self.units_by_address.get(addr, |i| {
+            units[i]
+                .states
+                .iter()
+                .any(|s| self.state_address(s).as_ref() == Some(addr))
+        })
     }
 
     /// Unit link of each resident row (same order as `residents`).
     pub fn resident_link(&self, i: usize) -> Option<UnitLink> {
-        self.resident_links.get(i).copied().flatten()
+        self.resident_links.get(i)
     }
 
     /// Resident rows linked to a unit.
@@ -168,14 +187,15 @@ impl Inputs {
 
     /// Resident rows at an address key + internal.
     pub fn residents_at_address(&self, addr: &UnitAddress) -> &[usize] {
-        self.residents_by_address
-            .get(addr)
-            .map_or(&[], Vec::as_slice)
+        let residents = self.data.residents.as_deref().unwrap_or_default();
+        self.residents_by_address.get(addr, |i| {
+            super::index::resident_address(&residents[i]).as_ref() == Some(addr)
+        })
     }
 
     /// Unit links of a TARI premises (de-duplicated by unit).
     pub fn tari_links(&self, i: usize) -> &[UnitLink] {
-        self.tari_links.get(i).map_or(&[], Vec::as_slice)
+        self.tari_links.get(i)
     }
 
     /// Address key (text resolved when empty) + internal of a TARI premises.
@@ -190,7 +210,8 @@ impl Inputs {
 
     /// TARI premises at an address key + internal.
     pub fn tari_at_address(&self, addr: &UnitAddress) -> &[usize] {
-        self.tari_by_address.get(addr).map_or(&[], Vec::as_slice)
+        self.tari_by_address
+            .get(addr, |i| self.tari_address(i) == Some(addr))
     }
 
     /// TARI premises of a payer code.
@@ -202,12 +223,12 @@ impl Inputs {
 
     /// Unit link of a utility row.
     pub fn utility_link(&self, i: usize) -> Option<UnitLink> {
-        self.utility_links.get(i).copied().flatten()
+        self.utility_links.get(i)
     }
 
     /// Unit links of a lease.
     pub fn lease_links(&self, i: usize) -> &[UnitLink] {
-        self.lease_links.get(i).map_or(&[], Vec::as_slice)
+        self.lease_links.get(i)
     }
 
     /// Leases on a unit.
@@ -237,7 +258,11 @@ impl Inputs {
 
     /// The unit of a property id.
     pub fn unit_of_property(&self, property: &PropertyId) -> Option<usize> {
-        self.unit_by_property.get(property).copied()
+        let units = self.data.units.as_deref().unwrap_or_default();
+        self.unit_by_property
+            .get(property, |i| units[i].property == *property)
+            .first()
+            .copied()
     }
 
     /// The TER parcel of a property id.
@@ -259,9 +284,9 @@ impl Inputs {
 
     /// Resident rows of a household (any period).
     pub fn household_rows(&self, household: &str) -> &[usize] {
+        let residents = self.data.residents.as_deref().unwrap_or_default();
         self.residents_by_household
-            .get(household)
-            .map_or(&[], Vec::as_slice)
+            .get(household, |i| residents[i].household_id == household)
     }
 
     /// IMU declarations of a declarant code.

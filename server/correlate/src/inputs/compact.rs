@@ -1,12 +1,17 @@
 //! Compact join indexes for Milan-sized snapshots: records grouped by unit in two flat
-//! vectors ([`ByUnit`]), and records grouped by a person code without cloning the codes
+//! vectors ([`ByUnit`]), records grouped by a person code without cloning the codes
 //! ([`ByCode`]: 64-bit hashes of the written code, verified against the records on lookup,
-//! with an exact map for the groups whose hashes collide).
+//! with an exact map for the groups whose hashes collide), the same for any key derived from
+//! the records ([`KeyIndex`]: unit keys, parcels, property ids, addresses, households), and the
+//! unit links of the registers in flat vectors ([`LinkList`], [`OptLinks`]).
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash};
 
-use segit_model::TaxId;
+use segit_model::{Confidence, TaxId};
+
+use super::index::UnitLink;
 
 /// Hasher of the engine's hash maps (fast, seeded per process).
 pub type Hasher = foldhash::fast::RandomState;
@@ -183,6 +188,221 @@ impl ByCode {
     }
 }
 
+/// Hash of a key of a [`KeyIndex`] (fixed seed: the same in every process).
+pub fn key_hash<Q: Hash + ?Sized>(key: &Q) -> u64 {
+    foldhash::fast::FixedState::default().hash_one(key)
+}
+
+/// An entry of a [`KeyIndex`] being built: the hash of a key ([`key_hash`]), the record it was
+/// derived from, and the slot of the key in the record (which state or identifier group, for
+/// records with several keys), so that the key can be derived again.
+pub type Entry = (u64, usize, u32);
+
+/// Records grouped by a key derived from them, the keys staying in the records: the sorted
+/// 64-bit hashes of the keys with their records, each group in ascending record order without
+/// repeats. A lookup checks the group's first record against the key; the groups whose hash
+/// is shared by different keys (found when the index is built) are kept in an exact map.
+/// About 20 bytes per entry, against a hash map's key clone and vector per key.
+#[derive(Debug)]
+pub struct KeyIndex<K> {
+    hashes: Vec<u64>,
+    items: Vec<usize>,
+    /// `buckets[b]..buckets[b + 1]`: the entries whose hash has `b` as its top `bits` bits.
+    buckets: Vec<u32>,
+    bits: u32,
+    exact: Map<K, Vec<usize>>,
+}
+
+impl<K> Default for KeyIndex<K> {
+    fn default() -> Self {
+        Self {
+            hashes: Vec::new(),
+            items: Vec::new(),
+            buckets: Vec::new(),
+            bits: 0,
+            exact: Map::default(),
+        }
+    }
+}
+
+impl<K: Hash + Eq> KeyIndex<K> {
+    /// Builds the index of `entries`; `key_of(record, slot)` derives an entry's key again
+    /// (to tell apart different keys sharing a hash). An entry whose key cannot be derived
+    /// again (`None`) is treated as a key of its own.
+    pub fn build(mut entries: Vec<Entry>, key_of: impl Fn(usize, u32) -> Option<K>) -> Self {
+        entries.sort_unstable();
+        let mut me = Self {
+            hashes: Vec::with_capacity(entries.len()),
+            items: Vec::with_capacity(entries.len()),
+            ..Self::default()
+        };
+        let mut start = 0;
+        while start < entries.len() {
+            let h = entries[start].0;
+            let end = start + entries[start..].iter().take_while(|e| e.0 == h).count();
+            let group = &entries[start..end];
+            let single = group.len() == 1 || {
+                let first = key_of(group[0].1, group[0].2);
+                first.is_some() && group[1..].iter().all(|e| key_of(e.1, e.2) == first)
+            };
+            if single {
+                for &(h, i, _) in group {
+                    if me.items.last() != Some(&i) || me.hashes.last() != Some(&h) {
+                        me.hashes.push(h);
+                        me.items.push(i);
+                    }
+                }
+            } else {
+                for &(_, i, slot) in group {
+                    if let Some(k) = key_of(i, slot) {
+                        let v = me.exact.entry(k).or_default();
+                        if v.last() != Some(&i) {
+                            v.push(i);
+                        }
+                    }
+                }
+            }
+            start = end;
+        }
+        drop(entries);
+        me.hashes.shrink_to_fit();
+        me.items.shrink_to_fit();
+        me.bits = me
+            .hashes
+            .len()
+            .max(2)
+            .next_power_of_two()
+            .trailing_zeros()
+            .min(24);
+        let n_buckets = 1usize << me.bits;
+        me.buckets = Vec::with_capacity(n_buckets + 1);
+        let mut at = 0usize;
+        for b in 0..=n_buckets {
+            while at < me.hashes.len() && (me.hashes[at] >> (64 - me.bits)) < b as u64 {
+                at += 1;
+            }
+            me.buckets.push(at as u32);
+        }
+        me
+    }
+
+    /// Records of `key`, ascending; `has(record)` tells whether a record carries `key`
+    /// among the keys the index derived from it.
+    pub fn get<Q>(&self, key: &Q, has: impl Fn(usize) -> bool) -> &[usize]
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        if !self.exact.is_empty()
+            && let Some(v) = self.exact.get(key)
+        {
+            return v;
+        }
+        if self.hashes.is_empty() {
+            return &[];
+        }
+        let h = key_hash(key);
+        let b = (h >> (64 - self.bits)) as usize;
+        let (Some(&from), Some(&to)) = (self.buckets.get(b), self.buckets.get(b + 1)) else {
+            return &[];
+        };
+        let (from, to) = (from as usize, to as usize);
+        let lo = from + self.hashes[from..to].partition_point(|&x| x < h);
+        let hi = lo + self.hashes[lo..to].partition_point(|&x| x == h);
+        let group = &self.items[lo..hi];
+        match group.first() {
+            Some(&first) if has(first) => group,
+            _ => &[],
+        }
+    }
+}
+
+/// The unit links of each record of a register (a TARI premises, a lease): `links[start[r]..
+/// start[r + 1]]`.
+#[derive(Debug, Default)]
+pub struct LinkList {
+    start: Vec<u32>,
+    links: Vec<UnitLink>,
+}
+
+impl LinkList {
+    /// Appends the links of the next record.
+    pub fn push(&mut self, links: &[UnitLink]) {
+        if self.start.is_empty() {
+            self.start.push(0);
+        }
+        self.links.extend_from_slice(links);
+        self.start.push(self.links.len() as u32);
+    }
+
+    /// Links of record `r`.
+    pub fn get(&self, r: usize) -> &[UnitLink] {
+        match (self.start.get(r), self.start.get(r + 1)) {
+            (Some(&a), Some(&b)) => &self.links[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// Frees the spare capacity.
+    pub fn shrink(&mut self) {
+        self.start.shrink_to_fit();
+        self.links.shrink_to_fit();
+    }
+}
+
+/// The unit link (or none) of each record of a register, four bytes per record: the unit's
+/// index times two, plus one for a link by address key + internal; `u32::MAX` for none. Links
+/// of other confidences, or to units beyond the range of the packing, are kept aside.
+#[derive(Debug, Default)]
+pub struct OptLinks {
+    packed: Vec<u32>,
+    other: Map<usize, UnitLink>,
+}
+
+/// Marker of a link kept aside in [`OptLinks`].
+const ASIDE: u32 = u32::MAX - 1;
+
+impl OptLinks {
+    /// Appends the link of the next record.
+    pub fn push(&mut self, link: Option<UnitLink>) {
+        let code = match link {
+            None => u32::MAX,
+            Some(l) => match u32::try_from(l.unit) {
+                Ok(u) if u < ASIDE / 2 && l.confidence == Confidence::EXACT_UNIT_KEY => u * 2,
+                Ok(u) if u < ASIDE / 2 && l.confidence == Confidence::ADDRESS_KEY_WITH_INTERNAL => {
+                    u * 2 + 1
+                }
+                _ => {
+                    self.other.insert(self.packed.len(), l);
+                    ASIDE
+                }
+            },
+        };
+        self.packed.push(code);
+    }
+
+    /// Link of record `r`.
+    pub fn get(&self, r: usize) -> Option<UnitLink> {
+        match *self.packed.get(r)? {
+            u32::MAX => None,
+            ASIDE => self.other.get(&r).copied(),
+            c => Some(UnitLink {
+                unit: (c / 2) as usize,
+                confidence: if c % 2 == 0 {
+                    Confidence::EXACT_UNIT_KEY
+                } else {
+                    Confidence::ADDRESS_KEY_WITH_INTERNAL
+                },
+            }),
+        }
+    }
+
+    /// Frees the spare capacity.
+    pub fn shrink(&mut self) {
+        self.packed.shrink_to_fit();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,5 +446,95 @@ mod tests {
         assert!(idx.get(&absent, of).is_empty());
         assert_eq!(idx.firsts().count(), 2500);
         assert!(ByCode::default().get(&absent, of).is_empty());
+    }
+
+    fn words_index(records: &[Vec<&'static str>]) -> KeyIndex<String> {
+        let mut entries = Vec::new();
+        for (i, r) in records.iter().enumerate() {
+            for (j, w) in r.iter().enumerate() {
+                entries.push((key_hash(*w), i, j as u32));
+            }
+        }
+        KeyIndex::build(entries, |i, j| Some(records[i][j as usize].to_owned()))
+    }
+
+    #[test]
+    fn key_index_groups_records_ascending_without_repeats() {
+        let records = vec![vec!["b", "a", "b"], vec!["c"], vec!["a"], vec![], vec!["b"]];
+        let idx = words_index(&records);
+        let r = &records;
+        assert_eq!(idx.get("a", |i| r[i].contains(&"a")), &[0, 2]);
+        assert_eq!(idx.get("b", |i| r[i].contains(&"b")), &[0, 4]);
+        assert_eq!(idx.get("c", |i| r[i].contains(&"c")), &[1]);
+        assert!(idx.get("d", |i| r[i].contains(&"d")).is_empty());
+        assert!(KeyIndex::<String>::default().get("a", |_| true).is_empty());
+    }
+
+    #[test]
+    fn key_index_keeps_colliding_keys_apart() {
+        // Two keys forced onto one hash: the group goes to the exact map.
+        let records = [vec!["x"], vec!["y"], vec!["x"]];
+        let entries = vec![(7, 0, 0), (7, 1, 0), (7, 2, 0)];
+        let idx = KeyIndex::build(entries, |i, j| Some(records[i][j as usize].to_owned()));
+        assert_eq!(idx.get("x", |_| false), &[0, 2]);
+        assert_eq!(idx.get("y", |_| false), &[1]);
+    }
+
+    #[test]
+    fn key_index_finds_every_key_of_a_large_index() {
+        let records: Vec<Vec<String>> = (0..6000)
+            .map(|i| vec![format!("K{}", i / 3), format!("L{}", i % 7)])
+            .collect();
+        let mut entries = Vec::new();
+        for (i, r) in records.iter().enumerate() {
+            for (j, w) in r.iter().enumerate() {
+                entries.push((key_hash(w.as_str()), i, j as u32));
+            }
+        }
+        let idx = KeyIndex::build(entries, |i, j| Some(records[i][j as usize].clone()));
+        let r = &records;
+        for k in 0..2000 {
+            let key = format!("K{k}");
+            let has = |i: usize| r[i].contains(&key);
+            assert_eq!(idx.get(key.as_str(), has), &[3 * k, 3 * k + 1, 3 * k + 2]);
+        }
+        let l3: Vec<usize> = (0..6000).filter(|i| i % 7 == 3).collect();
+        let has_l3 = |i: usize| r[i].iter().any(|x| x == "L3");
+        assert_eq!(idx.get("L3", has_l3), l3.as_slice());
+        let has_absent = |i: usize| r[i].iter().any(|x| x == "K9999");
+        assert!(idx.get("K9999", has_absent).is_empty());
+    }
+
+    #[test]
+    fn links_are_stored_and_read_back() {
+        let exact = |unit| UnitLink {
+            unit,
+            confidence: Confidence::EXACT_UNIT_KEY,
+        };
+        let by_address = |unit| UnitLink {
+            unit,
+            confidence: Confidence::ADDRESS_KEY_WITH_INTERNAL,
+        };
+        let other = UnitLink {
+            unit: 3,
+            confidence: Confidence::SPATIAL_FOOTPRINT,
+        };
+        let mut o = OptLinks::default();
+        for l in [Some(exact(5)), None, Some(by_address(0)), Some(other)] {
+            o.push(l);
+        }
+        assert_eq!(o.get(0), Some(exact(5)));
+        assert_eq!(o.get(1), None);
+        assert_eq!(o.get(2), Some(by_address(0)));
+        assert_eq!(o.get(3), Some(other));
+        assert_eq!(o.get(4), None);
+        let mut l = LinkList::default();
+        l.push(&[exact(1), by_address(2)]);
+        l.push(&[]);
+        l.push(&[exact(9)]);
+        assert_eq!(l.get(0), &[exact(1), by_address(2)]);
+        assert!(l.get(1).is_empty());
+        assert_eq!(l.get(2), &[exact(9)]);
+        assert!(l.get(3).is_empty());
     }
 }

@@ -1,12 +1,12 @@
 //! [`Inputs`]: the snapshot with its join indexes, built once.
 
 use segit_model::{
-    AddressKey, Belfiore, Confidence, ParcelKey, PropertyId, SubjectId, TextAddress, UnitKey,
-    UnitState,
+    AddressKey, Belfiore, Confidence, ParcelKey, PropertyId, Resident, SubjectId, TextAddress,
+    UnitKey, UnitState,
 };
 
 use super::InputData;
-use super::compact::{ByCode, ByUnit, Map};
+use super::compact::{ByCode, ByUnit, Entry, KeyIndex, LinkList, Map, OptLinks, key_hash};
 use super::spatial::ParcelIndex;
 
 /// A record linked to a unit: the unit's index in `units` and the join confidence.
@@ -28,38 +28,38 @@ pub struct Inputs {
     pub data: InputData,
     pub(super) comune: Option<Belfiore>,
     pub(super) pseudonym_key: Vec<u8>,
-    pub(super) unit_by_key: Map<UnitKey, usize>,
-    pub(super) units_by_parcel: Map<UnitKey, Vec<usize>>,
+    pub(super) unit_by_key: KeyIndex<UnitKey>,
+    pub(super) units_by_parcel: KeyIndex<UnitKey>,
     pub(super) land_by_parcel: Map<UnitKey, Vec<usize>>,
     pub(super) map_parcel_by_key: Map<ParcelKey, usize>,
     pub(super) map_parcels_by_ref: Map<UnitKey, Vec<usize>>,
     pub(super) parcel_tree: ParcelIndex,
-    pub(super) subject_by_id: Map<SubjectId, usize>,
-    pub(super) holdings_by_property: Map<PropertyId, Vec<usize>>,
+    pub(super) subject_by_id: KeyIndex<SubjectId>,
+    pub(super) holdings_by_property: KeyIndex<PropertyId>,
     pub(super) holdings_by_cf: ByCode,
-    pub(super) units_by_address: Map<UnitAddress, Vec<usize>>,
+    pub(super) units_by_address: KeyIndex<UnitAddress>,
     pub(super) streets_by_name: Map<String, u32>,
     pub(super) streets_by_cadastral_code: Map<String, u32>,
-    pub(super) resident_links: Vec<Option<UnitLink>>,
+    pub(super) resident_links: OptLinks,
     pub(super) residents_by_unit: ByUnit,
-    pub(super) residents_by_address: Map<UnitAddress, Vec<usize>>,
-    pub(super) tari_links: Vec<Vec<UnitLink>>,
+    pub(super) residents_by_address: KeyIndex<UnitAddress>,
+    pub(super) tari_links: LinkList,
     pub(super) tari_addresses: Vec<Option<UnitAddress>>,
     pub(super) tari_by_unit: ByUnit,
-    pub(super) tari_by_address: Map<UnitAddress, Vec<usize>>,
+    pub(super) tari_by_address: KeyIndex<UnitAddress>,
     pub(super) tari_by_payer: ByCode,
-    pub(super) utility_links: Vec<Option<UnitLink>>,
-    pub(super) lease_links: Vec<Vec<UnitLink>>,
+    pub(super) utility_links: OptLinks,
+    pub(super) lease_links: LinkList,
     pub(super) leases_by_unit: ByUnit,
     pub(super) surface_by_unit: Vec<u32>,
     pub(super) f24_by_payer: ByCode,
     pub(super) house_number_by_key: Map<AddressKey, usize>,
-    pub(super) unit_by_property: Map<PropertyId, usize>,
+    pub(super) unit_by_property: KeyIndex<PropertyId>,
     pub(super) land_by_property: Map<PropertyId, usize>,
     pub(super) residents_by_cf: ByCode,
     pub(super) streets_by_toponimo_name: Map<(Option<u16>, String), u32>,
     pub(super) utilities_by_unit: ByUnit,
-    pub(super) residents_by_household: Map<String, Vec<usize>>,
+    pub(super) residents_by_household: KeyIndex<String>,
     pub(super) declarations_by_code: ByCode,
     pub(super) footprint_by_id: Map<String, usize>,
     pub(super) outline_by_id: Map<String, usize>,
@@ -76,6 +76,14 @@ pub fn parcel_ref(key: &ParcelKey) -> UnitKey {
         key.particella().clone(),
         None,
     )
+}
+
+/// Address key + internal of a resident row (none without an internal number).
+pub(super) fn resident_address(r: &Resident) -> Option<UnitAddress> {
+    r.address
+        .internal()
+        .and_then(normalise_internal)
+        .map(|int| (r.address.key.clone(), int))
 }
 
 fn normalise_internal(s: &str) -> Option<String> {
@@ -118,38 +126,38 @@ impl Inputs {
         let mut me = Self {
             comune,
             pseudonym_key: Vec::new(),
-            unit_by_key: Map::default(),
-            units_by_parcel: Map::default(),
+            unit_by_key: KeyIndex::default(),
+            units_by_parcel: KeyIndex::default(),
             land_by_parcel: Map::default(),
             map_parcel_by_key: Map::default(),
             map_parcels_by_ref: Map::default(),
             parcel_tree: ParcelIndex::build(data.map_parcels.iter().flatten().map(|p| &p.geometry)),
-            subject_by_id: Map::default(),
-            holdings_by_property: Map::default(),
+            subject_by_id: KeyIndex::default(),
+            holdings_by_property: KeyIndex::default(),
             holdings_by_cf: ByCode::default(),
-            units_by_address: Map::default(),
+            units_by_address: KeyIndex::default(),
             streets_by_name: Map::default(),
             streets_by_cadastral_code: Map::default(),
-            resident_links: Vec::new(),
+            resident_links: OptLinks::default(),
             residents_by_unit: ByUnit::default(),
-            residents_by_address: Map::default(),
-            tari_links: Vec::new(),
+            residents_by_address: KeyIndex::default(),
+            tari_links: LinkList::default(),
             tari_addresses: Vec::new(),
             tari_by_unit: ByUnit::default(),
-            tari_by_address: Map::default(),
+            tari_by_address: KeyIndex::default(),
             tari_by_payer: ByCode::default(),
-            utility_links: Vec::new(),
-            lease_links: Vec::new(),
+            utility_links: OptLinks::default(),
+            lease_links: LinkList::default(),
             leases_by_unit: ByUnit::default(),
             surface_by_unit: Vec::new(),
             f24_by_payer: ByCode::default(),
             house_number_by_key: Map::default(),
-            unit_by_property: Map::default(),
+            unit_by_property: KeyIndex::default(),
             land_by_property: Map::default(),
             residents_by_cf: ByCode::default(),
             streets_by_toponimo_name: Map::default(),
             utilities_by_unit: ByUnit::default(),
-            residents_by_household: Map::default(),
+            residents_by_household: KeyIndex::default(),
             declarations_by_code: ByCode::default(),
             footprint_by_id: Map::default(),
             outline_by_id: Map::default(),
@@ -182,23 +190,46 @@ impl Inputs {
                     .insert(strip_zeros(c), s.street_code);
             }
         }
-        let had_units = self.data.units.is_some();
-        let units = self.data.units.take().unwrap_or_default();
+        let units = self.data.units.as_deref().unwrap_or_default();
+        let unit_key_of = |i: usize, slot: u32| {
+            units[i]
+                .states
+                .iter()
+                .flat_map(|s| s.identifiers.iter())
+                .nth(slot as usize)
+        };
+        let mut by_key: Vec<Entry> = Vec::new();
+        let mut by_parcel: Vec<Entry> = Vec::new();
+        let mut by_address: Vec<Entry> = Vec::new();
         for (i, u) in units.iter().enumerate() {
-            self.unit_by_property.entry(u.property.clone()).or_insert(i);
-            for s in &u.states {
+            let mut slot = 0u32;
+            for (si, s) in u.states.iter().enumerate() {
                 for k in s.identifiers.iter() {
-                    self.unit_by_key.entry(k.clone()).or_insert(i);
-                    push(&mut self.units_by_parcel, k.without_subalterno(), i);
+                    by_key.push((key_hash(k), i, slot));
+                    by_parcel.push((key_hash(&k.without_subalterno()), i, slot));
+                    slot += 1;
                 }
                 if let Some(a) = self.state_address(s) {
-                    push(&mut self.units_by_address, a, i);
+                    by_address.push((key_hash(&a), i, si as u32));
                 }
             }
         }
-        if had_units {
-            self.data.units = Some(units);
-        }
+        self.unit_by_property = KeyIndex::build(
+            (0..units.len())
+                .map(|i| (key_hash(&units[i].property), i, 0))
+                .collect(),
+            |i, _| Some(units[i].property.clone()),
+        );
+        self.unit_by_key = KeyIndex::build(by_key, |i, slot| unit_key_of(i, slot).cloned());
+        self.units_by_parcel = KeyIndex::build(by_parcel, |i, slot| {
+            unit_key_of(i, slot).map(UnitKey::without_subalterno)
+        });
+        self.units_by_address = KeyIndex::build(by_address, |i, slot| {
+            units[i]
+                .states
+                .get(slot as usize)
+                .and_then(|s| self.state_address(s))
+        });
         for (i, p) in self.data.land_parcels.iter().flatten().enumerate() {
             self.land_by_property.entry(p.property.clone()).or_insert(i);
             for s in &p.states {
@@ -216,21 +247,31 @@ impl Inputs {
             self.map_parcel_by_key.insert(p.parcel_key.clone(), i);
             push(&mut self.map_parcels_by_ref, parcel_ref(&p.parcel_key), i);
         }
-        for (i, s) in self.data.subjects.iter().flatten().enumerate() {
-            if s.tax_code().is_some() {
-                self.subject_by_id.insert(s.subject_id(), i);
-            }
-        }
+        let subjects = self.data.subjects.as_deref().unwrap_or_default();
+        self.subject_by_id = KeyIndex::build(
+            subjects
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.tax_code().is_some())
+                .map(|(i, s)| (key_hash(&s.subject_id()), i, 0))
+                .collect(),
+            |i, _| Some(subjects[i].subject_id()),
+        );
         let holdings = self.data.holdings.as_deref().unwrap_or_default();
-        for (i, h) in holdings.iter().enumerate() {
-            push(&mut self.holdings_by_property, h.property.clone(), i);
-        }
+        self.holdings_by_property = KeyIndex::build(
+            holdings
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (key_hash(&h.property), i, 0))
+                .collect(),
+            |i, _| Some(holdings[i].property.clone()),
+        );
         self.holdings_by_cf =
             ByCode::build(holdings.len(), |i| self.subject_code(&holdings[i].subject));
         let n_units = self.data.units.as_ref().map_or(0, Vec::len);
         self.surface_by_unit = vec![u32::MAX; n_units];
         for (i, s) in self.data.surfaces.iter().flatten().enumerate() {
-            if let Some(&u) = self.unit_by_key.get(&s.unit_key)
+            if let Some(u) = self.unit_index(&s.unit_key)
                 && self.surface_by_unit[u] == u32::MAX
             {
                 self.surface_by_unit[u] = i as u32;
@@ -245,31 +286,42 @@ impl Inputs {
     fn index_registers(&mut self) {
         let n_units = self.data.units.as_ref().map_or(0, Vec::len);
         let mut pairs: Vec<(usize, usize)> = Vec::new();
-        let residents = self.data.residents.take();
-        for (i, r) in residents.iter().flatten().enumerate() {
-            let addr = r
-                .address
-                .internal()
-                .and_then(normalise_internal)
-                .map(|int| (r.address.key.clone(), int));
+        let residents = self.data.residents.as_deref().unwrap_or_default();
+        let mut by_address: Vec<Entry> = Vec::new();
+        let mut links = OptLinks::default();
+        for (i, r) in residents.iter().enumerate() {
+            let addr = resident_address(r);
             let link = self.link(r.unit_key.as_ref(), addr.as_ref());
             if let Some(l) = link {
                 pairs.push((l.unit, i));
             }
             if let Some(a) = addr {
-                push(&mut self.residents_by_address, a, i);
+                by_address.push((key_hash(&a), i, 0));
             }
-            push(&mut self.residents_by_household, r.household_id.clone(), i);
-            self.resident_links.push(link);
+            links.push(link);
         }
+        links.shrink();
+        self.resident_links = links;
         self.residents_by_unit = ByUnit::build(n_units, &pairs);
         pairs.clear();
-        if let Some(rows) = &residents {
-            self.residents_by_cf = ByCode::build(rows.len(), |i| Some(&rows[i].person));
+        self.residents_by_address =
+            KeyIndex::build(by_address, |i, _| resident_address(&residents[i]));
+        self.residents_by_household = KeyIndex::build(
+            residents
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (key_hash(r.household_id.as_str()), i, 0))
+                .collect(),
+            |i, _| Some(residents[i].household_id.clone()),
+        );
+        if self.data.residents.is_some() {
+            self.residents_by_cf = ByCode::build(residents.len(), |i| Some(&residents[i].person));
         }
-        self.data.residents = residents;
-        let tari = self.data.tari.take();
-        for (i, t) in tari.iter().flatten().enumerate() {
+        let tari = self.data.tari.as_deref().unwrap_or_default();
+        let mut by_address: Vec<Entry> = Vec::new();
+        let mut tari_links = LinkList::default();
+        let mut tari_addresses = Vec::with_capacity(tari.len());
+        for (i, t) in tari.iter().enumerate() {
             let key = t.address_key.clone().or_else(|| {
                 t.address_text
                     .as_deref()
@@ -279,7 +331,7 @@ impl Inputs {
             let addr = key.zip(t.internal().and_then(normalise_internal));
             let mut links: Vec<UnitLink> = Vec::new();
             for k in &t.unit_keys {
-                if let Some(&u) = self.unit_by_key.get(k)
+                if let Some(u) = self.unit_index(k)
                     && !links.iter().any(|l| l.unit == u)
                 {
                     links.push(UnitLink {
@@ -295,19 +347,23 @@ impl Inputs {
                 pairs.push((l.unit, i));
             }
             if let Some(a) = &addr {
-                push(&mut self.tari_by_address, a.clone(), i);
+                by_address.push((key_hash(a), i, 0));
             }
-            self.tari_links.push(links);
-            self.tari_addresses.push(addr);
+            tari_links.push(&links);
+            tari_addresses.push(addr);
         }
+        tari_links.shrink();
+        self.tari_links = tari_links;
         self.tari_by_unit = ByUnit::build(n_units, &pairs);
         pairs.clear();
-        if let Some(rows) = &tari {
-            self.tari_by_payer = ByCode::build(rows.len(), |i| Some(&rows[i].payer));
+        self.tari_by_address = KeyIndex::build(by_address, |i, _| tari_addresses[i].clone());
+        self.tari_addresses = tari_addresses;
+        if self.data.tari.is_some() {
+            self.tari_by_payer = ByCode::build(tari.len(), |i| Some(&tari[i].payer));
         }
-        self.data.tari = tari;
-        let utilities = self.data.utilities.take();
-        for u in utilities.iter().flatten() {
+        let utilities = self.data.utilities.as_deref().unwrap_or_default();
+        let mut utility_links = OptLinks::default();
+        for (i, u) in utilities.iter().enumerate() {
             let text = u.address_text.as_deref().and_then(|s| self.resolve_text(s));
             let key = u
                 .address_key
@@ -317,18 +373,20 @@ impl Inputs {
             let addr = key.zip(internal);
             let link = self.link(u.unit_key.as_ref(), addr.as_ref());
             if let Some(l) = link {
-                pairs.push((l.unit, self.utility_links.len()));
+                pairs.push((l.unit, i));
             }
-            self.utility_links.push(link);
+            utility_links.push(link);
         }
+        utility_links.shrink();
+        self.utility_links = utility_links;
         self.utilities_by_unit = ByUnit::build(n_units, &pairs);
         pairs.clear();
-        self.data.utilities = utilities;
-        let leases = self.data.leases.take();
-        for (i, l) in leases.iter().flatten().enumerate() {
+        let leases = self.data.leases.as_deref().unwrap_or_default();
+        let mut lease_links = LinkList::default();
+        for (i, l) in leases.iter().enumerate() {
             let mut links: Vec<UnitLink> = Vec::new();
             for lu in &l.units {
-                if let Some(&u) = self.unit_by_key.get(&lu.unit_key)
+                if let Some(u) = self.unit_index(&lu.unit_key)
                     && !links.iter().any(|x| x.unit == u)
                 {
                     links.push(UnitLink {
@@ -338,11 +396,12 @@ impl Inputs {
                     pairs.push((u, i));
                 }
             }
-            self.lease_links.push(links);
+            lease_links.push(&links);
         }
+        lease_links.shrink();
+        self.lease_links = lease_links;
         self.leases_by_unit = ByUnit::build(n_units, &pairs);
         drop(pairs);
-        self.data.leases = leases;
         if let Some(rows) = &self.data.imu_declarations {
             self.declarations_by_code = ByCode::build(rows.len(), |i| Some(&rows[i].declarant));
         }
@@ -362,14 +421,14 @@ impl Inputs {
     /// Links a record to a unit: by unit key (canonical or alias, confidence 1.0), else by
     /// address key + non-empty internal when exactly one unit carries it (0.7).
     fn link(&self, key: Option<&UnitKey>, addr: Option<&UnitAddress>) -> Option<UnitLink> {
-        if let Some(&u) = key.and_then(|k| self.unit_by_key.get(k)) {
+        if let Some(u) = key.and_then(|k| self.unit_index(k)) {
             return Some(UnitLink {
                 unit: u,
                 confidence: Confidence::EXACT_UNIT_KEY,
             });
         }
-        match self.units_by_address.get(addr?).map(Vec::as_slice) {
-            Some([u]) => Some(UnitLink {
+        match self.units_at_address(addr?) {
+            [u] => Some(UnitLink {
                 unit: *u,
                 confidence: Confidence::ADDRESS_KEY_WITH_INTERNAL,
             }),
