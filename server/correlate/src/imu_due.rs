@@ -182,10 +182,10 @@ fn main_residence_shares(inputs: &Inputs, unit: usize, year: i32) -> f64 {
     inputs
         .holdings_of(&units[unit].property)
         .iter()
-        .map(|&h| &holdings[h])
-        .filter(|h| h.right.pays_imu())
-        .filter_map(|h| {
-            let code = inputs.subject_code(&h.subject)?;
+        .map(|&h| (h, &holdings[h]))
+        .filter(|(_, h)| h.right.pays_imu())
+        .filter_map(|(hi, h)| {
+            let code = inputs.holding_code(hi)?;
             let mask = month_mask(h.validity.from(), h.validity.to(), year);
             (mask & residence_mask(inputs, code, unit, year) != 0)
                 .then(|| h.share.map_or(0.0, segit_model::Share::as_f64))
@@ -214,7 +214,7 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
         };
         match h.property.kind {
             PropertyKind::Building => {
-                let Some(unit) = inputs.unit_of_property(&h.property) else {
+                let Some(unit) = inputs.holding_unit(hi) else {
                     due.incomplete = true;
                     continue;
                 };

@@ -126,14 +126,19 @@ impl Inputs {
         &self.parcel_tree
     }
 
+    /// Index of the SOG subject with a code of this id (the last one when repeated).
+    pub(super) fn subject_index(&self, subject: &SubjectId) -> Option<usize> {
+        let subjects = self.data.subjects.as_deref()?;
+        self.subject_by_id
+            .get(subject, |i| subjects[i].subject_id() == *subject)
+            .last()
+            .copied()
+    }
+
     /// Codice fiscale of a SOG subject.
     pub fn subject_code(&self, subject: &SubjectId) -> Option<&TaxId> {
-        let subjects = self.data.subjects.as_deref()?;
-        let i = *self
-            .subject_by_id
-            .get(subject, |i| subjects[i].subject_id() == *subject)
-            .last()?;
-        subjects.get(i)?.tax_code()
+        let i = self.subject_index(subject)?;
+        self.data.subjects.as_deref()?.get(i)?.tax_code()
     }
 
     /// TIT holdings of a property.
@@ -148,9 +153,18 @@ impl Inputs {
         self.holdings_by_cf.get(code, |i| self.holding_code(i))
     }
 
-    fn holding_code(&self, i: usize) -> Option<&TaxId> {
-        let h = self.data.holdings.as_deref()?.get(i)?;
-        self.subject_code(&h.subject)
+    /// Codice fiscale of the holder of TIT holding `i` (the code of its SOG subject).
+    pub fn holding_code(&self, i: usize) -> Option<&TaxId> {
+        let s = *self.holding_subject.get(i)?;
+        self.data.subjects.as_deref()?.get(s as usize)?.tax_code()
+    }
+
+    /// The FAB unit of the property of TIT holding `i`.
+    pub fn holding_unit(&self, i: usize) -> Option<usize> {
+        self.holding_unit
+            .get(i)
+            .filter(|&&u| u != u32::MAX)
+            .map(|&u| u as usize)
     }
 
     /// Every person code holding something, sorted.

@@ -37,6 +37,10 @@ pub struct Inputs {
     pub(super) subject_by_id: KeyIndex<SubjectId>,
     pub(super) holdings_by_property: KeyIndex<PropertyId>,
     pub(super) holdings_by_cf: ByCode,
+    /// SOG subject (with a code) of each holding, `u32::MAX` for none.
+    pub(super) holding_subject: Vec<u32>,
+    /// FAB unit of each holding's property, `u32::MAX` for none.
+    pub(super) holding_unit: Vec<u32>,
     pub(super) units_by_address: KeyIndex<UnitAddress>,
     pub(super) streets_by_name: Map<String, u32>,
     pub(super) streets_by_cadastral_code: Map<String, u32>,
@@ -135,6 +139,8 @@ impl Inputs {
             subject_by_id: KeyIndex::default(),
             holdings_by_property: KeyIndex::default(),
             holdings_by_cf: ByCode::default(),
+            holding_subject: Vec::new(),
+            holding_unit: Vec::new(),
             units_by_address: KeyIndex::default(),
             streets_by_name: Map::default(),
             streets_by_cadastral_code: Map::default(),
@@ -266,8 +272,16 @@ impl Inputs {
                 .collect(),
             |i, _| Some(holdings[i].property.clone()),
         );
-        self.holdings_by_cf =
-            ByCode::build(holdings.len(), |i| self.subject_code(&holdings[i].subject));
+        let to_u32 = |i: Option<usize>| i.and_then(|i| u32::try_from(i).ok()).unwrap_or(u32::MAX);
+        self.holding_subject = holdings
+            .iter()
+            .map(|h| to_u32(self.subject_index(&h.subject)))
+            .collect();
+        self.holding_unit = holdings
+            .iter()
+            .map(|h| to_u32(self.unit_of_property(&h.property)))
+            .collect();
+        self.holdings_by_cf = ByCode::build(holdings.len(), |i| self.holding_code(i));
         let n_units = self.data.units.as_ref().map_or(0, Vec::len);
         self.surface_by_unit = vec![u32::MAX; n_units];
         for (i, s) in self.data.surfaces.iter().flatten().enumerate() {
