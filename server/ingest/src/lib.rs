@@ -20,6 +20,7 @@ pub mod cartography;
 pub mod censuario;
 pub mod diag;
 pub mod history;
+pub mod key_hash;
 pub mod link;
 pub mod pipeline;
 pub mod publish;

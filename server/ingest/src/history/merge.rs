@@ -148,8 +148,12 @@ fn merge_dated(
             }
         }
     }
-    let new_ids: HashSet<String> = new.iter().map(|f| f.id.clone()).collect();
+    let mut new_ids: HashSet<String> = HashSet::with_capacity(new.len());
     for f in new {
+        // the first feature of an id in the supply is the one kept
+        if !new_ids.insert(f.id.clone()) {
+            continue;
+        }
         if out.get(&f.id) != Some(&f) {
             changed = true;
             out.insert(f.id.clone(), f);

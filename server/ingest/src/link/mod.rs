@@ -30,10 +30,10 @@ use segit_model::{Belfiore, ParcelKey, Street, SubjectData, TaxId};
 pub use address::{ResolvedAddress, StreetRegister, normalise_internal, normalise_name};
 pub use confidence::{Link, LinkMethod};
 pub use keys::ParcelIndex;
-pub use persons::PersonIndex;
+pub use persons::{PersonIndex, PersonIndexBuilder};
 pub use rates::{LinkRate, LinkRates};
 pub use spatial::ParcelGrid;
-pub use units::{BuildingIndex, UnitIndex};
+pub use units::{BuildingIndex, UnitIndex, UnitIndexBuilder};
 
 /// The indexes one supply links against: the street register, the map parcels, the units,
 /// the buildings and the subjects (this supply's, over the store's current ones).

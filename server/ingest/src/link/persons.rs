@@ -11,6 +11,35 @@ use segit_query::{Feature, Value};
 use super::address::normalise_name;
 use super::confidence::{Link, LinkMethod};
 use super::features::text;
+use crate::key_hash::key_hash;
+
+/// Builds a [`PersonIndex`] from this supply's subject features, given chunk by chunk, laid
+/// over the stored ones: a stored feature with the id of one of the supply's is left out.
+#[derive(Debug, Default)]
+pub struct PersonIndexBuilder {
+    index: PersonIndex,
+    new_ids: HashSet<u128>,
+}
+
+impl PersonIndexBuilder {
+    /// Adds subject features of the supply.
+    pub fn add<'a>(&mut self, features: impl IntoIterator<Item = &'a Feature>) {
+        for f in features {
+            self.new_ids.insert(key_hash(&f.id));
+            self.index.add(f);
+        }
+    }
+
+    /// The index, with the stored subject features the supply does not replace.
+    pub fn finish<'a>(mut self, stored: impl IntoIterator<Item = &'a Feature>) -> PersonIndex {
+        for f in stored {
+            if !self.new_ids.contains(&key_hash(&f.id)) {
+                self.index.add(f);
+            }
+        }
+        self.index
+    }
+}
 
 /// The subjects, indexed.
 #[derive(Debug, Default)]
@@ -26,41 +55,52 @@ impl PersonIndex {
     pub fn from_features<'a>(features: impl IntoIterator<Item = &'a Feature>) -> Self {
         let mut index = Self::default();
         for f in features {
-            let Some(subject) = text(f, "subject_ref") else {
-                continue;
-            };
-            index.refs.insert(subject.to_owned());
-            if let Some(cf) = text(f, "codice_fiscale") {
-                // a repeated subject id of one SOG (published as `<ref>#<n>`) never overrides
-                // the codice fiscale of the first record with that id
-                if f.id.contains('#') {
-                    index
-                        .cf_of
-                        .entry(subject.to_owned())
-                        .or_insert_with(|| cf.to_owned());
-                } else {
-                    index.cf_of.insert(subject.to_owned(), cf.to_owned());
-                }
-                index
-                    .by_cf
-                    .entry(cf.to_owned())
-                    .or_insert_with(|| subject.to_owned());
+            index.add(f);
+        }
+        index
+    }
+
+    /// Adds one subject feature. The result does not depend on the order features are added
+    /// in: a subject's codice fiscale is the one of its record without `#n` suffix (a
+    /// repeated subject id of one SOG, published as `<ref>#<n>`, never overrides it); a
+    /// codice fiscale shared by several subjects finds the smallest subject ref (the first in
+    /// id order).
+    fn add(&mut self, f: &Feature) {
+        let Some(subject) = text(f, "subject_ref") else {
+            return;
+        };
+        if !self.refs.contains(subject) {
+            self.refs.insert(subject.to_owned());
+        }
+        if let Some(cf) = text(f, "codice_fiscale") {
+            if f.id.contains('#') {
+                self.cf_of
+                    .entry(subject.to_owned())
+                    .or_insert_with(|| cf.to_owned());
+            } else {
+                self.cf_of.insert(subject.to_owned(), cf.to_owned());
             }
-            if let (Some(surname), Some(given), Some(Value::Date(birth))) = (
-                text(f, "surname"),
-                text(f, "given_name"),
-                f.property("birth_date"),
-            ) {
-                let list = index
-                    .by_name
-                    .entry((normalise_name(surname), normalise_name(given), *birth))
-                    .or_default();
-                if !list.iter().any(|s| s == subject) {
-                    list.push(subject.to_owned());
+            match self.by_cf.get_mut(cf) {
+                Some(first) if subject < first.as_str() => subject.clone_into(first),
+                Some(_) => {}
+                None => {
+                    self.by_cf.insert(cf.to_owned(), subject.to_owned());
                 }
             }
         }
-        index
+        if let (Some(surname), Some(given), Some(Value::Date(birth))) = (
+            text(f, "surname"),
+            text(f, "given_name"),
+            f.property("birth_date"),
+        ) {
+            let list = self
+                .by_name
+                .entry((normalise_name(surname), normalise_name(given), *birth))
+                .or_default();
+            if !list.iter().any(|s| s == subject) {
+                list.push(subject.to_owned());
+            }
+        }
     }
 
     /// The subject `Belfiore/id/P|G` of a TIT holding, when SOG has it.

@@ -2,7 +2,7 @@
 //! and by address + internal number; buildings found by their host parcel. Built from the unit
 //! and building features (every state, this supply's and the store's).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use segit_model::{AddressKey, UnitKey};
 use segit_query::Feature;
@@ -10,6 +10,7 @@ use segit_query::Feature;
 use super::address::normalise_internal;
 use super::confidence::{Link, LinkMethod};
 use super::features::{int, is_current, text};
+use crate::key_hash::key_hash;
 
 /// The units, indexed.
 #[derive(Debug, Default)]
@@ -23,6 +24,7 @@ pub struct UnitIndex {
 
 /// One state read from a feature.
 struct StateKeys {
+    id: String,
     property: String,
     progressive: i64,
     key: UnitKey,
@@ -43,6 +45,7 @@ impl StateKeys {
             })
             .unwrap_or_default();
         Some(Self {
+            id: f.id.clone(),
             property: text(f, "property_ref")?.to_owned(),
             progressive: int(f, "progressive").unwrap_or(0),
             key,
@@ -54,13 +57,70 @@ impl StateKeys {
     }
 }
 
+/// Builds a [`UnitIndex`] from the stored unit states and this supply's, the latter given
+/// chunk by chunk: only the keys of each state are kept, and a stored state is replaced by the
+/// supply's state with the same id — the index of [`UnitIndex::from_features`] over the
+/// supply's features laid over the stored ones.
+#[derive(Default)]
+pub struct UnitIndexBuilder {
+    stored: Vec<StateKeys>,
+    new: Vec<StateKeys>,
+    new_ids: HashSet<u128>,
+}
+
+impl UnitIndexBuilder {
+    /// Starts from the stored unit-state features.
+    pub fn new<'a>(stored: impl IntoIterator<Item = &'a Feature>) -> Self {
+        Self {
+            stored: stored.into_iter().filter_map(StateKeys::read).collect(),
+            ..Self::default()
+        }
+    }
+
+    /// Adds unit-state features of the supply.
+    pub fn add<'a>(&mut self, features: impl IntoIterator<Item = &'a Feature>) {
+        for f in features {
+            if !self.stored.is_empty() {
+                self.new_ids.insert(key_hash(&f.id));
+            }
+            if let Some(s) = StateKeys::read(f) {
+                self.new.push(s);
+            }
+        }
+    }
+
+    /// The index.
+    pub fn finish(self) -> UnitIndex {
+        let Self {
+            stored,
+            mut new,
+            new_ids,
+        } = self;
+        new.extend(
+            stored
+                .into_iter()
+                .filter(|s| !new_ids.contains(&key_hash(&s.id))),
+        );
+        UnitIndex::from_states(new)
+    }
+}
+
 impl UnitIndex {
     /// Indexes unit-state features (the `units` collection). A unit is a property; its
     /// canonical key is the one of its latest state; keys of every state resolve to it;
     /// address and parcel + internal number come from its current states.
     pub fn from_features<'a>(features: impl IntoIterator<Item = &'a Feature>) -> Self {
-        let mut states: Vec<StateKeys> = features.into_iter().filter_map(StateKeys::read).collect();
-        states.sort_by(|a, b| (&a.property, a.progressive).cmp(&(&b.property, b.progressive)));
+        let mut builder = UnitIndexBuilder::default();
+        builder.add(features);
+        builder.finish()
+    }
+
+    /// Indexes the states (in any order; a feature id occurs once).
+    fn from_states(mut states: Vec<StateKeys>) -> Self {
+        // by property and progressive; equal ones (repeated ids `#n`) by id
+        states.sort_by(|a, b| {
+            (&a.property, a.progressive, &a.id).cmp(&(&b.property, b.progressive, &b.id))
+        });
         let mut index = Self::default();
         // latest state of each property: the last one in order
         let mut latest: HashMap<&str, &StateKeys> = HashMap::new();

@@ -8,10 +8,25 @@ use std::path::{Path, PathBuf};
 use super::kind::SourceKind;
 use super::registers::Registers;
 use crate::diag::Diagnostic;
+use crate::key_hash::key_hash;
 
-/// First occurrence of each key, per kind.
+/// First occurrence of each key, per kind: keys by their 128-bit hash ([`key_hash`]), the
+/// file by its position in `files`.
 #[derive(Debug, Default)]
-pub struct SeenKeys(HashMap<(SourceKind, String), (PathBuf, u64)>);
+pub struct SeenKeys {
+    first: HashMap<(SourceKind, u128), (u32, u64)>,
+    files: Vec<PathBuf>,
+}
+
+impl SeenKeys {
+    /// The position of `path` in `files` (added when new; files come one after the other).
+    fn file(&mut self, path: &Path) -> u32 {
+        if self.files.last().is_none_or(|f| f != path) {
+            self.files.push(path.to_path_buf());
+        }
+        u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX)
+    }
+}
 
 /// What publication does with a duplicate of `kind`, and the field holding the key.
 fn policy(kind: SourceKind) -> Option<(&'static str, &'static str)> {
@@ -122,19 +137,27 @@ impl Registers {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for (line, key) in self.keys(kind, from) {
-            match seen.0.get(&(kind, key.clone())) {
-                Some((file, first)) => out.push(Diagnostic::warning(
-                    path,
-                    line,
-                    Some(field),
-                    format!(
-                        "duplicate key {key} (first at {}:{first}): {outcome}",
-                        file.display()
-                    ),
-                )),
+        let keys = self.keys(kind, from);
+        if keys.is_empty() {
+            return out;
+        }
+        let file = seen.file(path);
+        for (line, key) in keys {
+            match seen.first.get(&(kind, key_hash(&key))) {
+                Some((f, first)) => {
+                    let first_file = seen.files.get(*f as usize).map_or(path, PathBuf::as_path);
+                    out.push(Diagnostic::warning(
+                        path,
+                        line,
+                        Some(field),
+                        format!(
+                            "duplicate key {key} (first at {}:{first}): {outcome}",
+                            first_file.display()
+                        ),
+                    ));
+                }
                 None => {
-                    seen.0.insert((kind, key), (path.to_path_buf(), line));
+                    seen.first.insert((kind, key_hash(&key)), (file, line));
                 }
             }
         }

@@ -62,7 +62,8 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
-    /// Every kind, in reading order (street register first: addresses are resolved against it).
+    /// Every kind, in reading order: the street register first (addresses are resolved against
+    /// it), then each source just before the layers it feeds are published, in publishing order.
     pub const ALL: [SourceKind; 26] = [
         Self::Streets,
         Self::HouseNumbers,
@@ -74,16 +75,16 @@ impl SourceKind {
         Self::Fab,
         Self::Sog,
         Self::Tit,
-        Self::CadastralSurface,
-        Self::TopoBuildings,
         Self::Residents,
         Self::Deaths,
         Self::Tari,
-        Self::ImuDeclarations,
-        Self::F24,
         Self::Utility,
         Self::Leases,
         Self::Deeds,
+        Self::ImuDeclarations,
+        Self::F24,
+        Self::CadastralSurface,
+        Self::TopoBuildings,
         Self::OmiValues,
         Self::OmiZones,
         Self::OmiKml,

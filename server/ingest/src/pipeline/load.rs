@@ -1,9 +1,10 @@
 //! One ingest, end to end: read the supply, link and publish, merge with the stored versions,
 //! write everything through one `IngestSink` transaction.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use geo_types::{Geometry, MultiPolygon};
 use segit_model::{ParcelKey, Street, Validity};
 use segit_query::{
@@ -17,7 +18,8 @@ use super::kind::SourceKind;
 use super::read::{SupplyData, SupplyReader};
 use super::report::{CollectionOutcome, IngestReport};
 use super::stats::Progress;
-use crate::history::{VALID_FROM, VALID_TO, merge};
+use crate::history::{HistoryMode, VALID_FROM, VALID_TO, VALID_UNTIL, merge, set_property};
+use crate::key_hash::key_hash;
 use crate::link::LinkRates;
 use crate::publish::{Flow, Layer, MapParcel, StoredContext, publish};
 
@@ -78,6 +80,7 @@ pub async fn ingest(
             options,
             progress: &mut *progress,
             collections: &mut collections,
+            open: None,
         };
         publish(
             SupplyData::default(),
@@ -121,6 +124,79 @@ struct Pipeline<'a, 'r> {
     options: &'a IngestOptions,
     progress: &'a mut dyn Progress,
     collections: &'a mut Vec<CollectionOutcome>,
+    /// the layer begun ([`Flow::begin`])
+    open: Option<OpenLayer>,
+}
+
+/// A layer whose features come in chunks.
+enum OpenLayer {
+    /// a collection the store holds: the chunks are gathered and merged at the end
+    Merge(Box<Layer>),
+    /// a collection the store does not hold yet: each chunk is written as it comes
+    Fresh(FreshLayer),
+}
+
+/// A new collection written chunk by chunk. Its features are what merging them with no
+/// stored version gives ([`merge`]): for a dated collection the first feature of each id;
+/// for a snapshot the first feature of each key, with the key as id, valid from the supply
+/// date and open.
+struct FreshLayer {
+    id: String,
+    mode: HistoryMode,
+    /// ids (dated) or keys (snapshot) written, by [`key_hash`]
+    seen: HashSet<u128>,
+    supplied: u64,
+    written: u64,
+}
+
+impl FreshLayer {
+    /// The features of `chunk` to write.
+    fn admit(&mut self, chunk: Vec<Feature>, supply_date: NaiveDate) -> Vec<Feature> {
+        self.supplied += chunk.len() as u64;
+        let mut out = Vec::with_capacity(chunk.len());
+        for mut f in chunk {
+            match self.mode {
+                HistoryMode::Dated { .. } => {
+                    if self.seen.insert(key_hash(&f.id)) {
+                        out.push(f);
+                    }
+                }
+                HistoryMode::Snapshot { key } => {
+                    let k = match f.property(key) {
+                        Some(Value::Text(t)) => t.clone(),
+                        Some(Value::Int(i)) => i.to_string(),
+                        _ => continue,
+                    };
+                    if !self.seen.insert(key_hash(&k)) {
+                        continue;
+                    }
+                    set_property(&mut f, VALID_FROM, Value::Date(supply_date));
+                    set_property(&mut f, VALID_TO, Value::Null);
+                    set_property(&mut f, VALID_UNTIL, Value::Null);
+                    f.id = k;
+                    out.push(f);
+                }
+            }
+        }
+        self.written += out.len() as u64;
+        out
+    }
+}
+
+impl Pipeline<'_, '_> {
+    /// Writes features in batches of [`WRITE_BATCH`].
+    async fn write_batches(&mut self, id: &str, features: Vec<Feature>) -> Result<(), IngestError> {
+        let mut features = features.into_iter();
+        loop {
+            let batch: Vec<Feature> = features.by_ref().take(WRITE_BATCH).collect();
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let n = batch.len() as u64;
+            self.sink.write(id, batch).await?;
+            self.progress.records(n);
+        }
+    }
 }
 
 impl Flow for Pipeline<'_, '_> {
@@ -132,6 +208,70 @@ impl Flow for Pipeline<'_, '_> {
                 .stage(&format!("reading the supply through {}", kind.name()));
         }
         self.reader.read_through(kind, data, &mut *self.progress);
+    }
+
+    fn read_chunk(&mut self, kind: SourceKind, data: &mut SupplyData, max: usize) -> bool {
+        if self.reader.has_files_through(kind) && !self.reader.is_reading(kind) {
+            self.progress
+                .stage(&format!("reading the supply through {}", kind.name()));
+        }
+        self.reader.read_chunk(kind, data, max, &mut *self.progress)
+    }
+
+    async fn begin(&mut self, layer: Layer) -> Result<(), IngestError> {
+        if let Some(open) = self.open.take() {
+            self.open = Some(open);
+            self.end().await?;
+        }
+        let id = layer.collection.id.clone();
+        if self.catalog.get(&id).is_some() {
+            self.open = Some(OpenLayer::Merge(Box::new(layer)));
+            return Ok(());
+        }
+        self.progress.stage(&format!("writing {id}"));
+        self.sink.create_collection(&layer.collection).await?;
+        let mut fresh = FreshLayer {
+            id: id.clone(),
+            mode: layer.mode,
+            seen: HashSet::new(),
+            supplied: 0,
+            written: 0,
+        };
+        let features = fresh.admit(layer.features, self.options.supply_date);
+        self.open = Some(OpenLayer::Fresh(fresh));
+        self.write_batches(&id, features).await
+    }
+
+    async fn chunk(&mut self, features: Vec<Feature>) -> Result<(), IngestError> {
+        match self.open.as_mut() {
+            Some(OpenLayer::Merge(layer)) => {
+                layer.features.extend(features);
+                Ok(())
+            }
+            Some(OpenLayer::Fresh(fresh)) => {
+                let id = fresh.id.clone();
+                let features = fresh.admit(features, self.options.supply_date);
+                self.write_batches(&id, features).await
+            }
+            None => Ok(()),
+        }
+    }
+
+    async fn end(&mut self) -> Result<(), IngestError> {
+        match self.open.take() {
+            Some(OpenLayer::Merge(layer)) => self.emit(*layer).await,
+            Some(OpenLayer::Fresh(fresh)) => {
+                self.collections.push(CollectionOutcome {
+                    id: fresh.id,
+                    stored: 0,
+                    supplied: fresh.supplied,
+                    merged: fresh.written,
+                    written: true,
+                });
+                Ok(())
+            }
+            None => Ok(()),
+        }
     }
 
     async fn emit(&mut self, layer: Layer) -> Result<(), IngestError> {

@@ -10,7 +10,7 @@ use segit_query::{Crs, Transformer};
 use super::IngestOptions;
 use super::kind::SourceKind;
 use super::registers::Registers;
-use super::stats::{KindStats, Progress, drain};
+use super::stats::{KindStats, Progress, drain, drain_some};
 use crate::cartography::georef::{AreaOfUse, Georeferencer, resolve_crs};
 use crate::cartography::{
     AreaTolerance, CxfOptions, CxfReader, CxfRecord, CxfSheet, GmlOptions, InspireFeature,
@@ -21,6 +21,10 @@ use crate::censuario::{
     TitReader,
 };
 use crate::diag::{Diagnostic, Item};
+use crate::supplies::{
+    CadastralSurfaceReader, F24Reader, ImuReader, LeasesReader, ResidentsReader, TariReader,
+    TransferDeedsReader, UtilitySupplyReader,
+};
 
 /// Most files taken from one supply directory.
 pub const MAX_FILES: usize = 200_000;
@@ -145,6 +149,57 @@ pub struct SupplyReader<'a> {
     diagnostics: Vec<Diagnostic>,
     stats: BTreeMap<SourceKind, KindStats>,
     skipped: Vec<PathBuf>,
+    /// the file being read chunk by chunk ([`SupplyReader::read_chunk`])
+    open: Option<OpenFile>,
+}
+
+/// Moves at most `max` records of an open file into their place in the supply data; true when
+/// the file is exhausted.
+type Pump = Box<
+    dyn FnMut(
+        &mut SupplyData,
+        usize,
+        &mut KindStats,
+        &mut Vec<Diagnostic>,
+        &mut dyn Progress,
+    ) -> bool,
+>;
+
+/// A file read chunk by chunk.
+struct OpenFile {
+    kind: SourceKind,
+    path: PathBuf,
+    stats: KindStats,
+    pump: Pump,
+}
+
+/// A pump draining `items` into the vector `place` selects.
+fn pump<T: 'static>(
+    mut items: impl Iterator<Item = Item<T>> + 'static,
+    place: fn(&mut SupplyData) -> &mut Vec<T>,
+) -> Pump {
+    Box::new(move |data, max, stats, diags, progress| {
+        drain_some(&mut items, max, place(data), stats, diags, progress)
+    })
+}
+
+/// The kinds whose records can be read chunk by chunk (the large ones), with the number of
+/// their records `data` holds.
+fn held(kind: SourceKind, data: &SupplyData) -> Option<usize> {
+    Some(match kind {
+        SourceKind::Fab => data.units.len(),
+        SourceKind::Sog => data.subjects.len(),
+        SourceKind::Tit => data.holdings.len(),
+        SourceKind::Residents
+        | SourceKind::Tari
+        | SourceKind::Utility
+        | SourceKind::Leases
+        | SourceKind::Deeds
+        | SourceKind::ImuDeclarations
+        | SourceKind::F24
+        | SourceKind::CadastralSurface => data.registers.count(kind),
+        _ => return None,
+    })
 }
 
 impl<'a> SupplyReader<'a> {
@@ -160,6 +215,7 @@ impl<'a> SupplyReader<'a> {
             diagnostics: Vec::new(),
             stats: BTreeMap::new(),
             skipped,
+            open: None,
         })
     }
 
@@ -176,6 +232,7 @@ impl<'a> SupplyReader<'a> {
         data: &mut SupplyData,
         progress: &mut dyn Progress,
     ) {
+        self.close_open(data, progress);
         let last = position(kind);
         while let Some((k, _)) = self.files.peek() {
             if position(*k) > last {
@@ -187,6 +244,11 @@ impl<'a> SupplyReader<'a> {
         }
     }
 
+    /// Whether a file of `kind` is open, being read chunk by chunk.
+    pub fn is_reading(&self, kind: SourceKind) -> bool {
+        self.open.as_ref().is_some_and(|o| o.kind == kind)
+    }
+
     /// Whether a file up to those of `kind` is still to be read.
     pub fn has_files_through(&mut self, kind: SourceKind) -> bool {
         self.files
@@ -194,8 +256,162 @@ impl<'a> SupplyReader<'a> {
             .is_some_and(|(k, _)| position(*k) <= position(kind))
     }
 
+    /// Reads at most `max` more records of the files of `kind` into `data`, keeping the file
+    /// open between calls (files of earlier kinds not read yet are read whole first); the
+    /// caller takes the records out between calls. Returns whether records were added: false
+    /// once every file of `kind` is read. Kinds not read chunk by chunk (the small ones) are
+    /// read whole on the first call.
+    pub fn read_chunk(
+        &mut self,
+        kind: SourceKind,
+        data: &mut SupplyData,
+        max: usize,
+        progress: &mut dyn Progress,
+    ) -> bool {
+        let Some(start) = held(kind, data) else {
+            let before = self.files.peek().map(|(k, _)| *k);
+            self.read_through(kind, data, progress);
+            return before == Some(kind);
+        };
+        if self.open.as_ref().is_some_and(|o| o.kind != kind) {
+            self.close_open(data, progress);
+        }
+        // earlier kinds whole
+        while let Some((k, _)) = self.files.peek() {
+            if position(*k) >= position(kind) {
+                break;
+            }
+            if let Some((k, path)) = self.files.next() {
+                self.read_file(k, &path, data, progress);
+            }
+        }
+        let max = max.max(1);
+        loop {
+            let added = held(kind, data).unwrap_or(start) - start;
+            if added >= max {
+                return true;
+            }
+            if self.open.is_none() {
+                if self.files.peek().is_none_or(|(k, _)| *k != kind) {
+                    return added > 0;
+                }
+                let Some((k, path)) = self.files.next() else {
+                    return added > 0;
+                };
+                self.open_file(k, path, progress);
+                continue;
+            }
+            self.pump_open(data, max - added, progress);
+        }
+    }
+
+    /// Opens a file of a kind read chunk by chunk (a file that cannot be opened is reported
+    /// and closed at once).
+    fn open_file(&mut self, kind: SourceKind, path: PathBuf, progress: &mut dyn Progress) {
+        progress.file_started(kind, &path);
+        let mut stats = KindStats {
+            files: 1,
+            ..KindStats::default()
+        };
+        let census = self.options.census.clone();
+        if kind == SourceKind::Tit
+            && let Some(d) = missing_subjects(&path)
+        {
+            stats.count(&d);
+            self.diagnostics.push(d);
+        }
+        let opened: Result<Pump, Diagnostic> =
+            match kind {
+                SourceKind::Fab => {
+                    FabReader::open_with(&path, census).map(|r| pump(r, |d| &mut d.units))
+                }
+                SourceKind::Sog => {
+                    SogReader::open_with(&path, &census).map(|r| pump(r, |d| &mut d.subjects))
+                }
+                SourceKind::Tit => {
+                    TitReader::open_with(&path, &census).map(|r| pump(r, |d| &mut d.holdings))
+                }
+                SourceKind::Residents => <ResidentsReader<_>>::open(&path)
+                    .map(|r| pump(r, |d| &mut d.registers.residents)),
+                SourceKind::Tari => {
+                    <TariReader<_>>::open(&path).map(|r| pump(r, |d| &mut d.registers.tari))
+                }
+                SourceKind::Utility => <UtilitySupplyReader<_>>::open(&path)
+                    .map(|r| pump(r, |d| &mut d.registers.utilities)),
+                SourceKind::Leases => {
+                    <LeasesReader<_>>::open(&path).map(|r| pump(r, |d| &mut d.registers.leases))
+                }
+                SourceKind::Deeds => <TransferDeedsReader<_>>::open(&path)
+                    .map(|r| pump(r, |d| &mut d.registers.deeds)),
+                SourceKind::ImuDeclarations => {
+                    <ImuReader<_>>::open(&path).map(|r| pump(r, |d| &mut d.registers.imu))
+                }
+                SourceKind::F24 => {
+                    <F24Reader<_>>::open(&path).map(|r| pump(r, |d| &mut d.registers.f24))
+                }
+                SourceKind::CadastralSurface => <CadastralSurfaceReader<_>>::open(&path)
+                    .map(|r| pump(r, |d| &mut d.registers.surfaces)),
+                other => Err(Diagnostic::warning(
+                    &path,
+                    0,
+                    None,
+                    format!("files of kind {other} are not read chunk by chunk"),
+                )),
+            };
+        match opened {
+            Ok(pump) => {
+                self.open = Some(OpenFile {
+                    kind,
+                    path,
+                    stats,
+                    pump,
+                });
+            }
+            Err(d) => {
+                file_failed(d, &mut stats, &mut self.diagnostics);
+                progress.file_finished(kind, &path, &stats);
+                self.stats.entry(kind).or_default().add(&stats);
+            }
+        }
+    }
+
+    /// Moves at most `max` records of the open file into `data`; closes the file when it is
+    /// exhausted.
+    fn pump_open(&mut self, data: &mut SupplyData, max: usize, progress: &mut dyn Progress) {
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        let before = data.registers.count(open.kind);
+        let exhausted = (open.pump)(
+            data,
+            max,
+            &mut open.stats,
+            &mut self.diagnostics,
+            &mut *progress,
+        );
+        for d in data
+            .registers
+            .report_duplicates(open.kind, &open.path, before)
+        {
+            open.stats.count(&d);
+            self.diagnostics.push(d);
+        }
+        if exhausted && let Some(open) = self.open.take() {
+            progress.file_finished(open.kind, &open.path, &open.stats);
+            self.stats.entry(open.kind).or_default().add(&open.stats);
+        }
+    }
+
+    /// Reads the rest of the file open chunk by chunk, if any, into `data`.
+    fn close_open(&mut self, data: &mut SupplyData, progress: &mut dyn Progress) {
+        while self.open.is_some() {
+            self.pump_open(data, usize::MAX, progress);
+        }
+    }
+
     /// Reads every file not read yet into `data`.
     pub fn read_rest(&mut self, data: &mut SupplyData, progress: &mut dyn Progress) {
+        self.close_open(data, progress);
         for (k, path) in self.files.by_ref() {
             read_one(
                 k,
@@ -210,14 +426,18 @@ impl<'a> SupplyReader<'a> {
         }
     }
 
-    /// The findings (in reading order), counts per kind and skipped files of what was read.
+    /// The findings (in reading order), counts per kind and skipped files of what was read
+    /// (a file still open chunk by chunk counts as far as it was read).
     pub fn finish(
-        self,
+        mut self,
     ) -> (
         Vec<Diagnostic>,
         BTreeMap<SourceKind, KindStats>,
         Vec<PathBuf>,
     ) {
+        if let Some(open) = self.open.take() {
+            self.stats.entry(open.kind).or_default().add(&open.stats);
+        }
         (self.diagnostics, self.stats, self.skipped)
     }
 

@@ -249,13 +249,24 @@ impl Registers {
                 diags.push(d);
             }
         }
-        let mut seen = std::mem::take(&mut self.seen);
-        let found = self.duplicates(kind, path, before, &mut seen);
-        self.seen = seen;
-        for d in found {
+        for d in self.report_duplicates(kind, path, before) {
             stats.count(&d);
             diags.push(d);
         }
+    }
+
+    /// Warnings for the records of `kind` read from `path` from position `from` on whose key
+    /// was already read (in this file or an earlier one of the same kind).
+    pub(crate) fn report_duplicates(
+        &mut self,
+        kind: SourceKind,
+        path: &Path,
+        from: usize,
+    ) -> Vec<Diagnostic> {
+        let mut seen = std::mem::take(&mut self.seen);
+        let found = self.duplicates(kind, path, from, &mut seen);
+        self.seen = seen;
+        found
     }
 }
 

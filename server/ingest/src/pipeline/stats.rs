@@ -110,6 +110,46 @@ pub fn drain<T>(
     records
 }
 
+/// Drains at most `max` records of a reader into `out` (diagnostics counted and kept as by
+/// [`drain`]); returns whether the reader is exhausted.
+pub fn drain_some<T>(
+    items: &mut dyn Iterator<Item = Item<T>>,
+    max: usize,
+    out: &mut Vec<T>,
+    stats: &mut KindStats,
+    diags: &mut Vec<Diagnostic>,
+    progress: &mut dyn Progress,
+) -> bool {
+    let mut taken = 0;
+    let mut pending = 0;
+    let exhausted = loop {
+        if taken == max {
+            break false;
+        }
+        let Some(item) = items.next() else {
+            break true;
+        };
+        match item {
+            Item::Record(r) => {
+                stats.loaded();
+                out.push(r);
+                taken += 1;
+            }
+            Item::Diagnostic(d) => {
+                stats.count(&d);
+                diags.push(d);
+            }
+        }
+        pending += 1;
+        if pending == PROGRESS_STEP {
+            progress.records(pending);
+            pending = 0;
+        }
+    };
+    progress.records(pending);
+    exhausted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ use super::values::{
     text,
 };
 use crate::censuario::{CensusHolding, CensusParcel, CensusSubject, CensusUnit};
+use crate::key_hash::key_hash;
 use crate::link::{Link, LinkMethod, LinkRates, Linker, tax_code};
 
 /// A parcel of the maps.
@@ -31,13 +32,14 @@ pub struct MapParcel {
     pub from_supply: bool,
 }
 
-/// Makes ids unique: the second and later uses of `id` get `#2`, `#3`…
+/// Makes ids unique: the second and later uses of `id` get `#2`, `#3`… (ids are remembered
+/// by their 128-bit hash, [`key_hash`]).
 #[derive(Debug, Default)]
-pub(crate) struct UniqueIds(HashMap<String, u32>);
+pub(crate) struct UniqueIds(HashMap<u128, u32>);
 
 impl UniqueIds {
     pub(crate) fn take(&mut self, id: String) -> String {
-        let n = self.0.entry(id.clone()).or_insert(0);
+        let n = self.0.entry(key_hash(&id)).or_insert(0);
         *n += 1;
         if *n == 1 { id } else { format!("{id}#{n}") }
     }
@@ -131,16 +133,24 @@ pub(crate) fn parcel_states(
     out
 }
 
+/// What building the units layer chunk by chunk carries from one chunk to the next: the ids
+/// used and the point of each host parcel.
+#[derive(Debug, Default)]
+pub(crate) struct UnitsState {
+    ids: UniqueIds,
+    points: HashMap<ParcelKey, Option<Geometry<f64>>>,
+}
+
 /// Every state of every census unit; the point is inside the host map parcel.
 pub(crate) fn units(
     c: &Collection,
     census: &[CensusUnit],
     map: &BTreeMap<ParcelKey, MapParcel>,
     linker: &Linker,
+    state: &mut UnitsState,
     rates: &mut LinkRates,
 ) -> Vec<Feature> {
-    let mut ids = UniqueIds::default();
-    let mut points: HashMap<ParcelKey, Option<Geometry<f64>>> = HashMap::new();
+    let UnitsState { ids, points } = state;
     let mut out = Vec::new();
     for cu in census {
         let p = &cu.unit.property;
@@ -243,9 +253,9 @@ pub(crate) fn holdings(
     c: &Collection,
     census: &[CensusHolding],
     linker: &Linker,
+    ids: &mut UniqueIds,
     rates: &mut LinkRates,
 ) -> Vec<Feature> {
-    let mut ids = UniqueIds::default();
     let mut out = Vec::with_capacity(census.len());
     for ch in census {
         let h = &ch.holding;
@@ -315,8 +325,8 @@ pub(crate) fn subjects(
     c: &Collection,
     census: &[CensusSubject],
     supply_date: NaiveDate,
+    ids: &mut UniqueIds,
 ) -> Vec<Feature> {
-    let mut ids = UniqueIds::default();
     census
         .iter()
         .map(|cs| {

@@ -16,7 +16,13 @@ use crate::pipeline::SupplyData;
 
 use PropertyType::{Date, Integer, Number, Text};
 
-pub(super) fn imu(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -> Layer {
+pub(super) fn imu(
+    data: &SupplyData,
+    linker: &Linker,
+    crs: Crs,
+    ids: &mut UniqueIds,
+    rates: &mut LinkRates,
+) -> Layer {
     let mut props = vec![
         p("declarant_cf", Text, "Declarant's codice fiscale")
             .personal()
@@ -59,7 +65,6 @@ pub(super) fn imu(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut Link
         crs,
         props,
     );
-    let mut ids = UniqueIds::default();
     let mut features = Vec::new();
     for l in &data.registers.imu {
         let d = &l.record;
@@ -116,7 +121,7 @@ pub(super) fn imu(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut Link
     dated(c, None, features)
 }
 
-pub(super) fn f24(data: &SupplyData, crs: Crs) -> Layer {
+pub(super) fn f24(data: &SupplyData, crs: Crs, ids: &mut UniqueIds) -> Layer {
     let c = collection(
         "f24_payments",
         "F24 IMU payments",
@@ -135,7 +140,6 @@ pub(super) fn f24(data: &SupplyData, crs: Crs) -> Layer {
             p("payment_date", Date, "Payment date").required(),
         ],
     );
-    let mut ids = UniqueIds::default();
     let features = data
         .registers
         .f24

@@ -21,10 +21,14 @@ use segit_model::{Belfiore, ParcelKey, Street, UnitKey};
 use segit_query::{Collection, Crs, Feature, GeometryType};
 
 pub use cadastre::MapParcel;
+use cadastre::UniqueIds;
 
 use crate::cartography::InspireKind;
 use crate::history::{HistoryMode, Scope, SeriesRule};
-use crate::link::{BuildingIndex, LinkRates, Linker, PersonIndex, StreetRegister, UnitIndex};
+use crate::link::{
+    BuildingIndex, LinkRates, Linker, PersonIndex, PersonIndexBuilder, StreetRegister, UnitIndex,
+    UnitIndexBuilder,
+};
 use crate::pipeline::{SourceKind, SupplyData};
 
 /// One collection to write: its schema, how it keeps history, which stored versions the supply
@@ -121,8 +125,43 @@ pub trait Flow {
     type Error;
     /// Reads the files of the supply not read yet, up to those of `kind`, into `data`.
     fn read_through(&mut self, kind: SourceKind, data: &mut SupplyData);
+    /// Reads at most `max` more records of the files of `kind` into `data` (earlier kinds
+    /// whole first); false once every file of `kind` is read.
+    fn read_chunk(&mut self, kind: SourceKind, data: &mut SupplyData, max: usize) -> bool;
     /// Takes one built layer.
     fn emit(&mut self, layer: Layer) -> impl Future<Output = Result<(), Self::Error>>;
+    /// Starts a layer whose features come in chunks (`layer` holds the first chunk).
+    fn begin(&mut self, layer: Layer) -> impl Future<Output = Result<(), Self::Error>>;
+    /// More features of the layer begun.
+    fn chunk(&mut self, features: Vec<Feature>) -> impl Future<Output = Result<(), Self::Error>>;
+    /// The layer begun is complete.
+    fn end(&mut self) -> impl Future<Output = Result<(), Self::Error>>;
+}
+
+/// Records read and published at a time by the layers built chunk by chunk.
+pub(crate) const CHUNK: usize = 50_000;
+
+/// Publishes one layer chunk by chunk: reads at most [`CHUNK`] more records of `kind` into
+/// `data` (records already there are part of the first chunk), lets `build` turn the records
+/// `data` holds into the layer's features (and take them out of `data`), and hands each chunk
+/// to `flow`. A layer without records is still published (empty).
+pub(crate) async fn chunked<F: Flow>(
+    flow: &mut F,
+    data: &mut SupplyData,
+    kind: SourceKind,
+    mut build: impl FnMut(&mut SupplyData) -> Layer,
+) -> Result<(), F::Error> {
+    let mut begun = false;
+    while flow.read_chunk(kind, data, CHUNK) || !begun {
+        let layer = build(data);
+        if begun {
+            flow.chunk(layer.features).await?;
+        } else {
+            flow.begin(layer).await?;
+            begun = true;
+        }
+    }
+    flow.end().await
 }
 
 /// Builds the layers fed by the sources `read` in this supply, linked against the supply and
@@ -243,7 +282,8 @@ pub async fn publish<F: Flow>(
     } else {
         linker.land = land_parcels(&stored.parcel_states);
     }
-    flow.read_through(SourceKind::Fab, &mut data);
+    // the first chunk of units names the municipality
+    flow.read_chunk(SourceKind::Fab, &mut data, CHUNK);
     let from_units = data.units.iter().map(|u| u.unit.property.belfiore).next();
     // the municipality: from the census, else the maps, else the registers (read now when
     // needed), else the units already stored
@@ -253,34 +293,49 @@ pub async fn publish<F: Flow>(
         belfiore = municipality(&data, &stored);
     }
     linker.streets = StreetRegister::new(belfiore, &streets);
+    // the large census layers are read, built and written chunk by chunk; the indexes later
+    // layers link against keep only the keys of each feature
     if read.contains(&SourceKind::Fab) {
         let c = schema::units(crs);
-        let units = cadastre::units(&c, &data.units, &map, &linker, rates);
-        linker.units = UnitIndex::from_features(overlay(&stored.units, &units));
-        data.units = Vec::new();
-        flow.emit(dated(c, Some(("property_ref", "progressive")), units))
-            .await?;
+        let mut state = cadastre::UnitsState::default();
+        let mut index = UnitIndexBuilder::new(&stored.units);
+        chunked(flow, &mut data, SourceKind::Fab, |data| {
+            let units = cadastre::units(&c, &data.units, &map, &linker, &mut state, rates);
+            data.units.clear();
+            index.add(&units);
+            dated(c.clone(), Some(("property_ref", "progressive")), units)
+        })
+        .await?;
+        linker.units = index.finish();
     } else {
         linker.units = UnitIndex::from_features(&stored.units);
     }
-    flow.read_through(SourceKind::Sog, &mut data);
+    stored.units = Vec::new();
     if read.contains(&SourceKind::Sog) {
         let c = schema::subjects(crs);
-        let subjects = cadastre::subjects(&c, &data.subjects, supply_date);
-        linker.persons = PersonIndex::from_features(overlay(&stored.subjects, &subjects));
-        data.subjects = Vec::new();
-        flow.emit(snapshot(c, "subject_ref", Scope::All, subjects))
-            .await?;
+        let mut ids = UniqueIds::default();
+        let mut index = PersonIndexBuilder::default();
+        chunked(flow, &mut data, SourceKind::Sog, |data| {
+            let subjects = cadastre::subjects(&c, &data.subjects, supply_date, &mut ids);
+            data.subjects.clear();
+            index.add(&subjects);
+            snapshot(c.clone(), "subject_ref", Scope::All, subjects)
+        })
+        .await?;
+        linker.persons = index.finish(&stored.subjects);
     } else {
         linker.persons = PersonIndex::from_features(&stored.subjects);
     }
-    flow.read_through(SourceKind::Tit, &mut data);
+    stored.subjects = Vec::new();
     if read.contains(&SourceKind::Tit) {
         let c = schema::holdings(crs);
-        let features = cadastre::holdings(&c, &data.holdings, &linker, rates);
-        data.holdings = Vec::new();
-        flow.emit(dated(c, Some(("holding_ref", "valid_from")), features))
-            .await?;
+        let mut ids = UniqueIds::default();
+        chunked(flow, &mut data, SourceKind::Tit, |data| {
+            let features = cadastre::holdings(&c, &data.holdings, &linker, &mut ids, rates);
+            data.holdings.clear();
+            dated(c.clone(), Some(("holding_ref", "valid_from")), features)
+        })
+        .await?;
     }
     registers::layers(
         &mut data,

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::cadastre::{MapParcel, UniqueIds};
 use super::schema::{collection, link_props, p};
 use super::values::{feature, int, link_values, opt_date, opt_int, opt_num, opt_text, text};
-use super::{Flow, Layer, dated, fiscal, territory};
+use super::{Flow, Layer, chunked, dated, fiscal, territory};
 use crate::link::{Link, LinkRates, Linker};
 use crate::pipeline::{SourceKind, SupplyData};
 
@@ -101,11 +101,15 @@ pub(crate) async fn layers<F: Flow>(
     rates: &mut LinkRates,
     flow: &mut F,
 ) -> Result<(), F::Error> {
-    flow.read_through(SourceKind::Residents, data);
+    // the large registers are read, built and written chunk by chunk
     if read.contains(&SourceKind::Residents) {
-        let layer = residents(data, linker, crs, rates);
-        data.registers.residents = Vec::new();
-        flow.emit(layer).await?;
+        let mut ids = UniqueIds::default();
+        chunked(flow, data, SourceKind::Residents, |data| {
+            let layer = residents(data, linker, crs, &mut ids, rates);
+            data.registers.residents.clear();
+            layer
+        })
+        .await?;
     }
     flow.read_through(SourceKind::Deaths, data);
     if read.contains(&SourceKind::Deaths) {
@@ -113,47 +117,67 @@ pub(crate) async fn layers<F: Flow>(
         data.registers.deaths = Vec::new();
         flow.emit(layer).await?;
     }
-    flow.read_through(SourceKind::Tari, data);
     if read.contains(&SourceKind::Tari) {
-        let layer = tari(data, linker, crs, rates);
-        data.registers.tari = Vec::new();
-        flow.emit(layer).await?;
+        let mut ids = UniqueIds::default();
+        chunked(flow, data, SourceKind::Tari, |data| {
+            let layer = tari(data, linker, crs, &mut ids, rates);
+            data.registers.tari.clear();
+            layer
+        })
+        .await?;
     }
-    flow.read_through(SourceKind::Utility, data);
     if read.contains(&SourceKind::Utility) {
-        let layer = utilities(data, linker, crs, rates);
-        data.registers.utilities = Vec::new();
-        flow.emit(layer).await?;
+        let mut ids = UniqueIds::default();
+        chunked(flow, data, SourceKind::Utility, |data| {
+            let layer = utilities(data, linker, crs, &mut ids, rates);
+            data.registers.utilities.clear();
+            layer
+        })
+        .await?;
     }
-    flow.read_through(SourceKind::Leases, data);
     if read.contains(&SourceKind::Leases) {
-        let layer = leases(data, linker, crs, rates);
-        data.registers.leases = Vec::new();
-        flow.emit(layer).await?;
+        let mut ids = UniqueIds::default();
+        chunked(flow, data, SourceKind::Leases, |data| {
+            let layer = leases(data, linker, crs, &mut ids, rates);
+            data.registers.leases.clear();
+            layer
+        })
+        .await?;
     }
-    flow.read_through(SourceKind::Deeds, data);
     if read.contains(&SourceKind::Deeds) {
-        let layer = deeds(data, linker, crs, rates);
-        data.registers.deeds = Vec::new();
-        flow.emit(layer).await?;
+        let mut ids = UniqueIds::default();
+        chunked(flow, data, SourceKind::Deeds, |data| {
+            let layer = deeds(data, linker, crs, &mut ids, rates);
+            data.registers.deeds.clear();
+            layer
+        })
+        .await?;
     }
-    flow.read_through(SourceKind::ImuDeclarations, data);
     if read.contains(&SourceKind::ImuDeclarations) {
-        let layer = fiscal::imu(data, linker, crs, rates);
-        data.registers.imu = Vec::new();
-        flow.emit(layer).await?;
+        let mut ids = UniqueIds::default();
+        chunked(flow, data, SourceKind::ImuDeclarations, |data| {
+            let layer = fiscal::imu(data, linker, crs, &mut ids, rates);
+            data.registers.imu.clear();
+            layer
+        })
+        .await?;
     }
-    flow.read_through(SourceKind::F24, data);
     if read.contains(&SourceKind::F24) {
-        let layer = fiscal::f24(data, crs);
-        data.registers.f24 = Vec::new();
-        flow.emit(layer).await?;
+        let mut ids = UniqueIds::default();
+        chunked(flow, data, SourceKind::F24, |data| {
+            let layer = fiscal::f24(data, crs, &mut ids);
+            data.registers.f24.clear();
+            layer
+        })
+        .await?;
     }
-    flow.read_through(SourceKind::CadastralSurface, data);
     if read.contains(&SourceKind::CadastralSurface) {
-        let layer = fiscal::surfaces(data, linker, crs, supply_date, rates);
-        data.registers.surfaces = Vec::new();
-        flow.emit(layer).await?;
+        chunked(flow, data, SourceKind::CadastralSurface, |data| {
+            let layer = fiscal::surfaces(data, linker, crs, supply_date, rates);
+            data.registers.surfaces.clear();
+            layer
+        })
+        .await?;
     }
     // the territorial layers (and every file left)
     flow.read_through(SourceKind::Parameters, data);
@@ -163,7 +187,13 @@ pub(crate) async fn layers<F: Flow>(
     Ok(())
 }
 
-fn residents(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -> Layer {
+fn residents(
+    data: &SupplyData,
+    linker: &Linker,
+    crs: Crs,
+    ids: &mut UniqueIds,
+    rates: &mut LinkRates,
+) -> Layer {
     let mut props = vec![
         p("person_cf", Text, "Codice fiscale").personal().required(),
         p("household_id", Text, "Household id (scheda di famiglia)").personal(),
@@ -193,7 +223,6 @@ fn residents(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates
         crs,
         props,
     );
-    let mut ids = UniqueIds::default();
     let features = data
         .registers
         .residents
@@ -271,7 +300,13 @@ fn deaths(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -
     dated(c, None, features)
 }
 
-fn tari(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -> Layer {
+fn tari(
+    data: &SupplyData,
+    linker: &Linker,
+    crs: Crs,
+    ids: &mut UniqueIds,
+    rates: &mut LinkRates,
+) -> Layer {
     let mut props = vec![
         p("account_id", Text, "Account id").required(),
         p("premises_seq", Integer, "Premises number").required(),
@@ -303,7 +338,6 @@ fn tari(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -> 
         crs,
         props,
     );
-    let mut ids = UniqueIds::default();
     let features = data
         .registers
         .tari
@@ -353,7 +387,13 @@ fn tari(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -> 
     dated(c, None, features)
 }
 
-fn utilities(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -> Layer {
+fn utilities(
+    data: &SupplyData,
+    linker: &Linker,
+    crs: Crs,
+    ids: &mut UniqueIds,
+    rates: &mut LinkRates,
+) -> Layer {
     let mut props = vec![
         p("utility", Text, "electricity, gas or water").required(),
         p("supply_point", Text, "Supply point (POD/PDR/meter)").required(),
@@ -382,7 +422,6 @@ fn utilities(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates
         crs,
         props,
     );
-    let mut ids = UniqueIds::default();
     let features = data
         .registers
         .utilities
@@ -436,7 +475,13 @@ fn utilities(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates
     dated(c, None, features)
 }
 
-fn leases(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -> Layer {
+fn leases(
+    data: &SupplyData,
+    linker: &Linker,
+    crs: Crs,
+    ids: &mut UniqueIds,
+    rates: &mut LinkRates,
+) -> Layer {
     let mut props = vec![
         p("contract_id", Text, "Registration id of the contract").required(),
         p("lease_type", Text, "Lease type"),
@@ -469,7 +514,6 @@ fn leases(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -
         crs,
         props,
     );
-    let mut ids = UniqueIds::default();
     let features = data
         .registers
         .leases
@@ -507,7 +551,13 @@ fn leases(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -
     dated(c, None, features)
 }
 
-fn deeds(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) -> Layer {
+fn deeds(
+    data: &SupplyData,
+    linker: &Linker,
+    crs: Crs,
+    ids: &mut UniqueIds,
+    rates: &mut LinkRates,
+) -> Layer {
     let mut props = vec![
         p("deed_id", Text, "Deed id").required(),
         p("deed_type", Text, "Deed type"),
@@ -535,7 +585,6 @@ fn deeds(data: &SupplyData, linker: &Linker, crs: Crs, rates: &mut LinkRates) ->
         crs,
         props,
     );
-    let mut ids = UniqueIds::default();
     let features = data
         .registers
         .deeds
