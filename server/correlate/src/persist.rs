@@ -34,7 +34,10 @@ use crate::publish::{
     self, ALL_ID, AreaUnit, aggregate, family_id, features_for, indicator_features,
 };
 use crate::registry::Registry;
-use crate::run::{RuleStatus, Run, carry_over_status, diff, sort_anomalies};
+use crate::run::{RuleStatus, Run, carry_over_status, diff, sort_anomaly_refs};
+
+/// Anomaly features made and written at a time.
+const WRITE_BATCH: usize = 10_000;
 
 /// Id of the run history collection.
 pub const RUNS_ID: &str = "correlation_runs";
@@ -373,15 +376,14 @@ pub async fn persist_run(
         .filter(|r| matches!(r.status, RuleStatus::Ok(_)))
         .map(|r| r.rule_id.as_str())
         .collect();
-    let (before, kept): (Vec<Anomaly>, Vec<Anomaly>) = previous
+    let (before, kept): (Vec<&Anomaly>, Vec<&Anomaly>) = previous
         .anomalies
         .iter()
-        .cloned()
         .partition(|a| ran.contains(a.rule_id.as_str()));
     carry_over_status(&before, &mut run.anomalies);
     let d = diff(&before, &run.anomalies);
-    let mut all: Vec<Anomaly> = run.anomalies.iter().cloned().chain(kept).collect();
-    sort_anomalies(&mut all);
+    let mut all: Vec<&Anomaly> = run.anomalies.iter().chain(kept).collect();
+    sort_anomaly_refs(&mut all);
 
     let mut counts = Persisted {
         total: all.len(),
@@ -399,19 +401,6 @@ pub async fn persist_run(
             geometry: m.geometry.clone(),
         })
         .collect();
-    let mut layers: Vec<(Collection, Vec<Feature>)> = Vec::new();
-    for c in publish::collections(crs) {
-        let features = match c.id.as_str() {
-            BY_MICROZONE_ID => aggregate(&all, registry, inputs, &microzones),
-            BY_CENSUS_SECTION_ID => Vec::new(),
-            id if id == ALL_ID || Family::ALL.iter().any(|f| family_id(*f) == id) => {
-                features_for(id, &all, registry, inputs)
-            }
-            _ => indicator_features(inputs, params, run.as_of),
-        };
-        layers.push((c, features));
-    }
-
     let catalog = store
         .catalog()
         .await
@@ -420,14 +409,39 @@ pub async fn persist_run(
         .begin_ingest()
         .await
         .map_err(store_err("starting the write"))?;
-    for (c, features) in layers {
+    // One layer at a time; the anomaly layers in batches (features made as they are written).
+    for c in publish::collections(crs) {
         let id = c.id.clone();
-        counts.written.insert(id.clone(), features.len());
+        let is_anomaly_layer = id == ALL_ID || Family::ALL.iter().any(|f| family_id(*f) == id);
         let written = async {
             sink.create_collection(&c).await?;
-            sink.write(&id, features).await
+            let mut n = 0;
+            if is_anomaly_layer {
+                for batch in all.chunks(WRITE_BATCH) {
+                    let features = features_for(&id, batch, registry, inputs);
+                    n += features.len();
+                    if !features.is_empty() {
+                        sink.write(&id, features).await?;
+                    }
+                }
+                if n == 0 {
+                    sink.write(&id, Vec::new()).await?;
+                }
+            } else {
+                let features = match id.as_str() {
+                    BY_MICROZONE_ID => aggregate(&all, registry, inputs, &microzones),
+                    BY_CENSUS_SECTION_ID => Vec::new(),
+                    _ => indicator_features(inputs, params, run.as_of),
+                };
+                n = features.len();
+                sink.write(&id, features).await?;
+            }
+            Ok::<usize, StoreError>(n)
         }
         .await;
+        if let Ok(n) = written {
+            counts.written.insert(id.clone(), n);
+        }
         if let Err(e) = written {
             let _ = sink.rollback().await;
             return Err(store_err(format!("writing {id}"))(e));

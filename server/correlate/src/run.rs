@@ -3,6 +3,7 @@
 //! others), anomalies in a deterministic order, and the diff against a previous run by a
 //! stable anomaly key.
 
+use std::borrow::Borrow;
 use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
@@ -240,10 +241,21 @@ pub fn anomaly_key(a: &Anomaly) -> String {
 
 /// Sorts anomalies by stable key, then by their JSON form (identical inputs → identical order).
 pub fn sort_anomalies(anomalies: &mut [Anomaly]) {
-    let mut keyed: Vec<(String, usize)> = anomalies
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (anomaly_key(a), i))
+    let order = sorted_order(anomalies);
+    permute(anomalies, &order);
+}
+
+/// Sorts references to anomalies in the order of [`sort_anomalies`].
+pub fn sort_anomaly_refs(anomalies: &mut [&Anomaly]) {
+    let order = sorted_order(anomalies);
+    permute(anomalies, &order);
+}
+
+/// The order of [`sort_anomalies`]: `order[k]` is the index of the anomaly at rank `k`.
+fn sorted_order<A: Borrow<Anomaly>>(anomalies: &[A]) -> Vec<usize> {
+    let anomaly = |i: usize| -> &Anomaly { anomalies[i].borrow() };
+    let mut keyed: Vec<(String, usize)> = (0..anomalies.len())
+        .map(|i| (anomaly_key(anomaly(i)), i))
         .collect();
     keyed.sort();
     // Equal keys (rare): order by the JSON form of the records.
@@ -256,13 +268,12 @@ pub fn sort_anomalies(anomalies: &mut [Anomaly]) {
                 .count();
         if end - start > 1 {
             keyed[start..end].sort_by_cached_key(|(_, i)| {
-                serde_json::to_string(&anomalies[*i]).unwrap_or_default()
+                serde_json::to_string(anomaly(*i)).unwrap_or_default()
             });
         }
         start = end;
     }
-    let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
-    permute(anomalies, &order);
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Puts `items[order[k]]` at position `k`, in place (one swap per moved item, no copies).
@@ -294,9 +305,9 @@ pub struct RunDiff {
 }
 
 /// Compares the anomalies of a previous run with the current ones.
-pub fn diff(previous: &[Anomaly], current: &[Anomaly]) -> RunDiff {
-    let before: BTreeSet<String> = previous.iter().map(anomaly_key).collect();
-    let now: BTreeSet<String> = current.iter().map(anomaly_key).collect();
+pub fn diff<A: Borrow<Anomaly>, B: Borrow<Anomaly>>(previous: &[A], current: &[B]) -> RunDiff {
+    let before: BTreeSet<String> = previous.iter().map(|a| anomaly_key(a.borrow())).collect();
+    let now: BTreeSet<String> = current.iter().map(|a| anomaly_key(a.borrow())).collect();
     RunDiff {
         new: now
             .iter()
@@ -319,10 +330,10 @@ pub fn diff(previous: &[Anomaly], current: &[Anomaly]) -> RunDiff {
 /// Carries the review status of the previous run's anomalies over to the same anomalies (by
 /// stable key) of the current run, so that a record under review or notified stays so; new
 /// records keep `new`.
-pub fn carry_over_status(previous: &[Anomaly], current: &mut [Anomaly]) {
+pub fn carry_over_status<A: Borrow<Anomaly>>(previous: &[A], current: &mut [Anomaly]) {
     let before: std::collections::HashMap<String, segit_model::AnomalyStatus> = previous
         .iter()
-        .map(|a| (anomaly_key(a), a.status))
+        .map(|a| (anomaly_key(a.borrow()), a.borrow().status))
         .collect();
     for a in current {
         if let Some(s) = before.get(&anomaly_key(a)) {

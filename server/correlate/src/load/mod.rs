@@ -310,9 +310,11 @@ pub async fn load_inputs_with_report(
             Ok(())
         })
         .await?;
+    // the index by property is dropped before the records are assembled
+    let Grouped { index, groups } = parcels;
+    drop(index);
     data.land_parcels = found.then(|| {
-        parcels
-            .groups
+        groups
             .into_iter()
             .map(|(property, states)| Parcel { property, states })
             .collect()
@@ -326,9 +328,11 @@ pub async fn load_inputs_with_report(
             Ok(())
         })
         .await?;
+    // the index by property is dropped before the records are assembled
+    let Grouped { index, groups } = units;
+    drop(index);
     data.units = found.then(|| {
-        units
-            .groups
+        groups
             .into_iter()
             .map(|(property, states)| Unit { property, states })
             .collect()

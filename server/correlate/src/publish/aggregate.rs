@@ -72,14 +72,15 @@ fn anchor(inputs: &Inputs, a: &Anomaly) -> Option<geo_types::Point<f64>> {
 /// Aggregates anomalies per area: an anomaly counts in the area containing its geometry's
 /// point-on-surface (microzone anomalies in their own microzone when the areas are numbered
 /// microzones). Areas in the order given.
-pub fn aggregate(
-    anomalies: &[Anomaly],
+pub fn aggregate<A: std::borrow::Borrow<Anomaly>>(
+    anomalies: &[A],
     registry: &Registry,
     inputs: &Inputs,
     areas: &[AreaUnit],
 ) -> Vec<Feature> {
     let mut stats: BTreeMap<usize, (i64, f64, BTreeMap<Family, i64>)> = BTreeMap::new();
     for a in anomalies {
+        let a: &Anomaly = a.borrow();
         let area = a
             .object
             .microzone

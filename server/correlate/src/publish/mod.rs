@@ -13,6 +13,7 @@ pub use aggregate::{
 use geo_types::Geometry;
 use segit_model::{Anomaly, GeometryRef};
 use segit_query::{Collection, Crs, Feature, GeometryType, Property, PropertyType, Value};
+use std::borrow::Borrow;
 
 use crate::engine::Family;
 use crate::fingerprint::sha256_hex;
@@ -268,15 +269,16 @@ pub fn to_feature_with_geometry(a: &Anomaly, family: Family, inputs: &Inputs) ->
 }
 
 /// The features of the collection `collection_id` (`anomalies` or a family's) for a run.
-pub fn features_for(
+pub fn features_for<A: Borrow<Anomaly>>(
     collection_id: &str,
-    anomalies: &[Anomaly],
+    anomalies: &[A],
     registry: &Registry,
     inputs: &Inputs,
 ) -> Vec<Feature> {
     anomalies
         .iter()
-        .filter_map(|a| {
+        .map(Borrow::borrow)
+        .filter_map(|a: &Anomaly| {
             let family = family_of(registry, a);
             (collection_id == ALL_ID || collection_id == family_id(family))
                 .then(|| to_feature_with_geometry(a, family, inputs))
