@@ -68,6 +68,12 @@ impl ByUnit {
     }
 }
 
+/// Bits of the bucket table of `n` sorted hashes: 2 to 4 entries per bucket (one cache line
+/// of hashes to search), the table costing at most 2 bytes per entry.
+fn bucket_bits(n: usize) -> u32 {
+    (n / 4).max(2).next_power_of_two().trailing_zeros().min(24)
+}
+
 /// Records grouped by a person code (as written), the codes staying in the records.
 #[derive(Debug, Default)]
 pub struct ByCode {
@@ -131,13 +137,7 @@ impl ByCode {
         }
         me.hashes.shrink_to_fit();
         me.items.shrink_to_fit();
-        me.bits = me
-            .hashes
-            .len()
-            .max(2)
-            .next_power_of_two()
-            .trailing_zeros()
-            .min(24);
+        me.bits = bucket_bits(me.hashes.len());
         let n_buckets = 1usize << me.bits;
         me.buckets = Vec::with_capacity(n_buckets + 1);
         let mut at = 0usize;
@@ -267,13 +267,7 @@ impl<K: Hash + Eq> KeyIndex<K> {
         drop(entries);
         me.hashes.shrink_to_fit();
         me.items.shrink_to_fit();
-        me.bits = me
-            .hashes
-            .len()
-            .max(2)
-            .next_power_of_two()
-            .trailing_zeros()
-            .min(24);
+        me.bits = bucket_bits(me.hashes.len());
         let n_buckets = 1usize << me.bits;
         me.buckets = Vec::with_capacity(n_buckets + 1);
         let mut at = 0usize;
