@@ -1,10 +1,12 @@
 //! Assembly of FAB and TER states: type-1 records and the type 2–5 (FAB) or 2–4 (TER)
 //! records with the same common key (censuario.md §3), in any order within the file.
 //!
-//! [`StateReader`] reads the lines, yields record-level diagnostics as it goes, keeps every
-//! state by key (bounded by [`CensusOptions::max_states`]) and, at the end of the file, yields
-//! one output per property in order of first appearance with its states sorted by
-//! progressive. Type 2–5 records of a rejected type-1 record, or without any type-1 record, are
+//! [`StateReader`] reads the lines and keeps their text by property (a line whose common key
+//! does not parse is rejected at once; states are bounded by [`CensusOptions::max_states`]);
+//! at the end of the file it parses and assembles the lines of one property at a time, in
+//! order of first appearance, and yields the property with its states sorted by progressive,
+//! after the diagnostics of its records. Only the text of the file is held, never every
+//! parsed state. Type 2–5 records of a rejected type-1 record, or without any type-1 record, are
 //! dropped with a diagnostic each.
 
 use std::collections::{HashMap, VecDeque};
@@ -119,7 +121,90 @@ pub(crate) struct StateReader<R, L: Layout> {
     prop_index: HashMap<PropertyId, usize>,
     state_index: HashMap<(usize, u32), usize>,
     pending: VecDeque<Item<L::Output>>,
-    drain: Option<std::vec::IntoIter<PropAcc<L>>>,
+    stash: Stash,
+    /// the next property to assemble once the file is read
+    replay: Option<usize>,
+}
+
+/// The lines of a file kept until its end, as text: every line of a property is known only
+/// then. The decoded text of all lines is one arena; the lines of one property are chained
+/// in file order. About 24 bytes per line besides its text, instead of the parsed records.
+#[derive(Default)]
+struct Stash {
+    text: String,
+    lines: Vec<StashedLine>,
+    /// (first line, last line) of each property, in order of first appearance
+    properties: Vec<(u32, u32)>,
+    by_property: HashMap<PropertyId, u32>,
+    /// (property, progressive) of every state seen, for the cap on states
+    states: std::collections::HashSet<(u32, u32)>,
+}
+
+/// One stashed line.
+struct StashedLine {
+    number: u64,
+    start: usize,
+    len: u32,
+    /// the next line of the same property (`u32::MAX`: none)
+    next: u32,
+}
+
+impl Stash {
+    /// Keeps `line` as a line of `property`; false when the line cannot be kept (more than
+    /// `u32::MAX` lines or bytes in one line).
+    fn push(&mut self, property: &PropertyId, line: &Line) -> bool {
+        let (Ok(i), Ok(len)) = (
+            u32::try_from(self.lines.len()),
+            u32::try_from(line.text.len()),
+        ) else {
+            return false;
+        };
+        if i == u32::MAX {
+            return false;
+        }
+        self.lines.push(StashedLine {
+            number: line.number,
+            start: self.text.len(),
+            len,
+            next: u32::MAX,
+        });
+        self.text.push_str(&line.text);
+        match self.by_property.get(property) {
+            Some(&p) => {
+                if let Some(last) = self.properties.get_mut(p as usize) {
+                    if let Some(l) = self.lines.get_mut(last.1 as usize) {
+                        l.next = i;
+                    }
+                    last.1 = i;
+                }
+            }
+            None => {
+                let p = u32::try_from(self.properties.len()).unwrap_or(u32::MAX);
+                self.properties.push((i, i));
+                self.by_property.insert(property.clone(), p);
+            }
+        }
+        true
+    }
+
+    /// The lines of property `p`, in file order.
+    fn lines_of(&self, p: usize) -> Vec<Line> {
+        let mut out = Vec::new();
+        let mut i = self.properties.get(p).map_or(u32::MAX, |(first, _)| *first);
+        while let Some(l) = self.lines.get(i as usize) {
+            let text = self
+                .text
+                .get(l.start..l.start + l.len as usize)
+                .unwrap_or_default()
+                .to_owned();
+            out.push(Line {
+                number: l.number,
+                text,
+            });
+            i = l.next;
+        }
+        out
+    }
 }
 
 impl<R: BufRead, L: Layout> StateReader<R, L> {
@@ -134,7 +219,51 @@ impl<R: BufRead, L: Layout> StateReader<R, L> {
             prop_index: HashMap::new(),
             state_index: HashMap::new(),
             pending: VecDeque::new(),
-            drain: None,
+            stash: Stash::default(),
+            replay: None,
+        }
+    }
+
+    /// Keeps a line until the end of the file (a line whose common key does not parse is
+    /// rejected now; a line of a state beyond the cap on states is rejected).
+    fn stash_line(&mut self, line: &Line) {
+        if super::fields::is_blank(&line.text) {
+            return;
+        }
+        let file = Arc::clone(&self.file);
+        let v = Values::split(&line.text, &file, line.number);
+        let key = match common_key(&v, L::KIND) {
+            Ok(k) => k,
+            Err(d) => return self.pending.push_back(Item::Diagnostic(d)),
+        };
+        let p = self
+            .stash
+            .by_property
+            .get(&key.property)
+            .copied()
+            .unwrap_or_else(|| u32::try_from(self.stash.properties.len()).unwrap_or(u32::MAX));
+        if !self.stash.states.contains(&(p, key.progressive)) {
+            if self.stash.states.len() >= self.opts.max_states {
+                let d = self.too_many_states(line.number);
+                return self.pending.push_back(Item::Diagnostic(d));
+            }
+            self.stash.states.insert((p, key.progressive));
+        }
+        if !self.stash.push(&key.property, line) {
+            let d = self.too_many_states(line.number);
+            self.pending.push_back(Item::Diagnostic(d));
+        }
+    }
+
+    /// Assembles the states of the `p`-th property of the file from its stashed lines.
+    fn assemble(&mut self, p: usize) {
+        for line in self.stash.lines_of(p) {
+            self.process_line(&line);
+        }
+        self.prop_index.clear();
+        self.state_index.clear();
+        for prop in std::mem::take(&mut self.props) {
+            self.finish_property(prop);
         }
     }
 
@@ -409,16 +538,20 @@ impl<R: BufRead, L: Layout> Iterator for StateReader<R, L> {
             if let Some(item) = self.pending.pop_front() {
                 return Some(item);
             }
-            if let Some(drain) = self.drain.as_mut() {
-                let prop = drain.next()?;
-                self.finish_property(prop);
+            if let Some(p) = self.replay {
+                if p >= self.stash.properties.len() {
+                    self.stash = Stash::default();
+                    return None;
+                }
+                self.replay = Some(p + 1);
+                self.assemble(p);
                 continue;
             }
             match self.lines.next() {
                 None => {
-                    self.prop_index = HashMap::new();
-                    self.state_index = HashMap::new();
-                    self.drain = Some(std::mem::take(&mut self.props).into_iter());
+                    self.stash.states = std::collections::HashSet::new();
+                    self.stash.by_property = HashMap::new();
+                    self.replay = Some(0);
                 }
                 Some(Err(d)) => return Some(Item::Diagnostic(d)),
                 Some(Ok(mut line)) => {
@@ -427,7 +560,7 @@ impl<R: BufRead, L: Layout> Iterator for StateReader<R, L> {
                     {
                         self.pending.push_back(Item::Diagnostic(d));
                     }
-                    self.process_line(&line);
+                    self.stash_line(&line);
                 }
             }
         }

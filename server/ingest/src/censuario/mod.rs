@@ -10,10 +10,12 @@
 //!
 //! **Record order.** The reference says that type 2–5 records attach to the type-1 record with
 //! the same key (§3) but does not say they follow it. FAB and TER states are therefore
-//! assembled by key over the whole file: memory grows with the supply (one municipality), capped
-//! by [`CensusOptions::max_states`]. Diagnostics about single records are yielded while reading;
-//! properties are yielded at the end of the file, in order of first appearance, states sorted by
-//! progressive. SOG and TIT are streamed record by record.
+//! assembled by key over the whole file: the text of the file is kept by property while it is
+//! read (memory about the size of the file, states capped by [`CensusOptions::max_states`]);
+//! at its end each property is parsed and assembled in turn, in order of first appearance, its
+//! states sorted by progressive, and yielded after the diagnostics of its records (a line whose
+//! common key does not parse is rejected while reading). SOG and TIT are streamed record by
+//! record.
 //!
 //! **Reading choices** where the reference leaves room (documented at each reader): unknown
 //! category codes keep the unit without a category and warn ([`UnknownCategory`]); optional

@@ -139,7 +139,7 @@ pub trait Flow {
 }
 
 /// Records read and published at a time by the layers built chunk by chunk.
-pub(crate) const CHUNK: usize = 50_000;
+pub(crate) const CHUNK: usize = 10_000;
 
 /// Publishes one layer chunk by chunk: reads at most [`CHUNK`] more records of `kind` into
 /// `data` (records already there are part of the first chunk), lets `build` turn the records
