@@ -169,20 +169,17 @@ impl Stash {
             next: u32::MAX,
         });
         self.text.push_str(&line.text);
-        match self.by_property.get(property) {
-            Some(&p) => {
-                if let Some(last) = self.properties.get_mut(p as usize) {
-                    if let Some(l) = self.lines.get_mut(last.1 as usize) {
-                        l.next = i;
-                    }
-                    last.1 = i;
+        if let Some(&p) = self.by_property.get(property) {
+            if let Some(last) = self.properties.get_mut(p as usize) {
+                if let Some(l) = self.lines.get_mut(last.1 as usize) {
+                    l.next = i;
                 }
+                last.1 = i;
             }
-            None => {
-                let p = u32::try_from(self.properties.len()).unwrap_or(u32::MAX);
-                self.properties.push((i, i));
-                self.by_property.insert(property.clone(), p);
-            }
+        } else {
+            let p = u32::try_from(self.properties.len()).unwrap_or(u32::MAX);
+            self.properties.push((i, i));
+            self.by_property.insert(property.clone(), p);
         }
         true
     }
