@@ -259,13 +259,14 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
     let mut outlines = Vec::with_capacity(parcels);
     let mut house_numbers = Vec::with_capacity(parcels);
     let mut units = Vec::with_capacity(units_total);
-    let mut holdings = Vec::with_capacity(units_total * 13 / 10);
+    // capacities above the counts (no doubling of a big vector while it is filled)
+    let mut holdings = Vec::with_capacity(units_total * 14 / 10);
     let mut residents = Vec::with_capacity(units_total);
     let mut tari = Vec::with_capacity(units_total / 2);
     let mut utilities = Vec::with_capacity(units_total);
     let mut surfaces = Vec::with_capacity(units_total);
     let mut leases = Vec::new();
-    let mut f24 = Vec::new();
+    let mut f24 = Vec::with_capacity(units_total * 14 / 10);
     let mut declarations = Vec::new();
     let mut deeds = Vec::new();
     let mut deaths = Vec::new();
@@ -442,7 +443,8 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                         reserves: Vec::new(),
                     })
                 };
-            let mut states = Vec::with_capacity(2);
+            // exactly the states of the unit, as the store loader builds them
+            let mut states = Vec::with_capacity(1 + usize::from(history));
             if history {
                 states.push(make_state(
                     1,
