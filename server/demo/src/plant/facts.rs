@@ -4,7 +4,8 @@
 //! (`supply/omi.rs`). They restate the generator's own decisions, so that the baseline hits of
 //! a rule are recorded from what the generator made, never from an engine run.
 
-use std::collections::BTreeMap;
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -53,16 +54,19 @@ pub(crate) fn tari_address(t: &TariPosition) -> Option<(String, String)> {
     (!int.is_empty()).then(|| (t.address_key.clone(), int))
 }
 
-/// Indexes the TARI premises, units and residents of a town by the keys the links use.
+/// Indexes the TARI premises, units and residents of a town by the keys the links use (hash
+/// maps: they are only looked up, never iterated, so their order cannot reach an output).
 pub(crate) struct Index<'a> {
     town: &'a Municipality,
-    units_by_address: BTreeMap<(String, String), Vec<usize>>,
-    unit_by_key: BTreeMap<&'a str, usize>,
-    tari_by_unit: BTreeMap<usize, Vec<usize>>,
-    tari_by_address: BTreeMap<(String, String), Vec<usize>>,
-    tari_by_payer: BTreeMap<&'a str, Vec<usize>>,
-    residents_by_cf: BTreeMap<&'a str, Vec<usize>>,
-    residents_by_household: BTreeMap<&'a str, Vec<usize>>,
+    units_by_address: HashMap<(String, String), Vec<usize>>,
+    unit_by_key: HashMap<&'a str, usize>,
+    tari_by_unit: HashMap<usize, Vec<usize>>,
+    tari_by_address: HashMap<(String, String), Vec<usize>>,
+    tari_by_payer: HashMap<&'a str, Vec<usize>>,
+    residents_by_cf: HashMap<&'a str, Vec<usize>>,
+    residents_by_household: HashMap<&'a str, Vec<usize>>,
+    /// the unit each resident row links to ([`Index::link`]), by row
+    resident_units: Vec<Option<usize>>,
 }
 
 impl<'a> Index<'a> {
@@ -70,13 +74,14 @@ impl<'a> Index<'a> {
     pub(crate) fn new(town: &'a Municipality) -> Self {
         let mut ix = Self {
             town,
-            units_by_address: BTreeMap::new(),
-            unit_by_key: BTreeMap::new(),
-            tari_by_unit: BTreeMap::new(),
-            tari_by_address: BTreeMap::new(),
-            tari_by_payer: BTreeMap::new(),
-            residents_by_cf: BTreeMap::new(),
-            residents_by_household: BTreeMap::new(),
+            units_by_address: HashMap::new(),
+            unit_by_key: HashMap::with_capacity(town.units.len()),
+            tari_by_unit: HashMap::new(),
+            tari_by_address: HashMap::new(),
+            tari_by_payer: HashMap::new(),
+            residents_by_cf: HashMap::new(),
+            residents_by_household: HashMap::new(),
+            resident_units: Vec::new(),
         };
         for (i, r) in town.residents.iter().enumerate() {
             ix.residents_by_cf
@@ -110,6 +115,11 @@ impl<'a> Index<'a> {
                 .or_default()
                 .push(i);
         }
+        ix.resident_units = town
+            .residents
+            .iter()
+            .map(|r| ix.link(r.unit_key.as_deref(), resident_address(r).as_ref()))
+            .collect();
         ix
     }
 
@@ -131,6 +141,18 @@ impl<'a> Index<'a> {
     /// The unit a resident row links to.
     pub(crate) fn resident_link(&self, r: &Resident) -> Option<usize> {
         self.link(r.unit_key.as_deref(), resident_address(r).as_ref())
+    }
+
+    /// Residence rows of the person with code `cf`, each with the unit it links to.
+    pub(crate) fn linked_residents_of(
+        &self,
+        cf: &str,
+    ) -> impl Iterator<Item = (&'a Resident, Option<usize>)> + '_ {
+        self.residents_by_cf
+            .get(cf)
+            .into_iter()
+            .flatten()
+            .map(|&i| (&self.town.residents[i], self.resident_units[i]))
     }
 
     /// TARI premises listing unit `u`.
@@ -169,6 +191,50 @@ impl<'a> Index<'a> {
     /// The premises of the town.
     pub(crate) fn tari(&self, i: usize) -> &'a TariPosition {
         &self.town.tari_positions[i]
+    }
+}
+
+/// What the recordings read of the final municipality, each part computed on first use and
+/// then shared by every recording (the municipality no longer changes once they run).
+pub(crate) struct Facts<'a> {
+    town: &'a Municipality,
+    index: OnceCell<Index<'a>>,
+    imu: OnceCell<Imu>,
+    leases: OnceCell<Vec<Lease>>,
+    dues: OnceCell<BTreeMap<String, Vec<DueItem>>>,
+}
+
+impl<'a> Facts<'a> {
+    /// Facts of `town`, none computed yet.
+    pub(crate) fn new(town: &'a Municipality) -> Self {
+        Self {
+            town,
+            index: OnceCell::new(),
+            imu: OnceCell::new(),
+            leases: OnceCell::new(),
+            dues: OnceCell::new(),
+        }
+    }
+
+    /// The link index ([`Index::new`]).
+    pub(crate) fn index(&self) -> &Index<'a> {
+        self.index.get_or_init(|| Index::new(self.town))
+    }
+
+    /// The IMU facts ([`Imu::new`]).
+    pub(crate) fn imu(&self) -> &Imu {
+        self.imu.get_or_init(|| Imu::new(self.town))
+    }
+
+    /// The registered leases ([`leases`]).
+    pub(crate) fn leases(&self) -> &[Lease] {
+        self.leases.get_or_init(|| leases(self.town))
+    }
+
+    /// The IMU due of each holder code ([`holder_dues`]).
+    pub(crate) fn dues(&self) -> &BTreeMap<String, Vec<DueItem>> {
+        self.dues
+            .get_or_init(|| holder_dues(self.town, self.imu(), self.index(), self.leases()))
     }
 }
 
@@ -512,6 +578,13 @@ pub(crate) fn add_occupancy(
 /// `fiscal::months_in_year` (a month counts when more than half of its days fall in the
 /// period, or exactly half and the period starts in that month).
 pub(crate) fn month_mask(from: NaiveDate, to: Option<NaiveDate>, year: i32) -> u16 {
+    let (jan1, next_jan1) = (ymd(year, 1, 1), ymd(year + 1, 1, 1));
+    if from >= next_jan1 || to.is_some_and(|t| t <= jan1) {
+        return 0;
+    }
+    if from <= jan1 && to.is_none_or(|t| t >= next_jan1) {
+        return 0xFFF;
+    }
     let mut mask = 0;
     for m in 1..=12u32 {
         let start = ymd(year, m, 1);
@@ -738,9 +811,9 @@ impl Imu {
 /// Months of `year` in which person `cf` was registered resident in `unit` (linked by unit key
 /// or address + internal).
 pub(crate) fn residence_mask(ix: &Index, cf: &str, unit: usize, year: i32) -> u16 {
-    ix.residents_of(cf)
-        .filter(|r| ix.resident_link(r) == Some(unit))
-        .fold(0, |m, r| m | month_mask(r.from, r.to, year))
+    ix.linked_residents_of(cf)
+        .filter(|(_, u)| *u == Some(unit))
+        .fold(0, |m, (r, _)| m | month_mask(r.from, r.to, year))
 }
 
 /// Units of the R19/R20 scope on 1 January: group A except A/1, A/8, A/9 and A/10.
@@ -903,13 +976,36 @@ pub(crate) fn holder_dues(
     town: &Municipality,
     imu: &Imu,
     ix: &Index,
+    leases: &[Lease],
+) -> BTreeMap<String, Vec<DueItem>> {
+    dues_of(town, imu, ix, leases, None)
+}
+
+/// [`holder_dues`] of the holder codes `codes` only (the same amounts, computed from the
+/// holdings of those holders and of their units' co-holders).
+pub(crate) fn holder_dues_of(
+    town: &Municipality,
+    imu: &Imu,
+    ix: &Index,
+    leases: &[Lease],
+    codes: &std::collections::BTreeSet<String>,
+) -> BTreeMap<String, Vec<DueItem>> {
+    dues_of(town, imu, ix, leases, Some(codes))
+}
+
+fn dues_of(
+    town: &Municipality,
+    imu: &Imu,
+    ix: &Index,
+    leases: &[Lease],
+    only: Option<&std::collections::BTreeSet<String>>,
 ) -> BTreeMap<String, Vec<DueItem>> {
     let year = imu.year;
     let jan1 = ymd(year, 1, 1);
-    let regulated: std::collections::BTreeSet<usize> = leases(town)
-        .into_iter()
+    let regulated: std::collections::BTreeSet<usize> = leases
+        .iter()
         .filter(|l| lease_regulated(l.occupancy) && l.in_force_in_year(year))
-        .flat_map(|l| l.units)
+        .flat_map(|l| l.units.iter().copied())
         .collect();
     let unfit: std::collections::BTreeSet<(String, usize)> = imu
         .effect
@@ -927,11 +1023,23 @@ pub(crate) fn holder_dues(
                 .push(i);
         }
     }
+    // the units whose co-holders matter: those of the holders computed
+    let units: Option<std::collections::HashSet<usize>> = only.map(|codes| {
+        codes
+            .iter()
+            .filter_map(|c| by_code.get(c))
+            .flatten()
+            .map(|&hi| town.holdings[hi].unit)
+            .collect()
+    });
     // Σ shares of the holders resident in each unit (luxury deduction split)
     let mut mr_shares: BTreeMap<usize, f64> = BTreeMap::new();
     for (code, hs) in &by_code {
         for &hi in hs {
             let h = &town.holdings[hi];
+            if units.as_ref().is_some_and(|u| !u.contains(&h.unit)) {
+                continue;
+            }
             let mask = month_mask(h.valid_from, h.valid_to, year);
             if mask & residence_mask(ix, code, h.unit, year) != 0 {
                 *mr_shares.entry(h.unit).or_default() +=
@@ -941,6 +1049,9 @@ pub(crate) fn holder_dues(
     }
     let mut out = BTreeMap::new();
     for (code, hs) in by_code {
+        if only.is_some_and(|c| !c.contains(&code)) {
+            continue;
+        }
         let held: Vec<(&Holding, Option<&UnitState>, u16)> = hs
             .iter()
             .map(|&hi| {

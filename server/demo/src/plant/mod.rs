@@ -5,10 +5,11 @@
 //! # How a planting works
 //!
 //! 1. [`crate::generate`] builds the municipality, then calls [`plant_all`], which runs every
-//!    entry of [`PLANTINGS`] in order on the finished [`Municipality`]. Each entry is one rule,
-//!    in its own file `plant/<rule>.rs` named for the rule, and gets a [`Planter`]: the rule id,
-//!    a seeded stream of its own ([`Rng::fork`] on `plant-<rule>`, so adding draws to one rule
-//!    never shifts another) and the truth section of the rule.
+//!    entry of [`PLANTINGS`] in order on the finished [`Municipality`], then every entry of
+//!    [`RECORDINGS`] on the final one. Each entry is one rule, in its own file
+//!    `plant/<rule>.rs` named for the rule, and gets a [`Planter`]: the rule id, a seeded
+//!    stream of its own ([`Rng::fork`] on `plant-<rule>`, so adding draws to one rule never
+//!    shifts another) and the truth section of the rule.
 //! 2. The planting adds **its own small objects** to the municipality (a dedicated parcel, unit,
 //!    household, TARI premises…), so that cases do not interfere with each other or with the
 //!    baseline, and records each with [`Planter::report`] (a true case the engine must report)
@@ -29,7 +30,11 @@
 //!
 //! Create `plant/<rule>.rs` with `pub(crate) const PLANTING: Planting = Planting { rule:
 //! "R14", plant };` and `fn plant(town: &mut Municipality, p: &mut Planter)`, declare the module
-//! below and add one line to [`PLANTINGS`].
+//! below and add one line to [`PLANTINGS`]. A rule whose baseline hits are read from the final
+//! municipality also has `pub(crate) const RECORD: Recording = Recording { rule: "R14", record
+//! };` with `fn record(town: &Municipality, facts: &Facts, p: &mut Planter)`, listed in
+//! [`RECORDINGS`]; it reads the shared indexes, leases and IMU dues from `facts` (built once for
+//! every recording) and never scans a whole collection once per element.
 //!
 //! # Truth format
 //!
@@ -84,6 +89,7 @@ mod r28_implausible_lease_rent;
 
 use crate::Municipality;
 use crate::rng::Rng;
+use facts::Facts;
 
 /// The civil-registry deaths file the R24 planting writes (project convention).
 pub(crate) use r24_deceased_holders::DEATHS;
@@ -281,8 +287,7 @@ pub struct Planting {
     pub plant: fn(&mut Municipality, &mut Planter),
 }
 
-/// Every planting, in the order they run. The recordings of the rules whose truth is read
-/// from the final municipality (`RECORD`) come last, after every planting.
+/// Every planting, in the order they run.
 pub const PLANTINGS: &[Planting] = &[
     r12_residents_without_tari::PLANTING,
     r13_occupants_below_residents::PLANTING,
@@ -314,7 +319,12 @@ pub const PLANTINGS: &[Planting] = &[
     r24_deceased_holders::PLANTING,
     r23_building_land_as_agricultural::PLANTING,
     r11_address_inconsistent::PLANTING,
-    // recordings: after every planting
+];
+
+/// Every recording of the rules whose truth is read from the final municipality, in the order
+/// they run, after every planting: the municipality no longer changes, so they share one
+/// [`Facts`] of it.
+pub(crate) const RECORDINGS: &[Recording] = &[
     q02_unit_without_map_parcel::RECORD,
     q04_area_mismatch::RECORD,
     q05_shares_not_whole::RECORD,
@@ -347,7 +357,16 @@ pub const PLANTINGS: &[Planting] = &[
     r28_implausible_lease_rent::RECORD,
 ];
 
-/// Runs every planting on `town` and sets the as-of date of the truth.
+/// One rule's recording of its cases in the final municipality (after every planting).
+#[derive(Clone, Copy)]
+pub(crate) struct Recording {
+    /// rule id (`Q01`, `R14`…)
+    pub rule: &'static str,
+    /// the recording function
+    pub record: fn(&Municipality, &Facts, &mut Planter),
+}
+
+/// Runs every planting then every recording on `town` and sets the as-of date of the truth.
 pub fn plant_all(town: &mut Municipality) {
     let mut planted = std::mem::take(&mut town.planted);
     planted.correlation.as_of = crate::supply::text::iso(as_of(town));
@@ -361,7 +380,19 @@ pub fn plant_all(town: &mut Municipality) {
         planter.entry();
         (p.plant)(town, &mut planter);
     }
-    // declaration blocks are planted on the municipality itself (the recordings read them)
+    // the recordings read the final municipality, declaration blocks planted on it included
+    let facts = Facts::new(town);
+    for r in RECORDINGS {
+        let mut planter = Planter {
+            rule: r.rule,
+            rng: Rng::fork(town.params.seed, &format!("plant-{}", r.rule)),
+            planted: &mut planted,
+        };
+        planter.entry();
+        (r.record)(town, &facts, &mut planter);
+    }
+    drop(facts);
+    // declaration blocks are planted on the municipality itself
     planted.imu_blocks = std::mem::take(&mut town.planted.imu_blocks);
     town.planted = planted;
 }

@@ -13,7 +13,8 @@
 use std::collections::BTreeSet;
 
 use super::cadastre::{add_unit, building_of, built_urban, f_state};
-use super::{Expected, Planter, Planting, as_of};
+use super::facts::Facts;
+use super::{Expected, Planter, Planting, Recording, as_of};
 use crate::Municipality;
 use crate::entities::Category;
 
@@ -21,9 +22,9 @@ use crate::entities::Category;
 pub(crate) const PLANTING: Planting = Planting { rule: "Q02", plant };
 
 /// Recording of every Q02 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "Q02",
-    plant: record,
+    record,
 };
 
 /// Particella of the planted unit the map does not have.
@@ -49,7 +50,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     u.parcel_key = format!("{}_{:04}00.{MISSING}", town.belfiore, u.foglio);
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let d = as_of(town);
     let mapped: BTreeSet<(u32, &str)> = town
         .parcels

@@ -10,16 +10,17 @@
 //! SUP writes it, differs from its polygon's area by more than 5 % of it.
 
 use super::cadastre::bare_agricultural;
-use super::{Expected, Planter, Planting};
+use super::facts::Facts;
+use super::{Expected, Planter, Planting, Recording};
 use crate::{Municipality, geom};
 
 /// The planting.
 pub(crate) const PLANTING: Planting = Planting { rule: "Q04", plant };
 
 /// Recording of every Q04 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "Q04",
-    plant: record,
+    record,
 };
 
 const MAX_RELATIVE_DIFFERENCE: f64 = 0.05;
@@ -42,7 +43,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     ));
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     for parcel in &town.parcels {
         let sup = crate::supply::text::round_half_up(parcel.area_m2) as f64;
         if sup <= 0.0 {

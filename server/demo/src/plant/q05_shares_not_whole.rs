@@ -11,7 +11,8 @@
 use std::collections::BTreeMap;
 
 use super::cadastre::{add_holding, add_unit_without_holders, building_of, built_urban, f_state};
-use super::{Expected, Planter, Planting, as_of};
+use super::facts::Facts;
+use super::{Expected, Planter, Planting, Recording, as_of};
 use crate::Municipality;
 use crate::entities::{Category, SubjectRef};
 
@@ -19,9 +20,9 @@ use crate::entities::{Category, SubjectRef};
 pub(crate) const PLANTING: Planting = Planting { rule: "Q05", plant };
 
 /// Recording of every Q05 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "Q05",
-    plant: record,
+    record,
 };
 
 fn gcd(a: u64, b: u64) -> u64 {
@@ -57,7 +58,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     }
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let day = as_of(town);
     let mut sums: BTreeMap<(usize, &str), (u64, u64)> = BTreeMap::new();
     for h in &town.holdings {

@@ -9,8 +9,9 @@
 //! The recording lists every unit whose state on D is of an ordinary group (A, B, C) and that
 //! has no row in the surfaces file (`superfici/`, current surfaces of groups A, B, C).
 
+use super::facts::Facts;
 use super::facts::surface_file;
-use super::{Expected, Planter, Planting, as_of};
+use super::{Expected, Planter, Planting, Recording, as_of};
 use crate::Municipality;
 use crate::entities::Category;
 
@@ -18,9 +19,9 @@ use crate::entities::Category;
 pub(crate) const PLANTING: Planting = Planting { rule: "Q06", plant };
 
 /// Recording of every Q06 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "Q06",
-    plant: record,
+    record,
 };
 
 fn plant(town: &mut Municipality, p: &mut Planter) {
@@ -54,7 +55,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     ));
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let d = as_of(town);
     for u in &town.units {
         let Some(s) = u.state_at(d) else { continue };

@@ -15,15 +15,16 @@ use std::collections::BTreeSet;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Expected, Planter, Planting, as_of};
+use super::facts::Facts;
+use super::{Expected, Planter, Recording, as_of};
 use crate::Municipality;
 use crate::dates::{day_before, ymd};
 use crate::supply::mix;
 
 /// Recording (and near miss) of every Q07 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "Q07",
-    plant: record,
+    record,
 };
 
 /// Path of the utility file in the supply.
@@ -46,7 +47,7 @@ fn active_in(from: NaiveDate, last: Option<NaiveDate>, year: i32) -> bool {
     from <= ymd(year, 12, 31) && last.is_none_or(|e| e >= ymd(year, 1, 1))
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let year = as_of(town).year();
     let mut found: BTreeSet<String> = BTreeSet::new();
     let mut near = false;

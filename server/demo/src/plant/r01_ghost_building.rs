@@ -16,7 +16,8 @@
 use geo_types::{Coord, LineString, Polygon};
 
 use super::cadastre::{ParcelIndex, bare_agricultural};
-use super::{Expected, Planter, Planting, as_of};
+use super::facts::Facts;
+use super::{Expected, Planter, Planting, Recording, as_of};
 use crate::entities::{Building, BuildingKind};
 use crate::{Municipality, geom};
 
@@ -24,9 +25,9 @@ use crate::{Municipality, geom};
 pub(crate) const PLANTING: Planting = Planting { rule: "R01", plant };
 
 /// Recording of every R01 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R01",
-    plant: record,
+    record,
 };
 
 const MIN_AREA_M2: f64 = 8.0;
@@ -86,7 +87,7 @@ pub(crate) fn agricultural(q: u16, special_account: Option<&str>) -> bool {
     (1..=250).contains(&q) && special_account != Some("1")
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let d = as_of(town);
     let ix = ParcelIndex::new(town);
     for (i, parcel) in town.parcels.iter().enumerate() {

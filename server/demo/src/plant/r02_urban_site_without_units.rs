@@ -9,17 +9,18 @@
 //! cadastre counts as a unit on the parcel), the first such parcel of the generator.
 
 use super::cadastre::ParcelIndex;
-use super::{Expected, Planter, Planting, as_of};
+use super::facts::Facts;
+use super::{Expected, Planter, Recording, as_of};
 use crate::Municipality;
 use crate::entities::Category;
 
 /// Recording (and near miss) of every R02 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R02",
-    plant: record,
+    record,
 };
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let d = as_of(town);
     let ix = ParcelIndex::new(town);
     let mut near = false;

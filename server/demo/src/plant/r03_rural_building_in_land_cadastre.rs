@@ -9,16 +9,17 @@
 //! The recording lists every parcel whose (only, current) TER state has a rural quality.
 
 use super::cadastre::bare_agricultural;
-use super::{Expected, Planter, Planting};
+use super::facts::Facts;
+use super::{Expected, Planter, Planting, Recording};
 use crate::Municipality;
 
 /// The planting.
 pub(crate) const PLANTING: Planting = Planting { rule: "R03", plant };
 
 /// Recording of every R03 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R03",
-    plant: record,
+    record,
 };
 
 const RURAL: [u16; 4] = [277, 279, 281, 283];
@@ -40,7 +41,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     ));
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     for parcel in &town.parcels {
         if RURAL.contains(&parcel.quality) {
             p.report(Expected::parcel(

@@ -13,7 +13,8 @@
 use chrono::Days;
 
 use super::cadastre::{ParcelIndex, add_unit, building_of, built_urban, f_state};
-use super::{Expected, Planter, Planting, as_of};
+use super::facts::Facts;
+use super::{Expected, Planter, Planting, Recording, as_of};
 use crate::Municipality;
 use crate::entities::Category;
 
@@ -21,9 +22,9 @@ use crate::entities::Category;
 pub(crate) const PLANTING: Planting = Planting { rule: "R04", plant };
 
 /// Recording of every R04 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R04",
-    plant: record,
+    record,
 };
 
 const F6: Category = Category::new('F', 6);
@@ -51,7 +52,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     }
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let d = as_of(town);
     let ix = ParcelIndex::new(town);
     for i in 0..town.parcels.len() {

@@ -13,19 +13,20 @@
 use std::collections::BTreeMap;
 
 use super::cadastre::ParcelIndex;
+use super::facts::Facts;
 use super::facts::surface_file;
-use super::{Expected, Planter, Planting, as_of};
+use super::{Expected, Planter, Recording, as_of};
 use crate::{Municipality, geom};
 
 /// Recording (and near miss) of every R05 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R05",
-    plant: record,
+    record,
 };
 
 const RATIO_MIN: f64 = 0.6;
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let d = as_of(town);
     let ix = ParcelIndex::new(town);
     let keys: BTreeMap<&str, usize> = town

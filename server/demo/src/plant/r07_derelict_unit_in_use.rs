@@ -14,8 +14,9 @@ use std::collections::BTreeMap;
 use chrono::Datelike;
 
 use super::cadastre::{add_unit, building_of, built_urban, f_state};
-use super::facts::{Index, leases, resident_on, tari_active_on, utility_link, utility_signal};
-use super::{Expected, Planter, Planting, as_of};
+use super::facts::Facts;
+use super::facts::{resident_on, tari_active_on, utility_link, utility_signal};
+use super::{Expected, Planter, Planting, Recording, as_of};
 use crate::Municipality;
 use crate::entities::Category;
 
@@ -23,9 +24,9 @@ use crate::entities::Category;
 pub(crate) const PLANTING: Planting = Planting { rule: "R07", plant };
 
 /// Recording of every R07 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R07",
-    plant: record,
+    record,
 };
 
 const F2: Category = Category::new('F', 2);
@@ -51,10 +52,10 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     ));
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, facts: &Facts, p: &mut Planter) {
     let d = as_of(town);
     let year = d.year();
-    let ix = Index::new(town);
+    let ix = facts.index();
     let f2: std::collections::BTreeSet<usize> = town
         .units
         .iter()
@@ -86,14 +87,14 @@ fn record(town: &mut Municipality, p: &mut Planter) {
             signal(Some(u), "TARI");
         }
     }
-    for l in leases(town).iter().filter(|l| l.in_force_on(d)) {
+    for l in facts.leases().iter().filter(|l| l.in_force_on(d)) {
         for &u in &l.units {
             signal(Some(u), "lease");
         }
     }
     for k in 0..town.occupancies.len() {
         if utility_signal(town, k, year) {
-            signal(utility_link(town, &ix, k), "utilities");
+            signal(utility_link(town, ix, k), "utilities");
         }
     }
     for (u, what) in signals {

@@ -13,10 +13,13 @@
 //! periods of `f3_max_years` = 3, `f4_max_months` = 12, the reference's defaults) or occupied on
 //! D (the occupancies are what residents, TARI premises, leases and contracts describe).
 
+use std::collections::HashSet;
+
 use chrono::{Months, NaiveDate};
 
 use super::cadastre::{add_unit, building_of, built_urban, f_state};
-use super::{Expected, Planter, Planting, as_of};
+use super::facts::Facts;
+use super::{Expected, Planter, Planting, Recording, as_of};
 use crate::Municipality;
 use crate::dates::{add_years, day_before};
 use crate::entities::Category;
@@ -25,9 +28,9 @@ use crate::entities::Category;
 pub(crate) const PLANTING: Planting = Planting { rule: "R08", plant };
 
 /// Recording of every R08 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R08",
-    plant: record,
+    record,
 };
 
 const F3: Category = Category::new('F', 3);
@@ -82,8 +85,14 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     }
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let d = as_of(town);
+    let occupied_on_d: HashSet<usize> = town
+        .occupancies
+        .iter()
+        .filter(|o| o.from <= d && o.to.is_none_or(|t| d < t))
+        .flat_map(|o| o.units.iter().copied())
+        .collect();
     for (i, u) in town.units.iter().enumerate() {
         let Some(s) = u.state_at(d) else { continue };
         let too_old = if s.category == F3 {
@@ -95,10 +104,7 @@ fn record(town: &mut Municipality, p: &mut Planter) {
         } else {
             continue;
         };
-        let occupied = town
-            .occupancies
-            .iter()
-            .any(|o| o.units.contains(&i) && o.from <= d && o.to.is_none_or(|t| d < t));
+        let occupied = occupied_on_d.contains(&i);
         if too_old || occupied {
             p.report(Expected::unit(
                 &u.key,

@@ -17,8 +17,9 @@ use std::collections::BTreeSet;
 
 use chrono::Datelike;
 
-use super::facts::{Index, add_household, idle_persons, resident_on, tari_active_on, utility_link};
-use super::{Expected, Planter, Planting, as_of};
+use super::facts::Facts;
+use super::facts::{add_household, idle_persons, resident_on, tari_active_on, utility_link};
+use super::{Expected, Planter, Planting, Recording, as_of};
 use crate::Municipality;
 use crate::dates::ymd;
 use crate::entities::Category;
@@ -27,9 +28,9 @@ use crate::entities::Category;
 pub(crate) const PLANTING: Planting = Planting { rule: "R09", plant };
 
 /// Recording of every R09 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R09",
-    plant: record,
+    record,
 };
 
 fn plant(town: &mut Municipality, p: &mut Planter) {
@@ -74,10 +75,10 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     );
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, facts: &Facts, p: &mut Planter) {
     let d = as_of(town);
     let year = d.year();
-    let ix = Index::new(town);
+    let ix = facts.index();
     let resident: BTreeSet<usize> = town
         .residents
         .iter()
@@ -91,7 +92,7 @@ fn record(town: &mut Municipality, p: &mut Planter) {
                 && super::facts::utility_years(town, k).contains(&year)
                 && super::facts::utility_signal(town, k, year)
         })
-        .filter_map(|k| utility_link(town, &ix, k))
+        .filter_map(|k| utility_link(town, ix, k))
         .collect();
     for (i, u) in town.units.iter().enumerate() {
         let Some(s) = u.state_at(d) else { continue };

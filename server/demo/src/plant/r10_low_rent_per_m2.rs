@@ -12,21 +12,22 @@
 
 use std::collections::BTreeMap;
 
+use super::facts::Facts;
 use super::facts::surface_file;
-use super::{Expected, Planter, Planting, as_of};
+use super::{Expected, Planter, Recording, as_of};
 use crate::Municipality;
 
 /// Recording (and near miss) of every R10 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R10",
-    plant: record,
+    record,
 };
 
 const MIN_GROUP: usize = 3;
 const P_LOW: f64 = 0.05;
 const K: f64 = 0.5;
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let d = as_of(town);
     let mut groups: BTreeMap<(String, u8), Vec<(f64, usize)>> = BTreeMap::new();
     for (i, u) in town.units.iter().enumerate() {

@@ -21,7 +21,7 @@
 //! rear entrance (`…/N/B`) is registered at the dwelling's number, one of its units' — not a
 //! case. So the planted case is the whole truth.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use super::facts::resident_on;
 use super::{Expected, FabAddress, Planter, Planting};
@@ -51,7 +51,7 @@ fn candidates(town: &Municipality) -> Vec<usize> {
 /// premises uses, with another number.
 fn unused_number(town: &Municipality, key: &str) -> Option<String> {
     let hn = town.house_numbers.iter().find(|h| h.address_key == key)?;
-    let used: BTreeSet<&str> = town
+    let used: HashSet<&str> = town
         .units
         .iter()
         .filter_map(|u| u.address_key.as_deref())

@@ -20,11 +20,12 @@ use std::collections::BTreeMap;
 
 use chrono::Days;
 
+use super::facts::Facts;
 use super::facts::{
-    Index, add_household, domestic_premises, empty_dwellings, idle_persons, resident_address,
-    resident_on, tari_active_on,
+    add_household, domestic_premises, empty_dwellings, idle_persons, resident_address, resident_on,
+    tari_active_on,
 };
-use super::{Expected, Planter, Planting};
+use super::{Expected, Planter, Planting, Recording};
 use crate::Municipality;
 use crate::dates::ymd;
 use crate::entities::{Resident, SubjectRef};
@@ -33,9 +34,9 @@ use crate::entities::{Resident, SubjectRef};
 pub(crate) const PLANTING: Planting = Planting { rule: "R12", plant };
 
 /// Recording of every R12 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R12",
-    plant: record,
+    record,
 };
 
 /// Grace period of the catalogue, days.
@@ -121,12 +122,12 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     }
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, facts: &Facts, p: &mut Planter) {
     let d = super::as_of(town);
     let Some(cutoff) = d.checked_sub_days(Days::new(GRACE_DAYS)) else {
         return;
     };
-    let ix = Index::new(town);
+    let ix = facts.index();
     let mut households: BTreeMap<&str, Vec<&Resident>> = BTreeMap::new();
     for r in &town.residents {
         if resident_on(r, d) {

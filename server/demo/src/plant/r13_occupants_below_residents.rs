@@ -15,10 +15,11 @@
 //! Baseline: the generator declares every household's size, so [`record`] finds only the
 //! premises whose residents outnumber the declaration in the final registers.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use super::facts::Facts;
 use super::facts::{idle_persons, resident_address, resident_on, tari_active_on, tari_address};
-use super::{Expected, Planter, Planting};
+use super::{Expected, Planter, Planting, Recording};
 use crate::Municipality;
 use crate::dates::ymd;
 use crate::entities::{Resident, SubjectRef};
@@ -27,9 +28,9 @@ use crate::entities::{Resident, SubjectRef};
 pub(crate) const PLANTING: Planting = Planting { rule: "R13", plant };
 
 /// Recording of every R13 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R13",
-    plant: record,
+    record,
 };
 
 /// Premises with a resident household of at least two whose members all live at its address
@@ -47,7 +48,7 @@ fn candidates(town: &Municipality) -> Vec<(usize, String)> {
                 .insert(r.household_id.as_str());
         }
     }
-    let mut used: Vec<usize> = Vec::new();
+    let mut used: HashSet<usize> = HashSet::new();
     let mut out = Vec::new();
     for (i, t) in town.tari_positions.iter().enumerate() {
         let (Some(n), Some(a), SubjectRef::Person(payer)) = (t.occupants, tari_address(t), t.payer)
@@ -159,7 +160,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     }
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let d = super::as_of(town);
     let mut at: BTreeMap<(String, String), BTreeSet<&str>> = BTreeMap::new();
     for r in &town.residents {

@@ -15,17 +15,18 @@
 //! 0.75 in `fiscal::tari_positions`); every premises whose declaration falls below the
 //! threshold is recorded by [`record`] from the final premises and surfaces.
 
+use super::facts::Facts;
 use super::facts::{surface_file, tari_active_on};
-use super::{Expected, Planter, Planting};
+use super::{Expected, Planter, Planting, Recording};
 use crate::Municipality;
 
 /// Planting of R14.
 pub(crate) const PLANTING: Planting = Planting { rule: "R14", plant };
 
 /// Recording of every R14 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R14",
-    plant: record,
+    record,
 };
 
 /// S of a premises: `None` when a unit is not ordinary on D or has no surface.
@@ -114,7 +115,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     }
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let d = super::as_of(town);
     for t in &town.tari_positions {
         if !tari_active_on(t, d) || t.units.is_empty() {

@@ -18,11 +18,12 @@
 
 use std::collections::BTreeMap;
 
+use super::facts::Facts;
 use super::facts::{
-    Index, address_text, empty_dwellings, idle_persons, tari_active_in_year, unit_address,
-    utility_link, utility_signal,
+    address_text, empty_dwellings, idle_persons, tari_active_in_year, unit_address, utility_link,
+    utility_signal,
 };
-use super::{Expected, Planter, Planting};
+use super::{Expected, Planter, Planting, Recording};
 use crate::Municipality;
 use crate::dates::ymd;
 use crate::supply::text::iso;
@@ -31,9 +32,9 @@ use crate::supply::text::iso;
 pub(crate) const PLANTING: Planting = Planting { rule: "R15", plant };
 
 /// Recording of every R15 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R15",
-    plant: record,
+    record,
 };
 
 /// The utility file.
@@ -94,15 +95,15 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     }
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, facts: &Facts, p: &mut Planter) {
     let year = town.tax_year;
-    let ix = Index::new(town);
+    let ix = facts.index();
     let mut by_unit: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for k in 0..town.occupancies.len() {
         if !utility_signal(town, k, year) {
             continue;
         }
-        if let Some(u) = utility_link(town, &ix, k) {
+        if let Some(u) = utility_link(town, ix, k) {
             by_unit.entry(u).or_default().push(k);
         }
     }

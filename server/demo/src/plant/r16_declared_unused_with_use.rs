@@ -14,12 +14,13 @@
 //! Baseline: the generator never declares the reduction, so [`record`] finds only the
 //! planted declarations, read from the final declarations and signals.
 
+use super::facts::Facts;
 use super::facts::{
-    Index, add_household, empty_dwellings_of_absent_owners, idle_persons, in_effect, leases,
+    add_household, empty_dwellings_of_absent_owners, idle_persons, in_effect, leases,
     resident_in_year, utility_link, utility_signal,
 };
 use super::r19_main_residence_without_residence::declare;
-use super::{Expected, Planter, Planting};
+use super::{Expected, Planter, Planting, Recording};
 use crate::Municipality;
 use crate::dates::ymd;
 use crate::entities::SubjectRef;
@@ -28,9 +29,9 @@ use crate::entities::SubjectRef;
 pub(crate) const PLANTING: Planting = Planting { rule: "R16", plant };
 
 /// Recording of every R16 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R16",
-    plant: record,
+    record,
 };
 
 fn plant(town: &mut Municipality, p: &mut Planter) {
@@ -80,18 +81,18 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     ));
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, facts: &Facts, p: &mut Planter) {
     let year = town.tax_year;
-    let ix = Index::new(town);
+    let ix = facts.index();
     let mut signals = std::collections::BTreeSet::<usize>::new();
     for k in 0..town.occupancies.len() {
         if utility_signal(town, k, year)
-            && let Some(u) = utility_link(town, &ix, k)
+            && let Some(u) = utility_link(town, ix, k)
         {
             signals.insert(u);
         }
     }
-    for l in leases(town) {
+    for l in facts.leases() {
         if l.in_force_in_year(year) {
             signals.extend(l.units.iter().copied());
         }

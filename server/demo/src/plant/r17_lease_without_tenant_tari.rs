@@ -18,11 +18,12 @@
 
 use std::collections::BTreeSet;
 
+use super::facts::Facts;
 use super::facts::{
-    Index, add_household, add_occupancy, domestic_premises, empty_dwellings, free_units_of,
-    idle_persons, leases, resident_on, tari_active_on, unit_address,
+    add_household, add_occupancy, domestic_premises, empty_dwellings, free_units_of, idle_persons,
+    leases, resident_on, tari_active_on, unit_address,
 };
-use super::{Expected, Planter, Planting};
+use super::{Expected, Planter, Planting, Recording};
 use crate::Municipality;
 use crate::dates::ymd;
 use crate::entities::SubjectRef;
@@ -31,9 +32,9 @@ use crate::entities::SubjectRef;
 pub(crate) const PLANTING: Planting = Planting { rule: "R17", plant };
 
 /// Recording of every R17 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R17",
-    plant: record,
+    record,
 };
 
 /// Categories in the rule's scope.
@@ -100,11 +101,11 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     }
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, facts: &Facts, p: &mut Planter) {
     let d = super::as_of(town);
-    let ix = Index::new(town);
+    let ix = facts.index();
     let mut out = Vec::new();
-    for lease in leases(town) {
+    for lease in facts.leases() {
         if !lease.in_force_on(d) {
             continue;
         }

@@ -14,8 +14,11 @@
 //! reference's formulas on the final holdings, residences, declarations and leases, and his
 //! F24 payments as written, and records every holder whose gap exceeds the tolerance.
 
-use super::facts::{Imu, Index, empty_dwellings_of_absent_owners, f24_amounts, holder_dues, rates};
-use super::{Expected, Planter, Planting};
+use super::facts::Facts;
+use super::facts::{
+    Imu, Index, empty_dwellings_of_absent_owners, f24_amounts, holder_dues_of, leases, rates,
+};
+use super::{Expected, Planter, Planting, Recording};
 use crate::Municipality;
 use crate::entities::SubjectRef;
 
@@ -23,9 +26,9 @@ use crate::entities::SubjectRef;
 pub(crate) const PLANTING: Planting = Planting { rule: "R18", plant };
 
 /// Recording of every R18 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R18",
-    plant: record,
+    record,
 };
 
 /// Minimum gap and relative tolerance of the catalogue.
@@ -36,7 +39,12 @@ fn tolerance(due: f64) -> f64 {
 fn plant(town: &mut Municipality, p: &mut Planter) {
     let imu = Imu::new(town);
     let ix = Index::new(town);
-    let dues = holder_dues(town, &imu, &ix);
+    let owned = empty_dwellings_of_absent_owners(town);
+    let codes = owned
+        .iter()
+        .map(|&(_, owner)| imu.code(town, SubjectRef::Person(owner)))
+        .collect();
+    let dues = holder_dues_of(town, &imu, &ix, &leases(town), &codes);
     // (position, due, unit key) of absent owners holding one dwelling with one position
     let mut by_subject: std::collections::BTreeMap<SubjectRef, Vec<usize>> =
         std::collections::BTreeMap::new();
@@ -47,7 +55,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
             .push(i);
     }
     let mut picks = Vec::new();
-    for (u, owner) in empty_dwellings_of_absent_owners(town) {
+    for (u, owner) in owned {
         let code = imu.code(town, SubjectRef::Person(owner));
         let positions: &[usize] = by_subject
             .get(&SubjectRef::Person(owner))
@@ -85,17 +93,15 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     ));
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
-    let imu = Imu::new(town);
-    let ix = Index::new(town);
+fn record(town: &Municipality, facts: &Facts, p: &mut Planter) {
     let paid = f24_amounts(town);
     let mut out = Vec::new();
-    for (code, items) in holder_dues(town, &imu, &ix) {
+    for (code, items) in facts.dues() {
         let due: f64 = items.iter().map(|i| i.amount).sum();
         if due < rates::MIN_PAYABLE {
             continue;
         }
-        let paid = paid.get(&code).copied().unwrap_or(0.0);
+        let paid = paid.get(code.as_str()).copied().unwrap_or(0.0);
         if due - paid <= tolerance(due) {
             continue;
         }

@@ -19,12 +19,13 @@
 //! the registry cannot link to the unit (no unit key, no internal number); [`record`] records
 //! every such claim of the final municipality.
 
+use super::facts::Facts;
 use super::facts::{
-    Imu, Index, add_household, empty_dwellings_of_absent_owners, main_residence_scope, month_mask,
-    pays_imu, residence_mask,
+    add_household, empty_dwellings_of_absent_owners, main_residence_scope, month_mask, pays_imu,
+    residence_mask,
 };
 use super::imu_declarations::{BlockProperty, DeclaredBlock};
-use super::{Expected, Planter, Planting};
+use super::{Expected, Planter, Planting, Recording};
 use crate::Municipality;
 use crate::dates::ymd;
 use crate::entities::SubjectRef;
@@ -33,9 +34,9 @@ use crate::entities::SubjectRef;
 pub(crate) const PLANTING: Planting = Planting { rule: "R19", plant };
 
 /// Recording of every R19 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R19",
-    plant: record,
+    record,
 };
 
 /// A characteristic-5 (main residence) declaration of `person` for `unit`.
@@ -94,9 +95,9 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     ));
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
-    let imu = Imu::new(town);
-    let ix = Index::new(town);
+fn record(town: &Municipality, facts: &Facts, p: &mut Planter) {
+    let imu = facts.imu();
+    let ix = facts.index();
     let mut holdings = std::collections::BTreeMap::<usize, Vec<usize>>::new();
     for (i, h) in town.holdings.iter().enumerate() {
         holdings.entry(h.unit).or_default().push(i);
@@ -112,8 +113,7 @@ fn record(town: &mut Municipality, p: &mut Planter) {
                 continue;
             }
             let code = imu.code(town, h.subject);
-            if !imu.claims_main_residence(&code, u) || residence_mask(&ix, &code, u, imu.year) != 0
-            {
+            if !imu.claims_main_residence(&code, u) || residence_mask(ix, &code, u, imu.year) != 0 {
                 continue;
             }
             out.push(Expected::unit(

@@ -14,12 +14,13 @@
 //! Baseline: let dwellings whose sole landlord paid nothing for the year and holds nothing
 //! else; [`record`] records every claimed let dwelling of the final municipality.
 
+use super::facts::Facts;
 use super::facts::{
-    Imu, add_occupancy, domestic_premises, empty_dwellings_of_absent_owners, idle_persons, leases,
+    Imu, add_occupancy, domestic_premises, empty_dwellings_of_absent_owners, idle_persons,
     main_residence_scope, month_mask, pays_imu,
 };
 use super::r19_main_residence_without_residence::{declare, declare_main_residence};
-use super::{Expected, Planter, Planting};
+use super::{Expected, Planter, Planting, Recording};
 use crate::Municipality;
 use crate::dates::ymd;
 use crate::entities::SubjectRef;
@@ -28,9 +29,9 @@ use crate::entities::SubjectRef;
 pub(crate) const PLANTING: Planting = Planting { rule: "R20", plant };
 
 /// Recording of every R20 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R20",
-    plant: record,
+    record,
 };
 
 fn let_to(town: &mut Municipality, unit: usize, tenant: usize) {
@@ -67,14 +68,14 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     }
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
-    let imu = Imu::new(town);
+fn record(town: &Municipality, facts: &Facts, p: &mut Planter) {
+    let imu = facts.imu();
     let mut holdings = std::collections::BTreeMap::<usize, Vec<usize>>::new();
     for (i, h) in town.holdings.iter().enumerate() {
         holdings.entry(h.unit).or_default().push(i);
     }
     let mut out = Vec::new();
-    for lease in leases(town) {
+    for lease in facts.leases() {
         if !lease.in_force_in_year(imu.year) {
             continue;
         }

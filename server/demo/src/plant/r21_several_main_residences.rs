@@ -20,9 +20,10 @@
 
 use std::collections::BTreeMap;
 
+use super::facts::Facts;
 use super::facts::{free_units_of, idle_persons, in_effect};
 use super::r19_main_residence_without_residence::declare;
-use super::{Expected, Planter, Planting};
+use super::{Expected, Planter, Planting, Recording};
 use crate::Municipality;
 use crate::dates::ymd;
 use crate::entities::SubjectRef;
@@ -31,9 +32,9 @@ use crate::entities::SubjectRef;
 pub(crate) const PLANTING: Planting = Planting { rule: "R21", plant };
 
 /// Recording of every R21 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R21",
-    plant: record,
+    record,
 };
 
 /// Units of a category on 1 January of the tax year, in unit order (at most `n`, spread).
@@ -93,7 +94,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     ));
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let jan1 = ymd(town.tax_year, 1, 1);
     // (declarant code, label) → [(rent, unit key)]
     let mut groups: BTreeMap<(String, String), Vec<(f64, String)>> = BTreeMap::new();

@@ -12,8 +12,13 @@
 //!
 //! [`record`] computes every case from the final units, residences, dues and F24 payments.
 
-use super::facts::{Imu, Index, f24_paid, holder_dues, month_mask, pays_imu, residence_mask};
-use super::{Expected, Planter, Planting};
+use std::collections::{HashMap, HashSet};
+
+use super::facts::Facts;
+use super::facts::{
+    Imu, Index, f24_paid, holder_dues_of, leases, month_mask, pays_imu, residence_mask,
+};
+use super::{Expected, Planter, Planting, Recording};
 use crate::Municipality;
 use crate::dates::ymd;
 
@@ -23,6 +28,18 @@ pub(crate) const PLANTING: Planting = Planting { rule: "R22", plant };
 /// Owner-occupied villas: (unit, IMU position of the owner).
 fn villas(town: &Municipality) -> Vec<(usize, usize)> {
     let jan1 = ymd(town.tax_year - 1, 1, 1);
+    // current holdings per unit; (person, unit) of the rows linked by unit key since before
+    // the year before
+    let mut current: HashMap<usize, usize> = HashMap::new();
+    for x in town.holdings.iter().filter(|x| x.valid_to.is_none()) {
+        *current.entry(x.unit).or_default() += 1;
+    }
+    let linked_rows: HashSet<(usize, usize)> = town
+        .residents
+        .iter()
+        .filter(|r| r.unit_key.is_some() && r.to.is_none() && r.from < jan1)
+        .map(|r| (r.person, r.unit))
+        .collect();
     let mut out = Vec::new();
     for (i, pos) in town.imu_positions.iter().enumerate() {
         let h = &town.holdings[pos.holding];
@@ -37,18 +54,8 @@ fn villas(town: &Municipality) -> Vec<(usize, usize)> {
         if !villa || !sole || pos.main_residence_months != 12 {
             continue;
         }
-        let others = town
-            .holdings
-            .iter()
-            .filter(|x| x.unit == h.unit && x.valid_to.is_none())
-            .count();
-        let linked = town.residents.iter().any(|r| {
-            r.person == person
-                && r.unit == h.unit
-                && r.unit_key.is_some()
-                && r.to.is_none()
-                && r.from < jan1
-        });
+        let others = current.get(&h.unit).copied().unwrap_or(0);
+        let linked = linked_rows.contains(&(person, h.unit));
         if others == 1 && linked {
             out.push((h.unit, i));
         }
@@ -77,7 +84,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
         town.holdings[town.imu_positions[position].holding].subject,
     );
     let key = town.units[paying].key.clone();
-    let due: f64 = holder_dues(town, &imu, &ix)
+    let due: f64 = holder_dues_of(town, &imu, &ix, &leases(town), &[code.clone()].into())
         .get(&code)
         .into_iter()
         .flatten()
@@ -92,13 +99,13 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
 }
 
 /// Recording of every R22 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R22",
-    plant: record,
+    record,
 };
 
-fn record(town: &mut Municipality, p: &mut Planter) {
-    let imu = Imu::new(town);
+fn record(town: &Municipality, facts: &Facts, p: &mut Planter) {
+    let imu = facts.imu();
     let year = imu.year;
     let luxury: Vec<usize> = (0..town.units.len())
         .filter(|&u| {
@@ -110,8 +117,8 @@ fn record(town: &mut Municipality, p: &mut Planter) {
     if luxury.is_empty() {
         return;
     }
-    let ix = Index::new(town);
-    let dues = holder_dues(town, &imu, &ix);
+    let ix = facts.index();
+    let dues = facts.dues();
     let paid = f24_paid(town);
     let mut out = Vec::new();
     for u in luxury {
@@ -122,7 +129,7 @@ fn record(town: &mut Municipality, p: &mut Planter) {
                 continue;
             }
             let code = imu.code(town, h.subject);
-            if mask & residence_mask(&ix, &code, u, year) == 0 {
+            if mask & residence_mask(ix, &code, u, year) == 0 {
                 continue;
             }
             let due: f64 = dues

@@ -21,10 +21,13 @@
 //! [`record`] classifies every planted land holding from the final municipality: the zones as
 //! planted, the units and buildings on the parcel, the planted F24 lines of the holder.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use geo_types::{Coord, Polygon, Rect};
 
-use super::{Expected, Planter, Planting};
+use super::facts::Facts;
+use super::{Expected, Planter, Planting, Recording};
 use crate::Municipality;
 use crate::entities::{ParcelUse, SubjectRef};
 
@@ -32,9 +35,9 @@ use crate::entities::{ParcelUse, SubjectRef};
 pub(crate) const PLANTING: Planting = Planting { rule: "R23", plant };
 
 /// Recording of every R23 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R23",
-    plant: record,
+    record,
 };
 
 /// The buildable zones file (project convention).
@@ -143,20 +146,90 @@ fn grow(r: Rect<f64>, m: f64) -> Rect<f64> {
     )
 }
 
-/// Whether parcel `i` has a unit or a building on it.
-fn built(town: &Municipality, i: usize) -> bool {
-    let key = &town.parcels[i].key;
-    town.units
-        .iter()
-        .any(|u| u.parcel == i || &u.parcel_key == key)
-        || town.buildings.iter().any(|b| &b.parcel_key == key)
+/// What the choice of parcels reads of the whole municipality, indexed once: parcel keys by
+/// number of parcels, the parcels with a unit or a building, the footprints' boxes.
+struct Sites {
+    /// parcels per parcel key
+    key_count: HashMap<String, usize>,
+    /// parcel indexes of the units
+    unit_parcels: HashSet<usize>,
+    /// parcel keys of the units and of the buildings
+    built_keys: HashSet<String>,
+    /// parcel keys of the buildings
+    building_keys: HashSet<String>,
+    /// bounding boxes of the building footprints
+    footprints: Vec<Rect<f64>>,
+    /// footprints by the [`CELL_M`] grid cells their boxes touch
+    cells: HashMap<(i64, i64), Vec<usize>>,
 }
 
-/// Whether some building's footprint touches `r`.
-fn footprint_near(town: &Municipality, r: Rect<f64>) -> bool {
-    town.buildings
-        .iter()
-        .any(|b| bounds(&b.footprint).is_some_and(|f| overlaps(f, r)))
+/// Side of the grid cells the footprints are indexed by.
+const CELL_M: f64 = 100.0;
+
+/// The grid cells a box touches.
+fn cells_of(r: Rect<f64>) -> impl Iterator<Item = (i64, i64)> {
+    let cell = |v: f64| (v / CELL_M).floor() as i64;
+    let (x0, x1, y0, y1) = (
+        cell(r.min().x),
+        cell(r.max().x),
+        cell(r.min().y),
+        cell(r.max().y),
+    );
+    (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+}
+
+impl Sites {
+    fn new(town: &Municipality) -> Self {
+        let mut key_count: HashMap<String, usize> = HashMap::new();
+        for q in &town.parcels {
+            *key_count.entry(q.key.clone()).or_default() += 1;
+        }
+        let unit_parcels = town.units.iter().map(|u| u.parcel).collect();
+        let building_keys: HashSet<String> = town
+            .buildings
+            .iter()
+            .map(|b| b.parcel_key.clone())
+            .collect();
+        let built_keys = town
+            .units
+            .iter()
+            .map(|u| u.parcel_key.clone())
+            .chain(building_keys.iter().cloned())
+            .collect();
+        let footprints: Vec<Rect<f64>> = town
+            .buildings
+            .iter()
+            .filter_map(|b| bounds(&b.footprint))
+            .collect();
+        let mut cells: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+        for (i, f) in footprints.iter().enumerate() {
+            for c in cells_of(*f) {
+                cells.entry(c).or_default().push(i);
+            }
+        }
+        Self {
+            key_count,
+            unit_parcels,
+            built_keys,
+            building_keys,
+            footprints,
+            cells,
+        }
+    }
+
+    /// Whether parcel `i` has a unit or a building on it.
+    fn built(&self, town: &Municipality, i: usize) -> bool {
+        self.unit_parcels.contains(&i) || self.built_keys.contains(&town.parcels[i].key)
+    }
+
+    /// Whether some building's footprint touches `r`.
+    fn footprint_near(&self, r: Rect<f64>) -> bool {
+        cells_of(r).any(|c| {
+            self.cells
+                .get(&c)
+                .is_some_and(|v| v.iter().any(|&i| overlaps(self.footprints[i], r)))
+        })
+    }
 }
 
 /// Co-holders (equal shares) that keep each one's agricultural IMU on parcel `i` under
@@ -169,21 +242,25 @@ fn holders_needed(town: &Municipality, i: usize) -> Option<u32> {
     (n <= f64::from(MAX_HOLDERS)).then_some(n as u32)
 }
 
-/// Agricultural parcels (of the land cadastre's qualities, no special account) whose holders
-/// can stay under R18's threshold.
-fn agricultural(town: &Municipality, i: usize) -> bool {
+/// Agricultural parcels (of the land cadastre's qualities, no special account, the only parcel
+/// of their key) whose holders can stay under R18's threshold.
+fn agricultural(town: &Municipality, sites: &Sites, i: usize) -> bool {
     let p = &town.parcels[i];
     p.usage == ParcelUse::Agricultural
         && p.class.is_some()
         && p.special_account.is_none()
         && (1..=250).contains(&p.quality)
         && holders_needed(town, i).is_some()
-        && town.parcels.iter().filter(|q| q.key == p.key).count() == 1
+        && sites.key_count.get(&p.key) == Some(&1)
 }
 
 /// Persons holding nothing, with a code of their own and a plain-ASCII name, after the first
 /// person holder (whose code the subject file corrupts), from the last.
 fn free_persons(town: &Municipality) -> Vec<usize> {
+    let mut cf_count: HashMap<&str, usize> = HashMap::new();
+    for q in &town.persons {
+        *cf_count.entry(q.cf.as_str()).or_default() += 1;
+    }
     let holders: std::collections::BTreeSet<usize> = town
         .holdings
         .iter()
@@ -198,9 +275,7 @@ fn free_persons(town: &Municipality) -> Vec<usize> {
         .filter(|&i| i > first && !holders.contains(&i))
         .filter(|&i| {
             let p = &town.persons[i];
-            p.surname.is_ascii()
-                && p.name.is_ascii()
-                && town.persons.iter().filter(|q| q.cf == p.cf).count() == 1
+            p.surname.is_ascii() && p.name.is_ascii() && cf_count.get(p.cf.as_str()) == Some(&1)
         })
         .collect()
 }
@@ -208,10 +283,11 @@ fn free_persons(town: &Municipality) -> Vec<usize> {
 fn plant(town: &mut Municipality, p: &mut Planter) {
     let year = town.tax_year;
     let mut persons = free_persons(town).into_iter();
+    let sites = Sites::new(town);
     // unbuilt parcels with no footprint in their zone, far from each other
     let mut chosen: Vec<(usize, Rect<f64>)> = Vec::new();
     let mut order: Vec<usize> = (0..town.parcels.len())
-        .filter(|&i| agricultural(town, i))
+        .filter(|&i| agricultural(town, &sites, i))
         .collect();
     // a seeded rotation: which parcels are chosen depends on the seed, not on the scale alone
     if !order.is_empty() {
@@ -226,8 +302,8 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
             continue;
         };
         let near = grow(r, SPACING_M);
-        if built(town, i)
-            || footprint_near(town, grow(r, MARGIN_M))
+        if sites.built(town, i)
+            || sites.footprint_near(grow(r, MARGIN_M))
             || chosen.iter().any(|(_, c)| overlaps(*c, near))
         {
             continue;
@@ -237,8 +313,8 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     // an agricultural parcel with a building on it, far from the others
     let with_building = (0..town.parcels.len()).find(|&i| {
         let q = &town.parcels[i];
-        agricultural(town, i)
-            && town.buildings.iter().any(|b| b.parcel_key == q.key)
+        agricultural(town, &sites, i)
+            && sites.building_keys.contains(&q.key)
             && bounds(&q.geometry).is_some_and(|r| {
                 let near = grow(r, SPACING_M);
                 chosen.iter().all(|(_, c)| !overlaps(*c, near))
@@ -312,7 +388,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     }
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let zones: Vec<Rect<f64>> = p
         .planted
         .buildable_zones
@@ -328,6 +404,7 @@ fn record(town: &mut Municipality, p: &mut Planter) {
             paid.then(|| f.get(1).map(|s| (*s).to_owned())).flatten()
         })
         .collect();
+    let sites = Sites::new(town);
     let mut parcels: Vec<usize> = p.planted.land_holdings.iter().map(|h| h.parcel).collect();
     parcels.dedup();
     let mut out = Vec::new();
@@ -346,7 +423,7 @@ fn record(town: &mut Municipality, p: &mut Planter) {
             continue;
         };
         let in_zone = zones.iter().any(|z| encloses(*z, outline));
-        let with_building = built(town, i);
+        let with_building = sites.built(town, i);
         let paid = paid_as_building_land
             .iter()
             .any(|c| cfs.contains(&c.as_str()));

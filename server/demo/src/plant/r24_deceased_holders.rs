@@ -16,11 +16,12 @@
 //! [`record`] reads the planted deaths back and records every holding valid on D of each
 //! deceased person from the final holdings.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Days, NaiveDate};
 
-use super::{Expected, Planter, Planting, as_of};
+use super::facts::Facts;
+use super::{Expected, Planter, Planting, Recording, as_of};
 use crate::Municipality;
 use crate::entities::SubjectRef;
 use crate::supply::text::iso;
@@ -59,6 +60,15 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
             SubjectRef::Entity(_) => None,
         })
         .min();
+    // holdings valid on D, by holder and by unit
+    let mut valid_of: BTreeMap<SubjectRef, Vec<usize>> = BTreeMap::new();
+    let mut valid_on_unit: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, x) in town.holdings.iter().enumerate() {
+        if valid_on(x, d) {
+            valid_of.entry(x.subject).or_default().push(i);
+            valid_on_unit.entry(x.unit).or_default().push(i);
+        }
+    }
     for h in &town.holdings {
         if chosen.len() == DIED_DAYS_BEFORE.len() {
             break;
@@ -69,21 +79,22 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
         if chosen.contains(&person) || Some(person) == corrupted || !valid_on(h, d) {
             continue;
         }
-        let held: Vec<&crate::entities::Holding> = town
-            .holdings
-            .iter()
-            .filter(|x| x.subject == h.subject && valid_on(x, d))
+        let held: Vec<&crate::entities::Holding> = valid_of
+            .get(&h.subject)
+            .into_iter()
+            .flatten()
+            .map(|&x| &town.holdings[x])
             .collect();
         // held since before the earliest death, and units no chosen person holds or co-holds
         let units: BTreeSet<usize> = held.iter().map(|x| x.unit).collect();
         let early = held.iter().all(|x| x.valid_from < earliest);
         let alone = units.iter().all(|&u| {
             !taken_units.contains(&u)
-                && town
-                    .holdings
-                    .iter()
-                    .filter(|x| x.unit == u && valid_on(x, d))
-                    .all(|x| x.subject == h.subject)
+                && valid_on_unit
+                    .get(&u)
+                    .into_iter()
+                    .flatten()
+                    .all(|&x| town.holdings[x].subject == h.subject)
         });
         if early && alone {
             taken_units.extend(units);
@@ -100,12 +111,12 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
 }
 
 /// Recording of every R24 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R24",
-    plant: record,
+    record,
 };
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let d = as_of(town);
     let deaths: Vec<(String, NaiveDate)> = p
         .planted_lines(DEATHS)

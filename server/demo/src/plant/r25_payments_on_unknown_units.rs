@@ -14,9 +14,10 @@
 //! Baseline: the generator declares only units existing at the end of the acquisition year,
 //! so [`record`] finds only the planted positions.
 
+use super::facts::Facts;
 use super::facts::declared_positions;
 use super::imu_declarations::{BlockProperty, DeclaredBlock};
-use super::{Expected, Planter, Planting};
+use super::{Expected, Planter, Planting, Recording};
 use chrono::Datelike;
 
 use crate::Municipality;
@@ -26,9 +27,9 @@ use crate::dates::ymd;
 pub(crate) const PLANTING: Planting = Planting { rule: "R25", plant };
 
 /// Recording of every R25 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R25",
-    plant: record,
+    record,
 };
 
 fn block(
@@ -111,7 +112,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     town.planted.imu_blocks.extend(blocks);
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     let mut out = Vec::new();
     for (period, key, unit) in declared_positions(town) {
         if period > town.tax_year {

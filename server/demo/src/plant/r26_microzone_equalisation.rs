@@ -21,14 +21,15 @@
 
 use std::collections::BTreeMap;
 
+use super::facts::Facts;
 use super::facts::surface_file;
-use super::{Expected, Planter, Planting};
+use super::{Expected, Planter, Recording};
 use crate::Municipality;
 
 /// Recording of every R26 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R26",
-    plant: record,
+    record,
 };
 
 /// The catalogue's threshold.
@@ -95,7 +96,7 @@ fn use_contains(zone: &geo_types::Polygon<f64>, px: f64, py: f64) -> bool {
     inside(zone.exterior()) && !zone.interiors().iter().any(inside)
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, _: &Facts, p: &mut Planter) {
     for (zone, dev) in deviations(town) {
         if (dev - THRESHOLD).abs() < 0.01 {
             continue;

@@ -14,11 +14,12 @@
 //! OMI minimum of the town (at most 16.1 €/m² a month), so only planted leases are cases;
 //! [`record`] checks each planted rent against the OMI quotation of its zone.
 
+use super::facts::Facts;
 use super::facts::{
     add_occupancy, domestic_premises, dwellings_in_zones, empty_dwellings, idle_persons, leases,
     omi_dwelling_minimums, surface_file,
 };
-use super::{Expected, Planter, Planting};
+use super::{Expected, Planter, Planting, Recording};
 use crate::Municipality;
 use crate::dates::ymd;
 use crate::entities::SubjectRef;
@@ -27,9 +28,9 @@ use crate::entities::SubjectRef;
 pub(crate) const PLANTING: Planting = Planting { rule: "R28", plant };
 
 /// Recording of every R28 case of the final municipality.
-pub(crate) const RECORD: Planting = Planting {
+pub(crate) const RECORD: Recording = Recording {
     rule: "R28",
-    plant: record,
+    record,
 };
 
 /// Share of the OMI minimum (catalogue `k`).
@@ -84,10 +85,10 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     }
 }
 
-fn record(town: &mut Municipality, p: &mut Planter) {
+fn record(town: &Municipality, facts: &Facts, p: &mut Planter) {
     let d = super::as_of(town);
     let mut out = Vec::new();
-    for l in leases(town) {
+    for l in facts.leases() {
         let Some(rent) = town.occupancies[l.occupancy].lease_rent else {
             continue;
         };
