@@ -228,14 +228,60 @@ impl Loader<'_> {
         name: &str,
         convert: impl Fn(&Row<'_>) -> Result<T, Bad> + Send + Sync,
     ) -> Result<Option<Vec<T>>, LoadError> {
-        let mut out = Vec::new();
+        let mut out = Chunked::default();
         let found = self
             .read(name, |f| {
                 out.push(convert(&Row(f))?);
                 Ok(())
             })
             .await?;
-        Ok(found.then_some(out))
+        Ok(found.then(|| out.into_vec()))
+    }
+}
+
+/// Records per chunk of a [`Chunked`] vector.
+const CHUNK: usize = 1 << 16;
+
+/// A vector filled in chunks of [`CHUNK`] records, joined once at the end into a vector of
+/// exactly its length: a big collection is never copied into a vector of twice its size
+/// while both are held (what a growing vector does on its last doubling).
+struct Chunked<T> {
+    full: Vec<Vec<T>>,
+    current: Vec<T>,
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Self {
+            full: Vec::new(),
+            current: Vec::new(),
+        }
+    }
+}
+
+impl<T> Chunked<T> {
+    fn push(&mut self, record: T) {
+        if self.current.len() == CHUNK {
+            let next = Vec::with_capacity(CHUNK);
+            self.full.push(std::mem::replace(&mut self.current, next));
+        }
+        self.current.push(record);
+    }
+
+    /// The records in push order, each chunk freed once moved.
+    fn into_vec(self) -> Vec<T> {
+        if self.full.is_empty() {
+            let mut v = self.current;
+            v.shrink_to_fit();
+            return v;
+        }
+        let len = self.full.len() * CHUNK + self.current.len();
+        let mut out = Vec::with_capacity(len);
+        for chunk in self.full {
+            out.extend(chunk);
+        }
+        out.extend(self.current);
+        out
     }
 }
 
@@ -436,3 +482,22 @@ pub async fn load_inputs_with_report(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod chunked_tests {
+    use super::{CHUNK, Chunked};
+
+    #[test]
+    fn chunks_join_in_push_order_at_exact_length() {
+        for n in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 7] {
+            let mut c = Chunked::default();
+            for i in 0..n {
+                c.push(i);
+            }
+            let v = c.into_vec();
+            assert_eq!(v.len(), n);
+            assert_eq!(v.capacity(), n);
+            assert!(v.iter().enumerate().all(|(i, &x)| i == x));
+        }
+    }
+}
