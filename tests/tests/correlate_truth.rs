@@ -293,11 +293,7 @@ const NOT_YET_PLANTED: &[(&str, &str)] = &[(
 
 /// Rules the demo plants only near misses for (no true case yet), each with the reason;
 /// asserted exactly like [`NOT_YET_PLANTED`].
-const NEAR_MISS_ONLY: &[(&str, &str)] = &[(
-    "Q03",
-    "its true case (a map parcel without census records) needs the TER writer to leave out a \
-     dedicated parcel; the malformed map parcel that used to be one is now rejected by the ingest",
-)];
+const NEAR_MISS_ONLY: &[(&str, &str)] = &[];
 
 /// The truth written beside the supply plants cases for every rule of the standard registry
 /// but those of [`NOT_YET_PLANTED`].

@@ -212,6 +212,9 @@ pub struct Planted {
     /// FAB type-3 addresses written instead of the unit's own, by unit key (the cadastre
     /// misaligned with the registers; written by `supply/census.rs`)
     pub fab_addresses: BTreeMap<String, FabAddress>,
+    /// parcels of the map the `.TER` writer leaves out (`supply/census.rs`), by index in
+    /// [`Municipality::parcels`]
+    pub ter_omitted: std::collections::BTreeSet<usize>,
 }
 
 /// A unit's address as the FAB writes it when a planting overrides it.

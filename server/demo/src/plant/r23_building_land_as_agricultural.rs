@@ -286,8 +286,9 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     let sites = Sites::new(town);
     // unbuilt parcels with no footprint in their zone, far from each other
     let mut chosen: Vec<(usize, Rect<f64>)> = Vec::new();
+    // a parcel left out of TER (Q03) has no land record to be taxed on
     let mut order: Vec<usize> = (0..town.parcels.len())
-        .filter(|&i| agricultural(town, &sites, i))
+        .filter(|&i| agricultural(town, &sites, i) && !p.planted.ter_omitted.contains(&i))
         .collect();
     // a seeded rotation: which parcels are chosen depends on the seed, not on the scale alone
     if !order.is_empty() {
@@ -314,6 +315,7 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
     let with_building = (0..town.parcels.len()).find(|&i| {
         let q = &town.parcels[i];
         agricultural(town, &sites, i)
+            && !p.planted.ter_omitted.contains(&i)
             && sites.building_keys.contains(&q.key)
             && bounds(&q.geometry).is_some_and(|r| {
                 let near = grow(r, SPACING_M);

@@ -347,7 +347,11 @@ fn write_ter(cx: &mut Ctx) -> io::Result<()> {
     let rel = format!("censuario/{}.TER", base_name(cx));
     let mut out = cx.create(&rel, Encoding::Latin1, true)?;
     let mut by_type = [0u64; 5];
+    let omitted = &cx.town.planted.ter_omitted;
     for i in 0..cx.town.parcels.len() {
+        if omitted.contains(&i) {
+            continue;
+        }
         let id = parcel_property_id(i);
         out.line(&piped(&ter_type1(cx, i)));
         by_type[1] += 1;
@@ -382,8 +386,8 @@ fn write_ter(cx: &mut Ctx) -> io::Result<()> {
             by_type[4] += 1;
         }
     }
-    let loaded = cx.town.parcels.len() as u64;
-    let mut records = cx.town.parcels.len() as u64;
+    let loaded = by_type[1];
+    let mut records = by_type[1];
     if cx.malformed() && !cx.town.parcels.is_empty() {
         let mut vals = ter_type1(cx, 0);
         vals[2] = PLANTED_PROPERTY.to_string();
@@ -409,8 +413,7 @@ fn write_ter(cx: &mut Ctx) -> io::Result<()> {
         );
         records += 2;
     }
-    cx.rec
-        .expect("census_parcels", cx.town.parcels.len() as u64);
+    cx.rec.expect("census_parcels", loaded);
     cx.save(
         out,
         "ter",
