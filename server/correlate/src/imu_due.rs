@@ -177,10 +177,9 @@ fn regulated_factor(inputs: &Inputs, params: &Params, unit: usize, year: i32) ->
 
 /// Σ shares of the holders of `unit` for whom it is a main residence in `year`.
 fn main_residence_shares(inputs: &Inputs, unit: usize, year: i32) -> f64 {
-    let units = inputs.data.units.as_deref().unwrap_or_default();
     let holdings = inputs.data.holdings.as_deref().unwrap_or_default();
     inputs
-        .holdings_of(&units[unit].property)
+        .holdings_of_unit(unit)
         .iter()
         .map(|&h| (h, &holdings[h]))
         .filter(|(_, h)| h.right.pays_imu())

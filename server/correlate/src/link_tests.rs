@@ -144,3 +144,41 @@ fn utilities_are_covered_by_tari_at_the_unit_address() {
         "F205/2040/12/"
     );
 }
+
+#[test]
+fn holdings_and_holders_of_a_unit_match_the_lookups_by_id() {
+    use segit_model::PropertyKind;
+    let mut data = all_sources();
+    let subjects = cf_persons();
+    let s = |k: &str| state(&[k], Some("A02"), d(2000, 1, 1), None);
+    // Units 0 and 2 repeat property id 1 (an inconsistent supply); unit 1 has no holding.
+    data.units = Some(vec![
+        unit(1, vec![s("F205//12/101/1")]),
+        unit(2, vec![s("F205//12/101/2")]),
+        unit(1, vec![s("F205//12/101/3")]),
+        unit(3, vec![s("F205//12/101/4")]),
+    ]);
+    let b = |p| property(p, PropertyKind::Building);
+    data.holdings = Some(vec![
+        holding(&subjects[0], b(3), "10", (1, 1), d(2000, 1, 1), None),
+        holding(&subjects[1], b(1), "10", (1, 2), d(2000, 1, 1), None),
+        holding(&subjects[2], b(1), "10", (1, 2), d(2000, 1, 1), None),
+        holding(&subjects[0], b(9), "10", (1, 1), d(2000, 1, 1), None),
+    ]);
+    data.subjects = Some(subjects);
+    let inputs = Inputs::new(data);
+    let units = inputs.data.units.as_deref().unwrap();
+    for (i, u) in units.iter().enumerate() {
+        assert_eq!(inputs.holdings_of_unit(i), inputs.holdings_of(&u.property));
+    }
+    assert_eq!(inputs.holdings_of_unit(0), &[1, 2]);
+    assert_eq!(inputs.holdings_of_unit(2), &[1, 2]);
+    assert!(inputs.holdings_of_unit(1).is_empty());
+    let holdings = inputs.data.holdings.as_deref().unwrap();
+    for (i, h) in holdings.iter().enumerate() {
+        assert_eq!(inputs.holding_code(i), inputs.subject_code(&h.subject));
+        assert_eq!(inputs.holding_unit(i), inputs.unit_of_property(&h.property));
+    }
+    assert_eq!(inputs.holding_unit(1), Some(0));
+    assert_eq!(inputs.holding_unit(3), None);
+}

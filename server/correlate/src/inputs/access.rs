@@ -148,6 +148,15 @@ impl Inputs {
             .get(property, |i| holdings[i].property == *property)
     }
 
+    /// TIT holdings of the property of unit `unit` (what [`Inputs::holdings_of`] gives for
+    /// its property id).
+    pub fn holdings_of_unit(&self, unit: usize) -> &[usize] {
+        match self.first_unit_of_property.get(unit) {
+            Some(&first) if first != u32::MAX => self.holdings_by_unit.get(first as usize),
+            _ => &[],
+        }
+    }
+
     /// TIT holdings of a person code (as written).
     pub fn holdings_of_code(&self, code: &TaxId) -> &[usize] {
         self.holdings_by_cf.get(code, |i| self.holding_code(i))

@@ -41,6 +41,10 @@ pub struct Inputs {
     pub(super) holding_subject: Vec<u32>,
     /// FAB unit of each holding's property, `u32::MAX` for none.
     pub(super) holding_unit: Vec<u32>,
+    /// Holdings by the unit of their property (the first unit of a repeated property id).
+    pub(super) holdings_by_unit: ByUnit,
+    /// For each unit, the first unit with its property id (itself but for repeated ids).
+    pub(super) first_unit_of_property: Vec<u32>,
     pub(super) units_by_address: KeyIndex<UnitAddress>,
     pub(super) streets_by_name: Map<String, u32>,
     pub(super) streets_by_cadastral_code: Map<String, u32>,
@@ -141,6 +145,8 @@ impl Inputs {
             holdings_by_cf: ByCode::default(),
             holding_subject: Vec::new(),
             holding_unit: Vec::new(),
+            holdings_by_unit: ByUnit::default(),
+            first_unit_of_property: Vec::new(),
             units_by_address: KeyIndex::default(),
             streets_by_name: Map::default(),
             streets_by_cadastral_code: Map::default(),
@@ -281,6 +287,19 @@ impl Inputs {
             .iter()
             .map(|h| to_u32(self.unit_of_property(&h.property)))
             .collect();
+        self.first_unit_of_property = units
+            .iter()
+            .map(|u| to_u32(self.unit_of_property(&u.property)))
+            .collect();
+        let pairs: Vec<(usize, usize)> = self
+            .holding_unit
+            .iter()
+            .enumerate()
+            .filter(|&(_, &u)| u != u32::MAX)
+            .map(|(h, &u)| (u as usize, h))
+            .collect();
+        self.holdings_by_unit = ByUnit::build(units.len(), &pairs);
+        drop(pairs);
         self.holdings_by_cf = ByCode::build(holdings.len(), |i| self.holding_code(i));
         let n_units = self.data.units.as_ref().map_or(0, Vec::len);
         self.surface_by_unit = vec![u32::MAX; n_units];

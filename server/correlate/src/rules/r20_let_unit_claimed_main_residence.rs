@@ -69,14 +69,14 @@ impl Rule for R20LetUnitClaimedMainResidence {
                 let Some(state) = u.state_at(jan1).filter(|s| in_scope(s)) else {
                     continue;
                 };
-                for &hi in inputs.holdings_of(&u.property) {
+                for &hi in inputs.holdings_of_unit(link.unit) {
                     let h = &holdings[hi];
                     if !h.right.pays_imu()
                         || month_mask(h.validity.from(), h.validity.to(), year) == 0
                     {
                         continue;
                     }
-                    let Some(code) = inputs.subject_code(&h.subject) else {
+                    let Some(code) = inputs.holding_code(hi) else {
                         continue;
                     };
                     if !lease.landlords.iter().any(|l| &l.cf == code) {

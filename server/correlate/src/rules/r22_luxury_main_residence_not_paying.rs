@@ -65,13 +65,13 @@ impl Rule for R22LuxuryMainResidenceNotPaying {
                 continue;
             };
             let key = state.identifiers.canonical().to_string();
-            for &hi in inputs.holdings_of(&u.property) {
+            for &hi in inputs.holdings_of_unit(ui) {
                 let h = &holdings[hi];
                 let mask = month_mask(h.validity.from(), h.validity.to(), year);
                 if !h.right.pays_imu() || mask == 0 {
                     continue;
                 }
-                let Some(code) = inputs.subject_code(&h.subject) else {
+                let Some(code) = inputs.holding_code(hi) else {
                     continue;
                 };
                 let months = (mask & residence_mask(inputs, code, ui, year)).count_ones();

@@ -111,7 +111,7 @@ impl Rule for R23BuildingLandAsAgricultural {
                 if !h.right.pays_imu() || months == 0 {
                     continue;
                 }
-                let Some(code) = inputs.subject_code(&h.subject) else {
+                let Some(code) = inputs.holding_code(hi) else {
                     continue;
                 };
                 paid_as_land |= inputs.f24_of(code).iter().any(|&x| {

@@ -51,11 +51,11 @@ impl Rule for R24DeceasedHolders {
         let units = inputs.data.units.as_deref().unwrap_or_default();
         let parcels = inputs.data.land_parcels.as_deref().unwrap_or_default();
         let mut out = Vec::new();
-        for h in inputs.data.holdings.iter().flatten() {
+        for (hi, h) in inputs.data.holdings.iter().flatten().enumerate() {
             if !h.validity.contains(as_of) {
                 continue;
             }
-            let Some(code) = inputs.subject_code(&h.subject) else {
+            let Some(code) = inputs.holding_code(hi) else {
                 continue;
             };
             let Some(&died) = deaths.get(code) else {
