@@ -10,11 +10,16 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// The 128-bit hash of `key`.
 pub fn key_hash(key: &str) -> u128 {
+    value_hash(key)
+}
+
+/// The 128-bit hash of any hashable value (a typed key, a tuple of keys).
+pub fn value_hash<T: Hash + ?Sized>(value: &T) -> u128 {
     let mut a = DefaultHasher::new();
-    key.hash(&mut a);
+    value.hash(&mut a);
     let mut b = DefaultHasher::new();
     0x5e_917_u32.hash(&mut b);
-    key.hash(&mut b);
+    value.hash(&mut b);
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 

@@ -19,13 +19,25 @@ use crate::key_hash::key_hash;
 pub struct PersonIndexBuilder {
     index: PersonIndex,
     new_ids: HashSet<u128>,
+    track_ids: bool,
 }
 
 impl PersonIndexBuilder {
+    /// A builder; `stored` says whether stored features will be added at the end (the ids
+    /// of the supply's features are then remembered, to leave out the stored ones replaced).
+    pub fn new(stored: bool) -> Self {
+        Self {
+            track_ids: stored,
+            ..Self::default()
+        }
+    }
+
     /// Adds subject features of the supply.
     pub fn add<'a>(&mut self, features: impl IntoIterator<Item = &'a Feature>) {
         for f in features {
-            self.new_ids.insert(key_hash(&f.id));
+            if self.track_ids {
+                self.new_ids.insert(key_hash(&f.id));
+            }
             self.index.add(f);
         }
     }
@@ -41,13 +53,33 @@ impl PersonIndexBuilder {
     }
 }
 
-/// The subjects, indexed.
+/// The subjects, indexed: one entry per subject ref with its codice fiscale; the lookups go
+/// through 128-bit hashes of the keys ([`key_hash`]), about 180 bytes per subject.
 #[derive(Debug, Default)]
 pub struct PersonIndex {
-    refs: HashSet<String>,
-    cf_of: HashMap<String, String>,
-    by_cf: HashMap<String, String>,
-    by_name: HashMap<(String, String, NaiveDate), Vec<String>>,
+    /// subject ref and codice fiscale of each subject
+    subjects: Vec<(Box<str>, Option<Box<str>>)>,
+    by_ref: HashMap<u128, u32>,
+    by_cf: HashMap<u128, u32>,
+    by_name: HashMap<u128, NameMatch>,
+}
+
+/// The subjects with one surname + given name + birth date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameMatch {
+    /// exactly one subject
+    One(u32),
+    /// several subjects
+    Many,
+}
+
+/// The hash of a surname + given name + birth date, the names normalised.
+fn name_key(surname: &str, given: &str, birth: NaiveDate) -> u128 {
+    key_hash(&format!(
+        "{}\u{1f}{}\u{1f}{birth}",
+        normalise_name(surname),
+        normalise_name(given)
+    ))
 }
 
 impl PersonIndex {
@@ -69,22 +101,35 @@ impl PersonIndex {
         let Some(subject) = text(f, "subject_ref") else {
             return;
         };
-        if !self.refs.contains(subject) {
-            self.refs.insert(subject.to_owned());
-        }
+        let i = if let Some(&i) = self.by_ref.get(&key_hash(subject)) {
+            i
+        } else {
+            let Ok(i) = u32::try_from(self.subjects.len()) else {
+                return;
+            };
+            self.subjects.push((subject.into(), None));
+            self.by_ref.insert(key_hash(subject), i);
+            i
+        };
         if let Some(cf) = text(f, "codice_fiscale") {
-            if f.id.contains('#') {
-                self.cf_of
-                    .entry(subject.to_owned())
-                    .or_insert_with(|| cf.to_owned());
-            } else {
-                self.cf_of.insert(subject.to_owned(), cf.to_owned());
+            if let Some(entry) = self.subjects.get_mut(i as usize)
+                && (entry.1.is_none() || !f.id.contains('#'))
+            {
+                entry.1 = Some(cf.into());
             }
-            match self.by_cf.get_mut(cf) {
-                Some(first) if subject < first.as_str() => subject.clone_into(first),
-                Some(_) => {}
+            let h = key_hash(cf);
+            match self.by_cf.get(&h).copied() {
+                Some(first) => {
+                    let smaller = self
+                        .subjects
+                        .get(first as usize)
+                        .is_some_and(|(r, _)| subject < &**r);
+                    if smaller {
+                        self.by_cf.insert(h, i);
+                    }
+                }
                 None => {
-                    self.by_cf.insert(cf.to_owned(), subject.to_owned());
+                    self.by_cf.insert(h, i);
                 }
             }
         }
@@ -93,26 +138,32 @@ impl PersonIndex {
             text(f, "given_name"),
             f.property("birth_date"),
         ) {
-            let list = self
-                .by_name
-                .entry((normalise_name(surname), normalise_name(given), *birth))
-                .or_default();
-            if !list.iter().any(|s| s == subject) {
-                list.push(subject.to_owned());
-            }
+            let key = name_key(surname, given, *birth);
+            let next = match self.by_name.get(&key) {
+                None => NameMatch::One(i),
+                Some(NameMatch::One(j)) if *j == i => NameMatch::One(i),
+                Some(_) => NameMatch::Many,
+            };
+            self.by_name.insert(key, next);
         }
+    }
+
+    /// The subject ref of entry `i`.
+    fn subject(&self, i: u32) -> Option<&str> {
+        self.subjects.get(i as usize).map(|(r, _)| &**r)
     }
 
     /// The subject `Belfiore/id/P|G` of a TIT holding, when SOG has it.
     pub fn by_ref(&self, subject_ref: &str) -> Option<Link<String>> {
-        self.refs
-            .contains(subject_ref)
+        self.by_ref
+            .contains_key(&key_hash(subject_ref))
             .then(|| Link::new(subject_ref.to_owned(), LinkMethod::SourceKey))
     }
 
     /// The codice fiscale of a subject.
     pub fn cf_of(&self, subject_ref: &str) -> Option<&str> {
-        self.cf_of.get(subject_ref).map(String::as_str)
+        let i = *self.by_ref.get(&key_hash(subject_ref))?;
+        self.subjects.get(i as usize)?.1.as_deref()
     }
 
     /// The subject of a person: by codice fiscale as written, else by surname + given name +
@@ -124,16 +175,16 @@ impl PersonIndex {
         given_name: Option<&str>,
         birth: Option<NaiveDate>,
     ) -> Option<Link<String>> {
-        if let Some(subject) = cf.and_then(|c| self.by_cf.get(c.as_written())) {
-            return Some(Link::new(subject.clone(), LinkMethod::CodiceFiscale));
+        if let Some(subject) = cf
+            .and_then(|c| self.by_cf.get(&key_hash(c.as_written())))
+            .and_then(|&i| self.subject(i))
+        {
+            return Some(Link::new(subject.to_owned(), LinkMethod::CodiceFiscale));
         }
-        let key = (
-            normalise_name(surname?),
-            normalise_name(given_name?),
-            birth?,
-        );
-        match self.by_name.get(&key).map(Vec::as_slice) {
-            Some([subject]) => Some(Link::new(subject.clone(), LinkMethod::NameBirth)),
+        match self.by_name.get(&name_key(surname?, given_name?, birth?)) {
+            Some(&NameMatch::One(i)) => self
+                .subject(i)
+                .map(|s| Link::new(s.to_owned(), LinkMethod::NameBirth)),
             _ => None,
         }
     }

@@ -10,69 +10,63 @@ use segit_query::Feature;
 use super::address::normalise_internal;
 use super::confidence::{Link, LinkMethod};
 use super::features::{int, is_current, text};
-use crate::key_hash::key_hash;
+use crate::key_hash::{key_hash, value_hash};
 
-/// The units, indexed.
+/// The units, indexed: the canonical key of each unit, and 128-bit hashes ([`value_hash`]) of
+/// the keys that find one — about 300 bytes per unit.
 #[derive(Debug, Default)]
 pub struct UnitIndex {
     canonical: Vec<UnitKey>,
-    by_key: HashMap<UnitKey, (usize, bool)>,
-    by_property: HashMap<String, usize>,
-    by_address: HashMap<(AddressKey, String), Vec<usize>>,
-    by_parcel: HashMap<(UnitKey, String), Vec<usize>>,
+    /// unit key or alias → the unit, and whether it is the unit's canonical key
+    by_key: HashMap<u128, (u32, bool)>,
+    by_property: HashMap<u128, u32>,
+    /// (address key, internal number) of current states
+    by_address: HashMap<u128, UnitMatch>,
+    /// (unit key without subalterno, internal number) of current states
+    by_parcel: HashMap<u128, UnitMatch>,
 }
 
-/// One state read from a feature.
-struct StateKeys {
-    id: String,
-    property: String,
-    progressive: i64,
-    key: UnitKey,
-    aliases: Vec<UnitKey>,
-    current: bool,
-    address: Option<AddressKey>,
-    internal: Option<String>,
+/// The units found by one key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UnitMatch {
+    /// exactly one unit
+    One(u32),
+    /// several units
+    Many,
 }
 
-impl StateKeys {
-    fn read(f: &Feature) -> Option<Self> {
-        let key = UnitKey::parse(text(f, "unit_key")?).ok()?;
-        let aliases = text(f, "aliases")
-            .map(|a| {
-                a.split(',')
-                    .filter_map(|k| UnitKey::parse(k).ok())
-                    .collect()
-            })
-            .unwrap_or_default();
-        Some(Self {
-            id: f.id.clone(),
-            property: text(f, "property_ref")?.to_owned(),
-            progressive: int(f, "progressive").unwrap_or(0),
-            key,
-            aliases,
-            current: is_current(f),
-            address: text(f, "address_key").and_then(|a| AddressKey::parse(a).ok()),
-            internal: normalise_internal(text(f, "internal")),
-        })
+impl UnitMatch {
+    fn with(this: Option<Self>, i: u32) -> Self {
+        match this {
+            None => Self::One(i),
+            Some(Self::One(j)) if j == i => Self::One(i),
+            Some(_) => Self::Many,
+        }
     }
 }
 
-/// Builds a [`UnitIndex`] from the stored unit states and this supply's, the latter given
-/// chunk by chunk: only the keys of each state are kept, and a stored state is replaced by the
-/// supply's state with the same id — the index of [`UnitIndex::from_features`] over the
-/// supply's features laid over the stored ones.
-#[derive(Default)]
+/// Builds a [`UnitIndex`] from unit-state features given chunk by chunk (this supply's), then
+/// the stored ones the supply does not replace (same feature id). A unit is a property; its
+/// canonical key is the one of its latest state (highest progressive; for equal progressives
+/// the state added last); keys of every state find it, a key that is some unit's canonical key
+/// finds that unit, another key the first unit it was read for; address and parcel + internal
+/// number come from current states.
+#[derive(Debug, Default)]
 pub struct UnitIndexBuilder {
-    stored: Vec<StateKeys>,
-    new: Vec<StateKeys>,
+    index: UnitIndex,
+    /// (progressive, order of addition) of the state each canonical key comes from
+    latest: Vec<(i64, u64)>,
+    added: u64,
     new_ids: HashSet<u128>,
+    track_ids: bool,
 }
 
 impl UnitIndexBuilder {
-    /// Starts from the stored unit-state features.
-    pub fn new<'a>(stored: impl IntoIterator<Item = &'a Feature>) -> Self {
+    /// A builder; `stored` says whether stored features will be added at the end (the ids
+    /// of the supply's features are then remembered, to leave out the stored ones replaced).
+    pub fn new(stored: bool) -> Self {
         Self {
-            stored: stored.into_iter().filter_map(StateKeys::read).collect(),
+            track_ids: stored,
             ..Self::default()
         }
     }
@@ -80,90 +74,94 @@ impl UnitIndexBuilder {
     /// Adds unit-state features of the supply.
     pub fn add<'a>(&mut self, features: impl IntoIterator<Item = &'a Feature>) {
         for f in features {
-            if !self.stored.is_empty() {
+            if self.track_ids {
                 self.new_ids.insert(key_hash(&f.id));
             }
-            if let Some(s) = StateKeys::read(f) {
-                self.new.push(s);
-            }
+            self.add_state(f);
         }
     }
 
-    /// The index.
-    pub fn finish(self) -> UnitIndex {
-        let Self {
-            stored,
-            mut new,
-            new_ids,
-        } = self;
-        new.extend(
-            stored
-                .into_iter()
-                .filter(|s| !new_ids.contains(&key_hash(&s.id))),
-        );
-        UnitIndex::from_states(new)
+    /// The index, with the stored unit-state features the supply does not replace.
+    pub fn finish<'a>(mut self, stored: impl IntoIterator<Item = &'a Feature>) -> UnitIndex {
+        for f in stored {
+            if !self.new_ids.contains(&key_hash(&f.id)) {
+                self.add_state(f);
+            }
+        }
+        let mut index = self.index;
+        for (i, key) in index.canonical.iter().enumerate() {
+            if let Ok(i) = u32::try_from(i) {
+                index.by_key.insert(value_hash(key), (i, true));
+            }
+        }
+        index
+    }
+
+    fn add_state(&mut self, f: &Feature) {
+        let (Some(key), Some(property)) = (
+            text(f, "unit_key").and_then(|k| UnitKey::parse(k).ok()),
+            text(f, "property_ref"),
+        ) else {
+            return;
+        };
+        let progressive = int(f, "progressive").unwrap_or(0);
+        let aliases: Vec<UnitKey> = text(f, "aliases")
+            .map(|a| {
+                a.split(',')
+                    .filter_map(|k| UnitKey::parse(k).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let order = self.added;
+        self.added += 1;
+        let index = &mut self.index;
+        let i = if let Some(&i) = index.by_property.get(&key_hash(property)) {
+            if let (Some(latest), Some(canonical)) = (
+                self.latest.get_mut(i as usize),
+                index.canonical.get_mut(i as usize),
+            ) && (progressive, order) >= *latest
+            {
+                *latest = (progressive, order);
+                canonical.clone_from(&key);
+            }
+            i
+        } else {
+            let Ok(i) = u32::try_from(index.canonical.len()) else {
+                return;
+            };
+            index.by_property.insert(key_hash(property), i);
+            index.canonical.push(key.clone());
+            self.latest.push((progressive, order));
+            i
+        };
+        for k in std::iter::once(&key).chain(&aliases) {
+            index.by_key.entry(value_hash(k)).or_insert((i, false));
+        }
+        let internal = normalise_internal(text(f, "internal"));
+        let Some(internal) = internal.filter(|_| is_current(f)) else {
+            return;
+        };
+        if let Some(address) = text(f, "address_key").and_then(|a| AddressKey::parse(a).ok()) {
+            let h = value_hash(&(&address, &internal));
+            let m = UnitMatch::with(index.by_address.get(&h).copied(), i);
+            index.by_address.insert(h, m);
+        }
+        for k in std::iter::once(&key).chain(&aliases) {
+            let h = value_hash(&(&k.without_subalterno(), &internal));
+            let m = UnitMatch::with(index.by_parcel.get(&h).copied(), i);
+            index.by_parcel.insert(h, m);
+        }
     }
 }
 
 impl UnitIndex {
-    /// Indexes unit-state features (the `units` collection). A unit is a property; its
-    /// canonical key is the one of its latest state; keys of every state resolve to it;
-    /// address and parcel + internal number come from its current states.
+    /// Indexes unit-state features (the `units` collection): see [`UnitIndexBuilder`].
     pub fn from_features<'a>(features: impl IntoIterator<Item = &'a Feature>) -> Self {
         let mut builder = UnitIndexBuilder::default();
-        builder.add(features);
-        builder.finish()
-    }
-
-    /// Indexes the states (in any order; a feature id occurs once).
-    fn from_states(mut states: Vec<StateKeys>) -> Self {
-        // by property and progressive; equal ones (repeated ids `#n`) by id
-        states.sort_by(|a, b| {
-            (&a.property, a.progressive, &a.id).cmp(&(&b.property, b.progressive, &b.id))
-        });
-        let mut index = Self::default();
-        // latest state of each property: the last one in order
-        let mut latest: HashMap<&str, &StateKeys> = HashMap::new();
-        for s in &states {
-            latest.insert(s.property.as_str(), s);
+        for f in features {
+            builder.add_state(f);
         }
-        let mut properties: Vec<&str> = latest.keys().copied().collect();
-        properties.sort_unstable();
-        for (i, p) in properties.iter().enumerate() {
-            index.by_property.insert((*p).to_owned(), i);
-            index.canonical.push(latest[p].key.clone());
-        }
-        for s in &states {
-            let i = index.by_property[s.property.as_str()];
-            let canonical = &index.canonical[i];
-            for key in std::iter::once(&s.key).chain(&s.aliases) {
-                let is_canonical = key == canonical;
-                let entry = index.by_key.entry(key.clone()).or_insert((i, is_canonical));
-                if is_canonical {
-                    *entry = (i, true);
-                }
-            }
-            let Some(internal) = s.internal.clone().filter(|_| s.current) else {
-                continue;
-            };
-            if let Some(address) = &s.address {
-                push_unique(
-                    index
-                        .by_address
-                        .entry((address.clone(), internal.clone()))
-                        .or_default(),
-                    i,
-                );
-            }
-            for key in std::iter::once(&s.key).chain(&s.aliases) {
-                let list = index
-                    .by_parcel
-                    .entry((key.without_subalterno(), internal.clone()))
-                    .or_default();
-                push_unique(list, i);
-            }
-        }
-        index
+        builder.finish(std::iter::empty())
     }
 
     /// Number of units.
@@ -183,7 +181,9 @@ impl UnitIndex {
 
     /// The unit of a property (`Belfiore/section/id/F`): TIT → FAB.
     pub fn by_property(&self, property_ref: &str) -> Option<usize> {
-        self.by_property.get(property_ref).copied()
+        self.by_property
+            .get(&key_hash(property_ref))
+            .map(|&i| i as usize)
     }
 
     /// Links a record to a unit (rules-catalogue.md "Linking to a unit"): by unit key or alias;
@@ -197,38 +197,25 @@ impl UnitIndex {
         internal: Option<&str>,
     ) -> Option<Link<usize>> {
         if let Some(key) = key
-            && let Some(&(i, canonical)) = self.by_key.get(key)
+            && let Some(&(i, canonical)) = self.by_key.get(&value_hash(key))
         {
             let method = if canonical {
                 LinkMethod::UnitKey
             } else {
                 LinkMethod::UnitAlias
             };
-            return Some(Link::new(i, method));
+            return Some(Link::new(i as usize, method));
         }
         let internal = normalise_internal(internal)?;
         if let Some(key) = key.filter(|k| k.subalterno().is_none())
-            && let Some([i]) = self
-                .by_parcel
-                .get(&(key.clone(), internal.clone()))
-                .map(Vec::as_slice)
+            && let Some(UnitMatch::One(i)) = self.by_parcel.get(&value_hash(&(key, &internal)))
         {
-            return Some(Link::new(*i, LinkMethod::ParcelInternal));
+            return Some(Link::new(*i as usize, LinkMethod::ParcelInternal));
         }
-        match self
-            .by_address
-            .get(&(address?.clone(), internal))
-            .map(Vec::as_slice)
-        {
-            Some([i]) => Some(Link::new(*i, LinkMethod::AddressInternal)),
+        match self.by_address.get(&value_hash(&(address?, &internal))) {
+            Some(UnitMatch::One(i)) => Some(Link::new(*i as usize, LinkMethod::AddressInternal)),
             _ => None,
         }
-    }
-}
-
-fn push_unique(list: &mut Vec<usize>, i: usize) {
-    if !list.contains(&i) {
-        list.push(i);
     }
 }
 

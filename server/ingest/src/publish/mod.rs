@@ -298,7 +298,7 @@ pub async fn publish<F: Flow>(
     if read.contains(&SourceKind::Fab) {
         let c = schema::units(crs);
         let mut state = cadastre::UnitsState::default();
-        let mut index = UnitIndexBuilder::new(&stored.units);
+        let mut index = UnitIndexBuilder::new(!stored.units.is_empty());
         chunked(flow, &mut data, SourceKind::Fab, |data| {
             let units = cadastre::units(&c, &data.units, &map, &linker, &mut state, rates);
             data.units.clear();
@@ -306,7 +306,7 @@ pub async fn publish<F: Flow>(
             dated(c.clone(), Some(("property_ref", "progressive")), units)
         })
         .await?;
-        linker.units = index.finish();
+        linker.units = index.finish(&stored.units);
     } else {
         linker.units = UnitIndex::from_features(&stored.units);
     }
@@ -314,7 +314,7 @@ pub async fn publish<F: Flow>(
     if read.contains(&SourceKind::Sog) {
         let c = schema::subjects(crs);
         let mut ids = UniqueIds::default();
-        let mut index = PersonIndexBuilder::default();
+        let mut index = PersonIndexBuilder::new(!stored.subjects.is_empty());
         chunked(flow, &mut data, SourceKind::Sog, |data| {
             let subjects = cadastre::subjects(&c, &data.subjects, supply_date, &mut ids);
             data.subjects.clear();
