@@ -181,4 +181,14 @@ fn holdings_and_holders_of_a_unit_match_the_lookups_by_id() {
     }
     assert_eq!(inputs.holding_unit(1), Some(0));
     assert_eq!(inputs.holding_unit(3), None);
+    // Holders by first holding: subjects 0, 1, 2; the same codes as the sorted list.
+    let by_first = inputs.holder_codes_by_first_holding();
+    let expected: Vec<_> = [0, 1, 2].iter().map(|&i| inputs.holding_code(i)).collect();
+    assert_eq!(
+        by_first.iter().map(|&c| Some(c)).collect::<Vec<_>>(),
+        expected
+    );
+    let mut sorted = by_first.clone();
+    sorted.sort();
+    assert_eq!(sorted, inputs.holder_codes());
 }

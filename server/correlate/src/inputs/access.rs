@@ -187,6 +187,18 @@ impl Inputs {
         v
     }
 
+    /// Every person code holding something, each once, in the order of its first holding
+    /// (the order the holdings are stored in: a pass over holders that reads their holdings
+    /// and units mostly forwards).
+    pub fn holder_codes_by_first_holding(&self) -> Vec<&TaxId> {
+        let mut firsts: Vec<usize> = self.holdings_by_cf.firsts().collect();
+        firsts.sort_unstable();
+        firsts
+            .into_iter()
+            .filter_map(|i| self.holding_code(i))
+            .collect()
+    }
+
     /// Units at an address key + internal.
     pub fn units_at_address(&self, addr: &UnitAddress) -> &[usize] {
         let units = self.data.units.as_deref().unwrap_or_default();

@@ -65,8 +65,9 @@ impl Rule for R18ImuPaidBelowDue {
     ) -> Result<Vec<Anomaly>, RuleError> {
         let year = params.tax_year_for(as_of);
         let f24 = inputs.data.f24.as_deref().unwrap_or_default();
-        let mut out = Vec::new();
-        for code in inputs.holder_codes() {
+        // holders in the order of their first holding; the anomalies by code, at the end
+        let mut out: Vec<(&segit_model::TaxId, Anomaly)> = Vec::new();
+        for code in inputs.holder_codes_by_first_holding() {
             let due = holder_due(inputs, params, code, year);
             if due.total < params.imu.min_payable_eur {
                 continue;
@@ -115,9 +116,10 @@ impl Rule for R18ImuPaidBelowDue {
                     draft = draft.parcel(k);
                 }
             }
-            out.push(draft.build());
+            out.push((code, draft.build()));
         }
-        Ok(out)
+        out.sort_by(|a, b| a.0.cmp(b.0));
+        Ok(out.into_iter().map(|(_, a)| a).collect())
     }
 }
 
