@@ -767,15 +767,11 @@ impl Imu {
             payers,
             properties: BTreeMap::new(),
         };
-        for h in &town.holdings {
-            if pays_imu(h) && month_mask(h.valid_from, h.valid_to, year) != 0 {
-                let code = imu.code(town, h.subject);
-                imu.properties.entry(code).or_default().push(h.unit);
-            }
-        }
-        for v in imu.properties.values_mut() {
-            v.sort_unstable();
-            v.dedup();
+        for (code, hs) in paying_by_code(town, &imu) {
+            let mut units: Vec<usize> = hs.iter().map(|&h| town.holdings[h].unit).collect();
+            units.sort_unstable();
+            units.dedup();
+            imu.properties.insert(code, units);
         }
         imu
     }
@@ -1002,38 +998,30 @@ fn dues_of(
 ) -> BTreeMap<String, Vec<DueItem>> {
     let year = imu.year;
     let jan1 = ymd(year, 1, 1);
-    let regulated: std::collections::BTreeSet<usize> = leases
+    let regulated: std::collections::HashSet<usize> = leases
         .iter()
         .filter(|l| lease_regulated(l.occupancy) && l.in_force_in_year(year))
         .flat_map(|l| l.units.iter().copied())
         .collect();
-    let unfit: std::collections::BTreeSet<(String, usize)> = imu
+    let unfit: std::collections::HashSet<(&str, usize)> = imu
         .effect
         .iter()
         .filter(|d| d.reduction == 2)
-        .filter_map(|d| Some((town.subject_cf(d.declarant).to_owned(), d.unit?)))
+        .filter_map(|d| Some((town.subject_cf(d.declarant), d.unit?)))
         .collect();
-    // holdings per holder code
-    let mut by_code: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, h) in town.holdings.iter().enumerate() {
-        if pays_imu(h) && month_mask(h.valid_from, h.valid_to, year) != 0 {
-            by_code
-                .entry(imu.code(town, h.subject))
-                .or_default()
-                .push(i);
-        }
-    }
+    let by_code = paying_by_code(town, imu);
     // the units whose co-holders matter: those of the holders computed
     let units: Option<std::collections::HashSet<usize>> = only.map(|codes| {
-        codes
+        by_code
             .iter()
-            .filter_map(|c| by_code.get(c))
-            .flatten()
+            .filter(|(c, _)| codes.contains(c))
+            .flat_map(|(_, hs)| hs)
             .map(|&hi| town.holdings[hi].unit)
             .collect()
     });
-    // Σ shares of the holders resident in each unit (luxury deduction split)
-    let mut mr_shares: BTreeMap<usize, f64> = BTreeMap::new();
+    // Σ shares of the holders resident in each unit (luxury deduction split), summed in code
+    // order
+    let mut mr_shares: HashMap<usize, f64> = HashMap::new();
     for (code, hs) in &by_code {
         for &hi in hs {
             let h = &town.holdings[hi];
@@ -1063,9 +1051,9 @@ fn dues_of(
                 )
             })
             .collect();
-        let parcel = |u: usize| (town.units[u].foglio, town.units[u].particella.clone());
+        let parcel = |u: usize| (town.units[u].foglio, town.units[u].particella.as_str());
         let mut exempt: BTreeMap<usize, u16> = BTreeMap::new();
-        let mut parcel_mr: BTreeMap<(u32, String), (u16, bool)> = BTreeMap::new();
+        let mut parcel_mr: BTreeMap<(u32, &str), (u16, bool)> = BTreeMap::new();
         for &(h, s, mask) in &held {
             let Some(s) = s else { continue };
             if s.category.is_dwelling() {
@@ -1078,7 +1066,7 @@ fn dues_of(
                 }
             }
         }
-        let mut best: BTreeMap<((u32, String), u8), Candidate> = BTreeMap::new();
+        let mut best: BTreeMap<((u32, &str), u8), Candidate> = BTreeMap::new();
         for &(h, s, mask) in &held {
             let Some(s) = s else { continue };
             if !s.category.is_appurtenance() || !parcel_mr.contains_key(&parcel(h.unit)) {
@@ -1115,7 +1103,7 @@ fn dues_of(
                 continue;
             };
             let mut base = rent * 1.05 * m;
-            if unfit.contains(&(code.clone(), h.unit)) {
+            if unfit.contains(&(code.as_str(), h.unit)) {
                 base *= 0.5;
             }
             let factor = if regulated.contains(&h.unit) {
@@ -1169,6 +1157,34 @@ fn dues_of(
         }
         items.sort_by(|a, b| (&a.object, a.code).cmp(&(&b.object, b.code)));
         out.insert(code, items);
+    }
+    out
+}
+
+/// The holdings with a paying right in the tax year grouped by holder code as written, in code
+/// order, each code's holdings in holding order (two subjects of one code — a homocode —
+/// share its group).
+fn paying_by_code(town: &Municipality, imu: &Imu) -> Vec<(String, Vec<usize>)> {
+    let mut by_subject: BTreeMap<SubjectRef, Vec<usize>> = BTreeMap::new();
+    for (i, h) in town.holdings.iter().enumerate() {
+        if pays_imu(h) && month_mask(h.valid_from, h.valid_to, imu.year) != 0 {
+            by_subject.entry(h.subject).or_default().push(i);
+        }
+    }
+    let mut groups: Vec<(String, Vec<usize>)> = by_subject
+        .into_iter()
+        .map(|(subject, hs)| (imu.code(town, subject), hs))
+        .collect();
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out: Vec<(String, Vec<usize>)> = Vec::with_capacity(groups.len());
+    for (code, hs) in groups {
+        match out.last_mut() {
+            Some((c, v)) if *c == code => {
+                v.extend(hs);
+                v.sort_unstable();
+            }
+            _ => out.push((code, hs)),
+        }
     }
     out
 }
