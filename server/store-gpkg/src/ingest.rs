@@ -26,6 +26,11 @@ use crate::sql::{has_geometry, quote, to_sql};
 
 type Reply = oneshot::Sender<Result<(), StoreError>>;
 
+/// The error of a call when the writer thread is gone.
+fn gone() -> StoreError {
+    StoreError::Backend("the ingest thread has stopped".into())
+}
+
 /// A request to the writer thread.
 enum Command {
     Create(Box<Collection>, Reply),
@@ -38,6 +43,8 @@ enum Command {
 pub(crate) struct GpkgIngest {
     commands: Option<mpsc::Sender<Command>>,
     thread: Option<JoinHandle<()>>,
+    /// the answer to the write still in progress ([`IngestSink::write_deferred`])
+    pending: Option<oneshot::Receiver<Result<(), StoreError>>>,
 }
 
 impl GpkgIngest {
@@ -56,18 +63,37 @@ impl GpkgIngest {
         Ok(Self {
             commands: Some(tx),
             thread: Some(thread),
+            pending: None,
         })
     }
 
+    /// Waits for the write still in progress, if any, and returns its outcome.
+    async fn settle(&mut self) -> Result<(), StoreError> {
+        match self.pending.take() {
+            Some(rx) => rx.await.map_err(|_| gone())?,
+            None => Ok(()),
+        }
+    }
+
+    /// Sends a command once the write in progress is done; the answer is awaited.
     async fn send(&mut self, make: impl FnOnce(Reply) -> Command) -> Result<(), StoreError> {
+        self.settle().await?;
+        let rx = self.post(make)?;
+        rx.await.map_err(|_| gone())?
+    }
+
+    /// Sends a command; its answer comes on the receiver returned.
+    fn post(
+        &mut self,
+        make: impl FnOnce(Reply) -> Command,
+    ) -> Result<oneshot::Receiver<Result<(), StoreError>>, StoreError> {
         let (tx, rx) = oneshot::channel();
-        let gone = || StoreError::Backend("the ingest thread has stopped".into());
         self.commands
             .as_ref()
             .ok_or_else(gone)?
             .send(make(tx))
             .map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        Ok(rx)
     }
 
     async fn finish(mut self, make: impl FnOnce(Reply) -> Command) -> Result<(), StoreError> {
@@ -100,11 +126,26 @@ impl IngestSink for GpkgIngest {
         self.send(|r| Command::Write(id, features, r)).await
     }
 
+    /// The writer thread writes these features while the caller prepares the next ones; at
+    /// most one write is in progress.
+    async fn write_deferred(
+        &mut self,
+        collection: &str,
+        features: Vec<Feature>,
+    ) -> Result<(), StoreError> {
+        self.settle().await?;
+        let id = collection.to_owned();
+        self.pending = Some(self.post(|r| Command::Write(id, features, r))?);
+        Ok(())
+    }
+
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         self.finish(Command::Commit).await
     }
 
-    async fn rollback(self: Box<Self>) -> Result<(), StoreError> {
+    async fn rollback(mut self: Box<Self>) -> Result<(), StoreError> {
+        // the outcome of a write in progress no longer matters
+        let _ = self.settle().await;
         self.finish(Command::Rollback).await
     }
 }

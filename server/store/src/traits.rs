@@ -60,6 +60,18 @@ pub trait IngestSink: Send {
     /// in the collection's storage CRS; properties follow its schema (missing ones are null).
     async fn write(&mut self, collection: &str, features: Vec<Feature>) -> Result<(), StoreError>;
 
+    /// Like [`IngestSink::write`], but the store may still be writing the features when it
+    /// returns, so that the caller prepares the next ones meanwhile: an error of this write is
+    /// returned by the next call on the sink (a later write, `create_collection`, `commit`),
+    /// which then writes nothing more. Stores that cannot overlap writes write at once.
+    async fn write_deferred(
+        &mut self,
+        collection: &str,
+        features: Vec<Feature>,
+    ) -> Result<(), StoreError> {
+        self.write(collection, features).await
+    }
+
     /// Makes everything written visible at once, and recomputes the extents of the touched
     /// collections.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;

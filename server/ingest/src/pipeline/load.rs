@@ -23,8 +23,9 @@ use crate::key_hash::key_hash;
 use crate::link::LinkRates;
 use crate::publish::{Flow, Layer, MapParcel, StoredContext, publish};
 
-/// Features per `IngestSink::write` call.
-const WRITE_BATCH: usize = 5_000;
+/// Features per `IngestSink::write_deferred` call: a chunk of the layers built chunk by chunk
+/// is written while the next one is built.
+const WRITE_BATCH: usize = crate::publish::CHUNK;
 
 /// Why an ingest failed (nothing was committed).
 #[derive(Debug, Error)]
@@ -193,7 +194,7 @@ impl Pipeline<'_, '_> {
                 return Ok(());
             }
             let n = batch.len() as u64;
-            self.sink.write(id, batch).await?;
+            self.sink.write_deferred(id, batch).await?;
             self.progress.records(n);
         }
     }
@@ -330,7 +331,7 @@ async fn write_layer(
                 break;
             }
             let n = batch.len() as u64;
-            sink.write(&id, batch).await?;
+            sink.write_deferred(&id, batch).await?;
             progress.records(n);
         }
     }

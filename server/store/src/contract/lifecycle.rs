@@ -199,6 +199,79 @@ pub async fn check_write_errors(store: &dyn FeatureStore) {
     ingest.rollback().await.expect("rollback");
 }
 
+/// Collection the deferred-write check commits (kept, like the fixtures).
+pub const DEFERRED: &str = "contract_deferred";
+
+/// Deferred writes: features written with `write_deferred` are all there after commit; a
+/// failing deferred write (a duplicate id) makes a later call fail, and the failed ingest
+/// leaves nothing behind.
+pub async fn check_deferred_writes(store: &dyn FeatureStore) {
+    fixtures::ensure(store).await;
+    let collection = Collection {
+        id: DEFERRED.into(),
+        ..scratch(vec![])
+    };
+    let mut ingest = store.begin_ingest().await.expect("begin_ingest");
+    ingest
+        .create_collection(&collection)
+        .await
+        .expect("create the collection");
+    for batch in 0..3 {
+        let features = (0..4)
+            .map(|i| {
+                point(
+                    &format!("b{batch}-{i}"),
+                    9.0 + f64::from(i) / 10.0,
+                    45.0,
+                    vec![],
+                )
+            })
+            .collect();
+        ingest
+            .write_deferred(DEFERRED, features)
+            .await
+            .expect("deferred write");
+    }
+    ingest.commit().await.expect("commit after deferred writes");
+    let stored = || async {
+        must_run(store, &FeatureQuery::new(DEFERRED, Identity::System))
+            .await
+            .features
+            .len()
+    };
+    assert_eq!(stored().await, 12, "every deferred write is committed");
+
+    let mut ingest = store.begin_ingest().await.expect("begin_ingest");
+    let first = ingest
+        .write_deferred(
+            DEFERRED,
+            vec![point("d", 9.0, 45.0, vec![]), point("d", 9.1, 45.1, vec![])],
+        )
+        .await;
+    // the duplicate id fails now or at the next call
+    let next = match first {
+        Err(e) => Err(e),
+        Ok(()) => {
+            ingest
+                .write(DEFERRED, vec![point("e", 9.2, 45.2, vec![])])
+                .await
+        }
+    };
+    assert!(
+        matches!(next, Err(StoreError::Conflict(_))),
+        "a failing deferred write must fail a later call: {next:?}"
+    );
+    ingest
+        .rollback()
+        .await
+        .expect("rollback after a failed deferred write");
+    assert_eq!(
+        stored().await,
+        12,
+        "nothing of a rolled back ingest with a failed deferred write is kept"
+    );
+}
+
 /// While an ingest is open, readers see the previous state: no new collection, no new rows.
 pub async fn check_uncommitted_is_invisible(store: &dyn FeatureStore) {
     fixtures::ensure(store).await;
