@@ -10,15 +10,26 @@ use super::registers::Registers;
 use crate::diag::Diagnostic;
 use crate::key_hash::key_hash;
 
-/// First occurrence of each key, per kind: keys by their 128-bit hash ([`key_hash`]), the
-/// file by its position in `files`.
+/// First occurrence of each key of the kind being read: keys by their 128-bit hash
+/// ([`key_hash`]), the file by its position in `files`. The files of one kind are read one
+/// after the other, so the keys of a kind are forgotten when the next kind starts.
 #[derive(Debug, Default)]
 pub struct SeenKeys {
-    first: HashMap<(SourceKind, u128), (u32, u64)>,
+    kind: Option<SourceKind>,
+    first: HashMap<u128, (u32, u64)>,
     files: Vec<PathBuf>,
 }
 
 impl SeenKeys {
+    /// Starts remembering the keys of `kind` (forgetting those of another kind).
+    fn reading(&mut self, kind: SourceKind) {
+        if self.kind != Some(kind) {
+            self.kind = Some(kind);
+            self.first = HashMap::new();
+            self.files.clear();
+        }
+    }
+
     /// The position of `path` in `files` (added when new; files come one after the other).
     fn file(&mut self, path: &Path) -> u32 {
         if self.files.last().is_none_or(|f| f != path) {
@@ -141,9 +152,10 @@ impl Registers {
         if keys.is_empty() {
             return out;
         }
+        seen.reading(kind);
         let file = seen.file(path);
         for (line, key) in keys {
-            match seen.first.get(&(kind, key_hash(&key))) {
+            match seen.first.get(&key_hash(&key)) {
                 Some((f, first)) => {
                     let first_file = seen.files.get(*f as usize).map_or(path, PathBuf::as_path);
                     out.push(Diagnostic::warning(
@@ -157,7 +169,7 @@ impl Registers {
                     ));
                 }
                 None => {
-                    seen.first.insert((kind, key_hash(&key)), (file, line));
+                    seen.first.insert(key_hash(&key), (file, line));
                 }
             }
         }
