@@ -156,13 +156,23 @@ pub(crate) fn add_unit_without_holders(
     states: Vec<UnitState>,
 ) -> usize {
     let parcel = &town.parcels[p];
-    let sub = ParcelIndex::new(town)
-        .units(p)
+    // the units of the parcel as [`ParcelIndex`] assigns them: by sheet and number, to the
+    // last parcel of that sheet and number
+    let same = |f: u32, n: &str| f == parcel.foglio && n == parcel.particella;
+    let last = town
+        .parcels
         .iter()
-        .map(|&u| town.units[u].subalterno)
-        .max()
-        .unwrap_or(0)
-        + 1;
+        .rposition(|q| same(q.foglio, &q.particella));
+    let sub = if last == Some(p) {
+        town.units
+            .iter()
+            .filter(|u| same(u.foglio, &u.particella))
+            .map(|u| u.subalterno)
+            .max()
+            .unwrap_or(0)
+    } else {
+        0
+    } + 1;
     let property_id = town
         .units
         .iter()

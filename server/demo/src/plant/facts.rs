@@ -55,72 +55,121 @@ pub(crate) fn tari_address(t: &TariPosition) -> Option<(String, String)> {
 }
 
 /// Indexes the TARI premises, units and residents of a town by the keys the links use (hash
-/// maps: they are only looked up, never iterated, so their order cannot reach an output).
+/// maps: they are only looked up, never iterated, so their order cannot reach an output). Each
+/// part is built on its first use.
 pub(crate) struct Index<'a> {
     town: &'a Municipality,
-    units_by_address: HashMap<(String, String), Vec<usize>>,
-    unit_by_key: HashMap<&'a str, usize>,
-    tari_by_unit: HashMap<usize, Vec<usize>>,
-    tari_by_address: HashMap<(String, String), Vec<usize>>,
-    tari_by_payer: HashMap<&'a str, Vec<usize>>,
-    residents_by_cf: HashMap<&'a str, Vec<usize>>,
-    residents_by_household: HashMap<&'a str, Vec<usize>>,
+    units: OnceCell<UnitKeys<'a>>,
+    tari: OnceCell<TariKeys<'a>>,
+    residents: OnceCell<ResidentKeys<'a>>,
     /// the unit each resident row links to ([`Index::link`]), by row
-    resident_units: Vec<Option<usize>>,
+    resident_units: OnceCell<Vec<Option<usize>>>,
+}
+
+/// Units by key and by address + internal.
+struct UnitKeys<'a> {
+    by_address: HashMap<(String, String), Vec<usize>>,
+    by_key: HashMap<&'a str, usize>,
+}
+
+/// TARI premises by unit, by address + internal and by payer code.
+struct TariKeys<'a> {
+    of_unit: HashMap<usize, Vec<usize>>,
+    at_address: HashMap<(String, String), Vec<usize>>,
+    of_payer: HashMap<&'a str, Vec<usize>>,
+}
+
+/// Resident rows by person code and by household.
+struct ResidentKeys<'a> {
+    by_cf: HashMap<&'a str, Vec<usize>>,
+    by_household: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Index<'a> {
-    /// Builds the index.
+    /// The index of `town`, its parts built on first use.
     pub(crate) fn new(town: &'a Municipality) -> Self {
-        let mut ix = Self {
+        Self {
             town,
-            units_by_address: HashMap::new(),
-            unit_by_key: HashMap::with_capacity(town.units.len()),
-            tari_by_unit: HashMap::new(),
-            tari_by_address: HashMap::new(),
-            tari_by_payer: HashMap::new(),
-            residents_by_cf: HashMap::new(),
-            residents_by_household: HashMap::new(),
-            resident_units: Vec::new(),
-        };
-        for (i, r) in town.residents.iter().enumerate() {
-            ix.residents_by_cf
-                .entry(town.persons[r.person].cf.as_str())
-                .or_default()
-                .push(i);
-            ix.residents_by_household
-                .entry(r.household_id.as_str())
-                .or_default()
-                .push(i);
+            units: OnceCell::new(),
+            tari: OnceCell::new(),
+            residents: OnceCell::new(),
+            resident_units: OnceCell::new(),
         }
-        for (i, u) in town.units.iter().enumerate() {
-            ix.unit_by_key.entry(u.key.as_str()).or_insert(i);
-            if let Some(a) = unit_address(u) {
-                ix.units_by_address.entry(a).or_default().push(i);
-            }
-        }
-        for (i, t) in town.tari_positions.iter().enumerate() {
-            let mut seen = Vec::new();
-            for &u in &t.units {
-                if !seen.contains(&u) {
-                    seen.push(u);
-                    ix.tari_by_unit.entry(u).or_default().push(i);
+    }
+
+    fn units(&self) -> &UnitKeys<'a> {
+        self.units.get_or_init(|| {
+            let mut ix = UnitKeys {
+                by_address: HashMap::new(),
+                by_key: HashMap::with_capacity(self.town.units.len()),
+            };
+            for (i, u) in self.town.units.iter().enumerate() {
+                ix.by_key.entry(u.key.as_str()).or_insert(i);
+                if let Some(a) = unit_address(u) {
+                    ix.by_address.entry(a).or_default().push(i);
                 }
             }
-            if let Some(a) = tari_address(t) {
-                ix.tari_by_address.entry(a).or_default().push(i);
+            ix
+        })
+    }
+
+    fn tari_keys(&self) -> &TariKeys<'a> {
+        self.tari.get_or_init(|| {
+            let town = self.town;
+            let mut ix = TariKeys {
+                of_unit: HashMap::new(),
+                at_address: HashMap::new(),
+                of_payer: HashMap::new(),
+            };
+            for (i, t) in town.tari_positions.iter().enumerate() {
+                let mut seen = Vec::new();
+                for &u in &t.units {
+                    if !seen.contains(&u) {
+                        seen.push(u);
+                        ix.of_unit.entry(u).or_default().push(i);
+                    }
+                }
+                if let Some(a) = tari_address(t) {
+                    ix.at_address.entry(a).or_default().push(i);
+                }
+                ix.of_payer
+                    .entry(town.subject_cf(t.payer))
+                    .or_default()
+                    .push(i);
             }
-            ix.tari_by_payer
-                .entry(town.subject_cf(t.payer))
-                .or_default()
-                .push(i);
-        }
-        ix.resident_units = town
-            .residents
-            .iter()
-            .map(|r| ix.link(r.unit_key.as_deref(), resident_address(r).as_ref()))
-            .collect();
-        ix
+            ix
+        })
+    }
+
+    fn residents(&self) -> &ResidentKeys<'a> {
+        self.residents.get_or_init(|| {
+            let town = self.town;
+            let mut ix = ResidentKeys {
+                by_cf: HashMap::new(),
+                by_household: HashMap::new(),
+            };
+            for (i, r) in town.residents.iter().enumerate() {
+                ix.by_cf
+                    .entry(town.persons[r.person].cf.as_str())
+                    .or_default()
+                    .push(i);
+                ix.by_household
+                    .entry(r.household_id.as_str())
+                    .or_default()
+                    .push(i);
+            }
+            ix
+        })
+    }
+
+    fn resident_units(&self) -> &[Option<usize>] {
+        self.resident_units.get_or_init(|| {
+            self.town
+                .residents
+                .iter()
+                .map(|r| self.resident_link(r))
+                .collect()
+        })
     }
 
     /// The unit a record links to: its unit key, else the one unit at its address + internal.
@@ -129,10 +178,11 @@ impl<'a> Index<'a> {
         unit_key: Option<&str>,
         addr: Option<&(String, String)>,
     ) -> Option<usize> {
-        if let Some(&u) = unit_key.and_then(|k| self.unit_by_key.get(k)) {
+        let units = self.units();
+        if let Some(&u) = unit_key.and_then(|k| units.by_key.get(k)) {
             return Some(u);
         }
-        match self.units_by_address.get(addr?).map(Vec::as_slice) {
+        match units.by_address.get(addr?).map(Vec::as_slice) {
             Some([u]) => Some(*u),
             _ => None,
         }
@@ -148,31 +198,37 @@ impl<'a> Index<'a> {
         &self,
         cf: &str,
     ) -> impl Iterator<Item = (&'a Resident, Option<usize>)> + '_ {
-        self.residents_by_cf
+        let links = self.resident_units();
+        self.residents()
+            .by_cf
             .get(cf)
             .into_iter()
             .flatten()
-            .map(|&i| (&self.town.residents[i], self.resident_units[i]))
+            .map(move |&i| (&self.town.residents[i], links[i]))
     }
 
     /// TARI premises listing unit `u`.
     pub(crate) fn tari_of_unit(&self, u: usize) -> &[usize] {
-        self.tari_by_unit.get(&u).map_or(&[], Vec::as_slice)
+        self.tari_keys().of_unit.get(&u).map_or(&[], Vec::as_slice)
     }
 
     /// TARI premises at an address + internal.
     pub(crate) fn tari_at(&self, a: &(String, String)) -> &[usize] {
-        self.tari_by_address.get(a).map_or(&[], Vec::as_slice)
+        self.tari_keys()
+            .at_address
+            .get(a)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// TARI premises paid by the code `cf`.
     pub(crate) fn tari_of_payer(&self, cf: &str) -> &[usize] {
-        self.tari_by_payer.get(cf).map_or(&[], Vec::as_slice)
+        self.tari_keys().of_payer.get(cf).map_or(&[], Vec::as_slice)
     }
 
     /// Residence rows of the person with code `cf`.
     pub(crate) fn residents_of(&self, cf: &str) -> impl Iterator<Item = &'a Resident> + '_ {
-        self.residents_by_cf
+        self.residents()
+            .by_cf
             .get(cf)
             .into_iter()
             .flatten()
@@ -181,7 +237,8 @@ impl<'a> Index<'a> {
 
     /// Rows of a household.
     pub(crate) fn household(&self, id: &str) -> impl Iterator<Item = &'a Resident> + '_ {
-        self.residents_by_household
+        self.residents()
+            .by_household
             .get(id)
             .into_iter()
             .flatten()
