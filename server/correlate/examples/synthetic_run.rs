@@ -157,7 +157,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     lot: None,
                     building: None,
                     staircase: None,
-                    internal: Some(s.to_string()),
+                    internal: Some(s.to_string().into()),
                     internal2: None,
                     floors: vec![],
                     validity: Validity::open(since),

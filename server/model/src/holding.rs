@@ -216,11 +216,11 @@ pub struct Holding {
     /// Right code.
     pub right: RightCode,
     /// Right as free text when not coded.
-    pub right_text: Option<String>,
+    pub right_text: Option<Box<str>>,
     /// Share; `None` when not expressed (`0/0`), to be flagged by the rules.
     pub share: Option<Share>,
     /// Property regime between spouses, as written.
-    pub regime: Option<String>,
+    pub regime: Option<Box<str>>,
     /// The other subject of that regime.
     pub regime_subject_id: Option<u64>,
     /// Validity: TIT field 13 to field 20, closing date **excluded** (censuario.md §8).
@@ -230,7 +230,7 @@ pub struct Holding {
     /// Deed that closed it; `None` while current.
     pub closing_deed: Option<Box<Deed>>,
     /// Ledger number, as written.
-    pub partita: Option<String>,
+    pub partita: Option<Box<str>>,
     /// Id of the change that opened the holding.
     pub initial_mutation_id: Option<u64>,
     /// Id of the change that closed it.
@@ -243,8 +243,9 @@ mod tests {
 
     #[test]
     fn a_holding_stays_small() {
-        // the closing deed is boxed (most holdings are open), the right code inline
-        assert!(size_of::<Holding>() <= 384, "{}", size_of::<Holding>());
+        // the closing deed is boxed (most holdings are open), the right code inline, the texts
+        // boxed strings
+        assert!(size_of::<Holding>() <= 312, "{}", size_of::<Holding>());
     }
 
     #[test]

@@ -422,7 +422,7 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                         lot: None,
                         building: None,
                         staircase: None,
-                        internal: Some(internal.clone()),
+                        internal: Some(internal.as_str().into()),
                         internal2: None,
                         floors: vec![(s / 4).to_string()],
                         validity: Validity::new(from, to)?,

@@ -192,16 +192,19 @@ impl<'a> Values<'a> {
         let deed = Deed {
             efficacy_date,
             registration_date,
-            note_type: self.text(pos.note_type),
-            note_number: self.text(pos.note_number),
-            note_progressive: self.text(pos.note_progressive),
+            note_type: self.text(pos.note_type).map(Into::into),
+            note_number: self.text(pos.note_number).map(Into::into),
+            note_progressive: self.text(pos.note_progressive).map(Into::into),
             note_year: if self.raw(pos.note_year).is_empty() {
                 None
             } else {
                 self.opt_small(pos.note_year, &format!("anno nota ({what})"))
             },
-            cause_code: pos.cause_code.and_then(|p| self.text(p)),
-            cause_description: pos.cause_description.and_then(|p| self.text(p)),
+            cause_code: pos.cause_code.and_then(|p| self.text(p)).map(Into::into),
+            cause_description: pos
+                .cause_description
+                .and_then(|p| self.text(p))
+                .map(Into::into),
         };
         Ok((deed != Deed::default()).then_some(deed))
     }

@@ -74,17 +74,17 @@ pub struct Deed {
     /// Date the deed was registered.
     pub registration_date: Option<NaiveDate>,
     /// Type of the note (observed `V`, `I`).
-    pub note_type: Option<String>,
+    pub note_type: Option<Box<str>>,
     /// Note number, as written.
-    pub note_number: Option<String>,
+    pub note_number: Option<Box<str>>,
     /// Note progressive, as written.
-    pub note_progressive: Option<String>,
+    pub note_progressive: Option<Box<str>>,
     /// Note year.
     pub note_year: Option<u16>,
     /// Cause code of the deed (`VAR`, `VTO`…), 2007+ layouts.
-    pub cause_code: Option<String>,
+    pub cause_code: Option<Box<str>>,
     /// Description of the cause.
-    pub cause_description: Option<String>,
+    pub cause_description: Option<Box<str>>,
 }
 
 /// A reserve on an entry (FAB type 5, TER type 3): a pending issue flagged by the Agenzia.

@@ -94,7 +94,7 @@ pub struct Portion {
     /// Quality of the portion.
     pub quality: Option<LandQuality>,
     /// Class, as written.
-    pub class: Option<String>,
+    pub class: Option<Box<str>>,
     /// Area in m².
     pub area_m2: u64,
     /// Owner's income in euro (interchange variant only).
@@ -117,7 +117,7 @@ pub struct ParcelState {
     /// Quality code; `None` when blank.
     pub quality: Option<LandQuality>,
     /// Class, as written.
-    pub class: Option<String>,
+    pub class: Option<Box<str>>,
     /// Area in m².
     pub area_m2: u64,
     /// Owner's income (*reddito dominicale*) in euro: IMU base of agricultural land.
@@ -131,9 +131,9 @@ pub struct ParcelState {
     /// Deed that closed it; `None` while current.
     pub closing_deed: Option<Box<Deed>>,
     /// Ledger number (*partita*) as written; special values flag special accounts.
-    pub partita: Option<String>,
+    pub partita: Option<Box<str>>,
     /// Free notes.
-    pub notes: Option<String>,
+    pub notes: Option<Box<str>>,
     /// Id of the change that opened this state.
     pub initial_mutation_id: Option<u64>,
     /// Id of the change that closed it.
@@ -221,9 +221,9 @@ mod tests {
 
     #[test]
     fn a_state_stays_small() {
-        // the closing deed is boxed (most states are open)
+        // the closing deed is boxed (most states are open), the texts are boxed strings
         assert!(
-            size_of::<ParcelState>() <= 408,
+            size_of::<ParcelState>() <= 344,
             "{}",
             size_of::<ParcelState>()
         );

@@ -82,11 +82,11 @@ pub struct UnitState {
     /// Identifier groups (type 2).
     pub identifiers: UnitIdentifiers,
     /// Census (tariff) zone, as written (`001`).
-    pub census_zone: Option<String>,
+    pub census_zone: Option<Box<str>>,
     /// Category; `None` for units without one (some common parts).
     pub category: Option<Category>,
     /// Class, as written (`03`); empty for groups D, E, F.
-    pub class: Option<String>,
+    pub class: Option<Box<str>>,
     /// Consistency, in the unit of the category (rooms, m³, m²); none for D/E/F.
     pub consistency: Option<f64>,
     /// Total cadastral surface in m² (project convention for FAB field 11).
@@ -94,15 +94,15 @@ pub struct UnitState {
     /// Cadastral rent in euro.
     pub rent_eur: Option<f64>,
     /// Lot (location inside the building).
-    pub lot: Option<String>,
+    pub lot: Option<Box<str>>,
     /// Building.
-    pub building: Option<String>,
+    pub building: Option<Box<str>>,
     /// Staircase.
-    pub staircase: Option<String>,
+    pub staircase: Option<Box<str>>,
     /// Internal number (FAB field 17): with the address key, identifies the unit.
-    pub internal: Option<String>,
+    pub internal: Option<Box<str>>,
     /// Second internal number.
-    pub internal2: Option<String>,
+    pub internal2: Option<Box<str>>,
     /// Floors (`T` ground floor, `S1` basement, `3`…), non-empty values only.
     pub floors: Vec<String>,
     /// Validity of the state: generating efficacy date to closing efficacy date (excluded).
@@ -112,19 +112,19 @@ pub struct UnitState {
     /// Deed that closed it; `None` while current.
     pub closing_deed: Option<Box<Deed>>,
     /// Ledger number (*partita*) as written; special values flag special accounts.
-    pub partita: Option<String>,
+    pub partita: Option<Box<str>>,
     /// Free notes (*annotazione*).
-    pub notes: Option<String>,
+    pub notes: Option<Box<str>>,
     /// Id of the change that opened this state.
     pub initial_mutation_id: Option<u64>,
     /// Id of the change that closed it.
     pub final_mutation_id: Option<u64>,
     /// Protocol of the notice of a new rent, when notified.
-    pub notification_protocol: Option<String>,
+    pub notification_protocol: Option<Box<str>>,
     /// Date of that notice.
     pub notification_date: Option<NaiveDate>,
     /// Classing status flag (2007+), as written.
-    pub classing_flag: Option<String>,
+    pub classing_flag: Option<Box<str>>,
     /// Addresses (type 3) in file order; the last one is current.
     pub addresses: Vec<CadastralAddress>,
     /// Common parts the unit uses (type 4).
@@ -212,8 +212,9 @@ mod tests {
 
     #[test]
     fn a_state_stays_small() {
-        // a city holds millions of states: the closing deed is boxed (most states are open)
-        assert!(size_of::<UnitState>() <= 688, "{}", size_of::<UnitState>());
+        // a city holds millions of states: the closing deed is boxed (most states are open), the
+        // texts are boxed strings
+        assert!(size_of::<UnitState>() <= 560, "{}", size_of::<UnitState>());
     }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
