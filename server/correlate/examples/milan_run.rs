@@ -12,9 +12,23 @@ mod common;
 use std::time::Instant;
 
 use segit_correlate::{Inputs, Params, Registry, RunOptions, run};
+use sha2::{Digest, Sha256};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Feeds what is written to a SHA-256 digest.
+struct DigestWriter(Sha256);
+
+impl std::io::Write for DigestWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// A line of `/proc/self/status` in MiB (Linux): `VmRSS` now, `VmHWM` the peak.
 fn status_mib(field: &str) -> u64 {
@@ -77,5 +91,17 @@ fn main() -> Result<(), common::BoxError> {
         status_mib("VmRSS:"),
         status_mib("VmHWM:")
     );
+    // Digest of the anomalies as JSON, in the run's deterministic order: equal digests mean
+    // byte-identical results (computed after the figures above, streaming, one record at a time).
+    let mut digest = DigestWriter(Sha256::new());
+    for a in &r.anomalies {
+        serde_json::to_writer(&mut digest, a)?;
+        digest.0.update(b"\n");
+    }
+    let hex: String = digest.0.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    println!("anomalies digest (SHA-256 of their JSON lines) {hex}");
     Ok(())
 }
