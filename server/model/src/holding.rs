@@ -245,7 +245,7 @@ mod tests {
     fn a_holding_stays_small() {
         // the closing deed is boxed (most holdings are open), the right code inline, the texts
         // boxed strings
-        assert!(size_of::<Holding>() <= 312, "{}", size_of::<Holding>());
+        assert!(size_of::<Holding>() <= 296, "{}", size_of::<Holding>());
     }
 
     #[test]

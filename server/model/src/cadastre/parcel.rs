@@ -223,7 +223,7 @@ mod tests {
     fn a_state_stays_small() {
         // the closing deed is boxed (most states are open), the texts are boxed strings
         assert!(
-            size_of::<ParcelState>() <= 344,
+            size_of::<ParcelState>() <= 328,
             "{}",
             size_of::<ParcelState>()
         );

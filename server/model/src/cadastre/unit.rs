@@ -214,7 +214,7 @@ mod tests {
     fn a_state_stays_small() {
         // a city holds millions of states: the closing deed is boxed (most states are open), the
         // texts are boxed strings
-        assert!(size_of::<UnitState>() <= 560, "{}", size_of::<UnitState>());
+        assert!(size_of::<UnitState>() <= 520, "{}", size_of::<UnitState>());
     }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

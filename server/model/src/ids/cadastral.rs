@@ -3,6 +3,7 @@
 //! (upper case, trimmed, no leading zeros in numbers, letters kept).
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use super::serde_str::serde_via_str;
@@ -11,13 +12,34 @@ use crate::ModelError;
 /// Longest parcel number accepted (the IMU declaration field is 10 characters wide).
 const PARTICELLA_MAX_LEN: usize = 10;
 
+/// Longest section accepted.
+const SEZIONE_MAX_LEN: usize = 3;
+
+/// ASCII text of at most `N` bytes stored inline, zero-padded: no allocation, and the derived
+/// order of the bytes is the order of the texts (a shorter text that is a prefix of a longer
+/// one sorts first, as zero sorts before any letter or digit).
+fn inline_ascii<const N: usize>(text: &str) -> [u8; N] {
+    let mut bytes = [0u8; N];
+    bytes[..text.len()].copy_from_slice(text.as_bytes());
+    bytes
+}
+
+/// The text of an inline ASCII value (up to its first zero byte).
+fn inline_str(bytes: &[u8]) -> &str {
+    let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    // always ASCII (checked by the parsers)
+    std::str::from_utf8(&bytes[..len]).unwrap_or_default()
+}
+
 /// A census section (one letter, maps and land cadastre) or urban section (up to three
 /// characters, buildings cadastre).
 ///
 /// "No section" (an empty or blank field, `_` in a sheet key) is modelled as
 /// `Option<Sezione>::None`; use [`Sezione::parse_optional`] on raw fields.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Sezione(String);
+///
+/// Stored inline (the ASCII bytes, zero-padded to 3); hashed, compared and shown as its text.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Sezione([u8; SEZIONE_MAX_LEN]);
 
 impl Sezione {
     /// Parses a non-empty section: 1 to 3 letters or digits, upper-cased, blanks trimmed.
@@ -30,14 +52,14 @@ impl Sezione {
                 "empty (no section is None)",
             ));
         }
-        if s.len() > 3 || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if s.len() > SEZIONE_MAX_LEN || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(ModelError::syntax(
                 "sezione",
                 input,
                 "expected 1 to 3 letters or digits",
             ));
         }
-        Ok(Self(s.to_ascii_uppercase()))
+        Ok(Self(inline_ascii(&s.to_ascii_uppercase())))
     }
 
     /// Parses a raw section field: empty, blank or `_` means no section.
@@ -52,12 +74,12 @@ impl Sezione {
 
     /// The section as written (`B`).
     pub fn as_str(&self) -> &str {
-        &self.0
+        inline_str(&self.0)
     }
 
     /// True when the section can stand in a sheet key: exactly one letter (census section).
     pub fn is_census_section(&self) -> bool {
-        self.0.len() == 1 && self.0.as_bytes()[0].is_ascii_alphabetic()
+        self.0[0].is_ascii_alphabetic() && self.0[1] == 0
     }
 }
 
@@ -70,7 +92,19 @@ impl FromStr for Sezione {
 
 impl fmt::Display for Sezione {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Sezione {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Sezione").field(&self.as_str()).finish()
+    }
+}
+
+impl Hash for Sezione {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
     }
 }
 
@@ -143,8 +177,10 @@ serde_via_str!(Foglio, "a sheet number between 1 and 9999");
 /// Normalisation: upper case, trimmed, leading zeros removed from the leading numeric part
 /// (`00101` → `101`); letters and the digits after them are kept as written. At most 10
 /// characters; a leading numeric part equal to zero is rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Particella(String);
+///
+/// Stored inline (the ASCII bytes, zero-padded to 10); hashed, compared and shown as its text.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Particella([u8; PARTICELLA_MAX_LEN]);
 
 impl Particella {
     /// Parses and normalises a parcel number.
@@ -178,27 +214,32 @@ impl Particella {
                 "longer than 10 characters",
             ));
         }
-        Ok(Self(normalised))
+        Ok(Self(inline_ascii(&normalised)))
     }
 
     /// The normalised parcel number (`101`).
     pub fn as_str(&self) -> &str {
-        &self.0
+        inline_str(&self.0)
     }
 
     /// The leading numeric part, if the parcel number starts with digits (`101A` → 101).
     pub fn number(&self) -> Option<u32> {
-        let digits: String = self.0.chars().take_while(char::is_ascii_digit).collect();
+        let digits: String = self
+            .as_str()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
         digits.parse().ok()
     }
 
     /// Census-file form: a purely numeric parcel number zero-padded to 5 digits (`00101`);
     /// a parcel number with letters is written as is.
     pub fn census_padded(&self) -> String {
-        if self.0.bytes().all(|b| b.is_ascii_digit()) {
-            format!("{:0>5}", self.0)
+        let text = self.as_str();
+        if text.bytes().all(|b| b.is_ascii_digit()) {
+            format!("{text:0>5}")
         } else {
-            self.0.clone()
+            text.to_owned()
         }
     }
 }
@@ -212,7 +253,19 @@ impl FromStr for Particella {
 
 impl fmt::Display for Particella {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Particella {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Particella").field(&self.as_str()).finish()
+    }
+}
+
+impl Hash for Particella {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
     }
 }
 
@@ -312,6 +365,35 @@ pub(crate) fn parse_padded_number(kind: &'static str, input: &str) -> Result<u32
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn section_and_parcel_number_are_inline() {
+        assert!(size_of::<Option<Sezione>>() <= 4);
+        assert!(size_of::<Particella>() <= PARTICELLA_MAX_LEN);
+    }
+
+    #[test]
+    fn inline_texts_order_hash_and_show_as_their_text() {
+        use std::hash::BuildHasher;
+        let texts = ["1", "10", "101", "101A", "11", "2", "A", "STRADA001"];
+        let mut parsed: Vec<Particella> = texts.iter().rev().map(|t| t.parse().unwrap()).collect();
+        parsed.sort();
+        let back: Vec<&str> = parsed.iter().map(Particella::as_str).collect();
+        assert_eq!(back, texts);
+        let state = std::collections::hash_map::RandomState::new();
+        let p = Particella::parse("0101a").unwrap();
+        assert_eq!(state.hash_one(&p), state.hash_one("101A"));
+        assert_eq!(format!("{p:?}"), r#"Particella("101A")"#);
+        let s = Sezione::parse("a1").unwrap();
+        assert_eq!(state.hash_one(&s), state.hash_one("A1"));
+        assert_eq!(format!("{s:?}"), r#"Sezione("A1")"#);
+        assert!(Sezione::parse("A").unwrap() < s && s < Sezione::parse("B").unwrap());
+        assert_eq!(Sezione::parse("ABC").unwrap().as_str(), "ABC");
+        assert_eq!(
+            Particella::parse("1234567890").unwrap().as_str(),
+            "1234567890"
+        );
+    }
 
     #[test]
     fn sezione() {

@@ -149,6 +149,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_unit_key_is_inline() {
+        // section and parcel number are inline: no allocation per key
+        assert!(size_of::<UnitKey>() <= 24, "{}", size_of::<UnitKey>());
+    }
+
+    #[test]
     fn documented_examples() {
         let k = UnitKey::parse("F205//12/101/7").unwrap();
         assert_eq!(k.belfiore().as_str(), "F205");
