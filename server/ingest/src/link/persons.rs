@@ -2,8 +2,6 @@
 //! code joins only the identical string, rules-catalogue.md "Persons") or, where a source has
 //! names, surname + given name + birth date (confidence 0.6). Built from subject features.
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::NaiveDate;
 use segit_model::TaxId;
 use segit_query::{Feature, Value};
@@ -11,14 +9,14 @@ use segit_query::{Feature, Value};
 use super::address::normalise_name;
 use super::confidence::{Link, LinkMethod};
 use super::features::text;
-use crate::key_hash::key_hash;
+use crate::key_hash::{KeyHash, KeyMap, KeySet, key_hash};
 
 /// Builds a [`PersonIndex`] from this supply's subject features, given chunk by chunk, laid
 /// over the stored ones: a stored feature with the id of one of the supply's is left out.
 #[derive(Debug, Default)]
 pub struct PersonIndexBuilder {
     index: PersonIndex,
-    new_ids: HashSet<u128>,
+    new_ids: KeySet,
     track_ids: bool,
 }
 
@@ -59,9 +57,9 @@ impl PersonIndexBuilder {
 pub struct PersonIndex {
     /// subject ref and codice fiscale of each subject
     subjects: Vec<(Box<str>, Option<Box<str>>)>,
-    by_ref: HashMap<u128, u32>,
-    by_cf: HashMap<u128, u32>,
-    by_name: HashMap<u128, NameMatch>,
+    by_ref: KeyMap<u32>,
+    by_cf: KeyMap<u32>,
+    by_name: KeyMap<NameMatch>,
 }
 
 /// The subjects with one surname + given name + birth date.
@@ -74,7 +72,7 @@ enum NameMatch {
 }
 
 /// The hash of a surname + given name + birth date, the names normalised.
-fn name_key(surname: &str, given: &str, birth: NaiveDate) -> u128 {
+fn name_key(surname: &str, given: &str, birth: NaiveDate) -> KeyHash {
     key_hash(&format!(
         "{}\u{1f}{}\u{1f}{birth}",
         normalise_name(surname),

@@ -2,7 +2,7 @@
 //! and by address + internal number; buildings found by their host parcel. Built from the unit
 //! and building features (every state, this supply's and the store's).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use segit_model::{AddressKey, UnitKey};
 use segit_query::Feature;
@@ -10,7 +10,7 @@ use segit_query::Feature;
 use super::address::normalise_internal;
 use super::confidence::{Link, LinkMethod};
 use super::features::{int, is_current, text};
-use crate::key_hash::{key_hash, value_hash};
+use crate::key_hash::{KeyMap, KeySet, key_hash, value_hash};
 
 /// The units, indexed: the canonical key of each unit, and 128-bit hashes ([`value_hash`]) of
 /// the keys that find one — about 300 bytes per unit.
@@ -18,12 +18,12 @@ use crate::key_hash::{key_hash, value_hash};
 pub struct UnitIndex {
     canonical: Vec<UnitKey>,
     /// unit key or alias → the unit, and whether it is the unit's canonical key
-    by_key: HashMap<u128, (u32, bool)>,
-    by_property: HashMap<u128, u32>,
+    by_key: KeyMap<(u32, bool)>,
+    by_property: KeyMap<u32>,
     /// (address key, internal number) of current states
-    by_address: HashMap<u128, UnitMatch>,
+    by_address: KeyMap<UnitMatch>,
     /// (unit key without subalterno, internal number) of current states
-    by_parcel: HashMap<u128, UnitMatch>,
+    by_parcel: KeyMap<UnitMatch>,
 }
 
 /// The units found by one key.
@@ -57,7 +57,7 @@ pub struct UnitIndexBuilder {
     /// (progressive, order of addition) of the state each canonical key comes from
     latest: Vec<(i64, u64)>,
     added: u64,
-    new_ids: HashSet<u128>,
+    new_ids: KeySet,
     track_ids: bool,
 }
 

@@ -2,13 +2,12 @@
 //! earlier file of the same kind) is reported as a warning naming both lines, and what the
 //! publication does with it.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::kind::SourceKind;
 use super::registers::Registers;
 use crate::diag::Diagnostic;
-use crate::key_hash::key_hash;
+use crate::key_hash::{KeyMap, key_hash};
 
 /// First occurrence of each key of the kind being read: keys by their 128-bit hash
 /// ([`key_hash`]), the file by its position in `files`. The files of one kind are read one
@@ -16,7 +15,8 @@ use crate::key_hash::key_hash;
 #[derive(Debug, Default)]
 pub struct SeenKeys {
     kind: Option<SourceKind>,
-    first: HashMap<u128, (u32, u64)>,
+    /// file and line of the first occurrence
+    first: KeyMap<(u32, u32)>,
     files: Vec<PathBuf>,
 }
 
@@ -25,7 +25,7 @@ impl SeenKeys {
     fn reading(&mut self, kind: SourceKind) {
         if self.kind != Some(kind) {
             self.kind = Some(kind);
-            self.first = HashMap::new();
+            self.first = KeyMap::default();
             self.files.clear();
         }
     }
@@ -155,22 +155,21 @@ impl Registers {
         seen.reading(kind);
         let file = seen.file(path);
         for (line, key) in keys {
-            match seen.first.get(&key_hash(&key)) {
-                Some((f, first)) => {
-                    let first_file = seen.files.get(*f as usize).map_or(path, PathBuf::as_path);
-                    out.push(Diagnostic::warning(
-                        path,
-                        line,
-                        Some(field),
-                        format!(
-                            "duplicate key {key} (first at {}:{first}): {outcome}",
-                            first_file.display()
-                        ),
-                    ));
-                }
-                None => {
-                    seen.first.insert(key_hash(&key), (file, line));
-                }
+            let h = key_hash(&key);
+            if let Some((f, first)) = seen.first.get(&h) {
+                let first_file = seen.files.get(*f as usize).map_or(path, PathBuf::as_path);
+                out.push(Diagnostic::warning(
+                    path,
+                    line,
+                    Some(field),
+                    format!(
+                        "duplicate key {key} (first at {}:{first}): {outcome}",
+                        first_file.display()
+                    ),
+                ));
+            } else {
+                let line = u32::try_from(line).unwrap_or(u32::MAX);
+                seen.first.insert(h, (file, line));
             }
         }
         out

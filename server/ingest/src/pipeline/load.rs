@@ -1,7 +1,7 @@
 //! One ingest, end to end: read the supply, link and publish, merge with the stored versions,
 //! write everything through one `IngestSink` transaction.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -19,7 +19,7 @@ use super::read::{SupplyData, SupplyReader};
 use super::report::{CollectionOutcome, IngestReport};
 use super::stats::Progress;
 use crate::history::{HistoryMode, VALID_FROM, VALID_TO, VALID_UNTIL, merge, set_property};
-use crate::key_hash::key_hash;
+use crate::key_hash::{KeySet, key_hash};
 use crate::link::LinkRates;
 use crate::publish::{Flow, Layer, MapParcel, StoredContext, publish};
 
@@ -145,7 +145,7 @@ struct FreshLayer {
     id: String,
     mode: HistoryMode,
     /// ids (dated) or keys (snapshot) written, by [`key_hash`]
-    seen: HashSet<u128>,
+    seen: KeySet,
     supplied: u64,
     written: u64,
 }
@@ -234,7 +234,7 @@ impl Flow for Pipeline<'_, '_> {
         let mut fresh = FreshLayer {
             id: id.clone(),
             mode: layer.mode,
-            seen: HashSet::new(),
+            seen: KeySet::default(),
             supplied: 0,
             written: 0,
         };

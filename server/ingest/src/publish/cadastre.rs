@@ -14,7 +14,7 @@ use super::values::{
     text,
 };
 use crate::censuario::{CensusHolding, CensusParcel, CensusSubject, CensusUnit};
-use crate::key_hash::key_hash;
+use crate::key_hash::{KeyMap, KeySet, key_hash};
 use crate::link::{Link, LinkMethod, LinkRates, Linker, tax_code};
 
 /// A parcel of the maps.
@@ -33,15 +33,22 @@ pub struct MapParcel {
 }
 
 /// Makes ids unique: the second and later uses of `id` get `#2`, `#3`… (ids are remembered
-/// by their 128-bit hash, [`key_hash`]).
+/// by their 128-bit hash, [`key_hash`]; the number of uses only for ids used again).
 #[derive(Debug, Default)]
-pub(crate) struct UniqueIds(HashMap<u128, u32>);
+pub(crate) struct UniqueIds {
+    used: KeySet,
+    again: KeyMap<u32>,
+}
 
 impl UniqueIds {
     pub(crate) fn take(&mut self, id: String) -> String {
-        let n = self.0.entry(key_hash(&id)).or_insert(0);
+        let h = key_hash(&id);
+        if self.used.insert(h) {
+            return id;
+        }
+        let n = self.again.entry(h).or_insert(1);
         *n += 1;
-        if *n == 1 { id } else { format!("{id}#{n}") }
+        format!("{id}#{n}")
     }
 }
 
