@@ -52,6 +52,16 @@ pub(crate) fn compute_extent(
     conn: &Connection,
     collection: &Collection,
 ) -> Result<Option<Extent>, StoreError> {
+    let envelope = storage_envelope(conn, collection)?;
+    extent_with_envelope(conn, collection, envelope)
+}
+
+/// [`compute_extent`] with the envelope of the geometries in the storage CRS already known.
+pub(crate) fn extent_with_envelope(
+    conn: &Connection,
+    collection: &Collection,
+    envelope: Option<BBox>,
+) -> Result<Option<Extent>, StoreError> {
     let t = quote(&collection.id);
     let count: i64 = conn
         .query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
@@ -59,7 +69,7 @@ pub(crate) fn compute_extent(
     if count == 0 {
         return Ok(None);
     }
-    let bbox_crs84 = match storage_envelope(conn, collection)? {
+    let bbox_crs84 = match envelope {
         Some(b) => {
             let b = transform_bbox(&b, Crs::Crs84)?;
             Some([b.min_x, b.min_y, b.max_x, b.max_y])

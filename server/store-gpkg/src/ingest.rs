@@ -19,7 +19,7 @@ use segit_query::{Collection, Feature, GeometryType, QueryError, Value};
 use segit_store::{IngestSink, StoreError};
 use tokio::sync::oneshot;
 
-use crate::catalog::{compute_extent, read_collection, storage_envelope};
+use crate::catalog::{extent_with_envelope, read_collection, storage_envelope};
 use crate::error::SqlContext;
 use crate::schema::{self, GEOM};
 use crate::sql::{has_geometry, quote, to_sql};
@@ -347,8 +347,8 @@ impl Writer<'_> {
     fn commit(&mut self) -> Result<(), StoreError> {
         for id in std::mem::take(&mut self.touched) {
             let mut collection = read_collection(self.conn, &id)?;
-            collection.extent = compute_extent(self.conn, &collection)?;
             let env = storage_envelope(self.conn, &collection)?;
+            collection.extent = extent_with_envelope(self.conn, &collection, env)?;
             self.conn
                 .execute(
                     "UPDATE gpkg_contents SET min_x = ?2, min_y = ?3, max_x = ?4, max_y = ?5, \
