@@ -3,10 +3,11 @@
 //! (a building entrance), never a unit.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use super::Belfiore;
-use super::cadastral::parse_padded_number;
+use super::cadastral::{inline_ascii, inline_str, parse_padded_number};
 use super::serde_str::serde_via_str;
 use crate::ModelError;
 
@@ -15,12 +16,16 @@ const SUFFIX_MAX_LEN: usize = 8;
 
 /// An address key: municipality, municipal street code (street register), house number
 /// (integer ≥ 1) and optional upper-case suffix (*esponente*).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// The suffix is stored inline (its ASCII bytes zero-padded to 8, all zeros when there is
+/// none): no allocation per key. Keys compare, hash and show as with the suffix an
+/// `Option<&str>` (no suffix first, then the suffixes in text order).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct AddressKey {
     belfiore: Belfiore,
     street_code: u32,
     number: u32,
-    suffix: Option<String>,
+    suffix: [u8; SUFFIX_MAX_LEN],
 }
 
 impl AddressKey {
@@ -40,8 +45,8 @@ impl AddressKey {
             ));
         }
         let suffix = match suffix.map(str::trim) {
-            None | Some("") => None,
-            Some(s) => Some(parse_suffix(s, s)?),
+            None | Some("") => [0; SUFFIX_MAX_LEN],
+            Some(s) => parse_suffix(s, s)?,
         };
         Ok(Self {
             belfiore,
@@ -82,8 +87,8 @@ impl AddressKey {
             ));
         }
         let suffix = match parts[3].trim() {
-            "" => None,
-            sfx => Some(parse_suffix(sfx, input)?),
+            "" => [0; SUFFIX_MAX_LEN],
+            sfx => parse_suffix(sfx, input)?,
         };
         Ok(Self {
             belfiore,
@@ -110,11 +115,12 @@ impl AddressKey {
 
     /// Suffix (*esponente*), `None` when the number has none.
     pub fn suffix(&self) -> Option<&str> {
-        self.suffix.as_deref()
+        Some(inline_str(&self.suffix)).filter(|s| !s.is_empty())
     }
 }
 
-fn parse_suffix(s: &str, input: &str) -> Result<String, ModelError> {
+/// A non-empty suffix, upper-cased, inline.
+fn parse_suffix(s: &str, input: &str) -> Result<[u8; SUFFIX_MAX_LEN], ModelError> {
     if s.len() > SUFFIX_MAX_LEN || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(ModelError::syntax(
             "address key",
@@ -122,7 +128,27 @@ fn parse_suffix(s: &str, input: &str) -> Result<String, ModelError> {
             "suffix must be 1 to 8 letters or digits",
         ));
     }
-    Ok(s.to_ascii_uppercase())
+    Ok(inline_ascii(&s.to_ascii_uppercase()))
+}
+
+impl Hash for AddressKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.belfiore.hash(state);
+        self.street_code.hash(state);
+        self.number.hash(state);
+        self.suffix().hash(state);
+    }
+}
+
+impl fmt::Debug for AddressKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AddressKey")
+            .field("belfiore", &self.belfiore)
+            .field("street_code", &self.street_code)
+            .field("number", &self.number)
+            .field("suffix", &self.suffix())
+            .finish()
+    }
 }
 
 impl FromStr for AddressKey {
@@ -140,7 +166,7 @@ impl fmt::Display for AddressKey {
             self.belfiore,
             self.street_code,
             self.number,
-            self.suffix.as_deref().unwrap_or("")
+            self.suffix().unwrap_or("")
         )
     }
 }
@@ -150,6 +176,42 @@ serde_via_str!(AddressKey, "an address key such as F205/2040/12/B");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_key_is_inline() {
+        assert!(size_of::<AddressKey>() <= 20, "{}", size_of::<AddressKey>());
+    }
+
+    #[test]
+    fn keys_order_hash_and_show_as_with_an_optional_suffix() {
+        use std::hash::BuildHasher;
+        let texts = [
+            "F205/2040/12/",
+            "F205/2040/12/A",
+            "F205/2040/12/AB",
+            "F205/2040/12/B",
+            "F205/2040/12/BIS",
+            "F205/2040/13/",
+        ];
+        let mut keys: Vec<AddressKey> = texts.iter().rev().map(|t| t.parse().unwrap()).collect();
+        keys.sort();
+        let back: Vec<String> = keys.iter().map(ToString::to_string).collect();
+        assert_eq!(back, texts);
+        let k = AddressKey::parse("F205/2040/12/bis").unwrap();
+        let state = std::collections::hash_map::RandomState::new();
+        // hashed as the fields in order, the suffix an `Option<&str>` (a tuple hashes its
+        // elements in order)
+        let as_written = (k.belfiore(), 2040u32, 12u32, Some("BIS"));
+        assert_eq!(state.hash_one(&k), state.hash_one(as_written));
+        assert_eq!(
+            format!("{k:?}"),
+            r#"AddressKey { belfiore: Belfiore([70, 50, 48, 53]), street_code: 2040, number: 12, suffix: Some("BIS") }"#
+        );
+        assert_eq!(
+            AddressKey::parse("F205/1/1/ABCDEFGH").unwrap().suffix(),
+            Some("ABCDEFGH")
+        );
+    }
 
     #[test]
     fn documented_examples() {

@@ -18,14 +18,14 @@ const SEZIONE_MAX_LEN: usize = 3;
 /// ASCII text of at most `N` bytes stored inline, zero-padded: no allocation, and the derived
 /// order of the bytes is the order of the texts (a shorter text that is a prefix of a longer
 /// one sorts first, as zero sorts before any letter or digit).
-fn inline_ascii<const N: usize>(text: &str) -> [u8; N] {
+pub(super) fn inline_ascii<const N: usize>(text: &str) -> [u8; N] {
     let mut bytes = [0u8; N];
     bytes[..text.len()].copy_from_slice(text.as_bytes());
     bytes
 }
 
 /// The text of an inline ASCII value (up to its first zero byte).
-fn inline_str(bytes: &[u8]) -> &str {
+pub(super) fn inline_str(bytes: &[u8]) -> &str {
     let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     // always ASCII (checked by the parsers)
     std::str::from_utf8(&bytes[..len]).unwrap_or_default()
