@@ -28,7 +28,7 @@ pub fn compose(
     let year = birth_date.year().rem_euclid(100);
     let first15 = format!("{surname_part}{name_part}{year:02}{month}{day:02}{birthplace}");
     let check = check_character(&first15)?;
-    Ok(CodiceFiscale::from_valid(format!("{first15}{check}")))
+    Ok(CodiceFiscale::from_valid(&format!("{first15}{check}")))
 }
 
 fn name_part(kind: &'static str, name: &str, given: bool) -> Result<String, ModelError> {

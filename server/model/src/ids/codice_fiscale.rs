@@ -3,10 +3,12 @@
 //! legal entities (identifiers.md §3–§4).
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::cadastral::{inline_ascii, inline_str};
 use super::partita_iva::parse_numeric;
 use super::serde_str::serde_via_str;
 use super::{Belfiore, PartitaIva};
@@ -103,17 +105,20 @@ impl BirthData {
 /// letter, day range 1–31 or 41–71, check character. Whether the birthplace code is assigned is
 /// not checked (that needs the municipality table). Joins compare [`CodiceFiscale::as_str`]:
 /// homocode letters included, never de-homocoded.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CodiceFiscale(String);
+///
+/// Stored inline (the ASCII bytes, an 11-digit code zero-padded to 16): no allocation per
+/// code; hashed, compared and shown as its text.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CodiceFiscale([u8; 16]);
 
 impl CodiceFiscale {
     /// Parses and validates a code; blanks are trimmed and letters upper-cased.
     pub fn parse(input: &str) -> Result<Self, ModelError> {
         let s = input.trim().to_ascii_uppercase();
         match s.len() {
-            16 if s.is_ascii() => validate_person(&s, input).map(|()| Self(s)),
+            16 if s.is_ascii() => validate_person(&s, input).map(|()| Self::inline(&s)),
             11 if s.bytes().all(|b| b.is_ascii_digit()) => {
-                parse_numeric("codice fiscale", &s).map(|_| Self(s))
+                parse_numeric("codice fiscale", &s).map(|_| Self::inline(&s))
             }
             _ => Err(ModelError::syntax(
                 "codice fiscale",
@@ -128,12 +133,17 @@ impl CodiceFiscale {
 
     /// The code as written (upper case).
     pub fn as_str(&self) -> &str {
-        &self.0
+        inline_str(&self.0)
+    }
+
+    /// A checked ASCII code of 11 or 16 characters, inline.
+    fn inline(code: &str) -> Self {
+        Self(inline_ascii(code))
     }
 
     /// Person code or numeric code.
     pub fn kind(&self) -> CodiceFiscaleKind {
-        if self.0.len() == 16 {
+        if self.as_str().len() == 16 {
             CodiceFiscaleKind::NaturalPerson
         } else {
             CodiceFiscaleKind::Numeric
@@ -143,7 +153,7 @@ impl CodiceFiscale {
     /// The numeric code as a partita IVA (same grammar); `None` for person codes.
     pub fn as_partita_iva(&self) -> Option<PartitaIva> {
         match self.kind() {
-            CodiceFiscaleKind::Numeric => PartitaIva::parse(&self.0).ok(),
+            CodiceFiscaleKind::Numeric => PartitaIva::parse(self.as_str()).ok(),
             CodiceFiscaleKind::NaturalPerson => None,
         }
     }
@@ -154,7 +164,7 @@ impl CodiceFiscale {
         if self.kind() == CodiceFiscaleKind::Numeric {
             return 0;
         }
-        let b = self.0.as_bytes();
+        let b = self.as_str().as_bytes();
         DIGIT_POSITIONS
             .iter()
             .filter(|&&i| b[i].is_ascii_alphabetic())
@@ -174,11 +184,11 @@ impl CodiceFiscale {
         if !self.is_homocode() {
             return self.clone();
         }
-        let mut b = self.0.as_bytes().to_vec();
+        let mut b = self.as_str().as_bytes().to_vec();
         for &i in &DIGIT_POSITIONS {
             b[i] = digit_of(b[i]);
         }
-        Self(with_check(b))
+        Self::inline(&with_check(b))
     }
 
     /// The homocode variant of level `level` (1–7): the `level` rightmost digit positions of
@@ -188,15 +198,15 @@ impl CodiceFiscale {
         if self.kind() == CodiceFiscaleKind::Numeric || level > DIGIT_POSITIONS.len() {
             return Err(ModelError::OutOfRange {
                 kind: "homocode level",
-                value: format!("{level} for {}", self.0),
+                value: format!("{level} for {}", self.as_str()),
                 range: "0..=7 on a 16-character code",
             });
         }
-        let mut b = self.dehomocode().0.into_bytes();
+        let mut b = self.dehomocode().as_str().as_bytes().to_vec();
         for &i in DIGIT_POSITIONS.iter().rev().take(level) {
             b[i] = HOMOCODE_LETTERS[usize::from(b[i] - b'0')];
         }
-        Ok(Self(with_check(b)))
+        Ok(Self::inline(&with_check(b)))
     }
 
     /// Birth data of a person code; `None` for numeric codes.
@@ -204,7 +214,7 @@ impl CodiceFiscale {
         if self.kind() == CodiceFiscaleKind::Numeric {
             return None;
         }
-        let b = self.dehomocode().0.into_bytes();
+        let b = self.dehomocode().as_str().as_bytes().to_vec();
         let num = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
         let month = MONTH_LETTERS.iter().position(|&m| m == b[8])? as u8 + 1;
         let written_day = num(9);
@@ -224,8 +234,8 @@ impl CodiceFiscale {
     }
 
     /// Wraps a code already known to be valid (internal use by the composer).
-    pub(crate) fn from_valid(code: String) -> Self {
-        Self(code)
+    pub(crate) fn from_valid(code: &str) -> Self {
+        Self::inline(code)
     }
 }
 
@@ -350,7 +360,21 @@ impl FromStr for CodiceFiscale {
 
 impl fmt::Display for CodiceFiscale {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for CodiceFiscale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("CodiceFiscale")
+            .field(&self.as_str())
+            .finish()
+    }
+}
+
+impl Hash for CodiceFiscale {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
     }
 }
 
@@ -362,6 +386,31 @@ serde_via_str!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_is_inline_and_hashed_ordered_and_shown_as_its_text() {
+        use std::hash::BuildHasher;
+        assert!(size_of::<CodiceFiscale>() <= 16);
+        let person = CodiceFiscale::parse("rssmra70e52f205n").unwrap();
+        let numeric = CodiceFiscale::parse("12345678903").unwrap();
+        assert_eq!(person.as_str(), "RSSMRA70E52F205N");
+        assert_eq!(numeric.as_str(), "12345678903");
+        assert_eq!(numeric.kind(), CodiceFiscaleKind::Numeric);
+        let state = std::collections::hash_map::RandomState::new();
+        assert_eq!(state.hash_one(&person), state.hash_one("RSSMRA70E52F205N"));
+        assert_eq!(format!("{numeric:?}"), r#"CodiceFiscale("12345678903")"#);
+        let texts = [
+            "12345678903",
+            "12345678911",
+            "RSSMRA70E52F205N",
+            "RSSMRA70E52F20RI",
+        ];
+        let mut codes: Vec<CodiceFiscale> =
+            texts.iter().rev().map(|t| t.parse().unwrap()).collect();
+        codes.sort();
+        let back: Vec<&str> = codes.iter().map(CodiceFiscale::as_str).collect();
+        assert_eq!(back, texts);
+    }
 
     #[test]
     fn documented_valid_codes() {
