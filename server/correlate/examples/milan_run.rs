@@ -9,6 +9,7 @@
 #[path = "../benches/common/mod.rs"]
 mod common;
 
+use std::fmt::Write as _;
 use std::time::Instant;
 
 use segit_correlate::{Inputs, Params, Registry, RunOptions, run};
@@ -98,10 +99,10 @@ fn main() -> Result<(), common::BoxError> {
         serde_json::to_writer(&mut digest, a)?;
         digest.0.update(b"\n");
     }
-    let hex: String = digest.0.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let mut hex = String::new();
+    for b in &digest.0.finalize()[..8] {
+        write!(hex, "{b:02x}")?;
+    }
     println!("anomalies digest (SHA-256 of their JSON lines) {hex}");
     Ok(())
 }
