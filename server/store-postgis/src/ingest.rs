@@ -48,6 +48,58 @@ pub struct PostgisIngest {
     backend_pid: i32,
     /// the `geometry` type as this database numbers it, looked up on first use
     geometry_type: Option<Type>,
+    /// the `COPY` of a deferred write still running: it holds the connection and gives it
+    /// back with its outcome
+    pending: Option<tokio::task::JoinHandle<(InTransaction, Result<(), StoreError>)>>,
+}
+
+/// The connection of an ingest while a deferred write uses it: dropped without being taken
+/// back (the ingest was dropped meanwhile), it is closed instead of pooled, so the server rolls
+/// the transaction back.
+struct InTransaction(Option<Object>);
+
+impl Drop for InTransaction {
+    fn drop(&mut self) {
+        if let Some(conn) = self.0.take() {
+            drop(Object::take(conn));
+        }
+    }
+}
+
+/// Copies `features` into their table with binary `COPY` (`sql` from [`copy_in`]).
+async fn copy_features(
+    client: &Client,
+    sql: &str,
+    types: &[Type],
+    def: &Collection,
+    features: Vec<Feature>,
+    schema: &str,
+) -> Result<(), StoreError> {
+    let err = |doing: &'static str| move |e: tokio_postgres::Error| pg_error(&e, doing, schema);
+    let sink = client
+        .copy_in(sql)
+        .await
+        .map_err(err("starting to copy features"))?;
+    let mut writer = pin!(BinaryCopyInWriter::new(sink, types));
+    for feature in features {
+        // a bad row drops the writer, which aborts the COPY (and so the transaction)
+        let row = copy_row(def, feature)?;
+        let refs: Vec<&(dyn ToSql + Sync)> = row
+            .iter()
+            .map(|c: &CopyValue| c as &(dyn ToSql + Sync))
+            .collect();
+        writer
+            .as_mut()
+            .write(&refs)
+            .await
+            .map_err(err("copying features"))?;
+    }
+    writer
+        .as_mut()
+        .finish()
+        .await
+        .map_err(err("copying features"))?;
+    Ok(())
 }
 
 impl std::fmt::Debug for PostgisIngest {
@@ -71,6 +123,7 @@ impl PostgisIngest {
             stages: 0,
             backend_pid: 0,
             geometry_type: None,
+            pending: None,
         };
         let client = this.client()?;
         client
@@ -84,6 +137,19 @@ impl PostgisIngest {
             .map_err(|e| pg_error(&e, "starting an ingest", &this.schema))?;
         this.backend_pid = pid;
         Ok(this)
+    }
+
+    /// Waits for the deferred write still running, if any, takes its connection back and
+    /// returns its outcome.
+    async fn settle(&mut self) -> Result<(), StoreError> {
+        let Some(task) = self.pending.take() else {
+            return Ok(());
+        };
+        let (mut conn, result) = task
+            .await
+            .map_err(|e| StoreError::Backend(format!("the copy task stopped: {e}")))?;
+        self.conn = conn.0.take();
+        result
     }
 
     fn client(&self) -> Result<&Client, StoreError> {
@@ -208,6 +274,7 @@ impl Drop for PostgisIngest {
 #[async_trait]
 impl IngestSink for PostgisIngest {
     async fn create_collection(&mut self, collection: &Collection) -> Result<(), StoreError> {
+        self.settle().await?;
         check_collection(collection)?;
         let stage = staging_table(self.backend_pid, self.stages);
         let mut ddl = Vec::new();
@@ -238,39 +305,47 @@ impl IngestSink for PostgisIngest {
     }
 
     async fn write(&mut self, collection: &str, features: Vec<Feature>) -> Result<(), StoreError> {
+        self.settle().await?;
         let def = self.definition(collection).await?;
         if features.is_empty() {
             return Ok(());
         }
         let types = self.copy_types(&def).await?;
-        let client = self.client()?;
-        let sink = client
-            .copy_in(&copy_in(&self.schema, self.table_of(collection), &def))
-            .await
-            .map_err(self.err("starting to copy features"))?;
-        let mut writer = pin!(BinaryCopyInWriter::new(sink, &types));
-        for feature in features {
-            // a bad row drops the writer, which aborts the COPY (and so the transaction)
-            let row = copy_row(&def, feature)?;
-            let refs: Vec<&(dyn ToSql + Sync)> = row
-                .iter()
-                .map(|c: &CopyValue| c as &(dyn ToSql + Sync))
-                .collect();
-            writer
-                .as_mut()
-                .write(&refs)
-                .await
-                .map_err(self.err("copying features"))?;
+        let sql = copy_in(&self.schema, self.table_of(collection), &def);
+        copy_features(self.client()?, &sql, &types, &def, features, &self.schema).await
+    }
+
+    /// The `COPY` runs on a task of its own, holding the connection, while the caller prepares
+    /// the next features; at most one runs at a time.
+    async fn write_deferred(
+        &mut self,
+        collection: &str,
+        features: Vec<Feature>,
+    ) -> Result<(), StoreError> {
+        self.settle().await?;
+        let def = self.definition(collection).await?;
+        if features.is_empty() {
+            return Ok(());
         }
-        writer
-            .as_mut()
-            .finish()
-            .await
-            .map_err(self.err("copying features"))?;
+        let types = self.copy_types(&def).await?;
+        let sql = copy_in(&self.schema, self.table_of(collection), &def);
+        let schema = self.schema.clone();
+        let conn =
+            InTransaction(Some(self.conn.take().ok_or_else(|| {
+                StoreError::Backend("the ingest has already ended".into())
+            })?));
+        self.pending = Some(tokio::spawn(async move {
+            let result = match conn.0.as_deref() {
+                Some(client) => copy_features(client, &sql, &types, &def, features, &schema).await,
+                None => Err(StoreError::Backend("the ingest has already ended".into())),
+            };
+            (conn, result)
+        }));
         Ok(())
     }
 
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        self.settle().await?;
         self.publish_staged().await?;
         self.update_extents().await?;
         self.client()?
@@ -283,6 +358,8 @@ impl IngestSink for PostgisIngest {
     }
 
     async fn rollback(mut self: Box<Self>) -> Result<(), StoreError> {
+        // the outcome of a deferred write no longer matters
+        let _ = self.settle().await;
         self.client()?
             .batch_execute("ROLLBACK")
             .await
