@@ -285,7 +285,9 @@ impl<T> Chunked<T> {
     }
 }
 
-/// Groups states by property, in the order properties first appear.
+/// Groups states by property, in the order properties first appear. A group grows by exactly
+/// one state at a time (a property has few states; a doubling vector would hold up to four
+/// for two).
 struct Grouped<S> {
     index: HashMap<PropertyId, usize>,
     groups: Vec<(PropertyId, Vec<S>)>,
@@ -301,7 +303,9 @@ impl<S> Grouped<S> {
 
     fn push(&mut self, property: PropertyId, state: S) {
         if let Some(&i) = self.index.get(&property) {
-            self.groups[i].1.push(state);
+            let states = &mut self.groups[i].1;
+            states.reserve_exact(1);
+            states.push(state);
         } else {
             self.index.insert(property.clone(), self.groups.len());
             self.groups.push((property, vec![state]));
@@ -360,10 +364,12 @@ pub async fn load_inputs_with_report(
     let Grouped { index, groups } = parcels;
     drop(index);
     data.land_parcels = found.then(|| {
-        groups
+        let mut parcels: Vec<Parcel> = groups
             .into_iter()
             .map(|(property, states)| Parcel { property, states })
-            .collect()
+            .collect();
+        parcels.shrink_to_fit();
+        parcels
     });
 
     let mut units = Grouped::new();
@@ -378,10 +384,12 @@ pub async fn load_inputs_with_report(
     let Grouped { index, groups } = units;
     drop(index);
     data.units = found.then(|| {
-        groups
+        let mut units: Vec<Unit> = groups
             .into_iter()
             .map(|(property, states)| Unit { property, states })
-            .collect()
+            .collect();
+        units.shrink_to_fit();
+        units
     });
 
     data.subjects = l.vec(names::SUBJECTS, convert::subject).await?;
@@ -499,5 +507,29 @@ mod chunked_tests {
             assert_eq!(v.capacity(), n);
             assert!(v.iter().enumerate().all(|(i, &x)| i == x));
         }
+    }
+
+    #[test]
+    fn groups_hold_their_states_in_order_at_exact_length() {
+        use segit_model::{Belfiore, PropertyId, PropertyKind};
+        let property = |id: u64| PropertyId {
+            belfiore: Belfiore::parse("F205").unwrap(),
+            section: None,
+            id,
+            kind: PropertyKind::Building,
+        };
+        let mut g = super::Grouped::new();
+        for (id, state) in [(1, "a"), (2, "b"), (1, "c"), (1, "d"), (2, "e")] {
+            g.push(property(id), state);
+        }
+        let groups: Vec<(u64, Vec<&str>, usize)> = g
+            .groups
+            .into_iter()
+            .map(|(p, states)| (p.id, states.clone(), states.capacity()))
+            .collect();
+        assert_eq!(
+            groups,
+            [(1, vec!["a", "c", "d"], 3), (2, vec!["b", "e"], 2)]
+        );
     }
 }
