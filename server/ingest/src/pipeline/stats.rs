@@ -82,31 +82,13 @@ const PROGRESS_STEP: u64 = 1024;
 
 /// Drains a reader: records are returned, diagnostics counted into `stats` and kept in `diags`.
 pub fn drain<T>(
-    items: impl Iterator<Item = Item<T>>,
+    mut items: impl Iterator<Item = Item<T>>,
     stats: &mut KindStats,
     diags: &mut Vec<Diagnostic>,
     progress: &mut dyn Progress,
 ) -> Vec<T> {
     let mut records = Vec::new();
-    let mut pending = 0;
-    for item in items {
-        match item {
-            Item::Record(r) => {
-                stats.loaded();
-                records.push(r);
-            }
-            Item::Diagnostic(d) => {
-                stats.count(&d);
-                diags.push(d);
-            }
-        }
-        pending += 1;
-        if pending == PROGRESS_STEP {
-            progress.records(pending);
-            pending = 0;
-        }
-    }
-    progress.records(pending);
+    drain_some(&mut items, usize::MAX, &mut records, stats, diags, progress);
     records
 }
 

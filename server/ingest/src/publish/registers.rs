@@ -17,7 +17,7 @@ use super::schema::{collection, link_props, p};
 use super::values::{feature, int, link_values, opt_date, opt_int, opt_num, opt_text, text};
 use super::{Flow, Layer, chunked, dated, fiscal, territory};
 use crate::link::{Link, LinkRates, Linker};
-use crate::pipeline::{SourceKind, SupplyData};
+use crate::pipeline::{Registers, SourceKind, SupplyData};
 
 use PropertyType::{Date, Integer, Number, Text};
 
@@ -102,89 +102,111 @@ pub(crate) async fn layers<F: Flow>(
     flow: &mut F,
 ) -> Result<(), F::Error> {
     // the large registers are read, built and written chunk by chunk
-    if read.contains(&SourceKind::Residents) {
-        let mut ids = UniqueIds::default();
-        chunked(flow, data, SourceKind::Residents, |data| {
-            let layer = residents(data, linker, crs, &mut ids, rates);
-            data.registers.residents.clear();
-            layer
-        })
+    let mut chunks = RegisterChunks {
+        flow: &mut *flow,
+        data: &mut *data,
+        read,
+        rates: &mut *rates,
+    };
+    chunks
+        .publish(
+            SourceKind::Residents,
+            |d, ids, r| residents(d, linker, crs, ids, r),
+            |g| g.residents.clear(),
+        )
         .await?;
-    }
-    flow.read_through(SourceKind::Deaths, data);
+    chunks.flow.read_through(SourceKind::Deaths, chunks.data);
     if read.contains(&SourceKind::Deaths) {
-        let layer = deaths(data, linker, crs, rates);
-        data.registers.deaths = Vec::new();
-        flow.emit(layer).await?;
+        let layer = deaths(chunks.data, linker, crs, chunks.rates);
+        chunks.data.registers.deaths = Vec::new();
+        chunks.flow.emit(layer).await?;
     }
-    if read.contains(&SourceKind::Tari) {
-        let mut ids = UniqueIds::default();
-        chunked(flow, data, SourceKind::Tari, |data| {
-            let layer = tari(data, linker, crs, &mut ids, rates);
-            data.registers.tari.clear();
-            layer
-        })
+    chunks
+        .publish(
+            SourceKind::Tari,
+            |d, ids, r| tari(d, linker, crs, ids, r),
+            |g| g.tari.clear(),
+        )
         .await?;
-    }
-    if read.contains(&SourceKind::Utility) {
-        let mut ids = UniqueIds::default();
-        chunked(flow, data, SourceKind::Utility, |data| {
-            let layer = utilities(data, linker, crs, &mut ids, rates);
-            data.registers.utilities.clear();
-            layer
-        })
+    chunks
+        .publish(
+            SourceKind::Utility,
+            |d, ids, r| utilities(d, linker, crs, ids, r),
+            |g| g.utilities.clear(),
+        )
         .await?;
-    }
-    if read.contains(&SourceKind::Leases) {
-        let mut ids = UniqueIds::default();
-        chunked(flow, data, SourceKind::Leases, |data| {
-            let layer = leases(data, linker, crs, &mut ids, rates);
-            data.registers.leases.clear();
-            layer
-        })
+    chunks
+        .publish(
+            SourceKind::Leases,
+            |d, ids, r| leases(d, linker, crs, ids, r),
+            |g| g.leases.clear(),
+        )
         .await?;
-    }
-    if read.contains(&SourceKind::Deeds) {
-        let mut ids = UniqueIds::default();
-        chunked(flow, data, SourceKind::Deeds, |data| {
-            let layer = deeds(data, linker, crs, &mut ids, rates);
-            data.registers.deeds.clear();
-            layer
-        })
+    chunks
+        .publish(
+            SourceKind::Deeds,
+            |d, ids, r| deeds(d, linker, crs, ids, r),
+            |g| g.deeds.clear(),
+        )
         .await?;
-    }
-    if read.contains(&SourceKind::ImuDeclarations) {
-        let mut ids = UniqueIds::default();
-        chunked(flow, data, SourceKind::ImuDeclarations, |data| {
-            let layer = fiscal::imu(data, linker, crs, &mut ids, rates);
-            data.registers.imu.clear();
-            layer
-        })
+    chunks
+        .publish(
+            SourceKind::ImuDeclarations,
+            |d, ids, r| fiscal::imu(d, linker, crs, ids, r),
+            |g| g.imu.clear(),
+        )
         .await?;
-    }
-    if read.contains(&SourceKind::F24) {
-        let mut ids = UniqueIds::default();
-        chunked(flow, data, SourceKind::F24, |data| {
-            let layer = fiscal::f24(data, crs, &mut ids);
-            data.registers.f24.clear();
-            layer
-        })
+    chunks
+        .publish(
+            SourceKind::F24,
+            |d, ids, _| fiscal::f24(d, crs, ids),
+            |g| g.f24.clear(),
+        )
         .await?;
-    }
-    if read.contains(&SourceKind::CadastralSurface) {
-        chunked(flow, data, SourceKind::CadastralSurface, |data| {
-            let layer = fiscal::surfaces(data, linker, crs, supply_date, rates);
-            data.registers.surfaces.clear();
-            layer
-        })
+    chunks
+        .publish(
+            SourceKind::CadastralSurface,
+            |d, _, r| fiscal::surfaces(d, linker, crs, supply_date, r),
+            |g| g.surfaces.clear(),
+        )
         .await?;
-    }
     // the territorial layers (and every file left)
     flow.read_through(SourceKind::Parameters, data);
     for layer in territory::layers(data, read, map, crs, supply_date, rates) {
         flow.emit(layer).await?;
     }
     Ok(())
+}
+
+/// Publishes the register layers built chunk by chunk.
+struct RegisterChunks<'a, F> {
+    flow: &'a mut F,
+    data: &'a mut SupplyData,
+    read: &'a BTreeSet<SourceKind>,
+    rates: &'a mut LinkRates,
+}
+
+impl<F: Flow> RegisterChunks<'_, F> {
+    /// When the supply has files of `kind`: publishes the layer `build` makes of the records
+    /// of each chunk (ids kept unique across chunks), then lets `clear` drop them.
+    async fn publish(
+        &mut self,
+        kind: SourceKind,
+        mut build: impl FnMut(&SupplyData, &mut UniqueIds, &mut LinkRates) -> Layer,
+        clear: fn(&mut Registers),
+    ) -> Result<(), F::Error> {
+        if !self.read.contains(&kind) {
+            return Ok(());
+        }
+        let mut ids = UniqueIds::default();
+        let rates = &mut *self.rates;
+        chunked(&mut *self.flow, &mut *self.data, kind, |data| {
+            let layer = build(data, &mut ids, rates);
+            clear(&mut data.registers);
+            layer
+        })
+        .await
+    }
 }
 
 fn residents(
