@@ -63,21 +63,86 @@ pub(crate) fn extent_with_envelope(
     envelope: Option<BBox>,
 ) -> Result<Option<Extent>, StoreError> {
     let t = quote(&collection.id);
-    let count: i64 = conn
-        .query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
-        .ctx("counting features")?;
+    // the count and the temporal aggregates in one scan of the table
+    let property = |name: &str| {
+        collection.property(name).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "collection '{}' names temporal property '{name}' but has no such property",
+                collection.id
+            ))
+        })
+    };
+    let temporal = match &collection.temporal {
+        Some(tp) => Some((
+            property(&tp.start)?,
+            tp.end.as_deref().map(property).transpose()?,
+        )),
+        None => None,
+    };
+    let aggregates = match temporal {
+        None => String::new(),
+        Some((start, None)) => {
+            let s = quote(&start.name);
+            format!(", MIN({s}), MAX({s})")
+        }
+        Some((start, Some(end))) => {
+            let (s, e) = (quote(&start.name), quote(&end.name));
+            format!(", MIN({s}), MAX({e}), COUNT(*) - COUNT({e})")
+        }
+    };
+    let instant = |v: Value| match v {
+        Value::DateTime(d) => Some(d),
+        Value::Date(d) => d.and_hms_opt(0, 0, 0).map(|n| n.and_utc()),
+        _ => None,
+    };
+    let corrupt = |e: String| StoreError::Corrupt(format!("collection '{}': {e}", collection.id));
+    let columns = match temporal {
+        None => 1,
+        Some((_, None)) => 3,
+        Some((_, Some(_))) => 4,
+    };
+    let row: Vec<rusqlite::types::Value> = conn
+        .query_row(&format!("SELECT COUNT(*){aggregates} FROM {t}"), [], |r| {
+            (0..columns).map(|i| r.get(i)).collect()
+        })
+        .ctx("computing the extent")?;
+    let count = match row.first() {
+        Some(rusqlite::types::Value::Integer(n)) => *n,
+        _ => 0,
+    };
     if count == 0 {
         return Ok(None);
     }
+    let at =
+        |i: usize, ty: segit_query::PropertyType| -> Result<Option<DateTime<Utc>>, StoreError> {
+            let v = row
+                .get(i)
+                .map_or(rusqlite::types::ValueRef::Null, Into::into);
+            Ok(instant(from_sql(v, ty).map_err(corrupt)?))
+        };
+    let temporal = match temporal {
+        None => None,
+        Some((start, end)) => {
+            let first = at(1, start.ty)?;
+            let last = match end {
+                None => at(2, start.ty)?,
+                Some(end) => match row.get(3) {
+                    Some(rusqlite::types::Value::Integer(open)) if *open > 0 => None,
+                    _ => at(2, end.ty)?,
+                },
+            };
+            if first.is_none() && last.is_none() && end.is_none() {
+                None
+            } else {
+                Some([first, last])
+            }
+        }
+    };
     let bbox_crs84 = match envelope {
         Some(b) => {
             let b = transform_bbox(&b, Crs::Crs84)?;
             Some([b.min_x, b.min_y, b.max_x, b.max_y])
         }
-        None => None,
-    };
-    let temporal = match &collection.temporal {
-        Some(tp) => temporal_extent(conn, collection, &tp.start, tp.end.as_deref())?,
         None => None,
     };
     Ok(Some(Extent {
@@ -112,49 +177,4 @@ pub(crate) fn storage_envelope(
         }
         _ => Ok(None),
     }
-}
-
-fn temporal_extent(
-    conn: &Connection,
-    collection: &Collection,
-    start: &str,
-    end: Option<&str>,
-) -> Result<Option<[Option<DateTime<Utc>>; 2]>, StoreError> {
-    let t = quote(&collection.id);
-    let instant = |name: &str, agg: &str| -> Result<Option<DateTime<Utc>>, StoreError> {
-        let Some(p) = collection.property(name) else {
-            return Err(StoreError::Corrupt(format!(
-                "collection '{}' names temporal property '{name}' but has no such property",
-                collection.id
-            )));
-        };
-        let sql = format!("SELECT {agg}({}) FROM {t}", quote(name));
-        let v = conn
-            .query_row(&sql, [], |r| r.get_ref(0).map(|v| from_sql(v, p.ty)))
-            .ctx("computing the temporal extent")?
-            .map_err(|e| StoreError::Corrupt(format!("collection '{}': {e}", collection.id)))?;
-        Ok(match v {
-            Value::DateTime(d) => Some(d),
-            Value::Date(d) => d.and_hms_opt(0, 0, 0).map(|n| n.and_utc()),
-            _ => None,
-        })
-    };
-    let first = instant(start, "MIN")?;
-    let last = match end {
-        None => instant(start, "MAX")?,
-        Some(end) => {
-            let open: i64 = conn
-                .query_row(
-                    &format!("SELECT COUNT(*) FROM {t} WHERE {} IS NULL", quote(end)),
-                    [],
-                    |r| r.get(0),
-                )
-                .ctx("computing the temporal extent")?;
-            if open > 0 { None } else { instant(end, "MAX")? }
-        }
-    };
-    if first.is_none() && last.is_none() && end.is_none() {
-        return Ok(None);
-    }
-    Ok(Some([first, last]))
 }
