@@ -283,8 +283,13 @@ impl Writer<'_> {
         for f in features {
             values.clear();
             values.resize(collection.properties.len(), Value::Null);
-            for (name, v) in &f.properties {
-                let Some(i) = collection.properties.iter().position(|p| p.name == *name) else {
+            for (k, (name, v)) in f.properties.iter().enumerate() {
+                // properties usually come in schema order: their position is tried first
+                let at = collection.properties.get(k).filter(|p| p.name == *name);
+                let found = at
+                    .map(|_| k)
+                    .or_else(|| collection.properties.iter().position(|p| p.name == *name));
+                let Some(i) = found else {
                     return Err(QueryError::UnknownProperty {
                         collection: id.to_owned(),
                         property: name.clone(),
