@@ -185,7 +185,7 @@ fn writer(
                 let _ = reply.send(state.savepoint(|w| w.create(&c)));
             }
             Command::Write(id, features, reply) => {
-                let _ = reply.send(state.savepoint(|w| w.write(&id, &features)));
+                let _ = reply.send(state.savepoint(|w| w.write(&id, features)));
             }
             Command::Commit(reply) => {
                 let result = state.commit();
@@ -257,7 +257,7 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn write(&mut self, id: &str, features: &[Feature]) -> Result<(), StoreError> {
+    fn write(&mut self, id: &str, features: Vec<Feature>) -> Result<(), StoreError> {
         let collection = read_collection(self.conn, id)?;
         let has_geom = has_geometry(&collection);
         let mut cols = vec!["id".to_owned()];
@@ -280,29 +280,30 @@ impl Writer<'_> {
             .ctx("preparing the feature insert")?;
         let srs_id = collection.storage_crs.srid() as i32;
         let mut values: Vec<Value> = Vec::with_capacity(collection.properties.len());
-        for f in features {
+        for mut f in features {
             values.clear();
             values.resize(collection.properties.len(), Value::Null);
-            for (k, (name, v)) in f.properties.iter().enumerate() {
+            // the values move into the row: no copy of their text
+            let properties = std::mem::take(&mut f.properties);
+            for (k, (name, v)) in properties.into_iter().enumerate() {
                 // properties usually come in schema order: their position is tried first
-                let at = collection.properties.get(k).filter(|p| p.name == *name);
+                let at = collection.properties.get(k).filter(|p| p.name == name);
                 let found = at
                     .map(|_| k)
-                    .or_else(|| collection.properties.iter().position(|p| p.name == *name));
+                    .or_else(|| collection.properties.iter().position(|p| p.name == name));
                 let Some(i) = found else {
                     return Err(QueryError::UnknownProperty {
                         collection: id.to_owned(),
-                        property: name.clone(),
+                        property: name,
                     }
                     .into());
                 };
-                values[i] = v
-                    .clone()
-                    .coerce(collection.properties[i].ty)
-                    .map_err(|reason| QueryError::InvalidValue {
+                values[i] = v.coerce(collection.properties[i].ty).map_err(|reason| {
+                    QueryError::InvalidValue {
                         property: name.clone(),
                         reason: format!("feature '{}': {reason}", f.id),
-                    })?;
+                    }
+                })?;
             }
             let geom = match (&f.geometry, has_geom) {
                 (None, _) => None,
