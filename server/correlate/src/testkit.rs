@@ -20,6 +20,18 @@ pub const CF: [&str; 4] = [
     "BNCLCU85C15C351H",
 ];
 
+/// Street 2040 of the register, VIA DEI MILLE (cadastral toponym 236, street code 05432).
+pub fn dei_mille() -> segit_model::Street {
+    segit_model::Street {
+        street_code: 2040,
+        dug: "VIA".into(),
+        duf: "DEI MILLE".into(),
+        full_name: "VIA DEI MILLE".into(),
+        cadastral_toponimo: Some(236),
+        cadastral_street_code: Some("05432".into()),
+    }
+}
+
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }

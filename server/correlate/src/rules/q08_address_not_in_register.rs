@@ -110,19 +110,12 @@ impl Rule for Q08AddressNotInRegister {
 mod tests {
     use super::*;
     use crate::testkit::*;
-    use segit_model::{CadastralAddress, Street};
+    use segit_model::CadastralAddress;
 
     #[test]
     fn unresolvable_text_and_fab_addresses() {
         let mut data = all_sources();
-        data.streets = Some(vec![Street {
-            street_code: 2040,
-            dug: "VIA".into(),
-            duf: "DEI MILLE".into(),
-            full_name: "VIA DEI MILLE".into(),
-            cadastral_toponimo: Some(236),
-            cadastral_street_code: Some("05432".into()),
-        }]);
+        data.streets = Some(vec![dei_mille()]);
         let mut ok = tari("T1", CF[0], &[], 50, d(2020, 1, 1), None);
         ok.address_text = Some("V. DEI MILLE 12".into());
         let mut bad = tari("T2", CF[0], &[], 50, d(2020, 1, 1), None);

@@ -150,19 +150,12 @@ impl Rule for R11AddressInconsistent {
 mod tests {
     use super::*;
     use crate::testkit::*;
-    use segit_model::{CadastralAddress, Street};
+    use segit_model::CadastralAddress;
 
     #[test]
     fn fab_addresses_against_register_and_residents() {
         let mut data = all_sources();
-        data.streets = Some(vec![Street {
-            street_code: 2040,
-            dug: "VIA".into(),
-            duf: "DEI MILLE".into(),
-            full_name: "VIA DEI MILLE".into(),
-            cadastral_toponimo: Some(236),
-            cadastral_street_code: Some("05432".into()),
-        }]);
+        data.streets = Some(vec![dei_mille()]);
         let with_address = |n: u64, code: &str, name: &str, civico: &str| {
             let mut s = state(
                 &[&format!("F205//12/101/{n}")],
@@ -229,14 +222,7 @@ mod tests {
     #[test]
     fn a_premises_of_several_units_is_at_the_number_of_one_of_them() {
         let mut data = all_sources();
-        data.streets = Some(vec![Street {
-            street_code: 2040,
-            dug: "VIA".into(),
-            duf: "DEI MILLE".into(),
-            full_name: "VIA DEI MILLE".into(),
-            cadastral_toponimo: Some(236),
-            cadastral_street_code: Some("05432".into()),
-        }]);
+        data.streets = Some(vec![dei_mille()]);
         let with_address = |n: u64, civico2: Option<&str>| {
             let mut s = state(
                 &[&format!("F205//12/101/{n}")],
