@@ -66,6 +66,13 @@ impl Drop for InTransaction {
     }
 }
 
+/// The definition, column types and statement of one `COPY`.
+struct CopyPlan {
+    def: Collection,
+    types: Vec<Type>,
+    sql: String,
+}
+
 /// Copies `features` into their table with binary `COPY` (`sql` from [`copy_in`]).
 async fn copy_features(
     client: &Client,
@@ -137,6 +144,24 @@ impl PostgisIngest {
             .map_err(|e| pg_error(&e, "starting an ingest", &this.schema))?;
         this.backend_pid = pid;
         Ok(this)
+    }
+
+    /// What a `COPY` of `features` into `collection` needs, once the deferred write still
+    /// running is done; `None` when there is nothing to copy (the collection must exist all
+    /// the same).
+    async fn prepare_copy(
+        &mut self,
+        collection: &str,
+        features: &[Feature],
+    ) -> Result<Option<CopyPlan>, StoreError> {
+        self.settle().await?;
+        let def = self.definition(collection).await?;
+        if features.is_empty() {
+            return Ok(None);
+        }
+        let types = self.copy_types(&def).await?;
+        let sql = copy_in(&self.schema, self.table_of(collection), &def);
+        Ok(Some(CopyPlan { def, types, sql }))
     }
 
     /// Waits for the deferred write still running, if any, takes its connection back and
@@ -305,14 +330,18 @@ impl IngestSink for PostgisIngest {
     }
 
     async fn write(&mut self, collection: &str, features: Vec<Feature>) -> Result<(), StoreError> {
-        self.settle().await?;
-        let def = self.definition(collection).await?;
-        if features.is_empty() {
+        let Some(copy) = self.prepare_copy(collection, &features).await? else {
             return Ok(());
-        }
-        let types = self.copy_types(&def).await?;
-        let sql = copy_in(&self.schema, self.table_of(collection), &def);
-        copy_features(self.client()?, &sql, &types, &def, features, &self.schema).await
+        };
+        copy_features(
+            self.client()?,
+            &copy.sql,
+            &copy.types,
+            &copy.def,
+            features,
+            &self.schema,
+        )
+        .await
     }
 
     /// The `COPY` runs on a task of its own, holding the connection, while the caller prepares
@@ -322,13 +351,9 @@ impl IngestSink for PostgisIngest {
         collection: &str,
         features: Vec<Feature>,
     ) -> Result<(), StoreError> {
-        self.settle().await?;
-        let def = self.definition(collection).await?;
-        if features.is_empty() {
+        let Some(copy) = self.prepare_copy(collection, &features).await? else {
             return Ok(());
-        }
-        let types = self.copy_types(&def).await?;
-        let sql = copy_in(&self.schema, self.table_of(collection), &def);
+        };
         let schema = self.schema.clone();
         let conn =
             InTransaction(Some(self.conn.take().ok_or_else(|| {
@@ -336,7 +361,10 @@ impl IngestSink for PostgisIngest {
             })?));
         self.pending = Some(tokio::spawn(async move {
             let result = match conn.0.as_deref() {
-                Some(client) => copy_features(client, &sql, &types, &def, features, &schema).await,
+                Some(client) => {
+                    copy_features(client, &copy.sql, &copy.types, &copy.def, features, &schema)
+                        .await
+                }
                 None => Err(StoreError::Backend("the ingest has already ended".into())),
             };
             (conn, result)
