@@ -70,6 +70,22 @@ impl ByUnit {
 
 /// Bits of the bucket table of `n` sorted hashes: 2 to 4 entries per bucket (one cache line
 /// of hashes to search), the table costing at most 2 bytes per entry.
+/// The positions of the sorted `hashes` equal to `h`, looked up through the bucket table
+/// (bucket `b`, the top `bits` bits of a hash, spans `buckets[b]..buckets[b + 1]`); empty when
+/// the table has no such bucket.
+fn hash_range(hashes: &[u64], buckets: &[u32], bits: u32, h: u64) -> std::ops::Range<usize> {
+    let b = (h >> (64 - bits)) as usize;
+    let (Some(&from), Some(&to)) = (buckets.get(b), buckets.get(b + 1)) else {
+        return 0..0;
+    };
+    let Some(span) = hashes.get(from as usize..to as usize) else {
+        return 0..0;
+    };
+    let lo = from as usize + span.partition_point(|&x| x < h);
+    let hi = lo + hashes[lo..to as usize].partition_point(|&x| x == h);
+    lo..hi
+}
+
 fn bucket_bits(n: usize) -> u32 {
     (n / 4).max(2).next_power_of_two().trailing_zeros().min(24)
 }
@@ -163,14 +179,7 @@ impl ByCode {
             return &[];
         }
         let h = Self::hash(&self.state, code.as_written());
-        let b = self.bucket(h);
-        let (Some(&from), Some(&to)) = (self.buckets.get(b), self.buckets.get(b + 1)) else {
-            return &[];
-        };
-        let (from, to) = (from as usize, to as usize);
-        let lo = from + self.hashes[from..to].partition_point(|&x| x < h);
-        let hi = lo + self.hashes[lo..to].partition_point(|&x| x == h);
-        let group = &self.items[lo..hi];
+        let group = &self.items[hash_range(&self.hashes, &self.buckets, self.bits, h)];
         match group.first() {
             Some(&first) if code_of(first) == Some(code) => group,
             _ => &[],
@@ -296,14 +305,7 @@ impl<K: Hash + Eq> KeyIndex<K> {
             return &[];
         }
         let h = key_hash(key);
-        let b = (h >> (64 - self.bits)) as usize;
-        let (Some(&from), Some(&to)) = (self.buckets.get(b), self.buckets.get(b + 1)) else {
-            return &[];
-        };
-        let (from, to) = (from as usize, to as usize);
-        let lo = from + self.hashes[from..to].partition_point(|&x| x < h);
-        let hi = lo + self.hashes[lo..to].partition_point(|&x| x == h);
-        let group = &self.items[lo..hi];
+        let group = &self.items[hash_range(&self.hashes, &self.buckets, self.bits, h)];
         match group.first() {
             Some(&first) if has(first) => group,
             _ => &[],
