@@ -138,6 +138,15 @@ pub(crate) fn extent_with_envelope(
             }
         }
     };
+    extent_from_parts(envelope, temporal)
+}
+
+/// The extent of a collection with features, from the envelope of its geometries in the
+/// storage CRS and its temporal interval.
+pub(crate) fn extent_from_parts(
+    envelope: Option<BBox>,
+    temporal: Option<[Option<DateTime<Utc>>; 2]>,
+) -> Result<Option<Extent>, StoreError> {
     let bbox_crs84 = match envelope {
         Some(b) => {
             let b = transform_bbox(&b, Crs::Crs84)?;

@@ -31,8 +31,9 @@ pub(crate) struct Envelope {
 }
 
 /// Writes `geometry` as a GeoPackage geometry blob with `srs_id` and an xy envelope into `out`
-/// (cleared first). Empty geometries get the empty flag and no envelope.
-pub(crate) fn encode(geometry: &Geometry<f64>, srs_id: i32, out: &mut Vec<u8>) {
+/// (cleared first) and returns that envelope. Empty geometries get the empty flag and no
+/// envelope.
+pub(crate) fn encode(geometry: &Geometry<f64>, srs_id: i32, out: &mut Vec<u8>) -> Option<Envelope> {
     out.clear();
     let rect = geometry.bounding_rect();
     out.extend_from_slice(b"GP");
@@ -49,6 +50,12 @@ pub(crate) fn encode(geometry: &Geometry<f64>, srs_id: i32, out: &mut Vec<u8>) {
         }
     }
     segit_query::wkb::to_wkb(geometry, out);
+    rect.map(|r| Envelope {
+        min_x: r.min().x,
+        max_x: r.max().x,
+        min_y: r.min().y,
+        max_y: r.max().y,
+    })
 }
 
 /// The parts of a blob's header.

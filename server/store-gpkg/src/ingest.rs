@@ -6,7 +6,8 @@
 //! touched collections and commits; rollback, a dropped sink or any exit without commit rolls
 //! back. Readers (WAL mode) never see a half-written ingest.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -23,6 +24,7 @@ use crate::catalog::{extent_with_envelope, read_collection, storage_envelope};
 use crate::error::SqlContext;
 use crate::schema::{self, GEOM};
 use crate::sql::{has_geometry, quote, to_sql};
+use crate::tally::Tally;
 
 type Reply = oneshot::Sender<Result<(), StoreError>>;
 
@@ -176,7 +178,7 @@ fn writer(
     };
     let mut state = Writer {
         conn: &conn,
-        touched: BTreeSet::new(),
+        touched: BTreeMap::new(),
         buf: Vec::new(),
     };
     while let Ok(cmd) = commands.recv() {
@@ -185,7 +187,15 @@ fn writer(
                 let _ = reply.send(state.savepoint(|w| w.create(&c)));
             }
             Command::Write(id, features, reply) => {
-                let _ = reply.send(state.savepoint(|w| w.write(&id, features)));
+                let mut tally = None;
+                let result = state.savepoint(|w| {
+                    tally = w.write(&id, features)?;
+                    Ok(())
+                });
+                if result.is_ok() {
+                    state.tally(id, tally);
+                }
+                let _ = reply.send(result);
             }
             Command::Commit(reply) => {
                 let result = state.commit();
@@ -209,11 +219,23 @@ fn writer(
 
 struct Writer<'c> {
     conn: &'c Connection,
-    touched: BTreeSet<String>,
+    /// the collections created or written in the transaction, with the tally of what was
+    /// written when the collection was created in it (`None`: its extent needs a scan)
+    touched: BTreeMap<String, Option<Tally>>,
     buf: Vec<u8>,
 }
 
 impl Writer<'_> {
+    /// Records a successful write to `id`: adds its tally to the collection's, or marks the
+    /// collection for a scan when it was not created in the transaction.
+    fn tally(&mut self, id: String, written: Option<Tally>) {
+        let entry = self.touched.entry(id).or_insert(None);
+        match (entry.as_mut(), written) {
+            (Some(t), Some(w)) => t.merge(&w),
+            _ => *entry = None,
+        }
+    }
+
     /// Runs `f` in a savepoint: all of it or nothing.
     fn savepoint(
         &mut self,
@@ -253,12 +275,21 @@ impl Writer<'_> {
         let mut stored = collection.clone();
         stored.extent = None;
         schema::create_collection(self.conn, &stored, position)?;
-        self.touched.insert(collection.id.clone());
+        self.touched
+            .insert(collection.id.clone(), Some(Tally::default()));
         Ok(())
     }
 
-    fn write(&mut self, id: &str, features: Vec<Feature>) -> Result<(), StoreError> {
+    /// Inserts `features` into `id`; returns their tally when the collection was created in
+    /// the transaction.
+    fn write(&mut self, id: &str, features: Vec<Feature>) -> Result<Option<Tally>, StoreError> {
         let collection = read_collection(self.conn, id)?;
+        let mut tally = matches!(self.touched.get(id), Some(Some(_))).then(Tally::default);
+        let position = |name: &str| collection.properties.iter().position(|p| p.name == name);
+        let (start, end) = match &collection.temporal {
+            Some(tp) => (position(&tp.start), tp.end.as_deref().and_then(position)),
+            None => (None, None),
+        };
         let has_geom = has_geometry(&collection);
         let mut cols = vec!["id".to_owned()];
         if has_geom {
@@ -305,8 +336,8 @@ impl Writer<'_> {
                     }
                 })?;
             }
-            let geom = match (&f.geometry, has_geom) {
-                (None, _) => None,
+            let (geom, envelope) = match (&f.geometry, has_geom) {
+                (None, _) => (None, None),
                 (Some(_), false) => {
                     return Err(StoreError::Conflict(format!(
                         "feature '{}' has a geometry but collection '{id}' has none",
@@ -322,10 +353,17 @@ impl Writer<'_> {
                             collection.geometry_type.ogc_name()
                         ))
                     })?;
-                    crate::geom::encode(&g, srs_id, &mut self.buf);
-                    Some(self.buf.as_slice())
+                    let envelope = crate::geom::encode(&g, srs_id, &mut self.buf);
+                    (Some(self.buf.as_slice()), envelope)
                 }
             };
+            if let Some(t) = tally.as_mut() {
+                t.add(
+                    envelope,
+                    start.and_then(|i| values.get(i)),
+                    end.and_then(|i| values.get(i)),
+                );
+            }
             let mut params: Vec<ToSqlOutput<'_>> = Vec::with_capacity(cols.len());
             params.push(ToSqlOutput::Borrowed(ValueRef::Text(f.id.as_bytes())));
             if has_geom {
@@ -346,15 +384,19 @@ impl Writer<'_> {
                     },
                 )?;
         }
-        self.touched.insert(id.to_owned());
-        Ok(())
+        Ok(tally)
     }
 
     fn commit(&mut self) -> Result<(), StoreError> {
-        for id in std::mem::take(&mut self.touched) {
+        for (id, tally) in std::mem::take(&mut self.touched) {
             let mut collection = read_collection(self.conn, &id)?;
-            let env = storage_envelope(self.conn, &collection)?;
-            collection.extent = extent_with_envelope(self.conn, &collection, env)?;
+            let (env, extent) = if let Some(t) = tally.filter(Tally::exact) {
+                (t.storage_envelope(&collection)?, t.extent(&collection)?)
+            } else {
+                let env = storage_envelope(self.conn, &collection)?;
+                (env, extent_with_envelope(self.conn, &collection, env)?)
+            };
+            collection.extent = extent;
             self.conn
                 .execute(
                     "UPDATE gpkg_contents SET min_x = ?2, min_y = ?3, max_x = ?4, max_y = ?5, \
@@ -385,22 +427,24 @@ impl Writer<'_> {
 
 /// `g` as a geometry of collection type `ty`: unchanged when it fits, a single geometry
 /// wrapped into its multi type, `None` when it cannot fit.
-fn fit_geometry(g: &Geometry<f64>, ty: GeometryType) -> Option<Geometry<f64>> {
-    Some(match (ty, g) {
+fn fit_geometry(g: &Geometry<f64>, ty: GeometryType) -> Option<Cow<'_, Geometry<f64>>> {
+    Some(Cow::Owned(match (ty, g) {
         (GeometryType::Geometry, g)
         | (GeometryType::Point, g @ Geometry::Point(_))
         | (GeometryType::LineString, g @ Geometry::LineString(_))
         | (GeometryType::Polygon, g @ Geometry::Polygon(_))
         | (GeometryType::MultiPoint, g @ Geometry::MultiPoint(_))
         | (GeometryType::MultiLineString, g @ Geometry::MultiLineString(_))
-        | (GeometryType::MultiPolygon, g @ Geometry::MultiPolygon(_)) => g.clone(),
+        | (GeometryType::MultiPolygon, g @ Geometry::MultiPolygon(_)) => {
+            return Some(Cow::Borrowed(g));
+        }
         (GeometryType::MultiPoint, Geometry::Point(p)) => MultiPoint(vec![*p]).into(),
         (GeometryType::MultiLineString, Geometry::LineString(l)) => {
             MultiLineString(vec![l.clone()]).into()
         }
         (GeometryType::MultiPolygon, Geometry::Polygon(p)) => MultiPolygon(vec![p.clone()]).into(),
         _ => return None,
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -409,16 +453,20 @@ mod tests {
 
     use super::*;
 
+    fn fit(g: &Geometry<f64>, ty: GeometryType) -> Option<Geometry<f64>> {
+        fit_geometry(g, ty).map(Cow::into_owned)
+    }
+
     #[test]
     fn single_geometries_fit_their_multi_type() {
         let p = Geometry::Point(Point::new(1.0, 2.0));
-        assert_eq!(fit_geometry(&p, GeometryType::Point), Some(p.clone()));
+        assert_eq!(fit(&p, GeometryType::Point), Some(p.clone()));
         assert_eq!(
-            fit_geometry(&p, GeometryType::MultiPoint),
+            fit(&p, GeometryType::MultiPoint),
             Some(MultiPoint(vec![Point::new(1.0, 2.0)]).into())
         );
-        assert_eq!(fit_geometry(&p, GeometryType::Geometry), Some(p.clone()));
-        assert_eq!(fit_geometry(&p, GeometryType::Polygon), None);
+        assert_eq!(fit(&p, GeometryType::Geometry), Some(p.clone()));
+        assert_eq!(fit(&p, GeometryType::Polygon), None);
         let ring = LineString::new(vec![
             coord! { x: 0.0, y: 0.0 },
             coord! { x: 1.0, y: 0.0 },
@@ -427,19 +475,16 @@ mod tests {
         ]);
         let poly = Polygon::new(ring.clone(), vec![]);
         assert_eq!(
-            fit_geometry(&Geometry::Polygon(poly.clone()), GeometryType::MultiPolygon),
+            fit(&Geometry::Polygon(poly.clone()), GeometryType::MultiPolygon),
             Some(MultiPolygon(vec![poly]).into())
         );
         assert_eq!(
-            fit_geometry(
+            fit(
                 &Geometry::LineString(ring.clone()),
                 GeometryType::MultiLineString
             ),
             Some(MultiLineString(vec![ring.clone()]).into())
         );
-        assert_eq!(
-            fit_geometry(&Geometry::LineString(ring), GeometryType::None),
-            None
-        );
+        assert_eq!(fit(&Geometry::LineString(ring), GeometryType::None), None);
     }
 }

@@ -27,6 +27,7 @@ mod read;
 mod schema;
 mod sql;
 mod srs;
+mod tally;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
