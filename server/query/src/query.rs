@@ -100,6 +100,10 @@ pub struct FeatureQuery {
     pub output_crs: Crs,
     /// return geometries (false: properties only)
     pub with_geometry: bool,
+    /// return each property with its name (false: every name is empty; the values keep the
+    /// collection's schema order, restricted to `properties`, for a consumer that reads them
+    /// by position and need not receive a copy of every name with every feature)
+    pub property_names: bool,
     /// who is asking
     pub identity: Identity,
 }
@@ -118,6 +122,7 @@ impl FeatureQuery {
             limit: None,
             output_crs: Crs::Crs84,
             with_geometry: true,
+            property_names: true,
             identity,
         }
     }

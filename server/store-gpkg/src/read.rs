@@ -51,6 +51,8 @@ pub(crate) struct Output {
     props: Vec<usize>,
     /// geometries are returned
     with_geometry: bool,
+    /// properties are returned with their names
+    names: bool,
     /// storage → output CRS (`None` when the numbers do not change)
     transformer: Option<Transformer>,
 }
@@ -62,6 +64,7 @@ impl Output {
         Ok(Self {
             props: (0..collection.properties.len()).collect(),
             with_geometry: has_geometry(collection),
+            names: true,
             transformer: (!t.is_identity()).then_some(t),
         })
     }
@@ -163,6 +166,7 @@ impl Plan {
         let output = Output {
             props,
             with_geometry: query.with_geometry && has_geometry(&collection),
+            names: query.property_names,
             transformer: (!transformer.is_identity()).then_some(transformer),
         };
         Ok(Self {
@@ -272,7 +276,7 @@ impl Plan {
             let mut stmt = conn.prepare_cached(&sql).ctx("reading features")?;
             let mut rows = stmt.query([]).ctx("reading features")?;
             while let Some(row) = rows.next().ctx("reading features")? {
-                let f = self.decode(row, &self.output.props, self.output.with_geometry)?;
+                let f = self.decode_output(row, self.output.with_geometry)?;
                 if !emit(self.finish(f)?) {
                     break;
                 }
@@ -298,7 +302,7 @@ impl Plan {
                 continue;
             };
             if matched > self.offset && self.limit.is_none_or(|l| returned < l) {
-                let mut f = self.decode(row, &self.output.props, false)?;
+                let mut f = self.decode_output(row, false)?;
                 if self.output.with_geometry {
                     f.geometry = match probe.geometry {
                         Some(g) => Some(g),
@@ -340,13 +344,25 @@ impl Plan {
         decode_geometry(&self.collection, row)
     }
 
+    /// A feature with the properties `props` (named: the residual filter reads them).
     fn decode(
         &self,
         row: &Row<'_>,
         props: &[usize],
         geometry: bool,
     ) -> Result<Feature, StoreError> {
-        decode_row(&self.collection, row, props, geometry)
+        decode_row(&self.collection, row, props, geometry, true)
+    }
+
+    /// A returned feature: the output's properties, named as the query asks.
+    fn decode_output(&self, row: &Row<'_>, geometry: bool) -> Result<Feature, StoreError> {
+        decode_row(
+            &self.collection,
+            row,
+            &self.output.props,
+            geometry,
+            self.output.names,
+        )
     }
 
     /// Applies the output transformation.
@@ -385,12 +401,14 @@ fn decode_geometry(
 }
 
 /// Decodes a row of `SELECT id, [geom,] props...` into a feature with the properties `props`
-/// (indices, in order) and, when `geometry`, the geometry in the storage CRS.
+/// (indices, in order), named when `names` (else with empty names), and, when `geometry`, the
+/// geometry in the storage CRS.
 pub(crate) fn decode_row(
     collection: &Collection,
     row: &Row<'_>,
     props: &[usize],
     geometry: bool,
+    names: bool,
 ) -> Result<Feature, StoreError> {
     let id: String = row.get(0).ctx("reading a feature id")?;
     let base = if has_geometry(collection) { 2 } else { 1 };
@@ -404,7 +422,8 @@ pub(crate) fn decode_row(
                 p.name, collection.id
             ))
         })?;
-        properties.push((p.name.clone(), v));
+        let name = if names { p.name.clone() } else { String::new() };
+        properties.push((name, v));
     }
     let geometry = if geometry {
         decode_geometry(collection, row)?
@@ -440,7 +459,13 @@ pub(crate) fn get(
     let Some(row) = rows.next().ctx("reading a feature")? else {
         return Ok(None);
     };
-    let mut f = decode_row(collection, row, &output.props, output.with_geometry)?;
+    let mut f = decode_row(
+        collection,
+        row,
+        &output.props,
+        output.with_geometry,
+        output.names,
+    )?;
     finish(output, &mut f)?;
     Ok(Some(f))
 }

@@ -20,6 +20,8 @@ pub struct RowDecoder<'a> {
     properties: Vec<&'a Property>,
     /// whether column 1 is the geometry
     geometry: bool,
+    /// properties are returned with their names (else with empty names)
+    names: bool,
     /// storage → output CRS, `None` when the numbers stay as stored
     transform: Option<Transformer>,
 }
@@ -44,8 +46,17 @@ impl<'a> RowDecoder<'a> {
             collection,
             properties,
             geometry,
+            names: true,
             transform,
         })
+    }
+
+    /// The same decoder, returning property names only when `names`
+    /// ([`segit_query::FeatureQuery::property_names`]).
+    #[must_use]
+    pub fn with_names(mut self, names: bool) -> Self {
+        self.names = names;
+        self
     }
 
     /// The feature of one row.
@@ -76,7 +87,12 @@ impl<'a> RowDecoder<'a> {
         let mut properties = Vec::with_capacity(self.properties.len());
         for p in &self.properties {
             let v = read_value(row, col, p.ty).map_err(|e| self.corrupt(&p.name, &e))?;
-            properties.push((p.name.clone(), v));
+            let name = if self.names {
+                p.name.clone()
+            } else {
+                String::new()
+            };
+            properties.push((name, v));
             col += 1;
         }
         Ok(Feature {

@@ -356,7 +356,8 @@ impl FeatureStore for PostgisStore {
             page.with_geometry,
             collection.storage_crs,
             query.output_crs,
-        )?;
+        )?
+        .with_names(query.property_names);
         let stmt = select_page(&self.schema, &collection, &sel, &page)?;
         let statement = prepared(&cache, &tx, &typed_text(&stmt.text, &collection))
             .await

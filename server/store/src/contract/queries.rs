@@ -325,7 +325,9 @@ pub async fn check_sort(store: &dyn FeatureStore) {
 }
 
 /// `properties` selects which properties are returned (schema order), `with_geometry: false`
-/// drops geometries; values are returned exactly as written.
+/// drops geometries, `property_names: false` returns the same values with empty names (also
+/// when a filter reads properties that are not returned); values are returned exactly as
+/// written.
 pub async fn check_projection(store: &dyn FeatureStore) {
     fixtures::ensure(store).await;
     let cases: [&[&str]; 3] = [
@@ -333,22 +335,44 @@ pub async fn check_projection(store: &dyn FeatureStore) {
         &[],
         &["stamp", "flag", "day", "count", "note", "ratio", "name"],
     ];
+    let variants = [
+        (true, true, false),
+        (false, true, false),
+        (true, false, false),
+    ]
+    .into_iter()
+    .chain([(true, false, true), (false, false, true)]);
     for names in cases {
-        for with_geometry in [true, false] {
+        for (with_geometry, property_names, filtered) in variants.clone() {
             let mut query = q(POINTS);
             query.properties = Some(names.iter().map(|s| (*s).to_owned()).collect());
             query.with_geometry = with_geometry;
+            query.property_names = property_names;
+            if filtered {
+                query.filter = Some(cmp("note", CmpOp::Ne, "no such note"));
+            }
             query.output_crs = segit_query::Crs::Epsg(7791);
             let query = validated(query);
             let expected = oracle::answer(&query);
             let got = must_run(store, &query).await;
-            assert_eq!(got.ids(), expected.ids, "projection {names:?}: features");
+            assert_eq!(
+                got.ids(),
+                expected.ids,
+                "projection {names:?} (names {property_names}, filtered {filtered}): features"
+            );
             for (g, e) in got.features.iter().zip(&expected.features) {
                 let want: Vec<(String, Value)> = e
                     .properties
                     .iter()
                     .filter(|(n, _)| names.contains(&n.as_str()))
-                    .cloned()
+                    .map(|(n, v)| {
+                        let n = if property_names {
+                            n.clone()
+                        } else {
+                            String::new()
+                        };
+                        (n, v.clone())
+                    })
                     .collect();
                 assert_eq!(
                     g.properties, want,
