@@ -126,13 +126,15 @@ pub async fn load_inputs(
 /// Streams `collection` through `each`, recording reads and skips.
 struct Each<'a, F> {
     convert: F,
+    /// the properties read, in the order the store returns their values
+    names: &'a [String],
     load: &'a mut CollectionLoad,
     /// features read so far, watched by the progress reporting
     seen: &'a AtomicU64,
 }
 
 #[async_trait]
-impl<F: FnMut(&Feature) -> Result<(), Bad> + Send> FeatureSink for Each<'_, F> {
+impl<F: FnMut(&Row<'_>) -> Result<(), Bad> + Send> FeatureSink for Each<'_, F> {
     async fn begin(&mut self, _collection: &Collection) -> Result<(), SinkError> {
         Ok(())
     }
@@ -140,7 +142,7 @@ impl<F: FnMut(&Feature) -> Result<(), Bad> + Send> FeatureSink for Each<'_, F> {
     async fn feature(&mut self, feature: Feature) -> Result<(), SinkError> {
         self.load.read += 1;
         self.seen.store(self.load.read, Ordering::Relaxed);
-        if let Err(reason) = (self.convert)(&feature) {
+        if let Err(reason) = (self.convert)(&Row::new(&feature, self.names)) {
             self.load.skipped += 1;
             if self.load.problems.len() < KEPT_PROBLEMS {
                 self.load.problems.push(format!("{}: {reason}", feature.id));
@@ -166,7 +168,7 @@ impl Loader<'_> {
     /// Reads every feature of `name` through `each`; `false` when the catalog lacks it.
     async fn read<F>(&mut self, name: &str, each: F) -> Result<bool, LoadError>
     where
-        F: FnMut(&Feature) -> Result<(), Bad> + Send,
+        F: FnMut(&Row<'_>) -> Result<(), Bad> + Send,
     {
         let Some(collection) = self.catalog.get(name) else {
             return Ok(false);
@@ -181,6 +183,19 @@ impl Loader<'_> {
                 .map(str::to_owned)
                 .collect()
         });
+        // values by position: no copy of every property name with every feature
+        query.property_names = false;
+        let names: Vec<String> = collection
+            .properties
+            .iter()
+            .filter(|p| {
+                query
+                    .properties
+                    .as_ref()
+                    .is_none_or(|s| s.contains(&p.name))
+            })
+            .map(|p| p.name.clone())
+            .collect();
         let query = query.validate(collection).map_err(|e| LoadError::Query {
             collection: name.to_owned(),
             reason: e.to_string(),
@@ -194,6 +209,7 @@ impl Loader<'_> {
         {
             let mut sink = Each {
                 convert: each,
+                names: &names,
                 load: &mut load,
                 seen: &seen,
             };
@@ -230,8 +246,8 @@ impl Loader<'_> {
     ) -> Result<Option<Vec<T>>, LoadError> {
         let mut out = Chunked::default();
         let found = self
-            .read(name, |f| {
-                out.push(convert(&Row(f))?);
+            .read(name, |r| {
+                out.push(convert(r)?);
                 Ok(())
             })
             .await?;
@@ -354,8 +370,8 @@ pub async fn load_inputs_with_report(
 
     let mut parcels = Grouped::new();
     let found = l
-        .read(names::PARCEL_STATES, |f| {
-            let (p, s) = convert::parcel_state(&Row(f))?;
+        .read(names::PARCEL_STATES, |r| {
+            let (p, s) = convert::parcel_state(r)?;
             parcels.push(p, s);
             Ok(())
         })
@@ -374,8 +390,8 @@ pub async fn load_inputs_with_report(
 
     let mut units = Grouped::new();
     let found = l
-        .read(names::UNITS, |f| {
-            let (p, s) = convert::unit_state(&Row(f), &alignment)?;
+        .read(names::UNITS, |r| {
+            let (p, s) = convert::unit_state(r, &alignment)?;
             units.push(p, s);
             Ok(())
         })
@@ -418,8 +434,8 @@ pub async fn load_inputs_with_report(
 
     let mut declarations: BTreeMap<convert::ImuKey, ImuDeclaration> = BTreeMap::new();
     let found = l
-        .read(names::IMU, |f| {
-            let (key, declarant, tax_period, name, position) = convert::imu_position(&Row(f))?;
+        .read(names::IMU, |r| {
+            let (key, declarant, tax_period, name, position) = convert::imu_position(r)?;
             let belfiore = comune.ok_or("municipality unknown (no cadastre loaded)")?;
             declarations
                 .entry(key)

@@ -12,12 +12,26 @@ use super::names::{VALID_FROM, VALID_TO};
 /// Why a feature could not be converted.
 pub(super) type Bad = String;
 
-/// A stored feature being converted.
-pub(super) struct Row<'a>(pub(super) &'a Feature);
+/// A stored feature being converted: its values come in the order of `names` (the properties
+/// read, in schema order) and are found by position, so the store need not name them.
+pub(super) struct Row<'a> {
+    feature: &'a Feature,
+    names: &'a [String],
+}
 
 impl<'a> Row<'a> {
+    /// `feature`, whose values are those of `names` in that order.
+    pub(super) fn new(feature: &'a Feature, names: &'a [String]) -> Self {
+        Self { feature, names }
+    }
+
     fn value(&self, name: &str) -> Option<&'a Value> {
-        self.0.property(name).filter(|v| !v.is_null())
+        let i = self.names.iter().position(|n| n == name)?;
+        self.feature
+            .properties
+            .get(i)
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_null())
     }
 
     /// Non-empty text.
@@ -141,7 +155,7 @@ impl<'a> Row<'a> {
 
     /// The polygon geometry.
     pub(super) fn polygons(&self) -> Result<MultiPolygon<f64>, Bad> {
-        match &self.0.geometry {
+        match &self.feature.geometry {
             Some(Geometry::MultiPolygon(m)) => Ok(m.clone()),
             Some(Geometry::Polygon(p)) => Ok(MultiPolygon(vec![p.clone()])),
             Some(_) => Err("geometry is not a polygon".to_owned()),
@@ -151,7 +165,7 @@ impl<'a> Row<'a> {
 
     /// The point geometry.
     pub(super) fn point(&self) -> Result<Point<f64>, Bad> {
-        match &self.0.geometry {
+        match &self.feature.geometry {
             Some(Geometry::Point(p)) => Ok(*p),
             Some(Geometry::MultiPoint(m)) if m.0.len() == 1 => Ok(m.0[0]),
             Some(_) => Err("geometry is not a point".to_owned()),

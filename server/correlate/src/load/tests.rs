@@ -79,8 +79,32 @@ impl FeatureStore for Mem {
             .get(&query.collection)
             .ok_or_else(|| StoreError::Unavailable("no such collection".into()))?;
         sink.begin(c).await?;
+        // as a store answers: the selected properties in schema order, named if asked
         for f in features {
-            sink.feature(f.clone()).await?;
+            let properties = c
+                .properties
+                .iter()
+                .filter(|p| {
+                    query
+                        .properties
+                        .as_ref()
+                        .is_none_or(|s| s.contains(&p.name))
+                })
+                .map(|p| {
+                    let name = if query.property_names {
+                        p.name.clone()
+                    } else {
+                        String::new()
+                    };
+                    (name, f.property(&p.name).cloned().unwrap_or(Value::Null))
+                })
+                .collect();
+            sink.feature(Feature {
+                id: f.id.clone(),
+                geometry: f.geometry.clone().filter(|_| query.with_geometry),
+                properties,
+            })
+            .await?;
         }
         let n = features.len() as u64;
         let stats = QueryStats {
