@@ -24,20 +24,23 @@ use segit_query::{
     Catalog, Collection, Crs, Feature, FeatureQuery, FeatureSink, GeometryType, Identity, Property,
     PropertyType, QueryStats, SinkError, Value,
 };
-use segit_store::{FeatureStore, StoreError};
+use segit_store::{FeatureStore, IngestSink, StoreError};
 use thiserror::Error;
 
 use crate::engine::Family;
 use crate::inputs::Inputs;
 use crate::params::Params;
 use crate::publish::{
-    self, ALL_ID, AreaUnit, aggregate, family_id, features_for, indicator_features,
+    self, ALL_ID, AreaUnit, aggregate, anomaly_layer, family_of, indicator_features,
+    to_feature_with_geometry,
 };
 use crate::registry::Registry;
 use crate::run::{RuleStatus, Run, carry_over_status, diff, sort_anomaly_refs};
 
-/// Anomaly features made and written at a time.
-const WRITE_BATCH: usize = 10_000;
+/// Anomaly features made and written at a time. Each write is all or nothing in the store
+/// (a GeoPackage savepoint copies aside every page it changes), so fewer, larger batches write
+/// faster.
+const WRITE_BATCH: usize = 50_000;
 
 /// Id of the run history collection.
 pub const RUNS_ID: &str = "correlation_runs";
@@ -409,42 +412,43 @@ pub async fn persist_run(
         .begin_ingest()
         .await
         .map_err(store_err("starting the write"))?;
-    // One layer at a time; the anomaly layers in batches (features made as they are written).
+    // One layer at a time; the anomaly layers in batches. Each batch is handed to the store
+    // deferred: the next one is made while it is written.
+    let families: Vec<Family> = all.iter().map(|a| family_of(registry, a)).collect();
+    // the layer of the last deferred write: its failure is reported by the next call
+    let mut deferred: Option<String> = None;
     for c in publish::collections(crs) {
         let id = c.id.clone();
-        let is_anomaly_layer = id == ALL_ID || Family::ALL.iter().any(|f| family_id(*f) == id);
         let written = async {
             sink.create_collection(&c).await?;
-            let mut n = 0;
-            if is_anomaly_layer {
-                for batch in all.chunks(WRITE_BATCH) {
-                    let features = features_for(&id, batch, registry, inputs);
-                    n += features.len();
-                    if !features.is_empty() {
-                        sink.write(&id, features).await?;
-                    }
-                }
-                if n == 0 {
-                    sink.write(&id, Vec::new()).await?;
-                }
+            if let Some(layer) = anomaly_layer(&id) {
+                let members = all
+                    .iter()
+                    .zip(&families)
+                    .filter(|(_, f)| layer.is_none_or(|l| l == **f))
+                    .map(|(a, f)| (*a, *f));
+                write_anomalies(sink.as_mut(), &id, members, inputs).await
             } else {
                 let features = match id.as_str() {
                     BY_MICROZONE_ID => aggregate(&all, registry, inputs, &microzones),
                     BY_CENSUS_SECTION_ID => Vec::new(),
                     _ => indicator_features(inputs, params, run.as_of),
                 };
-                n = features.len();
-                sink.write(&id, features).await?;
+                let n = features.len();
+                sink.write_deferred(&id, features).await?;
+                Ok::<usize, StoreError>(n)
             }
-            Ok::<usize, StoreError>(n)
         }
         .await;
-        if let Ok(n) = written {
-            counts.written.insert(id.clone(), n);
-        }
-        if let Err(e) = written {
-            let _ = sink.rollback().await;
-            return Err(store_err(format!("writing {id}"))(e));
+        match written {
+            Ok(n) => {
+                counts.written.insert(id.clone(), n);
+                deferred = Some(id);
+            }
+            Err(e) => {
+                let _ = sink.rollback().await;
+                return Err(store_err(writing(deferred.as_deref(), &id))(e));
+            }
         }
     }
     let feature = runs_feature(run, finished_at, &counts);
@@ -457,13 +461,51 @@ pub async fn persist_run(
     .await;
     if let Err(e) = runs {
         let _ = sink.rollback().await;
-        return Err(store_err(format!("writing {RUNS_ID}"))(e));
+        return Err(store_err(writing(deferred.as_deref(), RUNS_ID))(e));
     }
     sink.commit()
         .await
         .map_err(store_err("committing the run"))?;
     counts.written.insert(RUNS_ID.to_owned(), 1);
     Ok(counts)
+}
+
+/// Writes the features of the anomaly layer `id`, made from `members` (anomalies with their
+/// family) a batch at a time, each batch deferred; returns how many. An empty layer gets one
+/// empty write.
+async fn write_anomalies<'a>(
+    sink: &mut dyn IngestSink,
+    id: &str,
+    mut members: impl Iterator<Item = (&'a Anomaly, Family)> + Send,
+    inputs: &Inputs,
+) -> Result<usize, StoreError> {
+    let mut n = 0;
+    loop {
+        let features: Vec<Feature> = members
+            .by_ref()
+            .take(WRITE_BATCH)
+            .map(|(a, family)| to_feature_with_geometry(a, family, inputs))
+            .collect();
+        if features.is_empty() && n > 0 {
+            break;
+        }
+        let last = features.len() < WRITE_BATCH;
+        n += features.len();
+        sink.write_deferred(id, features).await?;
+        if last {
+            break;
+        }
+    }
+    Ok(n)
+}
+
+/// What was being written when a call failed: `id`, or the layer written before it, whose
+/// deferred write reports its failure on the next call.
+fn writing(deferred: Option<&str>, id: &str) -> String {
+    match deferred {
+        Some(before) if before != id => format!("writing {before} or {id}"),
+        _ => format!("writing {id}"),
+    }
 }
 
 /// Rules selected by ids (case-insensitive), to check `--rule` values.

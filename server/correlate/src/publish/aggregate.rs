@@ -1,15 +1,15 @@
 //! Aggregates of anomalies per area (microzone, census section): number of anomalies, per
 //! family, and total estimated gap; and the c. 335 indicator as its own layer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use geo::{Contains, InteriorPoint};
-use geo_types::{Geometry, MultiPolygon};
+use geo::{BoundingRect, Contains, InteriorPoint};
+use geo_types::{Geometry, MultiPolygon, Point, Rect};
 use segit_model::Anomaly;
 use segit_query::{Collection, Crs, Feature, GeometryType, Property, PropertyType, Value};
 
-use super::{family_of, resolve_geometry};
+use super::{GeometryView, family_of, view_geometry};
 use crate::engine::Family;
 use crate::inputs::Inputs;
 use crate::params::Params;
@@ -62,11 +62,19 @@ pub fn aggregate_collection(id: &str, title: &str, crs: Crs) -> Collection {
     }
 }
 
-fn anchor(inputs: &Inputs, a: &Anomaly) -> Option<geo_types::Point<f64>> {
-    match resolve_geometry(inputs, a.geometry_ref.as_ref()?)? {
-        Geometry::Point(p) => Some(p),
-        g => g.interior_point(),
+fn anchor(inputs: &Inputs, a: &Anomaly) -> Option<Point<f64>> {
+    match view_geometry(inputs, a.geometry_ref.as_ref()?)? {
+        GeometryView::Point(p) => Some(p),
+        GeometryView::Area(m) => m.interior_point(),
     }
+}
+
+/// Whether `p` lies in the closed rectangle `r` (`None`: an empty area, containing nothing).
+fn in_rect(r: Option<&Rect<f64>>, p: Point<f64>) -> bool {
+    r.is_some_and(|r| {
+        let (min, max) = (r.min(), r.max());
+        min.x <= p.x() && p.x() <= max.x && min.y <= p.y() && p.y() <= max.y
+    })
 }
 
 /// Aggregates anomalies per area: an anomaly counts in the area containing its geometry's
@@ -78,15 +86,26 @@ pub fn aggregate<A: std::borrow::Borrow<Anomaly>>(
     inputs: &Inputs,
     areas: &[AreaUnit],
 ) -> Vec<Feature> {
+    // the first area of each id, and each area's bounding box (a point outside it is outside)
+    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(areas.len());
+    for (i, x) in areas.iter().enumerate() {
+        by_id.entry(x.id.as_str()).or_insert(i);
+    }
+    let boxes: Vec<Option<Rect<f64>>> = areas.iter().map(|x| x.geometry.bounding_rect()).collect();
     let mut stats: BTreeMap<usize, (i64, f64, BTreeMap<Family, i64>)> = BTreeMap::new();
     for a in anomalies {
         let a: &Anomaly = a.borrow();
         let area = a
             .object
             .microzone
-            .and_then(|z| areas.iter().position(|x| x.id == z.to_string()))
+            .and_then(|z| by_id.get(z.to_string().as_str()).copied())
             .or_else(|| {
-                anchor(inputs, a).and_then(|p| areas.iter().position(|x| x.geometry.contains(&p)))
+                anchor(inputs, a).and_then(|p| {
+                    areas
+                        .iter()
+                        .zip(&boxes)
+                        .position(|(x, r)| in_rect(r.as_ref(), p) && x.geometry.contains(&p))
+                })
             });
         let Some(i) = area else { continue };
         let e = stats.entry(i).or_default();

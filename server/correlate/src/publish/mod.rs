@@ -10,13 +10,13 @@ pub use aggregate::{
     AreaUnit, aggregate, aggregate_collection, indicator_collection, indicator_features,
 };
 
-use geo_types::Geometry;
+use geo_types::{Geometry, MultiPolygon, Point};
 use segit_model::{Anomaly, GeometryRef};
 use segit_query::{Collection, Crs, Feature, GeometryType, Property, PropertyType, Value};
+use sha2::{Digest, Sha256};
 use std::borrow::Borrow;
 
 use crate::engine::Family;
-use crate::fingerprint::sha256_hex;
 use crate::inputs::Inputs;
 use crate::registry::Registry;
 use crate::run::anomaly_key;
@@ -162,7 +162,20 @@ fn geometry_parts(g: Option<&GeometryRef>) -> (Value, Value) {
 
 /// Feature id of an anomaly: `a-` + 16 hex characters of the SHA-256 of its stable key.
 pub fn feature_id(a: &Anomaly) -> String {
-    format!("a-{}", &sha256_hex(anomaly_key(a).as_bytes())[..16])
+    id_of_key(&anomaly_key(a))
+}
+
+/// Feature id of the anomaly whose stable key is `key` (see [`feature_id`]).
+fn id_of_key(key: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::digest(key.as_bytes());
+    let mut id = String::with_capacity(18);
+    id.push_str("a-");
+    for b in &digest[..8] {
+        id.push(char::from(HEX[usize::from(b >> 4)]));
+        id.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    id
 }
 
 /// An anomaly as a feature of the anomaly collections, without geometry (the server renders
@@ -170,8 +183,10 @@ pub fn feature_id(a: &Anomaly) -> String {
 pub fn to_feature(a: &Anomaly, family: Family) -> Feature {
     let (kind, reference) = geometry_parts(a.geometry_ref.as_ref());
     let json = |v: serde_json::Result<String>| v.map_or(Value::Null, Value::Text);
+    let key = anomaly_key(a);
+    let id = id_of_key(&key);
     let properties = vec![
-        ("anomaly_key", Value::Text(anomaly_key(a))),
+        ("anomaly_key", Value::Text(key)),
         ("rule_id", Value::Text(a.rule_id.to_string())),
         ("rule_version", Value::Int(i64::from(a.rule_version))),
         ("family", Value::Text(family.name().into())),
@@ -212,7 +227,7 @@ pub fn to_feature(a: &Anomaly, family: Family) -> Feature {
         ),
     ];
     Feature {
-        id: feature_id(a),
+        id,
         geometry: None,
         properties: properties
             .into_iter()
@@ -221,41 +236,65 @@ pub fn to_feature(a: &Anomaly, family: Family) -> Feature {
     }
 }
 
-/// The geometry an anomaly refers to, looked up in the snapshot.
-pub fn resolve_geometry(inputs: &Inputs, g: &GeometryRef) -> Option<Geometry<f64>> {
+/// The geometry an anomaly refers to, borrowed from the snapshot.
+#[derive(Debug, Clone, Copy)]
+pub enum GeometryView<'a> {
+    /// a parcel, footprint, outline or microzone
+    Area(&'a MultiPolygon<f64>),
+    /// a house number
+    Point(Point<f64>),
+}
+
+impl GeometryView<'_> {
+    /// The geometry, owned.
+    pub fn to_geometry(self) -> Geometry<f64> {
+        match self {
+            Self::Area(m) => Geometry::MultiPolygon(m.clone()),
+            Self::Point(p) => Geometry::Point(p),
+        }
+    }
+}
+
+/// The geometry an anomaly refers to, looked up in the snapshot without copying it.
+pub fn view_geometry<'a>(inputs: &'a Inputs, g: &GeometryRef) -> Option<GeometryView<'a>> {
     let d = &inputs.data;
     match g {
         GeometryRef::Parcel(k) => inputs.map_parcel(k).and_then(|i| {
             d.map_parcels
                 .as_ref()
-                .map(|v| Geometry::MultiPolygon(v[i].geometry.clone()))
+                .map(|v| GeometryView::Area(&v[i].geometry))
         }),
         GeometryRef::BuildingFootprint(id) => inputs
             .footprint(id)
             .and_then(|i| {
                 d.footprints
                     .as_ref()
-                    .map(|v| Geometry::MultiPolygon(v[i].geometry.clone()))
+                    .map(|v| GeometryView::Area(&v[i].geometry))
             })
             .or_else(|| {
                 inputs.outline(id).and_then(|i| {
                     d.building_outlines
                         .as_ref()
-                        .map(|v| Geometry::MultiPolygon(v[i].geometry.clone()))
+                        .map(|v| GeometryView::Area(&v[i].geometry))
                 })
             }),
         GeometryRef::HouseNumber(k) => inputs.house_number(k).and_then(|i| {
             d.house_numbers
                 .as_ref()
-                .map(|v| Geometry::Point(v[i].point))
+                .map(|v| GeometryView::Point(v[i].point))
         }),
         GeometryRef::Microzone(z) => d
             .microzones
             .iter()
             .flatten()
             .find(|m| m.number == *z)
-            .map(|m| Geometry::MultiPolygon(m.geometry.clone())),
+            .map(|m| GeometryView::Area(&m.geometry)),
     }
+}
+
+/// The geometry an anomaly refers to, looked up in the snapshot.
+pub fn resolve_geometry(inputs: &Inputs, g: &GeometryRef) -> Option<Geometry<f64>> {
+    view_geometry(inputs, g).map(GeometryView::to_geometry)
 }
 
 /// An anomaly as a feature with its geometry resolved from the snapshot.
@@ -268,6 +307,18 @@ pub fn to_feature_with_geometry(a: &Anomaly, family: Family, inputs: &Inputs) ->
     f
 }
 
+/// The anomaly collection `collection_id` names: `Some(None)` for `anomalies`,
+/// `Some(Some(family))` for a family's, `None` for any other collection.
+pub fn anomaly_layer(collection_id: &str) -> Option<Option<Family>> {
+    if collection_id == ALL_ID {
+        return Some(None);
+    }
+    Family::ALL
+        .into_iter()
+        .find(|f| family_id(*f) == collection_id)
+        .map(Some)
+}
+
 /// The features of the collection `collection_id` (`anomalies` or a family's) for a run.
 pub fn features_for<A: Borrow<Anomaly>>(
     collection_id: &str,
@@ -275,12 +326,16 @@ pub fn features_for<A: Borrow<Anomaly>>(
     registry: &Registry,
     inputs: &Inputs,
 ) -> Vec<Feature> {
+    let Some(layer) = anomaly_layer(collection_id) else {
+        return Vec::new();
+    };
     anomalies
         .iter()
         .map(Borrow::borrow)
         .filter_map(|a: &Anomaly| {
             let family = family_of(registry, a);
-            (collection_id == ALL_ID || collection_id == family_id(family))
+            layer
+                .is_none_or(|f| f == family)
                 .then(|| to_feature_with_geometry(a, family, inputs))
         })
         .collect()
