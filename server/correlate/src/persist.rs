@@ -37,10 +37,8 @@ use crate::publish::{
 use crate::registry::Registry;
 use crate::run::{RuleStatus, Run, carry_over_status, diff, sort_anomaly_refs};
 
-/// Anomaly features made and written at a time. Each write is all or nothing in the store
-/// (a GeoPackage savepoint copies aside every page it changes), so fewer, larger batches write
-/// faster.
-const WRITE_BATCH: usize = 50_000;
+/// Anomaly features made and written at a time.
+const WRITE_BATCH: usize = 10_000;
 
 /// Id of the run history collection.
 pub const RUNS_ID: &str = "correlation_runs";
