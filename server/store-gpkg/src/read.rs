@@ -212,18 +212,25 @@ impl Plan {
         format!("SELECT {} FROM {from} {}", self.columns(), self.order)
     }
 
-    /// The selected columns of `t`: id, geometry when present, every property.
+    /// The selected columns of `t`: id, geometry when present, every property; a column
+    /// neither returned nor read by the per-row tests is selected as `NULL`, so SQLite does
+    /// not extract it (positions stay those of the schema).
     fn columns(&self) -> String {
         let mut cols = vec!["t.id".to_owned()];
         if has_geometry(&self.collection) {
-            cols.push(format!("t.{GEOM}"));
+            cols.push(if self.output.with_geometry || self.eval_geom {
+                format!("t.{GEOM}")
+            } else {
+                "NULL".to_owned()
+            });
         }
-        cols.extend(
-            self.collection
-                .properties
-                .iter()
-                .map(|p| format!("t.{}", quote(&p.name))),
-        );
+        cols.extend(self.collection.properties.iter().enumerate().map(|(i, p)| {
+            if self.output.props.contains(&i) || self.eval_props.contains(&i) {
+                format!("t.{}", quote(&p.name))
+            } else {
+                "NULL".to_owned()
+            }
+        }));
         cols.join(", ")
     }
 
