@@ -177,6 +177,7 @@ pub async fn correlate(
         );
     }
     let mut bars = Bars::new();
+    tracing::info!(stage = "loading the ingested collections", "correlate");
     let (data, load) = load_inputs_with_report(store, &mut |name, n| bars.loading(name, n))
         .await
         .context("loading the ingested collections")?;
@@ -193,7 +194,9 @@ pub async fn correlate(
         None => Crs::parse(&settings.ingest.storage_crs)
             .with_context(|| format!("ingest.storage_crs = {}", settings.ingest.storage_crs))?,
     };
+    tracing::info!(stage = "indexing the inputs", "correlate");
     let inputs = Inputs::new(data).with_pseudonym_key(key.as_bytes());
+    tracing::info!(stage = "fingerprint and rules", "correlate");
     let selected = registry
         .rules()
         .filter(|r| {
@@ -209,12 +212,14 @@ pub async fn correlate(
         bars.rule_done(r);
     });
     bars.clear();
+    tracing::info!(stage = "reading the previous run", "correlate");
     let previous = previous_anomalies(store)
         .await
         .context("reading the previous run's anomalies")?;
     for p in previous.unreadable.iter().take(5) {
         tracing::warn!("previous anomaly not readable, treated as absent: {p}");
     }
+    tracing::info!(stage = "writing the run", "correlate");
     let persisted = persist_run(
         store,
         &registry,
