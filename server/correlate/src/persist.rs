@@ -425,7 +425,7 @@ pub async fn persist_run(
                     .zip(&families)
                     .filter(|(_, f)| layer.is_none_or(|l| l == **f))
                     .map(|(a, f)| (*a, *f));
-                write_anomalies(sink.as_mut(), &id, members, inputs).await
+                write_anomalies(sink.as_mut(), &id, members, inputs, WRITE_BATCH).await
             } else {
                 let features = match id.as_str() {
                     BY_MICROZONE_ID => aggregate(&all, registry, inputs, &microzones),
@@ -469,25 +469,26 @@ pub async fn persist_run(
 }
 
 /// Writes the features of the anomaly layer `id`, made from `members` (anomalies with their
-/// family) a batch at a time, each batch deferred; returns how many. An empty layer gets one
+/// family) `batch` at a time, each batch deferred; returns how many. An empty layer gets one
 /// empty write.
 async fn write_anomalies<'a>(
     sink: &mut dyn IngestSink,
     id: &str,
     mut members: impl Iterator<Item = (&'a Anomaly, Family)> + Send,
     inputs: &Inputs,
+    batch: usize,
 ) -> Result<usize, StoreError> {
     let mut n = 0;
     loop {
         let features: Vec<Feature> = members
             .by_ref()
-            .take(WRITE_BATCH)
+            .take(batch)
             .map(|(a, family)| to_feature_with_geometry(a, family, inputs))
             .collect();
         if features.is_empty() && n > 0 {
             break;
         }
-        let last = features.len() < WRITE_BATCH;
+        let last = features.len() < batch;
         n += features.len();
         sink.write_deferred(id, features).await?;
         if last {
@@ -518,6 +519,9 @@ pub fn unknown_rules<'a>(registry: &Registry, ids: &'a [String]) -> Vec<&'a str>
         .filter(|id| !known.contains(&id.trim().to_ascii_uppercase()))
         .collect()
 }
+
+#[cfg(test)]
+mod write_tests;
 
 #[cfg(test)]
 mod tests {
