@@ -14,7 +14,6 @@ use std::thread::JoinHandle;
 
 use async_trait::async_trait;
 use geo_types::{Geometry, MultiLineString, MultiPoint, MultiPolygon};
-use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, params};
 use segit_query::{Collection, Feature, GeometryType, QueryError, Value};
 use segit_store::{IngestSink, StoreError};
@@ -23,7 +22,7 @@ use tokio::sync::oneshot;
 use crate::catalog::{extent_with_envelope, read_collection, storage_envelope};
 use crate::error::SqlContext;
 use crate::schema::{self, GEOM};
-use crate::sql::{has_geometry, quote, to_sql};
+use crate::sql::{bind, has_geometry, quote};
 use crate::tally::Tally;
 
 type Reply = oneshot::Sender<Result<(), StoreError>>;
@@ -158,7 +157,9 @@ fn writer(
     commands: &mpsc::Receiver<Command>,
     ready: oneshot::Sender<Result<(), StoreError>>,
 ) {
-    let started = crate::pool::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE).and_then(|c| {
+    // the connection never leaves this thread: SQLite need not lock it on every call
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let started = crate::pool::connect(path, flags).and_then(|c| {
         c.execute_batch("BEGIN IMMEDIATE")
             .ctx("starting the ingest transaction")?;
         Ok(c)
@@ -364,25 +365,29 @@ impl Writer<'_> {
                     end.and_then(|i| values.get(i)),
                 );
             }
-            let mut params: Vec<ToSqlOutput<'_>> = Vec::with_capacity(cols.len());
-            params.push(ToSqlOutput::Borrowed(ValueRef::Text(f.id.as_bytes())));
-            if has_geom {
-                params.push(match geom {
-                    Some(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
-                    None => ToSqlOutput::Borrowed(ValueRef::Null),
-                });
-            }
-            params.extend(values.iter().map(to_sql));
-            stmt.execute(rusqlite::params_from_iter(params.iter()))
-                .map_err(
-                    |e| match crate::error::map_sqlite("writing a feature", &e) {
-                        StoreError::Conflict(m) => StoreError::Conflict(format!(
-                            "feature '{}' of collection '{id}': {m}",
-                            f.id
-                        )),
-                        other => other,
-                    },
-                )?;
+            // every parameter is bound on each row: none keeps a value of the previous one
+            let bound = (|| {
+                stmt.raw_bind_parameter(1, f.id.as_str())?;
+                let first = if has_geom {
+                    stmt.raw_bind_parameter(2, geom)?;
+                    3
+                } else {
+                    2
+                };
+                for (i, v) in values.iter().enumerate() {
+                    bind(&mut stmt, first + i, v)?;
+                }
+                stmt.raw_execute()
+            })();
+            bound.map_err(
+                |e| match crate::error::map_sqlite("writing a feature", &e) {
+                    StoreError::Conflict(m) => StoreError::Conflict(format!(
+                        "feature '{}' of collection '{id}': {m}",
+                        f.id
+                    )),
+                    other => other,
+                },
+            )?;
         }
         Ok(tally)
     }
