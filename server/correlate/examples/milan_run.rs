@@ -55,17 +55,12 @@ fn main() -> Result<(), common::BoxError> {
     let t = Instant::now();
     let inputs = Inputs::new(data).with_pseudonym_key(b"bench");
     let indexed = t.elapsed();
-    println!(
-        "Inputs::new in {:.1} s, RSS {} MiB",
-        indexed.as_secs_f64(),
-        status_mib("VmRSS:")
-    );
-    let t = Instant::now();
     let fingerprint = segit_correlate::fingerprint::input_fingerprint(&inputs);
     println!(
-        "input fingerprint {} in {:.1} s (also part of the run below)",
+        "Inputs::new (indexes, and the input fingerprint {} beside them) in {:.1} s, RSS {} MiB",
         &fingerprint[..12],
-        t.elapsed().as_secs_f64()
+        indexed.as_secs_f64(),
+        status_mib("VmRSS:")
     );
     let options = RunOptions {
         as_of: common::as_of(),

@@ -9,7 +9,9 @@ use geo_types::MultiPolygon;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::inputs::{Inputs, Source};
+use segit_model::Belfiore;
+
+use crate::inputs::{InputData, Inputs, Source};
 
 /// Hex SHA-256 of bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -59,8 +61,7 @@ fn all<T: Serialize>(v: Option<&Vec<T>>) -> Option<Vec<[u8; 32]>> {
     v.map(|v| v.iter().map(record_digest).collect())
 }
 
-fn source_digests(inputs: &Inputs, source: Source) -> Option<Vec<[u8; 32]>> {
-    let d = &inputs.data;
+fn source_digests(d: &InputData, source: Source) -> Option<Vec<[u8; 32]>> {
     match source {
         Source::LandParcels => all(d.land_parcels.as_ref()),
         Source::Units => all(d.units.as_ref()),
@@ -146,21 +147,24 @@ fn source_digests(inputs: &Inputs, source: Source) -> Option<Vec<[u8; 32]>> {
 }
 
 /// Sorted record digests of a source (`None` when missing).
-fn sorted_digests(inputs: &Inputs, source: Source) -> Option<Vec<[u8; 32]>> {
-    source_digests(inputs, source).map(|mut d| {
+fn sorted_digests(data: &InputData, source: Source) -> Option<Vec<[u8; 32]>> {
+    source_digests(data, source).map(|mut d| {
         d.sort_unstable();
         d
     })
 }
 
-/// The input fingerprint of a snapshot (hex SHA-256). The sources are digested on two threads
-/// and fed to the hash in [`Source::ALL`] order.
+/// The input fingerprint of a snapshot (hex SHA-256), computed when its indexes were built
+/// ([`Inputs::new`]).
 pub fn input_fingerprint(inputs: &Inputs) -> String {
+    inputs.fingerprint().to_owned()
+}
+
+/// The fingerprint of `data` whose municipality is `comune`. The sources are digested on two
+/// threads and fed to the hash in [`Source::ALL`] order.
+pub(crate) fn fingerprint_of(data: &InputData, comune: Option<Belfiore>) -> String {
     let mut h = Sha256::new();
-    h.update(format!(
-        "comune={:?};",
-        inputs.comune().map(|b| b.to_string())
-    ));
+    h.update(format!("comune={:?};", comune.map(|b| b.to_string())));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Option<Vec<[u8; 32]>>)>();
     std::thread::scope(|scope| {
@@ -173,7 +177,7 @@ pub fn input_fingerprint(inputs: &Inputs) -> String {
                     let Some(&source) = Source::ALL.get(i) else {
                         break;
                     };
-                    if tx.send((i, sorted_digests(inputs, source))).is_err() {
+                    if tx.send((i, sorted_digests(data, source))).is_err() {
                         break;
                     }
                 }

@@ -1,5 +1,7 @@
 //! [`Inputs`]: the snapshot with its join indexes, built once.
 
+use std::sync::Arc;
+
 use segit_model::{
     AddressKey, Belfiore, Confidence, ParcelKey, PropertyId, Resident, SubjectId, TextAddress,
     UnitKey, UnitState,
@@ -24,8 +26,10 @@ pub type UnitAddress = (AddressKey, String);
 /// The snapshot and its indexes.
 #[derive(Debug)]
 pub struct Inputs {
-    /// The raw data.
-    pub data: InputData,
+    /// The raw data (shared with the thread that fingerprints it while the indexes are built).
+    pub data: Arc<InputData>,
+    /// [`crate::fingerprint::input_fingerprint`] of `data`
+    fingerprint: String,
     pub(super) comune: Option<Belfiore>,
     pub(super) pseudonym_key: Vec<u8>,
     pub(super) unit_by_key: KeyIndex<UnitKey>,
@@ -116,7 +120,7 @@ fn strip_zeros(s: &str) -> String {
 }
 
 impl Inputs {
-    /// Builds every index of `data`.
+    /// Builds every index of `data`, and meanwhile, on another thread, its fingerprint.
     pub fn new(data: InputData) -> Self {
         let comune = data.comune.or_else(|| {
             data.units
@@ -176,11 +180,25 @@ impl Inputs {
             footprint_tree: ParcelIndex::build(
                 data.footprints.iter().flatten().map(|f| &f.geometry),
             ),
-            data,
+            data: Arc::new(data),
+            fingerprint: String::new(),
         };
-        me.index_cadastre();
-        me.index_registers();
+        std::thread::scope(|scope| {
+            let data = Arc::clone(&me.data);
+            let fingerprint =
+                scope.spawn(move || crate::fingerprint::fingerprint_of(&data, comune));
+            me.index_cadastre();
+            me.index_registers();
+            me.fingerprint = fingerprint
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        });
         me
+    }
+
+    /// The SHA-256 fingerprint of the data (hex).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// Sets the secret of the pseudonyms (HMAC-SHA-256 key held by the data controller).
