@@ -64,6 +64,7 @@ mod r02_urban_site_without_units;
 mod r03_rural_building_in_land_cadastre;
 mod r04_outline_without_units;
 mod r05_undeclared_extension;
+mod r06_enclosed_agricultural_parcel;
 mod r07_derelict_unit_in_use;
 mod r08_f3_f4_too_long;
 mod r09_category_inconsistent_with_use;
@@ -322,6 +323,7 @@ pub const PLANTINGS: &[Planting] = &[
     r24_deceased_holders::PLANTING,
     r23_building_land_as_agricultural::PLANTING,
     r11_address_inconsistent::PLANTING,
+    r06_enclosed_agricultural_parcel::PLANTING,
 ];
 
 /// Every recording of the rules whose truth is read from the final municipality, in the order

@@ -256,7 +256,7 @@ fn agricultural(town: &Municipality, sites: &Sites, i: usize) -> bool {
 
 /// Persons holding nothing, with a code of their own and a plain-ASCII name, after the first
 /// person holder (whose code the subject file corrupts), from the last.
-fn free_persons(town: &Municipality) -> Vec<usize> {
+pub(crate) fn free_persons(town: &Municipality) -> Vec<usize> {
     let mut cf_count: HashMap<&str, usize> = HashMap::new();
     for q in &town.persons {
         *cf_count.entry(q.cf.as_str()).or_default() += 1;

@@ -77,7 +77,7 @@ fn write_sog(cx: &mut Ctx) -> io::Result<()> {
     let rel = format!("censuario/{}.SOG", base_name(cx));
     let mut out = cx.create(&rel, Encoding::Latin1, true)?;
     let mut holders = super::census::holders_in_use(cx);
-    // the holders of the planted land holdings (R23), who hold nothing else
+    // the holders of the planted land holdings (R23, R06); a holder of units is written once
     holders.extend(
         cx.town
             .planted
