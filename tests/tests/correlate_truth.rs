@@ -17,7 +17,7 @@ use segit_correlate::load::load_inputs;
 use segit_correlate::{Inputs, Params, Registry, RuleStatus, RunOptions, anomaly_key, run};
 use segit_demo::plant::{CorrelationTruth, Expected};
 use segit_demo::supply::{SupplyOptions, SupplyTruth, write_supply};
-use segit_demo::{DemoParams, generate};
+use segit_demo::{DemoParams, Profile, generate, generate_profile};
 use segit_ingest::pipeline::{IngestOptions, NoProgress, ingest};
 use segit_model::{Anomaly, EvidenceValue};
 use segit_query::Crs;
@@ -279,6 +279,41 @@ async fn planted_cases_are_found_exactly_on_geopackage_and_postgis() {
         !truth.correlation.rules.is_empty(),
         "the demo plants no correlation case"
     );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The city profile (`write_supply <dir> <seed> <scale> city`) plants a true case of every rule
+/// of the standard registry, writes every supply the rules need (buildable zones included), and
+/// its planted cases are found exactly on a GeoPackage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_city_profile_plants_and_evaluates_every_rule() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let supply = dir.path().join("supply");
+    let params = DemoParams {
+        seed: PARAMS.seed,
+        scale: 0.1,
+    };
+    let city = generate_profile(&params, Profile::City);
+    let truth = write_supply(&city, &supply, &SupplyOptions::default()).expect("city supply");
+    let without_case: Vec<String> = Registry::standard()
+        .ids()
+        .into_iter()
+        .filter(|id| {
+            truth
+                .correlation
+                .rules
+                .get(*id)
+                .is_none_or(|r| r.report.is_empty())
+        })
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        without_case.is_empty(),
+        "rules without a planted case in the city: {without_case:?}"
+    );
+    let gpkg = GpkgStore::create(dir.path().join("city.gpkg")).expect("create GeoPackage");
+    let outcome = correlate(&gpkg, &supply, &truth).await;
+    let failures = score("GeoPackage (city)", &truth.correlation, &outcome);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -138,13 +138,18 @@ struct Ctx<'a> {
 }
 
 /// How densely the blocks are built: the town's (the default) or a city's, where every block
-/// is built like the town's centre and multi-storey buildings are taller.
+/// is built like the town's centre, multi-storey buildings are taller and some blocks at the
+/// edge are fields.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Density {
     /// factor on each block's distance from the centre (typologies, block kinds)
     pub ring: f64,
     /// factor on the storeys of buildings of two storeys or more
     pub storeys: u32,
+    /// share of the blocks of the outermost ring drawn as fields, beside the share their
+    /// distance from the centre gives (0 in the town, whose outskirts have fields of their
+    /// own; a city's edge keeps some farmland)
+    pub edge_farmland: f64,
 }
 
 impl Density {
@@ -152,6 +157,7 @@ impl Density {
     pub const TOWN: Density = Density {
         ring: 1.0,
         storeys: 1,
+        edge_farmland: 0.0,
     };
 }
 
@@ -181,16 +187,22 @@ pub fn subdivide_with(
     for j in (0..grid.rows).rev() {
         for i in 0..grid.cols {
             let r = grid.ring(i, j) * density.ring;
+            let edge = i == 0 || j == 0 || i + 1 == grid.cols || j + 1 == grid.rows;
             let t = if (i, j) == centre {
                 BlockType::Civic
             } else {
-                let w = if r > 0.75 {
+                let mut w = if r > 0.75 {
                     [0.47, 0.0, 0.0, 0.25, 0.28]
                 } else if r > 0.45 {
                     [0.86, 0.0, 0.02, 0.10, 0.02]
                 } else {
                     [0.90, 0.0, 0.10, 0.0, 0.0]
                 };
+                if edge && density.edge_farmland > 0.0 {
+                    let f = density.edge_farmland.min(1.0);
+                    w = w.map(|x| x * (1.0 - f));
+                    w[4] += f;
+                }
                 [
                     BlockType::Residential,
                     BlockType::Civic,

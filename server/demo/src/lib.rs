@@ -111,6 +111,9 @@ impl Default for DemoParams {
     }
 }
 
+/// Share of the city's outermost blocks that are fields.
+const EDGE_FARMLAND: f64 = 0.25;
+
 /// How densely the municipality is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Profile {
@@ -118,8 +121,10 @@ pub enum Profile {
     /// parcel)
     #[default]
     Town,
-    /// a city: every block built like the town's centre, multi-storey buildings twice as tall
-    /// (≈ 10 units per parcel; scale 30 gives a Milan-sized supply)
+    /// a city: every block built like the town's centre, multi-storey buildings twice as tall,
+    /// a quarter of the outermost ring of blocks left to fields (the farmland the cadastral
+    /// plantings and the zoning plan's buildable zones need) (≈ 10 units per parcel; scale 30
+    /// gives a Milan-sized supply)
     City,
 }
 
@@ -139,6 +144,7 @@ impl Profile {
             Self::City => blocks::Density {
                 ring: 0.3,
                 storeys: 2,
+                edge_farmland: EDGE_FARMLAND,
             },
         }
     }

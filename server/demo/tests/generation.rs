@@ -437,7 +437,7 @@ fn output_for_a_seed_is_stable() {
         .collect();
     let expected = [
         ("parcels", 260),
-        ("buildings", 314),
+        ("buildings", 315),
         ("units", 1114),
         ("holdings", 1730),
         ("subjects", 1071),

@@ -10,6 +10,8 @@
 //! address-based link of the engine depends on the rows moved):
 //! - a true case: the household of a dwelling is registered at another house number of the
 //!   same street, one no unit has (so the moved rows meet no other unit's address + internal);
+//!   the dwelling is the first from the second quarter of the candidates whose street has
+//!   such a number (a densely built city uses most of its numbers);
 //!   the FAB and the TARI premises keep the dwelling's own;
 //! - a near miss: the household of another dwelling is registered at the dwelling's house
 //!   number on another staircase (`Z`): the staircase is not part of the house number;
@@ -21,11 +23,11 @@
 //! rear entrance (`…/N/B`) is registered at the dwelling's number, one of its units' — not a
 //! case. So the planted case is the whole truth.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::facts::resident_on;
 use super::{Expected, FabAddress, Planter, Planting};
-use crate::Municipality;
+use crate::{HouseNumber, Municipality};
 
 /// The planting.
 pub(crate) const PLANTING: Planting = Planting { rule: "R11", plant };
@@ -47,25 +49,43 @@ fn candidates(town: &Municipality) -> Vec<usize> {
         .collect()
 }
 
-/// A house number of the register on the street of `key` that no unit, resident row or TARI
-/// premises uses, with another number.
-fn unused_number(town: &Municipality, key: &str) -> Option<String> {
-    let hn = town.house_numbers.iter().find(|h| h.address_key == key)?;
-    let used: HashSet<&str> = town
-        .units
-        .iter()
-        .filter_map(|u| u.address_key.as_deref())
-        .chain(town.residents.iter().map(|r| r.address_key.as_str()))
-        .chain(town.tari_positions.iter().map(|t| t.address_key.as_str()))
-        .collect();
-    town.house_numbers
-        .iter()
-        .find(|h| {
-            h.street_code == hn.street_code
-                && h.number != hn.number
-                && !used.contains(h.address_key.as_str())
-        })
-        .map(|h| h.address_key.clone())
+/// The house numbers of the register that no unit, resident row or TARI premises uses, by
+/// street code in register order, and every house number by address key.
+struct Unused<'a> {
+    by_street: HashMap<u32, Vec<&'a HouseNumber>>,
+    by_key: HashMap<&'a str, &'a HouseNumber>,
+}
+
+impl<'a> Unused<'a> {
+    fn new(town: &'a Municipality) -> Self {
+        let used: HashSet<&str> = town
+            .units
+            .iter()
+            .filter_map(|u| u.address_key.as_deref())
+            .chain(town.residents.iter().map(|r| r.address_key.as_str()))
+            .chain(town.tari_positions.iter().map(|t| t.address_key.as_str()))
+            .collect();
+        let mut by_street: HashMap<u32, Vec<&HouseNumber>> = HashMap::new();
+        let mut by_key = HashMap::new();
+        for h in &town.house_numbers {
+            by_key.entry(h.address_key.as_str()).or_insert(h);
+            if !used.contains(h.address_key.as_str()) {
+                by_street.entry(h.street_code).or_default().push(h);
+            }
+        }
+        Self { by_street, by_key }
+    }
+
+    /// The first unused house number of the register on the street of `key`, with another
+    /// number.
+    fn on_street_of(&self, key: &str) -> Option<String> {
+        let hn = self.by_key.get(key)?;
+        self.by_street
+            .get(&hn.street_code)?
+            .iter()
+            .find(|h| h.number != hn.number)
+            .map(|h| h.address_key.clone())
+    }
 }
 
 fn plant(town: &mut Municipality, p: &mut Planter) {
@@ -74,12 +94,16 @@ fn plant(town: &mut Municipality, p: &mut Planter) {
         return;
     }
     let step = list.len() / 4;
-    let (moved, staircase, by_name) = (list[step], list[2 * step], list[3 * step]);
+    let (staircase, by_name) = (list[2 * step], list[3 * step]);
     let d = super::as_of(town);
 
-    if let Some(own) = town.units[moved].address_key.clone()
-        && let Some(other) = unused_number(town, &own)
-    {
+    // the case: the first dwelling from the first quarter on whose street a number is unused
+    let unused = Unused::new(town);
+    let moved = list[step..2 * step].iter().find_map(|&u| {
+        let own = town.units[u].address_key.as_deref()?;
+        Some((u, own.to_owned(), unused.on_street_of(own)?))
+    });
+    if let Some((moved, own, other)) = moved {
         for r in town.residents.iter_mut().filter(|r| r.unit == moved) {
             r.address_key.clone_from(&other);
         }
