@@ -21,5 +21,5 @@ mod temporal;
 pub use merge::{HistoryMode, Merged, Scope, SeriesRule, merge};
 pub use temporal::{
     VALID_FROM, VALID_TO, VALID_UNTIL, catalogue_temporal, close, last_instant, set_property,
-    temporal_properties, validity_values,
+    temporal_properties, validity, validity_values,
 };

@@ -43,14 +43,21 @@ pub fn last_instant(to: NaiveDate) -> Option<DateTime<Utc>> {
 
 /// The values of the three temporal properties for validity `from` .. `to` (excluded).
 pub fn validity_values(from: NaiveDate, to: Option<NaiveDate>) -> [(String, Value); 3] {
+    let [start, end, until] = validity(from, to);
     [
-        (VALID_FROM.to_owned(), Value::Date(from)),
-        (VALID_TO.to_owned(), to.map_or(Value::Null, Value::Date)),
-        (
-            VALID_UNTIL.to_owned(),
-            to.and_then(last_instant)
-                .map_or(Value::Null, Value::DateTime),
-        ),
+        (VALID_FROM.to_owned(), start),
+        (VALID_TO.to_owned(), end),
+        (VALID_UNTIL.to_owned(), until),
+    ]
+}
+
+/// The values alone of [`validity_values`], in schema order.
+pub fn validity(from: NaiveDate, to: Option<NaiveDate>) -> [Value; 3] {
+    [
+        Value::Date(from),
+        to.map_or(Value::Null, Value::Date),
+        to.and_then(last_instant)
+            .map_or(Value::Null, Value::DateTime),
     ]
 }
 

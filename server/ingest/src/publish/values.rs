@@ -5,7 +5,7 @@ use geo_types::Geometry;
 use segit_model::{PropertyId, Sezione, SubjectKind};
 use segit_query::{Collection, Feature, Value};
 
-use crate::history::validity_values;
+use crate::history::validity;
 use crate::link::Link;
 
 /// A feature of collection `c`: `values` are the non-temporal properties in schema order,
@@ -14,21 +14,20 @@ pub(crate) fn feature(
     c: &Collection,
     id: String,
     geometry: Option<Geometry<f64>>,
-    mut values: Vec<Value>,
+    values: Vec<Value>,
     from: NaiveDate,
     to: Option<NaiveDate>,
 ) -> Feature {
-    values.extend(validity_values(from, to).into_iter().map(|(_, v)| v));
-    debug_assert_eq!(values.len(), c.properties.len(), "{}", c.id);
+    debug_assert_eq!(values.len() + 3, c.properties.len(), "{}", c.id);
+    let mut names = c.properties.iter().map(|p| p.name.clone());
+    let mut properties = Vec::with_capacity(c.properties.len());
+    // the values first: a name is taken only for a value
+    properties.extend(values.into_iter().zip(names.by_ref()).map(|(v, n)| (n, v)));
+    properties.extend(names.zip(validity(from, to)));
     Feature {
         id,
         geometry,
-        properties: c
-            .properties
-            .iter()
-            .map(|p| p.name.clone())
-            .zip(values)
-            .collect(),
+        properties,
     }
 }
 
