@@ -1,8 +1,9 @@
 //! Transactional writes: an [`IngestSink`] owning one write connection on a dedicated thread.
 //!
 //! The thread opens the connection, starts `BEGIN IMMEDIATE` (so a second writer waits, then
-//! fails as `Unavailable`), and serves commands sent by the async side. Each `write` runs inside
-//! a savepoint, so a failing batch leaves nothing behind. Commit recomputes extents of the
+//! fails as `Unavailable`), and serves commands sent by the async side. A failing `write` leaves
+//! nothing behind (its rows are deleted again, [`Writer::undoable`]); a `create` runs inside a
+//! savepoint. Commit recomputes extents of the
 //! touched collections and commits; rollback, a dropped sink or any exit without commit rolls
 //! back. Readers (WAL mode) never see a half-written ingest.
 
@@ -14,7 +15,7 @@ use std::thread::JoinHandle;
 
 use async_trait::async_trait;
 use geo_types::{Geometry, MultiLineString, MultiPoint, MultiPolygon};
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use segit_query::{Collection, Feature, GeometryType, QueryError, Value};
 use segit_store::{IngestSink, StoreError};
 use tokio::sync::oneshot;
@@ -195,14 +196,14 @@ fn writer(
                 let _ = reply.send(state.savepoint(|w| w.create(&c)));
             }
             Command::Write(id, features, reply) => {
-                let mut tally = None;
-                let result = state.savepoint(|w| {
-                    tally = w.write(&id, features)?;
-                    Ok(())
-                });
-                if result.is_ok() {
-                    state.tally(id, tally);
-                }
+                let result = state.undoable(&id, features);
+                let result = match result {
+                    Ok(tally) => {
+                        state.tally(id, tally);
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                };
                 let _ = reply.send(result);
             }
             Command::Commit(reply) => {
@@ -264,6 +265,49 @@ impl Writer<'_> {
                 Err(e)
             }
         }
+    }
+
+    /// Runs [`Self::write`] so that a failing batch leaves nothing behind, without a savepoint
+    /// (whose journal would copy every page the batch changes that existed before it): the
+    /// rows of a batch are those with a `fid` above the table's AUTOINCREMENT sequence before
+    /// it, so undoing the batch deletes them (the rtree triggers delete their entries) and
+    /// puts the sequence back. A failing row itself leaves nothing: SQLite checks constraints
+    /// before it writes a row, and a statement that fires triggers is atomic on its own.
+    fn undoable(&mut self, id: &str, features: Vec<Feature>) -> Result<Option<Tally>, StoreError> {
+        let sequence: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()
+            .ctx("reading the id sequence")?;
+        let result = self.write(id, features);
+        if result.is_err() {
+            let undo = self
+                .conn
+                .execute(
+                    &format!("DELETE FROM {} WHERE fid > ?1", quote(id)),
+                    [sequence.unwrap_or(0)],
+                )
+                .and_then(|_| match sequence {
+                    Some(seq) => self.conn.execute(
+                        "UPDATE sqlite_sequence SET seq = ?2 WHERE name = ?1",
+                        params![id, seq],
+                    ),
+                    None => self
+                        .conn
+                        .execute("DELETE FROM sqlite_sequence WHERE name = ?1", [id]),
+                });
+            // a table that does not exist has nothing to undo
+            if let Err(e) = undo
+                && read_collection(self.conn, id).is_ok()
+            {
+                return Err(crate::error::map_sqlite("undoing a failed write", &e));
+            }
+        }
+        result
     }
 
     fn create(&mut self, collection: &Collection) -> Result<(), StoreError> {
@@ -462,11 +506,113 @@ fn fit_geometry(g: &Geometry<f64>, ty: GeometryType) -> Option<Cow<'_, Geometry<
 #[cfg(test)]
 mod tests {
     use geo_types::{LineString, Point, Polygon, coord};
+    use segit_store::FeatureStore;
 
     use super::*;
 
     fn fit(g: &Geometry<f64>, ty: GeometryType) -> Option<Geometry<f64>> {
         fit_geometry(g, ty).map(Cow::into_owned)
+    }
+
+    fn points(ids: &[&str]) -> Vec<Feature> {
+        ids.iter()
+            .enumerate()
+            .map(|(i, id)| Feature {
+                id: (*id).to_owned(),
+                geometry: Some(Geometry::Point(Point::new(9.0 + i as f64, 45.0))),
+                properties: vec![("n".to_owned(), Value::Int(i as i64))],
+            })
+            .collect()
+    }
+
+    /// Rows (fid, id, n), rtree entries (id, minx) and the AUTOINCREMENT sequence of `t`.
+    type Contents = (Vec<(i64, String, i64)>, Vec<(i64, f64)>, i64);
+
+    fn contents(path: &std::path::Path) -> Contents {
+        let c = Connection::open(path).unwrap();
+        let rows = c
+            .prepare("SELECT fid, id, n FROM t ORDER BY fid")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let rtree = c
+            .prepare("SELECT id, minx FROM rtree_t_geom ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let seq = c
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = 't'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        (rows, rtree, seq)
+    }
+
+    /// Writes batches to a new collection `t` and commits; `fail` batches must fail.
+    async fn ingest(path: &std::path::Path, batches: Vec<(Vec<Feature>, bool)>) {
+        let store = crate::GpkgStore::create(path).unwrap();
+        let mut sink = store.begin_ingest().await.unwrap();
+        let collection = Collection {
+            id: "t".into(),
+            title: "t".into(),
+            description: String::new(),
+            keywords: Vec::new(),
+            geometry_type: GeometryType::Point,
+            storage_crs: segit_query::Crs::Epsg(4326),
+            properties: vec![segit_query::Property::new(
+                "n",
+                segit_query::PropertyType::Integer,
+                "n",
+            )],
+            temporal: None,
+            extent: None,
+        };
+        sink.create_collection(&collection).await.unwrap();
+        for (features, fail) in batches {
+            let result = sink.write("t", features).await;
+            assert_eq!(result.is_err(), fail, "{result:?}");
+        }
+        sink.commit().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_leaves_what_was_there_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let clean = dir.path().join("clean.gpkg");
+        ingest(
+            &clean,
+            vec![(points(&["a", "b"]), false), (points(&["c", "d"]), false)],
+        )
+        .await;
+        let expected = contents(&clean);
+        assert_eq!(expected.0.len(), 4);
+        assert_eq!(expected.1.len(), 4);
+        assert_eq!(expected.2, 4);
+        // the first batch fails on a duplicate id after one row, the third on a value of the
+        // wrong type after two rows, the fourth on an unknown property before any
+        let mut wrong = points(&["x", "y", "z"]);
+        wrong[2].properties[0].1 = Value::Text("not a number".into());
+        let mut unknown = points(&["u"]);
+        unknown[0].properties[0].0 = "zzz".into();
+        let failed = dir.path().join("failed.gpkg");
+        ingest(
+            &failed,
+            vec![
+                (points(&["e", "e"]), true),
+                (points(&["a", "b"]), false),
+                (wrong, true),
+                (unknown, true),
+                (points(&["c", "d"]), false),
+            ],
+        )
+        .await;
+        assert_eq!(contents(&failed), expected);
     }
 
     #[test]
