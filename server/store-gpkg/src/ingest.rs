@@ -274,19 +274,26 @@ impl Writer<'_> {
     /// puts the sequence back. A failing row itself leaves nothing: SQLite checks constraints
     /// before it writes a row, and a statement that fires triggers is atomic on its own.
     fn undoable(&mut self, id: &str, features: Vec<Feature>) -> Result<Option<Tally>, StoreError> {
-        let sequence: Option<i64> = self
+        let sequence = self
             .conn
             .query_row(
                 "SELECT seq FROM sqlite_sequence WHERE name = ?1",
                 [id],
-                |r| r.get(0),
+                |r| r.get::<_, i64>(0),
             )
-            .optional()
-            .ctx("reading the id sequence")?;
+            .optional();
+        let sequence = match sequence {
+            Ok(s) => s,
+            // no sequence table yet: no collection either, which is the error to report
+            Err(e) => {
+                read_collection(self.conn, id)?;
+                return Err(crate::error::map_sqlite("reading the id sequence", &e));
+            }
+        };
         let result = self.write(id, features);
-        if result.is_err() {
-            let undo = self
-                .conn
+        // a write to a collection that does not exist wrote nothing
+        if result.is_err() && read_collection(self.conn, id).is_ok() {
+            self.conn
                 .execute(
                     &format!("DELETE FROM {} WHERE fid > ?1", quote(id)),
                     [sequence.unwrap_or(0)],
@@ -299,13 +306,8 @@ impl Writer<'_> {
                     None => self
                         .conn
                         .execute("DELETE FROM sqlite_sequence WHERE name = ?1", [id]),
-                });
-            // a table that does not exist has nothing to undo
-            if let Err(e) = undo
-                && read_collection(self.conn, id).is_ok()
-            {
-                return Err(crate::error::map_sqlite("undoing a failed write", &e));
-            }
+                })
+                .map_err(|e| crate::error::map_sqlite("undoing a failed write", &e))?;
         }
         result
     }
