@@ -76,17 +76,7 @@ impl Tally {
         end: Option<&Value>,
     ) {
         self.count += 1;
-        if let Some(e) = envelope {
-            self.envelope = Some(match self.envelope {
-                None => e,
-                Some(a) => Envelope {
-                    min_x: a.min_x.min(e.min_x),
-                    max_x: a.max_x.max(e.max_x),
-                    min_y: a.min_y.min(e.min_y),
-                    max_y: a.max_y.max(e.max_y),
-                },
-            });
-        }
+        self.envelope = union(self.envelope, envelope);
         let (Ok(s), Ok(e)) = (
             start.map_or(Ok(None), instant),
             end.map_or(Ok(None), instant),
@@ -105,17 +95,7 @@ impl Tally {
     /// Adds the features of `other` (a later batch of the same collection).
     pub(crate) fn merge(&mut self, other: &Self) {
         self.count += other.count;
-        if let Some(e) = other.envelope {
-            self.envelope = Some(match self.envelope {
-                None => e,
-                Some(a) => Envelope {
-                    min_x: a.min_x.min(e.min_x),
-                    max_x: a.max_x.max(e.max_x),
-                    min_y: a.min_y.min(e.min_y),
-                    max_y: a.max_y.max(e.max_y),
-                },
-            });
-        }
+        self.envelope = union(self.envelope, other.envelope);
         self.first = min_some(self.first, other.first);
         self.last = max_some(self.last, other.last);
         self.open += other.open;
@@ -151,6 +131,19 @@ impl Tally {
             (self.first.is_some() || last.is_some() || has_end).then_some([self.first, last])
         });
         extent_from_parts(self.storage_envelope(collection)?, temporal)
+    }
+}
+
+/// The envelope covering both (either may be absent).
+fn union(a: Option<Envelope>, b: Option<Envelope>) -> Option<Envelope> {
+    match (a, b) {
+        (Some(a), Some(e)) => Some(Envelope {
+            min_x: a.min_x.min(e.min_x),
+            max_x: a.max_x.max(e.max_x),
+            min_y: a.min_y.min(e.min_y),
+            max_y: a.max_y.max(e.max_y),
+        }),
+        (a, b) => a.or(b),
     }
 }
 
