@@ -136,6 +136,17 @@ impl Collection {
     pub fn property(&self, name: &str) -> Option<&Property> {
         self.properties.iter().find(|p| p.name == name)
     }
+
+    /// The properties a query selecting `selection` returns (`None`: all), in schema order:
+    /// the order of a returned feature's values.
+    pub fn returned<'c>(
+        &'c self,
+        selection: Option<&'c [String]>,
+    ) -> impl Iterator<Item = &'c Property> + 'c {
+        self.properties
+            .iter()
+            .filter(move |p| selection.is_none_or(|s| s.contains(&p.name)))
+    }
 }
 
 /// All collections a store publishes, in a stable order.

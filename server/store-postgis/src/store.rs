@@ -247,11 +247,7 @@ fn returned<'c>(
                     .into());
                 }
             }
-            Ok(collection
-                .properties
-                .iter()
-                .filter(|p| names.contains(&p.name))
-                .collect())
+            Ok(collection.returned(Some(names)).collect())
         }
     }
 }

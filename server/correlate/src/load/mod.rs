@@ -186,14 +186,7 @@ impl Loader<'_> {
         // values by position: no copy of every property name with every feature
         query.property_names = false;
         let names: Vec<String> = collection
-            .properties
-            .iter()
-            .filter(|p| {
-                query
-                    .properties
-                    .as_ref()
-                    .is_none_or(|s| s.contains(&p.name))
-            })
+            .returned(query.properties.as_deref())
             .map(|p| p.name.clone())
             .collect();
         let query = query.validate(collection).map_err(|e| LoadError::Query {

@@ -82,14 +82,7 @@ impl FeatureStore for Mem {
         // as a store answers: the selected properties in schema order, named if asked
         for f in features {
             let properties = c
-                .properties
-                .iter()
-                .filter(|p| {
-                    query
-                        .properties
-                        .as_ref()
-                        .is_none_or(|s| s.contains(&p.name))
-                })
+                .returned(query.properties.as_deref())
                 .map(|p| {
                     let name = if query.property_names {
                         p.name.clone()
