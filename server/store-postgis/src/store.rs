@@ -247,7 +247,11 @@ fn returned<'c>(
                     .into());
                 }
             }
-            Ok(collection.returned(Some(names)).collect())
+            Ok(collection
+                .properties
+                .iter()
+                .filter(|p| names.contains(&p.name))
+                .collect())
         }
     }
 }
