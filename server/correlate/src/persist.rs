@@ -601,22 +601,14 @@ mod tests {
 
     #[test]
     fn the_run_record_lists_rules_and_counts() {
-        let run = Run {
-            run_id: "run-x".into(),
-            started_at: DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap(),
-            as_of: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-            tax_year: 2025,
-            input_fingerprint: "abc".into(),
-            params_fingerprint: "def".into(),
-            rules: vec![crate::RuleReport {
-                rule_id: "R24".into(),
-                version: 1,
-                status: RuleStatus::NotEvaluated(vec![crate::Source::Deaths]),
-                millis: 3,
-            }],
-            anomalies: Vec::new(),
-            millis: 9,
-        };
+        let mut run = write_tests::run_of(Vec::new());
+        run.rules = vec![crate::RuleReport {
+            rule_id: "R24".into(),
+            version: 1,
+            status: RuleStatus::NotEvaluated(vec![crate::Source::Deaths]),
+            millis: 3,
+        }];
+        run.millis = 9;
         let counts = Persisted {
             total: 5,
             new: 2,

@@ -189,7 +189,8 @@ fn inputs() -> Inputs {
     Inputs::new(data)
 }
 
-fn run_of(anomalies: Vec<Anomaly>) -> Run {
+/// A run of the registry's rules (each ok) with `anomalies`, at fixed times and fingerprints.
+pub(super) fn run_of(anomalies: Vec<Anomaly>) -> Run {
     Run {
         run_id: "run-x".into(),
         started_at: DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap(),
