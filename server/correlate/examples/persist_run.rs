@@ -5,6 +5,9 @@
 //! new file `persist_run-<i>.gpkg` in `dir`; the last one is kept for inspection, the others
 //! are removed. Prints each time (wall, and CPU of the whole process: the caller and the
 //! store's writer thread) and the medians; the CPU time depends less on the machine's load.
+//! Also prints the memory one anomaly takes: the growth of the resident set when the run's
+//! anomalies are copied, divided by their number (mimalloc returns freed memory to the system
+//! after a short delay, so the copy lands on new pages).
 
 #![allow(clippy::print_stdout)]
 
@@ -43,6 +46,28 @@ fn cpu_seconds() -> f64 {
     seconds
 }
 
+/// The resident set size (`VmRSS` of `/proc/self/status`, Linux) in KiB; 0 elsewhere.
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The growth of the resident set while `anomalies` are copied, per anomaly, in bytes.
+fn resident_per_anomaly(anomalies: &[Anomaly]) -> f64 {
+    // freed memory goes back to the system meanwhile
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let before = rss_kib();
+    let copy = anomalies.to_vec();
+    let grown = rss_kib().saturating_sub(before) as f64 * 1024.0;
+    grown / copy.len().max(1) as f64
+}
+
 fn main() -> Result<(), common::BoxError> {
     let mut args = std::env::args().skip(1);
     let scale: f64 = args.next().map_or(Ok(0.5), |s| s.parse())?;
@@ -59,6 +84,11 @@ fn main() -> Result<(), common::BoxError> {
     };
     let done = run(&registry, &inputs, &params, &options, &mut |_| {});
     println!("{} anomalies", done.anomalies.len());
+    println!(
+        "one anomaly: {:.0} bytes resident ({} bytes its record)",
+        resident_per_anomaly(&done.anomalies),
+        size_of::<Anomaly>()
+    );
     // the part of a persist made before its first write: status carry-over, diff, order
     let mut r = done.clone();
     let t = Instant::now();
@@ -85,7 +115,7 @@ fn main() -> Result<(), common::BoxError> {
         let store = GpkgStore::create(&path)?;
         let mut r = done.clone();
         let t = Instant::now();
-        let c = cpu_seconds();
+        let cpu_at = cpu_seconds();
         let persisted = runtime.block_on(persist_run(
             &store,
             &registry,
@@ -97,13 +127,13 @@ fn main() -> Result<(), common::BoxError> {
             Utc::now(),
         ))?;
         let s = t.elapsed().as_secs_f64();
-        let c = cpu_seconds() - c;
+        let used = cpu_seconds() - cpu_at;
         println!(
-            "persist {i}: {s:.2} s ({c:.2} s CPU), {} anomalies written",
+            "persist {i}: {s:.2} s ({used:.2} s CPU), {} anomalies written",
             persisted.total
         );
         times.push(s);
-        cpu.push(c);
+        cpu.push(used);
         if i + 1 < repeats {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -112,8 +142,8 @@ fn main() -> Result<(), common::BoxError> {
     }
     times.sort_by(f64::total_cmp);
     cpu.sort_by(f64::total_cmp);
-    if let (Some(m), Some(c)) = (times.get(times.len() / 2), cpu.get(cpu.len() / 2)) {
-        println!("median {m:.2} s ({c:.2} s CPU) over {repeats}");
+    if let (Some(wall), Some(used)) = (times.get(times.len() / 2), cpu.get(cpu.len() / 2)) {
+        println!("median {wall:.2} s ({used:.2} s CPU) over {repeats}");
     }
     Ok(())
 }
