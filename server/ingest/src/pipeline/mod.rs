@@ -18,6 +18,7 @@ mod duplicates;
 mod kind;
 mod load;
 mod read;
+mod read_ahead;
 mod registers;
 mod report;
 mod stats;

@@ -9,6 +9,7 @@ use segit_query::{Crs, Transformer};
 
 use super::IngestOptions;
 use super::kind::SourceKind;
+use super::read_ahead::ReadAhead;
 use super::registers::Registers;
 use super::stats::{KindStats, Progress, drain, drain_some};
 use crate::cartography::georef::{AreaOfUse, Georeferencer, resolve_crs};
@@ -173,11 +174,13 @@ struct OpenFile {
     pump: Pump,
 }
 
-/// A pump draining `items` into the vector `place` selects.
-fn pump<T: 'static>(
-    mut items: impl Iterator<Item = Item<T>> + 'static,
+/// A pump draining `items` into the vector `place` selects; the items are read on a thread of
+/// their own ([`ReadAhead`]) while the pipeline links and writes the ones before them.
+fn pump<T: Send + 'static>(
+    items: impl Iterator<Item = Item<T>> + Send + 'static,
     place: fn(&mut SupplyData) -> &mut Vec<T>,
 ) -> Pump {
+    let mut items = ReadAhead::new(items, "segit-read");
     Box::new(move |data, max, stats, diags, progress| {
         drain_some(&mut items, max, place(data), stats, diags, progress)
     })
