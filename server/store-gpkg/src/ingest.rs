@@ -8,7 +8,7 @@
 //! back. Readers (WAL mode) never see a half-written ingest.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -168,6 +168,12 @@ fn writer(
         // COMMIT syncs it as before.
         c.pragma_update(None, "cache_size", -131_072)
             .ctx("setting the ingest page cache")?;
+        // Every insert fires the rtree trigger inside the ingest transaction, so SQLite keeps
+        // a statement journal of the pages it changes (to undo the statement alone if it
+        // fails). In memory, that journal costs a copy per page instead of a write to a
+        // temporary file per page.
+        c.pragma_update(None, "temp_store", "MEMORY")
+            .ctx("keeping statement journals in memory")?;
         c.execute_batch("BEGIN IMMEDIATE")
             .ctx("starting the ingest transaction")?;
         Ok(c)
@@ -188,6 +194,7 @@ fn writer(
     let mut state = Writer {
         conn: &conn,
         touched: BTreeMap::new(),
+        indexed_here: BTreeSet::new(),
         buf: Vec::new(),
     };
     while let Ok(cmd) = commands.recv() {
@@ -231,6 +238,11 @@ struct Writer<'c> {
     /// the collections created or written in the transaction, with the tally of what was
     /// written when the collection was created in it (`None`: its extent needs a scan)
     touched: BTreeMap<String, Option<Tally>>,
+    /// the collections with a geometry created in the transaction: their R*Tree index is
+    /// filled by [`Self::write`] itself and its triggers are put back at commit. A trigger
+    /// would make every insert a statement SQLite journals apart (to undo it alone), copying
+    /// each page it changes.
+    indexed_here: BTreeSet<String>,
     buf: Vec<u8>,
 }
 
@@ -270,8 +282,8 @@ impl Writer<'_> {
     /// Runs [`Self::write`] so that a failing batch leaves nothing behind, without a savepoint
     /// (whose journal would copy every page the batch changes that existed before it): the
     /// rows of a batch are those with a `fid` above the table's AUTOINCREMENT sequence before
-    /// it, so undoing the batch deletes them (the rtree triggers delete their entries) and
-    /// puts the sequence back. A failing row itself leaves nothing: SQLite checks constraints
+    /// it, so undoing the batch deletes them with their R*Tree entries (by the triggers, or
+    /// here for an index filled by [`Self::write`]) and puts the sequence back. A failing row itself leaves nothing: SQLite checks constraints
     /// before it writes a row, and a statement that fires triggers is atomic on its own.
     fn undoable(&mut self, id: &str, features: Vec<Feature>) -> Result<Option<Tally>, StoreError> {
         let sequence = self
@@ -293,11 +305,22 @@ impl Writer<'_> {
         let result = self.write(id, features);
         // a write to a collection that does not exist wrote nothing
         if result.is_err() && read_collection(self.conn, id).is_ok() {
+            let index = self
+                .indexed_here
+                .contains(id)
+                .then(|| quote(&schema::rtree_name(id)));
             self.conn
                 .execute(
                     &format!("DELETE FROM {} WHERE fid > ?1", quote(id)),
                     [sequence.unwrap_or(0)],
                 )
+                .and_then(|_| match &index {
+                    Some(r) => self.conn.execute(
+                        &format!("DELETE FROM {r} WHERE id > ?1"),
+                        [sequence.unwrap_or(0)],
+                    ),
+                    None => Ok(0),
+                })
                 .and_then(|_| match sequence {
                     Some(seq) => self.conn.execute(
                         "UPDATE sqlite_sequence SET seq = ?2 WHERE name = ?1",
@@ -329,6 +352,12 @@ impl Writer<'_> {
         let mut stored = collection.clone();
         stored.extent = None;
         schema::create_collection(self.conn, &stored, position)?;
+        if has_geometry(&stored) {
+            schema::drop_rtree_triggers(self.conn, &collection.id)?;
+            self.indexed_here.insert(collection.id.clone());
+        } else {
+            self.indexed_here.remove(&collection.id);
+        }
         self.touched
             .insert(collection.id.clone(), Some(Tally::default()));
         Ok(())
@@ -363,6 +392,19 @@ impl Writer<'_> {
             .conn
             .prepare_cached(&sql)
             .ctx("preparing the feature insert")?;
+        // the R*Tree entry, as the GeoPackage insert trigger writes it
+        let mut index = if self.indexed_here.contains(id) && has_geom {
+            Some(
+                self.conn
+                    .prepare_cached(&format!(
+                        "INSERT OR REPLACE INTO {} VALUES (?1, ?2, ?3, ?4, ?5)",
+                        quote(&schema::rtree_name(id))
+                    ))
+                    .ctx("preparing the spatial index insert")?,
+            )
+        } else {
+            None
+        };
         let srs_id = collection.storage_crs.srid() as i32;
         let mut values: Vec<Value> = Vec::with_capacity(collection.properties.len());
         for mut f in features {
@@ -430,7 +472,12 @@ impl Writer<'_> {
                 for (i, v) in values.iter().enumerate() {
                     bind(&mut stmt, first + i, v)?;
                 }
-                stmt.raw_execute()
+                stmt.raw_execute()?;
+                if let (Some(index), Some(e)) = (index.as_mut(), envelope) {
+                    let fid = self.conn.last_insert_rowid();
+                    index.execute(params![fid, e.min_x, e.max_x, e.min_y, e.max_y])?;
+                }
+                Ok(())
             })();
             bound.map_err(
                 |e| match crate::error::map_sqlite("writing a feature", &e) {
@@ -446,6 +493,11 @@ impl Writer<'_> {
     }
 
     fn commit(&mut self) -> Result<(), StoreError> {
+        for id in std::mem::take(&mut self.indexed_here) {
+            if read_collection(self.conn, &id).is_ok() {
+                schema::create_rtree_triggers(self.conn, &id)?;
+            }
+        }
         for (id, tally) in std::mem::take(&mut self.touched) {
             let mut collection = read_collection(self.conn, &id)?;
             let (env, extent) = if let Some(t) = tally.filter(Tally::exact) {
@@ -560,7 +612,17 @@ mod tests {
     async fn ingest(path: &std::path::Path, batches: Vec<(Vec<Feature>, bool)>) {
         let store = crate::GpkgStore::create(path).unwrap();
         let mut sink = store.begin_ingest().await.unwrap();
-        let collection = Collection {
+        sink.create_collection(&test_collection()).await.unwrap();
+        for (features, fail) in batches {
+            let result = sink.write("t", features).await;
+            assert_eq!(result.is_err(), fail, "{result:?}");
+        }
+        sink.commit().await.unwrap();
+    }
+
+    /// The collection `t`: points with one integer property `n`.
+    fn test_collection() -> Collection {
+        Collection {
             id: "t".into(),
             title: "t".into(),
             description: String::new(),
@@ -574,13 +636,7 @@ mod tests {
             )],
             temporal: None,
             extent: None,
-        };
-        sink.create_collection(&collection).await.unwrap();
-        for (features, fail) in batches {
-            let result = sink.write("t", features).await;
-            assert_eq!(result.is_err(), fail, "{result:?}");
         }
-        sink.commit().await.unwrap();
     }
 
     #[tokio::test]
@@ -615,6 +671,70 @@ mod tests {
         )
         .await;
         assert_eq!(contents(&failed), expected);
+    }
+
+    /// The R*Tree entries of `t`, in id order.
+    fn index_of(c: &Connection) -> Vec<(i64, f64, f64, f64, f64)> {
+        c.prepare("SELECT id, minx, maxx, miny, maxy FROM rtree_t_geom ORDER BY id")
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_spatial_index_filled_by_the_ingest_is_the_triggers_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.gpkg");
+        let square = Polygon::new(
+            LineString::new(vec![
+                coord! { x: 9.1, y: 45.2 },
+                coord! { x: 9.4, y: 45.2 },
+                coord! { x: 9.4, y: 45.7 },
+                coord! { x: 9.1, y: 45.2 },
+            ]),
+            vec![],
+        );
+        let mut features = points(&["a", "b", "c", "d", "e"]);
+        features[1].geometry = Some(Geometry::Polygon(square));
+        features[2].geometry = None;
+        features[3].geometry = Some(Geometry::MultiPolygon(MultiPolygon(vec![])));
+        let store = crate::GpkgStore::create(&path).unwrap();
+        let mut sink = store.begin_ingest().await.unwrap();
+        let mut collection = test_collection();
+        collection.geometry_type = GeometryType::Geometry;
+        sink.create_collection(&collection).await.unwrap();
+        sink.write("t", features).await.unwrap();
+        sink.commit().await.unwrap();
+
+        let c = crate::pool::connect(&path, OpenFlags::SQLITE_OPEN_READ_WRITE).unwrap();
+        let filled = index_of(&c);
+        // the null and the empty geometry have no entry
+        assert_eq!(
+            filled.iter().map(|e| e.0).collect::<Vec<_>>(),
+            vec![1, 2, 5]
+        );
+        let triggers: i64 = c
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 't'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(triggers, 6);
+        // the triggers, back after the commit, rebuild the same index from the rows
+        c.execute_batch("DELETE FROM rtree_t_geom; UPDATE t SET geom = geom;")
+            .unwrap();
+        assert_eq!(index_of(&c), filled);
+        // and keep it in step with later changes
+        c.execute("DELETE FROM t WHERE id = 'a'", []).unwrap();
+        assert_eq!(
+            index_of(&c).iter().map(|e| e.0).collect::<Vec<_>>(),
+            vec![2, 5]
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! triggers, `gpkg_contents` / `gpkg_geometry_columns` / `gpkg_extensions` rows and the
 //! `segit_collections` catalog row).
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -257,7 +258,7 @@ pub(crate) fn drop_collection(conn: &Connection, id: &str) -> Result<Option<i64>
         .optional()
         .ctx("reading the catalog")?;
     let t = quote(id);
-    let rtree = quote(&format!("rtree_{id}_{GEOM}"));
+    let rtree = quote(&rtree_name(id));
     conn.execute_batch(&format!(
         "DROP TABLE IF EXISTS {rtree}; DROP TABLE IF EXISTS {t};"
     ))
@@ -335,18 +336,27 @@ pub(crate) fn create_collection(
     Ok(())
 }
 
-/// Creates the R*Tree index of `table` with the GeoPackage 1.3 triggers and its extension row.
-fn create_rtree(conn: &Connection, table: &str) -> Result<(), StoreError> {
+/// The R*Tree index table of `table`'s geometry column.
+pub(crate) fn rtree_name(table: &str) -> String {
+    format!("rtree_{table}_{GEOM}")
+}
+
+/// Suffixes of the GeoPackage 1.3 triggers that keep an R*Tree index in step with its table.
+const RTREE_TRIGGERS: [&str; 6] = [
+    "insert", "update1", "update2", "update3", "update4", "delete",
+];
+
+/// Creates the GeoPackage 1.3 triggers that keep the R*Tree index of `table` in step with it.
+pub(crate) fn create_rtree_triggers(conn: &Connection, table: &str) -> Result<(), StoreError> {
     let t = quote(table);
-    let name = format!("rtree_{table}_{GEOM}");
+    let name = rtree_name(table);
     let r = quote(&name);
     let trig = |suffix: &str| quote(&format!("{name}_{suffix}"));
     let new_box = format!(
         "NEW.fid, ST_MinX(NEW.{GEOM}), ST_MaxX(NEW.{GEOM}), ST_MinY(NEW.{GEOM}), ST_MaxY(NEW.{GEOM})"
     );
     let sql = format!(
-        "CREATE VIRTUAL TABLE {r} USING rtree(id, minx, maxx, miny, maxy);
-CREATE TRIGGER {insert} AFTER INSERT ON {t}
+        "CREATE TRIGGER {insert} AFTER INSERT ON {t}
   WHEN (new.{GEOM} NOT NULL AND NOT ST_IsEmpty(NEW.{GEOM}))
 BEGIN
   INSERT OR REPLACE INTO {r} VALUES ({new_box});
@@ -377,14 +387,41 @@ CREATE TRIGGER {delete} AFTER DELETE ON {t}
 BEGIN
   DELETE FROM {r} WHERE id = OLD.fid;
 END;",
-        insert = trig("insert"),
-        update1 = trig("update1"),
-        update2 = trig("update2"),
-        update3 = trig("update3"),
-        update4 = trig("update4"),
-        delete = trig("delete"),
+        insert = trig(RTREE_TRIGGERS[0]),
+        update1 = trig(RTREE_TRIGGERS[1]),
+        update2 = trig(RTREE_TRIGGERS[2]),
+        update3 = trig(RTREE_TRIGGERS[3]),
+        update4 = trig(RTREE_TRIGGERS[4]),
+        delete = trig(RTREE_TRIGGERS[5]),
     );
-    conn.execute_batch(&sql).ctx("creating the spatial index")?;
+    conn.execute_batch(&sql)
+        .ctx("creating the spatial index triggers")
+}
+
+/// Drops the triggers of the R*Tree index of `table`: the index is then kept by the caller,
+/// until [`create_rtree_triggers`] puts them back.
+pub(crate) fn drop_rtree_triggers(conn: &Connection, table: &str) -> Result<(), StoreError> {
+    let name = rtree_name(table);
+    let mut sql = String::new();
+    for suffix in RTREE_TRIGGERS {
+        let _ = writeln!(
+            sql,
+            "DROP TRIGGER IF EXISTS {};",
+            quote(&format!("{name}_{suffix}"))
+        );
+    }
+    conn.execute_batch(&sql)
+        .ctx("dropping the spatial index triggers")
+}
+
+/// Creates the R*Tree index of `table` with the GeoPackage 1.3 triggers and its extension row.
+fn create_rtree(conn: &Connection, table: &str) -> Result<(), StoreError> {
+    let r = quote(&rtree_name(table));
+    conn.execute_batch(&format!(
+        "CREATE VIRTUAL TABLE {r} USING rtree(id, minx, maxx, miny, maxy);"
+    ))
+    .ctx("creating the spatial index")?;
+    create_rtree_triggers(conn, table)?;
     conn.execute(
         "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) \
          VALUES (?1, ?2, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', \
