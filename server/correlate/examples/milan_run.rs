@@ -43,6 +43,20 @@ fn status_mib(field: &str) -> u64 {
         .map_or(0, |kb| kb / 1024)
 }
 
+/// CPU time of the process so far (user + system, every thread), seconds (Linux, 100 ticks a
+/// second): beside the wall times, a figure that other load on the machine does not inflate.
+fn cpu_secs() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let mut f = s.rsplit_once(')')?.1.split_whitespace().skip(11);
+            let user: u64 = f.next()?.parse().ok()?;
+            let system: u64 = f.next()?.parse().ok()?;
+            Some((user + system) as f64 / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
 fn main() -> Result<(), common::BoxError> {
     let scale: f64 = std::env::args().nth(1).map_or(Ok(1.0), |s| s.parse())?;
     let t = Instant::now();
@@ -53,19 +67,23 @@ fn main() -> Result<(), common::BoxError> {
         status_mib("VmRSS:")
     );
     let t = Instant::now();
+    let cpu = cpu_secs();
     let inputs = Inputs::new(data).with_pseudonym_key(b"bench");
     let indexed = t.elapsed();
+    let indexed_cpu = cpu_secs() - cpu;
     let fingerprint = segit_correlate::fingerprint::input_fingerprint(&inputs);
     println!(
-        "Inputs::new (indexes, and the input fingerprint {} beside them) in {:.1} s, RSS {} MiB",
+        "Inputs::new (indexes, and the input fingerprint {} beside them) in {:.1} s (CPU {:.1} s), RSS {} MiB",
         &fingerprint[..12],
         indexed.as_secs_f64(),
+        indexed_cpu,
         status_mib("VmRSS:")
     );
     let options = RunOptions {
         as_of: common::as_of(),
         only: std::env::args().skip(2).collect(),
     };
+    let cpu = cpu_secs();
     let r = run(
         &Registry::standard(),
         &inputs,
@@ -73,17 +91,20 @@ fn main() -> Result<(), common::BoxError> {
         &options,
         &mut |rep| println!("{:>4} {:>7} ms  {}", rep.rule_id, rep.millis, rep.status),
     );
+    let run_cpu = cpu_secs() - cpu;
     let rules_ms: u128 = r.rules.iter().map(|x| x.millis).sum();
     println!(
-        "run {} in {:.1} s wall (Σ rule times {:.1} s on 2 threads): {} anomalies",
+        "run {} in {:.1} s wall (CPU {:.1} s; Σ rule times {:.1} s on 2 threads): {} anomalies",
         r.run_id,
         r.millis as f64 / 1000.0,
+        run_cpu,
         rules_ms as f64 / 1000.0,
         r.anomalies.len()
     );
     println!(
-        "engine total (Inputs::new + run) {:.1} s; RSS {} MiB, peak {} MiB",
+        "engine total (Inputs::new + run) {:.1} s (CPU {:.1} s); RSS {} MiB, peak {} MiB",
         indexed.as_secs_f64() + r.millis as f64 / 1000.0,
+        indexed_cpu + run_cpu,
         status_mib("VmRSS:"),
         status_mib("VmHWM:")
     );

@@ -313,6 +313,54 @@ impl<K: Hash + Eq> KeyIndex<K> {
     }
 }
 
+impl<K> KeyIndex<K> {
+    /// The groups of the index in ascending hash order, each with the hash of its key; `None`
+    /// when some keys share a hash (their groups are kept apart, without their hashes).
+    pub fn hashed_groups(&self) -> Option<impl Iterator<Item = (u64, &[usize])> + '_> {
+        if !self.exact.is_empty() {
+            return None;
+        }
+        let mut start = 0;
+        Some(std::iter::from_fn(move || {
+            let h = *self.hashes.get(start)?;
+            let end = start + self.hashes[start..].iter().take_while(|&&x| x == h).count();
+            let group = &self.items[start..end];
+            start = end;
+            Some((h, group))
+        }))
+    }
+
+    /// Looks up the keys of many queries at once, walking the sorted hashes of the index once
+    /// instead of searching them per query: `queries` are the hash of each query's key
+    /// ([`key_hash`]) with the query's number; `found(query, records)` is called, in no
+    /// particular order, for each query whose key the index holds, with what
+    /// [`KeyIndex::get`] gives; `has(query, record)` tells whether a record carries the
+    /// query's key. False (nothing looked up) when some keys of the index share a hash: those
+    /// are looked up by key.
+    pub fn get_many(
+        &self,
+        mut queries: Vec<(u64, usize)>,
+        has: impl Fn(usize, usize) -> bool,
+        mut found: impl FnMut(usize, &[usize]),
+    ) -> bool {
+        let Some(groups) = self.hashed_groups() else {
+            return false;
+        };
+        queries.sort_unstable();
+        let mut groups = groups.peekable();
+        for (h, q) in queries {
+            while groups.next_if(|&(g, _)| g < h).is_some() {}
+            if let Some(&(g, records)) = groups.peek()
+                && g == h
+                && has(q, records[0])
+            {
+                found(q, records);
+            }
+        }
+        true
+    }
+}
+
 /// The unit links of each record of a register (a TARI premises, a lease): `links[start[r]..
 /// start[r + 1]]`.
 #[derive(Debug, Default)]
@@ -499,6 +547,51 @@ mod tests {
         assert_eq!(idx.get("L3", has_l3), l3.as_slice());
         let has_absent = |i: usize| r[i].iter().any(|x| x == "K9999");
         assert!(idx.get("K9999", has_absent).is_empty());
+    }
+
+    #[test]
+    fn key_index_looks_up_many_keys_as_one_by_one() {
+        let records: Vec<Vec<String>> = (0..3000)
+            .map(|i| vec![format!("K{}", i / 3), format!("L{}", i % 7)])
+            .collect();
+        let mut entries = Vec::new();
+        for (i, r) in records.iter().enumerate() {
+            for (j, w) in r.iter().enumerate() {
+                entries.push((key_hash(w.as_str()), i, j as u32));
+            }
+        }
+        let idx = KeyIndex::build(entries, |i, j| Some(records[i][j as usize].clone()));
+        let queries: Vec<String> = (0..1200)
+            .map(|q| match q % 3 {
+                0 => format!("K{}", q / 2),
+                1 => format!("L{}", q % 9),
+                _ => format!("absent{q}"),
+            })
+            .collect();
+        let carries = |q: usize, i: usize| records[i].contains(&queries[q]);
+        let mut many: Vec<Option<Vec<usize>>> = vec![None; queries.len()];
+        let looked_up = idx.get_many(
+            queries
+                .iter()
+                .enumerate()
+                .map(|(q, k)| (key_hash(k.as_str()), q))
+                .collect(),
+            carries,
+            |q, group| many[q] = Some(group.to_vec()),
+        );
+        assert!(looked_up);
+        for (q, key) in queries.iter().enumerate() {
+            let one = idx.get(key.as_str(), |i| carries(q, i));
+            assert_eq!(many[q].as_deref().unwrap_or_default(), one, "{key}");
+        }
+        // 400 K keys, and the L1 and L4 of the 400 L queries (L7 is absent)
+        assert_eq!(many.iter().filter(|m| m.is_some()).count(), 400 + 134 + 133);
+        let groups: usize = idx.hashed_groups().unwrap().map(|(_, g)| g.len()).sum();
+        assert_eq!(groups, 2 * records.len());
+        // colliding keys: nothing looked up, no groups by hash
+        let colliding = KeyIndex::build(vec![(7, 0, 0), (7, 1, 0)], |i, _| Some(i));
+        assert!(!colliding.get_many(vec![(7, 0)], |_, _| true, |_, _| {}));
+        assert!(colliding.hashed_groups().is_none());
     }
 
     #[test]

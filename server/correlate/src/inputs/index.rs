@@ -98,6 +98,11 @@ pub(super) fn resident_address(r: &Resident) -> Option<UnitAddress> {
         .map(|int| (r.address.key.clone(), int))
 }
 
+/// A record index as stored in the indexes' `u32` vectors, `u32::MAX` for none (or beyond).
+fn to_u32(i: Option<usize>) -> u32 {
+    i.and_then(|i| u32::try_from(i).ok()).unwrap_or(u32::MAX)
+}
+
 fn normalise_internal(s: &str) -> Option<String> {
     let t = s.trim().to_uppercase();
     (!t.is_empty()).then_some(t)
@@ -296,19 +301,9 @@ impl Inputs {
                 .collect(),
             |i, _| Some(holdings[i].property.clone()),
         );
-        let to_u32 = |i: Option<usize>| i.and_then(|i| u32::try_from(i).ok()).unwrap_or(u32::MAX);
-        self.holding_subject = holdings
-            .iter()
-            .map(|h| to_u32(self.subject_index(&h.subject)))
-            .collect();
-        self.holding_unit = holdings
-            .iter()
-            .map(|h| to_u32(self.unit_of_property(&h.property)))
-            .collect();
-        self.first_unit_of_property = units
-            .iter()
-            .map(|u| to_u32(self.unit_of_property(&u.property)))
-            .collect();
+        self.holding_subject = self.holding_subjects();
+        self.holding_unit = self.holding_units();
+        self.first_unit_of_property = self.first_units_of_properties();
         let pairs: Vec<(usize, usize)> = self
             .holding_unit
             .iter()
@@ -319,19 +314,113 @@ impl Inputs {
         self.holdings_by_unit = ByUnit::build(units.len(), &pairs);
         drop(pairs);
         self.holdings_by_cf = ByCode::build(holdings.len(), |i| self.holding_code(i));
-        let n_units = self.data.units.as_ref().map_or(0, Vec::len);
-        self.surface_by_unit = vec![u32::MAX; n_units];
-        for (i, s) in self.data.surfaces.iter().flatten().enumerate() {
-            if let Some(u) = self.unit_index(&s.unit_key)
-                && self.surface_by_unit[u] == u32::MAX
-            {
-                self.surface_by_unit[u] = i as u32;
-            }
-        }
+        self.surface_by_unit = self.surfaces_of_units();
         for (i, h) in self.data.house_numbers.iter().flatten().enumerate() {
             self.house_number_by_key
                 .insert(h.number.address_key.clone(), i);
         }
+    }
+
+    /// The SOG subject of each holding ([`Inputs::subject_index`] of its subject id), the ids
+    /// looked up together.
+    fn holding_subjects(&self) -> Vec<u32> {
+        let holdings = self.data.holdings.as_deref().unwrap_or_default();
+        let subjects = self.data.subjects.as_deref().unwrap_or_default();
+        let mut out = vec![u32::MAX; holdings.len()];
+        let queries = (0..holdings.len())
+            .map(|i| (key_hash(&holdings[i].subject), i))
+            .collect();
+        let found = self.subject_by_id.get_many(
+            queries,
+            |h, s| subjects[s].subject_id() == holdings[h].subject,
+            |h, group| out[h] = to_u32(group.last().copied()),
+        );
+        if !found {
+            for (o, h) in out.iter_mut().zip(holdings) {
+                *o = to_u32(self.subject_index(&h.subject));
+            }
+        }
+        out
+    }
+
+    /// The FAB unit of each holding's property ([`Inputs::unit_of_property`]): the groups of
+    /// the holdings by property and of the units by property walked together, one comparison
+    /// of property ids per property.
+    fn holding_units(&self) -> Vec<u32> {
+        let holdings = self.data.holdings.as_deref().unwrap_or_default();
+        let units = self.data.units.as_deref().unwrap_or_default();
+        let mut out = vec![u32::MAX; holdings.len()];
+        let (Some(held), Some(unit_groups)) = (
+            self.holdings_by_property.hashed_groups(),
+            self.unit_by_property.hashed_groups(),
+        ) else {
+            for (o, h) in out.iter_mut().zip(holdings) {
+                *o = to_u32(self.unit_of_property(&h.property));
+            }
+            return out;
+        };
+        let mut unit_groups = unit_groups.peekable();
+        for (h, group) in held {
+            while unit_groups.next_if(|&(u, _)| u < h).is_some() {}
+            if let Some(&(u, of_units)) = unit_groups.peek()
+                && u == h
+                && units[of_units[0]].property == holdings[group[0]].property
+            {
+                for &i in group {
+                    out[i] = to_u32(Some(of_units[0]));
+                }
+            }
+        }
+        out
+    }
+
+    /// For each unit, the first unit with its property id ([`Inputs::unit_of_property`] of its
+    /// property): the first of its group in the index by property.
+    fn first_units_of_properties(&self) -> Vec<u32> {
+        let units = self.data.units.as_deref().unwrap_or_default();
+        let Some(groups) = self.unit_by_property.hashed_groups() else {
+            return units
+                .iter()
+                .map(|u| to_u32(self.unit_of_property(&u.property)))
+                .collect();
+        };
+        let mut out = vec![u32::MAX; units.len()];
+        for (_, group) in groups {
+            for &u in group {
+                out[u] = to_u32(Some(group[0]));
+            }
+        }
+        out
+    }
+
+    /// For each unit, its first cadastral surface row (the unit of a row: [`Inputs::unit_index`]
+    /// of its unit key), the keys looked up together.
+    fn surfaces_of_units(&self) -> Vec<u32> {
+        let units = self.data.units.as_deref().unwrap_or_default();
+        let surfaces = self.data.surfaces.as_deref().unwrap_or_default();
+        let mut out = vec![u32::MAX; units.len()];
+        let mut first = |u: usize, i: usize| {
+            let i = to_u32(Some(i));
+            if out[u] == u32::MAX || i < out[u] {
+                out[u] = i;
+            }
+        };
+        let queries = (0..surfaces.len())
+            .map(|i| (key_hash(&surfaces[i].unit_key), i))
+            .collect();
+        let found = self.unit_by_key.get_many(
+            queries,
+            |i, u| units[u].has_key(&surfaces[i].unit_key),
+            |i, group| first(group[0], i),
+        );
+        if !found {
+            for (i, s) in surfaces.iter().enumerate() {
+                if let Some(u) = self.unit_index(&s.unit_key) {
+                    first(u, i);
+                }
+            }
+        }
+        out
     }
 
     fn index_registers(&mut self) {

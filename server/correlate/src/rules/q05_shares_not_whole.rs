@@ -2,8 +2,6 @@
 //! shares are ignored (rules-catalogue.md §E). Needed by every IMU computation (L. 160/2019
 //! c. 761: tax in proportion to the share).
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use segit_model::{Anomaly, PropertyKind, SuggestedAction};
 
@@ -45,29 +43,39 @@ impl Rule for Q05SharesNotWhole {
         _params: &Params,
         as_of: NaiveDate,
     ) -> Result<Vec<Anomaly>, RuleError> {
-        // (property, right) → exact sum num/den; hashed while summing (a million keys at
-        // Milan's scale), the sums that are not whole then taken in key order.
-        let mut sums: HashMap<(&segit_model::PropertyId, &str), (u128, u128, usize)> =
-            HashMap::new();
-        for h in inputs.data.holdings.iter().flatten() {
-            let Some(share) = h.share else { continue };
-            if !h.validity.contains(as_of) {
-                continue;
+        // (property, right) → exact sum num/den: the valid holdings sorted by key, then by
+        // their order (each key's shares summed in holding order; the property ids copied so
+        // that the sort compares them in place), then summed group by group (a million keys
+        // at Milan's scale, without hashing them), the sums that are not whole kept in key
+        // order.
+        let mut valid: Vec<(segit_model::PropertyId, &str, usize, segit_model::Share)> = inputs
+            .data
+            .holdings
+            .iter()
+            .flatten()
+            .enumerate()
+            .filter(|(_, h)| h.validity.contains(as_of))
+            .filter_map(|(i, h)| Some((h.property.clone(), h.right.as_str(), i, h.share?)))
+            .collect();
+        valid.sort_unstable_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
+        let mut not_whole = Vec::new();
+        for group in valid.chunk_by(|a, b| (&a.0, a.1) == (&b.0, b.1)) {
+            let (mut num, mut den) = (0u128, 1u128);
+            for &(_, _, _, share) in group {
+                let (n, dd) = (u128::from(share.num()), u128::from(share.den()));
+                let sum = num * dd + n * den;
+                let prod = den * dd;
+                let g = gcd(sum, prod).max(1);
+                (num, den) = (sum / g, prod / g);
             }
-            let e = sums
-                .entry((&h.property, h.right.as_str()))
-                .or_insert((0, 1, 0));
-            let (n, dd) = (u128::from(share.num()), u128::from(share.den()));
-            let num = e.0 * dd + n * e.1;
-            let den = e.1 * dd;
-            let g = gcd(num, den).max(1);
-            *e = (num / g, den / g, e.2 + 1);
+            if num != den {
+                not_whole.push(((group[0].0.clone(), group[0].1), (num, den, group.len())));
+            }
         }
-        let mut not_whole: Vec<_> = sums.into_iter().filter(|(_, (n, d, _))| n != d).collect();
-        not_whole.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        drop(valid);
         let mut out = Vec::new();
         for ((property, right), (num, den, count)) in not_whole {
-            let (property, right) = (property.clone(), right.to_owned());
+            let right = right.to_owned();
             let mut draft = Draft::new(
                 self,
                 as_of,
