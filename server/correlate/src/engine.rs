@@ -125,7 +125,7 @@ impl Draft {
                 match_confidence: Confidence::EXACT_UNIT_KEY,
                 score: 0.0,
                 estimated_gap: None,
-                legal_basis: rule.legal_basis().to_owned(),
+                legal_basis: rule.legal_basis().into(),
                 action,
                 status: AnomalyStatus::New,
             },
@@ -187,10 +187,10 @@ impl Draft {
         self
     }
 
-    /// Adds an evidence value.
+    /// Adds an evidence value (its name is borrowed, not copied).
     #[must_use]
-    pub fn evidence(mut self, key: &str, value: impl Into<EvidenceValue>) -> Self {
-        self.anomaly.evidence.insert(key.to_owned(), value.into());
+    pub fn evidence(mut self, key: &'static str, value: impl Into<EvidenceValue>) -> Self {
+        self.anomaly.evidence.insert(key.into(), value.into());
         self
     }
 
@@ -223,8 +223,9 @@ impl Draft {
         self
     }
 
-    /// The finished record, score = gap × confidence.
+    /// The finished record, score = gap × confidence; its evidence keeps no spare room.
     pub fn build(mut self) -> Anomaly {
+        self.anomaly.evidence.shrink_to_fit();
         self.anomaly.score =
             Anomaly::score_of(self.anomaly.estimated_gap, self.anomaly.match_confidence);
         self.anomaly

@@ -243,7 +243,7 @@ pub fn anomaly_from_feature(f: &Feature) -> Result<Anomaly, String> {
         )?,
         score: num("score").ok_or("score missing")?,
         estimated_gap: num("estimated_gap"),
-        legal_basis: req("legal_basis")?.to_owned(),
+        legal_basis: req("legal_basis")?.to_owned().into(),
         action: parse("action", req("action")?.parse::<SuggestedAction>())?,
         status,
     })

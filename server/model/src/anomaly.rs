@@ -2,6 +2,7 @@
 //! rule and version, as-of date, object keys, geometry reference, pseudonymised subjects,
 //! evidence, confidence, estimated gap, score, legal basis, suggested action and status.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -12,9 +13,14 @@ use serde::{Deserialize, Serialize};
 use crate::ModelError;
 use crate::ids::{AddressKey, ParcelKey, UnitKey, serde_via_str};
 
-/// A rule identifier: one upper-case letter and two or three digits (`R06`, `Q01`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RuleId(String);
+mod evidence;
+
+pub use evidence::{Evidence, EvidenceKey};
+
+/// A rule identifier: one upper-case letter and two or three digits (`R06`, `Q01`), stored
+/// inline (its ASCII bytes, zero-padded to 4): ids compare as their text does.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleId([u8; 4]);
 
 impl RuleId {
     /// Parses a rule id (blanks trimmed, letter upper-cased).
@@ -31,12 +37,22 @@ impl RuleId {
                 "expected a letter and 2 or 3 digits, as R06",
             ));
         }
-        Ok(Self(s))
+        let mut id = [0; 4];
+        id[..b.len()].copy_from_slice(b);
+        Ok(Self(id))
     }
 
     /// The id (`R06`).
     pub fn as_str(&self) -> &str {
-        &self.0
+        let len = self.0.iter().position(|&b| b == 0).unwrap_or(self.0.len());
+        // parsing admitted ASCII only
+        std::str::from_utf8(&self.0[..len]).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RuleId").field(&self.as_str()).finish()
     }
 }
 
@@ -49,7 +65,7 @@ impl FromStr for RuleId {
 
 impl fmt::Display for RuleId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -217,9 +233,6 @@ impl From<NaiveDate> for EvidenceValue {
     }
 }
 
-/// Evidence of an anomaly: named values, serialised as a JSON object.
-pub type Evidence = BTreeMap<String, EvidenceValue>;
-
 /// Suggested procedure.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SuggestedAction {
@@ -329,8 +342,8 @@ pub struct Anomaly {
     pub score: f64,
     /// Estimated yearly tax gap in euro (IMU and/or TARI), when computable.
     pub estimated_gap: Option<f64>,
-    /// Legal basis, e.g. "L. 311/2004 c. 336".
-    pub legal_basis: String,
+    /// Legal basis, e.g. "L. 311/2004 c. 336" (a rule's own text is borrowed, not copied).
+    pub legal_basis: Cow<'static, str>,
     /// Suggested procedure.
     pub action: SuggestedAction,
     /// Review status.
@@ -352,6 +365,19 @@ mod tests {
     fn rule_ids() {
         assert_eq!(RuleId::parse("r06").unwrap().as_str(), "R06");
         assert_eq!(RuleId::parse("Q01").unwrap().to_string(), "Q01");
+        assert_eq!(RuleId::parse(" q123 ").unwrap().as_str(), "Q123");
+        assert_eq!(
+            format!("{:?}", RuleId::parse("R06").unwrap()),
+            r#"RuleId("R06")"#
+        );
+        // inline ids order as their text
+        let mut ids: Vec<RuleId> = ["R100", "R10", "Q07", "R06", "R099"]
+            .iter()
+            .map(|s| RuleId::parse(s).unwrap())
+            .collect();
+        ids.sort();
+        let text: Vec<&str> = ids.iter().map(RuleId::as_str).collect();
+        assert_eq!(text, ["Q07", "R06", "R099", "R10", "R100"]);
         for bad in ["", "R", "R6", "06", "R06A", "RR06"] {
             assert!(RuleId::parse(bad).is_err(), "{bad} accepted");
         }

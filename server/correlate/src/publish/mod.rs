@@ -214,7 +214,7 @@ pub fn to_feature(a: &Anomaly, family: Family) -> Feature {
             a.estimated_gap.map_or(Value::Null, Value::Float),
         ),
         ("score", Value::Float(a.score)),
-        ("legal_basis", Value::Text(a.legal_basis.clone())),
+        ("legal_basis", Value::Text(a.legal_basis.to_string())),
         ("action", Value::Text(a.action.to_string())),
         (
             "status",
