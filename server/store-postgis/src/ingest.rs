@@ -252,12 +252,23 @@ impl PostgisIngest {
         self.staged.get(id).map_or(id, String::as_str)
     }
 
-    /// Replaces the published tables of the (re)created collections by their staging tables.
+    /// Replaces the published tables of the (re)created collections by their staging tables,
+    /// once their spatial index is built.
     async fn publish_staged(&self) -> Result<(), StoreError> {
         let client = self.client()?;
+        // memory for sorting the rows of a spatial index built at once (this transaction only)
+        client
+            .batch_execute("SET LOCAL maintenance_work_mem = '256MB'")
+            .await
+            .map_err(self.err("preparing the spatial indexes"))?;
         for (id, stage) in &self.staged {
+            let index = self
+                .touched
+                .get(id)
+                .and_then(|c| create_spatial_index(&self.schema, stage, c));
             let sql = format!(
-                "{};\n{}",
+                "{}{};\n{}",
+                index.map(|i| format!("{i};\n")).unwrap_or_default(),
                 drop_collection_table(&self.schema, id),
                 rename_table(&self.schema, stage, id)
             );
@@ -307,8 +318,9 @@ impl IngestSink for PostgisIngest {
             // created twice in one ingest: the second definition wins
             ddl.push(drop_collection_table(&self.schema, previous));
         }
+        // the spatial index is built at commit, over all the rows at once (see
+        // `publish_staged`): faster than growing it row by row
         ddl.push(create_collection_table(&self.schema, &stage, collection));
-        ddl.extend(create_spatial_index(&self.schema, &stage, collection));
         let client = self.client()?;
         client
             .batch_execute(&ddl.join(";\n"))

@@ -153,6 +153,25 @@ async fn ingests_are_invisible_until_commit() {
         Some(extent),
         t.store.extent("edifici").await.expect("extent")
     );
+    // the spatial index, built at commit, is on the published table
+    let (client, conn) = tokio_postgres::connect(&pg_url(), tokio_postgres::NoTls)
+        .await
+        .expect("connect");
+    tokio::spawn(conn);
+    let indexes: Vec<String> = client
+        .query(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'edifici'",
+            &[&t.name],
+        )
+        .await
+        .expect("indexes")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(
+        indexes.iter().any(|d| d.contains("USING gist (geom)")),
+        "{indexes:?}"
+    );
 
     // a second ingest appends; a reader keeps seeing the committed state meanwhile
     let mut ingest = t.store.begin_ingest().await.expect("begin");
