@@ -109,13 +109,33 @@ impl ByCode {
         state.hash_one(code)
     }
 
+    /// The hash a [`ByCode`] keeps of a code.
+    pub fn code_hash(code: &TaxId) -> u64 {
+        Self::hash(&foldhash::fast::FixedState::default(), code.as_written())
+    }
+
     /// Groups the records `0..n` by `code_of(record)` (records without a code are left out),
     /// each group in ascending record order.
     pub fn build<'a>(n: usize, code_of: impl Fn(usize) -> Option<&'a TaxId>) -> Self {
+        Self::build_hashed(
+            (0..n)
+                .filter_map(|i| code_of(i).map(|c| (Self::code_hash(c), i)))
+                .collect(),
+            code_of,
+            |_, _| false,
+        )
+    }
+
+    /// Groups the records of `pairs` (the [`ByCode::code_hash`] of each record's code, and the
+    /// record) by `code_of(record)`, each group in ascending record order; `same(a, b)` tells
+    /// that two records have the same code without reading it (records of one subject), else
+    /// the codes of a group sharing a hash are compared.
+    pub fn build_hashed<'a>(
+        mut pairs: Vec<(u64, usize)>,
+        code_of: impl Fn(usize) -> Option<&'a TaxId>,
+        same: impl Fn(usize, usize) -> bool,
+    ) -> Self {
         let state = foldhash::fast::FixedState::default();
-        let mut pairs: Vec<(u64, usize)> = (0..n)
-            .filter_map(|i| code_of(i).map(|c| (Self::hash(&state, c.as_written()), i)))
-            .collect();
         pairs.sort_unstable();
         let mut me = Self {
             state,
@@ -130,11 +150,13 @@ impl ByCode {
             let h = pairs[start].0;
             let end = start + pairs[start..].iter().take_while(|p| p.0 == h).count();
             let group = &pairs[start..end];
-            let first = code_of(group[0].1).map(TaxId::as_written);
-            if group
-                .iter()
-                .all(|p| code_of(p.1).map(TaxId::as_written) == first)
-            {
+            let uniform = group.iter().all(|p| same(group[0].1, p.1)) || {
+                let first = code_of(group[0].1).map(TaxId::as_written);
+                group
+                    .iter()
+                    .all(|p| code_of(p.1).map(TaxId::as_written) == first)
+            };
+            if uniform {
                 for &(h, i) in group {
                     me.hashes.push(h);
                     me.items.push(i);

@@ -103,6 +103,11 @@ fn to_u32(i: Option<usize>) -> u32 {
     i.and_then(|i| u32::try_from(i).ok()).unwrap_or(u32::MAX)
 }
 
+/// A unit index read back from a `u32` vector (`u32::MAX`, or no entry, for none).
+fn unit_of(i: Option<u32>) -> Option<usize> {
+    i.filter(|&i| i != u32::MAX).map(|i| i as usize)
+}
+
 fn normalise_internal(s: &str) -> Option<String> {
     let t = s.trim().to_uppercase();
     (!t.is_empty()).then_some(t)
@@ -313,7 +318,7 @@ impl Inputs {
             .collect();
         self.holdings_by_unit = ByUnit::build(units.len(), &pairs);
         drop(pairs);
-        self.holdings_by_cf = ByCode::build(holdings.len(), |i| self.holding_code(i));
+        self.holdings_by_cf = self.holdings_by_code();
         self.surface_by_unit = self.surfaces_of_units();
         for (i, h) in self.data.house_numbers.iter().flatten().enumerate() {
             self.house_number_by_key
@@ -341,6 +346,28 @@ impl Inputs {
             }
         }
         out
+    }
+
+    /// The holdings grouped by the code of their subject, each code hashed once per subject
+    /// (the holdings of one subject need no comparison of their codes).
+    fn holdings_by_code(&self) -> ByCode {
+        let subjects = self.data.subjects.as_deref().unwrap_or_default();
+        let hashes: Vec<Option<u64>> = subjects
+            .iter()
+            .map(|s| s.tax_code().map(ByCode::code_hash))
+            .collect();
+        let pairs = (0..self.holding_subject.len())
+            .filter_map(|i| {
+                let s = *self.holding_subject.get(i)?;
+                Some(((*hashes.get(s as usize)?)?, i))
+            })
+            .collect();
+        drop(hashes);
+        ByCode::build_hashed(
+            pairs,
+            |i| self.holding_code(i),
+            |a, b| self.holding_subject[a] == self.holding_subject[b],
+        )
     }
 
     /// The FAB unit of each holding's property ([`Inputs::unit_of_property`]): the groups of
@@ -429,9 +456,13 @@ impl Inputs {
         let residents = self.data.residents.as_deref().unwrap_or_default();
         let mut by_address: Vec<Entry> = Vec::new();
         let mut links = OptLinks::default();
+        let keys: Vec<&UnitKey> = residents.iter().flat_map(|r| &r.unit_key).collect();
+        let mut by_key = self.unit_indexes(&keys).into_iter();
+        drop(keys);
         for (i, r) in residents.iter().enumerate() {
             let addr = resident_address(r);
-            let link = self.link(r.unit_key.as_ref(), addr.as_ref());
+            let unit = r.unit_key.as_ref().and_then(|_| unit_of(by_key.next()));
+            let link = self.link(unit, addr.as_ref());
             if let Some(l) = link {
                 pairs.push((l.unit, i));
             }
@@ -461,6 +492,10 @@ impl Inputs {
         let mut by_address: Vec<Entry> = Vec::new();
         let mut tari_links = LinkList::default();
         let mut tari_addresses = Vec::with_capacity(tari.len());
+        let keys: Vec<&UnitKey> = tari.iter().flat_map(|t| &t.unit_keys).collect();
+        let mut by_key = self.unit_indexes(&keys).into_iter();
+        drop(keys);
+        let mut links: Vec<UnitLink> = Vec::new();
         for (i, t) in tari.iter().enumerate() {
             let key = t.address_key.clone().or_else(|| {
                 t.address_text
@@ -469,9 +504,9 @@ impl Inputs {
                     .map(|(k, _)| k)
             });
             let addr = key.zip(t.internal().and_then(normalise_internal));
-            let mut links: Vec<UnitLink> = Vec::new();
-            for k in &t.unit_keys {
-                if let Some(u) = self.unit_index(k)
+            links.clear();
+            for _ in &t.unit_keys {
+                if let Some(u) = unit_of(by_key.next())
                     && !links.iter().any(|l| l.unit == u)
                 {
                     links.push(UnitLink {
@@ -503,6 +538,9 @@ impl Inputs {
         }
         let utilities = self.data.utilities.as_deref().unwrap_or_default();
         let mut utility_links = OptLinks::default();
+        let keys: Vec<&UnitKey> = utilities.iter().flat_map(|u| &u.unit_key).collect();
+        let mut by_key = self.unit_indexes(&keys).into_iter();
+        drop(keys);
         for (i, u) in utilities.iter().enumerate() {
             let text = u.address_text.as_deref().and_then(|s| self.resolve_text(s));
             let key = u
@@ -511,7 +549,8 @@ impl Inputs {
                 .or_else(|| text.as_ref().map(|(k, _)| k.clone()));
             let internal = text.and_then(|(_, i)| i);
             let addr = key.zip(internal);
-            let link = self.link(u.unit_key.as_ref(), addr.as_ref());
+            let unit = u.unit_key.as_ref().and_then(|_| unit_of(by_key.next()));
+            let link = self.link(unit, addr.as_ref());
             if let Some(l) = link {
                 pairs.push((l.unit, i));
             }
@@ -523,10 +562,16 @@ impl Inputs {
         pairs.clear();
         let leases = self.data.leases.as_deref().unwrap_or_default();
         let mut lease_links = LinkList::default();
+        let keys: Vec<&UnitKey> = leases
+            .iter()
+            .flat_map(|l| l.units.iter().map(|lu| &lu.unit_key))
+            .collect();
+        let mut by_key = self.unit_indexes(&keys).into_iter();
+        drop(keys);
         for (i, l) in leases.iter().enumerate() {
-            let mut links: Vec<UnitLink> = Vec::new();
-            for lu in &l.units {
-                if let Some(u) = self.unit_index(&lu.unit_key)
+            links.clear();
+            for _ in &l.units {
+                if let Some(u) = unit_of(by_key.next())
                     && !links.iter().any(|x| x.unit == u)
                 {
                     links.push(UnitLink {
@@ -558,10 +603,34 @@ impl Inputs {
         }
     }
 
+    /// The unit of each of `keys` ([`Inputs::unit_index`]), `u32::MAX` for none: the keys
+    /// looked up together.
+    fn unit_indexes(&self, keys: &[&UnitKey]) -> Vec<u32> {
+        let units = self.data.units.as_deref().unwrap_or_default();
+        let mut out = vec![u32::MAX; keys.len()];
+        let queries = keys
+            .iter()
+            .enumerate()
+            .map(|(q, k)| (key_hash(*k), q))
+            .collect();
+        let found = self.unit_by_key.get_many(
+            queries,
+            |q, u| units[u].has_key(keys[q]),
+            |q, group| out[q] = to_u32(Some(group[0])),
+        );
+        if !found {
+            for (o, k) in out.iter_mut().zip(keys) {
+                *o = to_u32(self.unit_index(k));
+            }
+        }
+        out
+    }
+
     /// Links a record to a unit: by unit key (canonical or alias, confidence 1.0), else by
-    /// address key + non-empty internal when exactly one unit carries it (0.7).
-    fn link(&self, key: Option<&UnitKey>, addr: Option<&UnitAddress>) -> Option<UnitLink> {
-        if let Some(u) = key.and_then(|k| self.unit_index(k)) {
+    /// address key + non-empty internal when exactly one unit carries it (0.7). `by_key` is
+    /// the unit of the record's key ([`Inputs::unit_index`]).
+    fn link(&self, by_key: Option<usize>, addr: Option<&UnitAddress>) -> Option<UnitLink> {
+        if let Some(u) = by_key {
             return Some(UnitLink {
                 unit: u,
                 confidence: Confidence::EXACT_UNIT_KEY,
