@@ -149,7 +149,14 @@ fn source_digests(d: &InputData, source: Source) -> Option<Vec<[u8; 32]>> {
 /// Sorted record digests of a source (`None` when missing).
 fn sorted_digests(data: &InputData, source: Source) -> Option<Vec<[u8; 32]>> {
     source_digests(data, source).map(|mut d| {
-        d.sort_unstable();
+        // byte order, compared as two big-endian 128-bit integers (no byte-wise comparison)
+        d.sort_unstable_by_key(|x| {
+            let (hi, lo) = x.split_at(16);
+            (
+                u128::from_be_bytes(hi.try_into().unwrap_or_default()),
+                u128::from_be_bytes(lo.try_into().unwrap_or_default()),
+            )
+        });
         d
     })
 }

@@ -2,7 +2,7 @@
 //! signals, the signs of use of a unit (R07, R08, R16), parcel keys of cadastral records,
 //! parcel geometries and small evidence helpers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use segit_model::{
@@ -236,6 +236,23 @@ pub fn microzone_of(inputs: &Inputs, parcel: &UnitKey) -> Option<u32> {
         .filter(|z| z.geometry.contains(&point))
         .map(|z| z.number)
         .min()
+}
+
+/// [`microzone_of`] remembered per parcel reference, for a rule that asks for the parcels of
+/// many units (each parcel's interior point and scan of the microzones done once).
+#[derive(Debug, Default)]
+pub struct MicrozoneMemo(HashMap<UnitKey, Option<u32>, foldhash::fast::RandomState>);
+
+impl MicrozoneMemo {
+    /// [`microzone_of`] `parcel`.
+    pub fn of(&mut self, inputs: &Inputs, parcel: &UnitKey) -> Option<u32> {
+        if let Some(&z) = self.0.get(parcel) {
+            return z;
+        }
+        let z = microzone_of(inputs, parcel);
+        self.0.insert(parcel.clone(), z);
+        z
+    }
 }
 
 /// Mean over the OMI zones of `microzone` of `value` of each zone's first quotation for

@@ -10,8 +10,6 @@
 //! Gap: the fixed part on 80 % of the unit's surface (when the unit and its surface are known
 //! and a domestic tariff is configured) plus the variable part for the household size.
 
-use std::collections::BTreeMap;
-
 use chrono::{Days, NaiveDate};
 use segit_model::{Anomaly, Confidence, Resident, SubjectRole, SuggestedAction, TariUserType};
 
@@ -22,6 +20,41 @@ use crate::params::Params;
 /// R12.
 #[derive(Debug, Default)]
 pub struct R12ResidentsWithoutTari;
+
+/// The first 16 bytes of a household id as a big-endian integer (zero-padded): ordering
+/// these orders the ids as strings, but for ids equal on them.
+fn id_prefix(id: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let n = id.len().min(16);
+    b[..n].copy_from_slice(&id.as_bytes()[..n]);
+    u128::from_be_bytes(b)
+}
+
+fn same_household(residents: &[Resident], a: &(u128, usize), b: &(u128, usize)) -> bool {
+    residents[a.1].household_id == residents[b.1].household_id
+}
+
+/// The rows resident on `as_of` (prefix of the household id, row), in the order of their
+/// household id, then of the rows: each household's members together, ascending (a million
+/// rows sorted on the prefixes, the ids compared only where those are equal).
+fn households_on(residents: &[Resident], as_of: NaiveDate) -> Vec<(u128, usize)> {
+    let mut rows: Vec<(u128, usize)> = residents
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_resident_on(as_of))
+        .map(|(i, r)| (id_prefix(&r.household_id), i))
+        .collect();
+    rows.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| {
+                residents[a.1]
+                    .household_id
+                    .cmp(&residents[b.1].household_id)
+            })
+            .then(a.1.cmp(&b.1))
+    });
+    rows
+}
 
 impl Rule for R12ResidentsWithoutTari {
     fn id(&self) -> &'static str {
@@ -50,22 +83,16 @@ impl Rule for R12ResidentsWithoutTari {
     ) -> Result<Vec<Anomaly>, RuleError> {
         let residents = inputs.data.residents.as_deref().unwrap_or_default();
         let tari = inputs.data.tari.as_deref().unwrap_or_default();
-        let mut households: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, r) in residents.iter().enumerate() {
-            if r.is_resident_on(as_of) {
-                households
-                    .entry(r.household_id.as_str())
-                    .or_default()
-                    .push(i);
-            }
-        }
+        let households = households_on(residents, as_of);
         let Some(cutoff) =
             as_of.checked_sub_days(Days::new(params.rules.r12_grace_days.max(0) as u64))
         else {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
-        for (household, members) in households {
+        for members in households.chunk_by(|a, b| a.0 == b.0 && same_household(residents, a, b)) {
+            let household = residents[members[0].1].household_id.as_str();
+            let members: Vec<usize> = members.iter().map(|m| m.1).collect();
             let rows: Vec<&Resident> = members.iter().map(|&i| &residents[i]).collect();
             let Some(settled) = rows.iter().map(|r| r.residence.from()).min() else {
                 continue;

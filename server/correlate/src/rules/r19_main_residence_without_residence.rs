@@ -78,12 +78,13 @@ impl Rule for R19MainResidenceWithoutResidence {
                 let Some(code) = inputs.holding_code(hi) else {
                     continue;
                 };
-                let Some(claim) = main_residence_claim(inputs, code, ui, year) else {
-                    continue;
-                };
+                // the residence first: one lookup, and most holders of a dwelling live in it
                 if residence_mask(inputs, code, ui, year) != 0 {
                     continue;
                 }
+                let Some(claim) = main_residence_claim(inputs, code, ui, year) else {
+                    continue;
+                };
                 out.push(
                     Draft::new(self, as_of, SuggestedAction::ImuAssessment)?
                         .unit(state.identifiers.canonical().clone())

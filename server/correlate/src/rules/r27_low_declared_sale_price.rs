@@ -15,7 +15,7 @@ use segit_model::{Anomaly, DeedProperty, SubjectRole, SuggestedAction};
 use crate::engine::{Draft, Family, Rule, RuleError, text_list};
 use crate::inputs::{Inputs, Source, parcel_ref};
 use crate::params::Params;
-use crate::rules::common::{microzone_of, omi_mean_in_microzone, unit_parcel};
+use crate::rules::common::{MicrozoneMemo, omi_mean_in_microzone, unit_parcel};
 use crate::rules::r28_implausible_lease_rent::omi_typology;
 
 /// R27.
@@ -26,7 +26,12 @@ fn compr_min(inputs: &Inputs, microzone: u32, typology: u32) -> Option<f64> {
     omi_mean_in_microzone(inputs, microzone, typology, |q| Some(q.compr_min))
 }
 
-fn property_value(inputs: &Inputs, p: &DeedProperty, date: NaiveDate) -> Option<f64> {
+fn property_value(
+    inputs: &Inputs,
+    microzones: &mut MicrozoneMemo,
+    p: &DeedProperty,
+    date: NaiveDate,
+) -> Option<f64> {
     use geo::{Area, Contains, InteriorPoint};
     match p {
         DeedProperty::Unit { unit_key, .. } => {
@@ -39,7 +44,7 @@ fn property_value(inputs: &Inputs, p: &DeedProperty, date: NaiveDate) -> Option<
                 .surface_of_unit(u)
                 .map(|x| f64::from(surfaces[x].total_m2))
                 .or_else(|| s.surface_m2.map(f64::from))?;
-            Some(compr_min(inputs, microzone_of(inputs, &unit_parcel(s))?, typology)? * sup)
+            Some(compr_min(inputs, microzones.of(inputs, &unit_parcel(s))?, typology)? * sup)
         }
         DeedProperty::Parcel { parcel_key, .. } => {
             let maps = inputs.data.map_parcels.as_deref()?;
@@ -99,6 +104,7 @@ impl Rule for R27LowDeclaredSalePrice {
         as_of: NaiveDate,
     ) -> Result<Vec<Anomaly>, RuleError> {
         let mut out = Vec::new();
+        let mut microzones = MicrozoneMemo::default();
         for deed in inputs.data.deeds.iter().flatten() {
             let Some(price) = deed.declared_price else {
                 continue;
@@ -109,7 +115,7 @@ impl Rule for R27LowDeclaredSalePrice {
             let values: Option<Vec<f64>> = deed
                 .units
                 .iter()
-                .map(|p| property_value(inputs, p, deed.deed_date))
+                .map(|p| property_value(inputs, &mut microzones, p, deed.deed_date))
                 .collect();
             let Some(market) = values.map(|v| v.iter().sum::<f64>()) else {
                 continue;

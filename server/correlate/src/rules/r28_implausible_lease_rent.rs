@@ -15,7 +15,7 @@ use segit_model::{Anomaly, Category, CategoryGroup, SubjectRole, SuggestedAction
 use crate::engine::{Draft, Family, Rule, RuleError, text_list};
 use crate::inputs::{Inputs, Source};
 use crate::params::Params;
-use crate::rules::common::{microzone_of, omi_mean_in_microzone, unit_parcel};
+use crate::rules::common::{MicrozoneMemo, omi_mean_in_microzone, unit_parcel};
 
 /// R28.
 #[derive(Debug, Default)]
@@ -71,6 +71,7 @@ impl Rule for R28ImplausibleLeaseRent {
         let units = inputs.data.units.as_deref().unwrap_or_default();
         let surfaces = inputs.data.surfaces.as_deref().unwrap_or_default();
         let mut out = Vec::new();
+        let mut microzones = MicrozoneMemo::default();
         'leases: for (li, lease) in inputs.data.leases.iter().flatten().enumerate() {
             let links = inputs.lease_links(li);
             if !lease.is_in_force_on(as_of) || links.is_empty() {
@@ -90,7 +91,7 @@ impl Rule for R28ImplausibleLeaseRent {
                     .map(|x| f64::from(surfaces[x].total_m2))
                     .or_else(|| s.surface_m2.map(f64::from));
                 let Some(sup) = sup else { continue 'leases };
-                let Some(z) = microzone_of(inputs, &unit_parcel(s)) else {
+                let Some(z) = microzones.of(inputs, &unit_parcel(s)) else {
                     continue 'leases;
                 };
                 let Some(min) = loc_min(inputs, z, typology) else {
