@@ -32,10 +32,12 @@ use crate::inputs::Inputs;
 use crate::params::Params;
 use crate::publish::{
     self, ALL_ID, AreaUnit, aggregate, anomaly_layer, family_of, indicator_features,
-    to_feature_with_geometry,
+    to_feature_with_geometry_keyed,
 };
 use crate::registry::Registry;
-use crate::run::{RuleStatus, Run, carry_over_status, diff, sort_anomaly_refs};
+use crate::run::{
+    RuleStatus, Run, anomaly_key, carry_over_by_key, diff_counts, permute, sorted_order_by_key,
+};
 
 /// Anomaly features made and written at a time.
 const WRITE_BATCH: usize = 10_000;
@@ -381,15 +383,26 @@ pub async fn persist_run(
         .anomalies
         .iter()
         .partition(|a| ran.contains(a.rule_id.as_str()));
-    carry_over_status(&before, &mut run.anomalies);
-    let d = diff(&before, &run.anomalies);
+    // each stable key made once: for the status carried over, the diff, the order and the
+    // features
+    let key_of = |a: &&Anomaly| anomaly_key(a);
+    let before_keys: Vec<String> = before.iter().map(key_of).collect();
+    let now_keys: Vec<String> = run.anomalies.iter().map(anomaly_key).collect();
+    carry_over_by_key(&before, &before_keys, &mut run.anomalies, &now_keys);
+    let (new, resolved) = diff_counts(&before_keys, &now_keys);
+    drop(before_keys);
+    let mut keys = now_keys;
+    keys.extend(kept.iter().map(key_of));
     let mut all: Vec<&Anomaly> = run.anomalies.iter().chain(kept).collect();
-    sort_anomaly_refs(&mut all);
+    let order = sorted_order_by_key(&all, &keys);
+    permute(&mut all, &order);
+    permute(&mut keys, &order);
+    drop(order);
 
     let mut counts = Persisted {
         total: all.len(),
-        new: d.new.len(),
-        resolved: d.resolved.len(),
+        new,
+        resolved,
         written: BTreeMap::new(),
     };
     let microzones: Vec<AreaUnit> = inputs
@@ -423,8 +436,9 @@ pub async fn persist_run(
                 let members = all
                     .iter()
                     .zip(&families)
-                    .filter(|(_, f)| layer.is_none_or(|l| l == **f))
-                    .map(|(a, f)| (*a, *f));
+                    .zip(&keys)
+                    .filter(|((_, f), _)| layer.is_none_or(|l| l == **f))
+                    .map(|((a, f), k)| (*a, *f, k.as_str()));
                 write_anomalies(sink.as_mut(), &id, members, inputs, WRITE_BATCH).await
             } else {
                 let features = match id.as_str() {
@@ -469,12 +483,12 @@ pub async fn persist_run(
 }
 
 /// Writes the features of the anomaly layer `id`, made from `members` (anomalies with their
-/// family) `batch` at a time, each batch deferred; returns how many. An empty layer gets one
-/// empty write.
+/// family and stable key) `batch` at a time, each batch deferred; returns how many. An empty
+/// layer gets one empty write.
 async fn write_anomalies<'a>(
     sink: &mut dyn IngestSink,
     id: &str,
-    mut members: impl Iterator<Item = (&'a Anomaly, Family)> + Send,
+    mut members: impl Iterator<Item = (&'a Anomaly, Family, &'a str)> + Send,
     inputs: &Inputs,
     batch: usize,
 ) -> Result<usize, StoreError> {
@@ -483,7 +497,7 @@ async fn write_anomalies<'a>(
         let features: Vec<Feature> = members
             .by_ref()
             .take(batch)
-            .map(|(a, family)| to_feature_with_geometry(a, family, inputs))
+            .map(|(a, family, key)| to_feature_with_geometry_keyed(a, family, key, inputs))
             .collect();
         if features.is_empty() && n > 0 {
             break;

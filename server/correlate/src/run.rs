@@ -4,12 +4,12 @@
 //! stable anomaly key.
 
 use std::borrow::Borrow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use segit_model::{Anomaly, EvidenceValue};
+use segit_model::{Anomaly, AnomalyStatus, EvidenceValue};
 
 use crate::engine::{RECORD_KEY, Rule};
 use crate::fingerprint::input_fingerprint;
@@ -222,21 +222,34 @@ fn evaluate_guarded(
 
 /// Stable key of an anomaly: rule, object keys and the rule's record key.
 pub fn anomaly_key(a: &Anomaly) -> String {
-    let opt = |o: Option<String>| o.unwrap_or_default();
-    let record = match a.evidence.get(RECORD_KEY) {
-        Some(EvidenceValue::Text(t)) => t.clone(),
-        Some(other) => format!("{other:?}"),
-        None => String::new(),
-    };
-    format!(
-        "{}|{}|{}|{}|{}|{}",
-        a.rule_id,
-        opt(a.object.parcel_key.as_ref().map(ToString::to_string)),
-        opt(a.object.unit_key.as_ref().map(ToString::to_string)),
-        opt(a.object.address_key.as_ref().map(ToString::to_string)),
-        opt(a.object.microzone.map(|m| m.to_string())),
-        record
-    )
+    use std::fmt::Write as _;
+    // written straight into one string: `rule|parcel|unit|address|microzone|record`
+    let mut key = String::with_capacity(64);
+    let _ = write!(key, "{}|", a.rule_id);
+    if let Some(k) = &a.object.parcel_key {
+        let _ = write!(key, "{k}");
+    }
+    key.push('|');
+    if let Some(k) = &a.object.unit_key {
+        let _ = write!(key, "{k}");
+    }
+    key.push('|');
+    if let Some(k) = &a.object.address_key {
+        let _ = write!(key, "{k}");
+    }
+    key.push('|');
+    if let Some(z) = a.object.microzone {
+        let _ = write!(key, "{z}");
+    }
+    key.push('|');
+    match a.evidence.get(RECORD_KEY) {
+        Some(EvidenceValue::Text(t)) => key.push_str(t),
+        Some(other) => {
+            let _ = write!(key, "{other:?}");
+        }
+        None => {}
+    }
+    key
 }
 
 /// Sorts anomalies by stable key, then by their JSON form (identical inputs → identical order).
@@ -253,27 +266,37 @@ pub fn sort_anomaly_refs(anomalies: &mut [&Anomaly]) {
 
 /// The order of [`sort_anomalies`]: `order[k]` is the index of the anomaly at rank `k`.
 fn sorted_order<A: Borrow<Anomaly>>(anomalies: &[A]) -> Vec<usize> {
-    let anomaly = |i: usize| -> &Anomaly { anomalies[i].borrow() };
-    let mut keyed: Vec<(String, usize)> = (0..anomalies.len())
-        .map(|i| (anomaly_key(anomaly(i)), i))
-        .collect();
-    keyed.sort();
+    let keys: Vec<String> = anomalies.iter().map(|a| anomaly_key(a.borrow())).collect();
+    sorted_order_by_key(anomalies, &keys)
+}
+
+/// The order of [`sort_anomalies`] when the stable keys are known (`keys[i]` that of
+/// `anomalies[i]`): `order[k]` is the index of the anomaly at rank `k`.
+pub(crate) fn sorted_order_by_key<A: Borrow<Anomaly>, K: AsRef<str>>(
+    anomalies: &[A],
+    keys: &[K],
+) -> Vec<usize> {
+    let key = |i: usize| keys[i].as_ref();
+    let mut order: Vec<usize> = (0..anomalies.len()).collect();
+    // stable: equal keys keep their index order, as a sort of (key, index) pairs did
+    order.sort_by(|&i, &j| key(i).cmp(key(j)));
     // Equal keys (rare): order by the JSON form of the records.
     let mut start = 0;
-    while start < keyed.len() {
+    while start < order.len() {
+        let first = key(order[start]);
         let end = start
-            + keyed[start..]
+            + order[start..]
                 .iter()
-                .take_while(|(k, _)| *k == keyed[start].0)
+                .take_while(|&&i| key(i) == first)
                 .count();
         if end - start > 1 {
-            keyed[start..end].sort_by_cached_key(|(_, i)| {
-                serde_json::to_string(anomaly(*i)).unwrap_or_default()
+            order[start..end].sort_by_cached_key(|&i| {
+                serde_json::to_string(anomalies[i].borrow()).unwrap_or_default()
             });
         }
         start = end;
     }
-    keyed.into_iter().map(|(_, i)| i).collect()
+    order
 }
 
 /// Puts `items[order[k]]` at position `k`, in place (one swap per moved item, no copies).
@@ -306,37 +329,65 @@ pub struct RunDiff {
 
 /// Compares the anomalies of a previous run with the current ones.
 pub fn diff<A: Borrow<Anomaly>, B: Borrow<Anomaly>>(previous: &[A], current: &[B]) -> RunDiff {
-    let before: BTreeSet<String> = previous.iter().map(|a| anomaly_key(a.borrow())).collect();
-    let now: BTreeSet<String> = current.iter().map(|a| anomaly_key(a.borrow())).collect();
+    let before: Vec<String> = previous.iter().map(|a| anomaly_key(a.borrow())).collect();
+    let now: Vec<String> = current.iter().map(|a| anomaly_key(a.borrow())).collect();
+    diff_keys(&before, &now)
+}
+
+/// [`diff`] of the stable keys of the previous and the current anomalies.
+pub(crate) fn diff_keys<K: AsRef<str>>(previous: &[K], current: &[K]) -> RunDiff {
+    let before: BTreeSet<&str> = previous.iter().map(AsRef::as_ref).collect();
+    let now: BTreeSet<&str> = current.iter().map(AsRef::as_ref).collect();
+    let pick = |from: &BTreeSet<&str>, keep: &dyn Fn(&str) -> bool| -> Vec<String> {
+        from.iter()
+            .filter(|k| keep(k))
+            .map(|k| (*k).to_owned())
+            .collect()
+    };
     RunDiff {
-        new: now
-            .iter()
-            .filter(|k| !before.contains(*k))
-            .cloned()
-            .collect(),
-        resolved: before
-            .iter()
-            .filter(|k| !now.contains(*k))
-            .cloned()
-            .collect(),
-        unchanged: now
-            .iter()
-            .filter(|k| before.contains(*k))
-            .cloned()
-            .collect(),
+        new: pick(&now, &|k| !before.contains(k)),
+        resolved: pick(&before, &|k| !now.contains(k)),
+        unchanged: pick(&now, &|k| before.contains(k)),
     }
+}
+
+/// How many keys of `current` are absent from `previous` (new) and how many of `previous`
+/// are absent from `current` (resolved), each key counted once: the lengths of [`diff`]'s
+/// `new` and `resolved`.
+pub(crate) fn diff_counts<K: AsRef<str>>(previous: &[K], current: &[K]) -> (usize, usize) {
+    let before: HashSet<&str> = previous.iter().map(AsRef::as_ref).collect();
+    let now: HashSet<&str> = current.iter().map(AsRef::as_ref).collect();
+    (
+        now.iter().filter(|k| !before.contains(*k)).count(),
+        before.iter().filter(|k| !now.contains(*k)).count(),
+    )
 }
 
 /// Carries the review status of the previous run's anomalies over to the same anomalies (by
 /// stable key) of the current run, so that a record under review or notified stays so; new
 /// records keep `new`.
 pub fn carry_over_status<A: Borrow<Anomaly>>(previous: &[A], current: &mut [Anomaly]) {
-    let before: std::collections::HashMap<String, segit_model::AnomalyStatus> = previous
+    let before: Vec<String> = previous.iter().map(|a| anomaly_key(a.borrow())).collect();
+    let now: Vec<String> = current.iter().map(anomaly_key).collect();
+    carry_over_by_key(previous, &before, current, &now);
+}
+
+/// [`carry_over_status`] when the stable keys are known (`previous_keys[i]` that of
+/// `previous[i]`, `current_keys[i]` that of `current[i]`).
+pub(crate) fn carry_over_by_key<A: Borrow<Anomaly>, K: AsRef<str>>(
+    previous: &[A],
+    previous_keys: &[K],
+    current: &mut [Anomaly],
+    current_keys: &[K],
+) {
+    // the last previous anomaly of a key gives its status
+    let before: HashMap<&str, AnomalyStatus> = previous
         .iter()
-        .map(|a| (anomaly_key(a.borrow()), a.borrow().status))
+        .zip(previous_keys)
+        .map(|(a, k)| (k.as_ref(), a.borrow().status))
         .collect();
-    for a in current {
-        if let Some(s) = before.get(&anomaly_key(a)) {
+    for (a, k) in current.iter_mut().zip(current_keys) {
+        if let Some(s) = before.get(k.as_ref()) {
             a.status = *s;
         }
     }

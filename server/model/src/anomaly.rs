@@ -293,6 +293,18 @@ pub enum AnomalyStatus {
 }
 
 impl AnomalyStatus {
+    /// The status as written (`new`, `under_review`, `notified`, `closed_confirmed`,
+    /// `closed_false_positive`), as serde writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::UnderReview => "under_review",
+            Self::Notified => "notified",
+            Self::ClosedConfirmed => "closed_confirmed",
+            Self::ClosedFalsePositive => "closed_false_positive",
+        }
+    }
+
     /// Allowed transitions, following the reference's sequence: `new → under_review`;
     /// `under_review → notified`; `notified → closed_*`; a review may also close a record
     /// directly as a false positive (`under_review → closed_false_positive`).
@@ -407,6 +419,18 @@ mod tests {
         assert!(!S::ClosedConfirmed.can_move_to(S::New));
         assert!(!S::UnderReview.can_move_to(S::ClosedConfirmed));
         assert!(S::ClosedFalsePositive.is_closed() && !S::Notified.is_closed());
+        for s in [
+            S::New,
+            S::UnderReview,
+            S::Notified,
+            S::ClosedConfirmed,
+            S::ClosedFalsePositive,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.name())
+            );
+        }
     }
 
     #[test]

@@ -20,7 +20,9 @@ use crate::inputs::{Inputs, Microzone};
 use crate::params::Params;
 use crate::publish::{self, ALL_ID, anomaly_layer, family_id, family_of, features_for};
 use crate::registry::Registry;
-use crate::run::{RuleReport, RuleStatus, Run, sort_anomalies};
+use crate::run::{
+    RuleReport, RuleStatus, Run, carry_over_status, diff, sort_anomalies, sort_anomaly_refs,
+};
 use crate::testkit::{all_sources, d, map_parcel, square};
 
 /// A call made on the sink.
@@ -236,6 +238,7 @@ fn a_layer_is_written_in_deferred_batches_of_the_features_it_holds() {
     let inputs = inputs();
     let registry = Registry::standard();
     let anomalies: Vec<Anomaly> = (0..23).map(anomaly).collect();
+    let keys: Vec<String> = anomalies.iter().map(crate::run::anomaly_key).collect();
     for (layer, batch, sizes) in [
         (None, 5, vec![5, 5, 5, 5, 3]),
         (None, 23, vec![23]),
@@ -250,8 +253,9 @@ fn a_layer_is_written_in_deferred_batches_of_the_features_it_holds() {
         };
         let members = anomalies
             .iter()
-            .map(|a| (a, family_of(&registry, a)))
-            .filter(|(_, f)| layer.is_none_or(|l| l == *f));
+            .zip(&keys)
+            .map(|(a, k)| (a, family_of(&registry, a), k.as_str()))
+            .filter(|(_, f, _)| layer.is_none_or(|l| l == *f));
         let id = layer.map_or_else(|| ALL_ID.to_owned(), family_id);
         let n = block_on(write_anomalies(&mut sink, &id, members, &inputs, batch)).unwrap();
         let log = log.lock().unwrap();
@@ -341,6 +345,77 @@ fn every_layer_holds_the_features_of_its_anomalies_in_run_order() {
     assert_eq!(families, Family::ALL.len(), "every family has anomalies");
     assert_eq!(persisted.written[ALL_ID], 40);
     assert_eq!(persisted.written[BY_MICROZONE_ID], 2);
+}
+
+#[test]
+fn a_rerun_carries_statuses_over_counts_the_diff_and_keeps_the_rules_not_run() {
+    let inputs = inputs();
+    let registry = Registry::standard();
+    // the previous run: anomalies 0..30, every third under review, and two of R05, a rule
+    // this run does not evaluate
+    let mut before: Vec<Anomaly> = (0..30).map(anomaly).collect();
+    for a in before.iter_mut().step_by(3) {
+        a.status = AnomalyStatus::UnderReview;
+    }
+    for (i, status) in [(100, AnomalyStatus::New), (101, AnomalyStatus::Notified)] {
+        let mut a = anomaly(i);
+        a.rule_id = RuleId::parse("R05").unwrap();
+        a.status = status;
+        before.push(a);
+    }
+    // this run: anomalies 10..40, one of them twice with different values (same key)
+    let mut current: Vec<Anomaly> = (10..40).map(anomaly).collect();
+    let mut twin = anomaly(12);
+    twin.score = -1.0;
+    current.insert(0, twin);
+    let previous = Previous {
+        anomalies: before.clone(),
+        unreadable: Vec::new(),
+    };
+    let store = Recorder::default();
+    let mut run = run_of(current.clone());
+    let finished_at = run.started_at;
+    let persisted = block_on(persist_run(
+        &store,
+        &registry,
+        &inputs,
+        &Params::default(),
+        &mut run,
+        &previous,
+        Crs::Epsg(7791),
+        finished_at,
+    ))
+    .unwrap();
+    // what the run's public functions give
+    let (ran, kept): (Vec<&Anomaly>, Vec<&Anomaly>) =
+        before.iter().partition(|a| a.rule_id.as_str() != "R05");
+    carry_over_status(&ran, &mut current);
+    assert_eq!(run.anomalies, current);
+    assert!(
+        current
+            .iter()
+            .any(|a| a.status == AnomalyStatus::UnderReview)
+    );
+    let d = diff(&ran, &current);
+    assert_eq!((d.new.len(), d.resolved.len()), (10, 10));
+    assert_eq!(
+        (persisted.total, persisted.new, persisted.resolved),
+        (33, d.new.len(), d.resolved.len())
+    );
+    let mut all: Vec<&Anomaly> = current.iter().chain(kept).collect();
+    sort_anomaly_refs(&mut all);
+    let log = store.log.lock().unwrap();
+    for c in publish::collections(Crs::Epsg(7791)) {
+        if anomaly_layer(&c.id).is_some() {
+            let (features, _) = written(&log, &c.id);
+            assert_eq!(
+                features,
+                features_for(&c.id, &all, &registry, &inputs),
+                "{}",
+                c.id
+            );
+        }
+    }
 }
 
 #[test]

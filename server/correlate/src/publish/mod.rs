@@ -181,13 +181,17 @@ fn id_of_key(key: &str) -> String {
 /// An anomaly as a feature of the anomaly collections, without geometry (the server renders
 /// by reference: `geometry_kind` + `geometry_ref`).
 pub fn to_feature(a: &Anomaly, family: Family) -> Feature {
+    to_feature_keyed(a, family, &anomaly_key(a))
+}
+
+/// [`to_feature`] of an anomaly whose stable key ([`anomaly_key`]) is `key`.
+fn to_feature_keyed(a: &Anomaly, family: Family, key: &str) -> Feature {
     let (kind, reference) = geometry_parts(a.geometry_ref.as_ref());
     let json = |v: serde_json::Result<String>| v.map_or(Value::Null, Value::Text);
-    let key = anomaly_key(a);
-    let id = id_of_key(&key);
-    let properties = vec![
-        ("anomaly_key", Value::Text(key)),
-        ("rule_id", Value::Text(a.rule_id.to_string())),
+    let id = id_of_key(key);
+    let properties = [
+        ("anomaly_key", Value::Text(key.to_owned())),
+        ("rule_id", Value::Text(a.rule_id.as_str().to_owned())),
         ("rule_version", Value::Int(i64::from(a.rule_version))),
         ("family", Value::Text(family.name().into())),
         ("as_of_date", Value::Date(a.as_of_date)),
@@ -214,17 +218,12 @@ pub fn to_feature(a: &Anomaly, family: Family) -> Feature {
             a.estimated_gap.map_or(Value::Null, Value::Float),
         ),
         ("score", Value::Float(a.score)),
-        ("legal_basis", Value::Text(a.legal_basis.to_string())),
-        ("action", Value::Text(a.action.to_string())),
         (
-            "status",
-            Value::Text(
-                serde_json::to_value(a.status)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-            ),
+            "legal_basis",
+            Value::Text(a.legal_basis.as_ref().to_owned()),
         ),
+        ("action", Value::Text(a.action.to_string())),
+        ("status", Value::Text(a.status.name().to_owned())),
     ];
     Feature {
         id,
@@ -299,7 +298,17 @@ pub fn resolve_geometry(inputs: &Inputs, g: &GeometryRef) -> Option<Geometry<f64
 
 /// An anomaly as a feature with its geometry resolved from the snapshot.
 pub fn to_feature_with_geometry(a: &Anomaly, family: Family, inputs: &Inputs) -> Feature {
-    let mut f = to_feature(a, family);
+    to_feature_with_geometry_keyed(a, family, &anomaly_key(a), inputs)
+}
+
+/// [`to_feature_with_geometry`] of an anomaly whose stable key ([`anomaly_key`]) is `key`.
+pub(crate) fn to_feature_with_geometry_keyed(
+    a: &Anomaly,
+    family: Family,
+    key: &str,
+    inputs: &Inputs,
+) -> Feature {
+    let mut f = to_feature_keyed(a, family, key);
     f.geometry = a
         .geometry_ref
         .as_ref()
