@@ -206,7 +206,7 @@ impl Inputs {
             units[i]
                 .states
                 .iter()
-                .any(|s| self.state_address(s).as_ref() == Some(addr))
+                .any(|s| self.state_at_address(s, addr))
         })
     }
 

@@ -194,16 +194,19 @@ impl ByCode {
 
     /// Records of `code`; `code_of` is the function the index was built with.
     pub fn get<'a>(&self, code: &TaxId, code_of: impl Fn(usize) -> Option<&'a TaxId>) -> &[usize] {
-        if let Some(v) = self.exact.get(code.as_written()) {
+        let written = code.as_written();
+        if !self.exact.is_empty()
+            && let Some(v) = self.exact.get(written)
+        {
             return v;
         }
         if self.hashes.is_empty() {
             return &[];
         }
-        let h = Self::hash(&self.state, code.as_written());
+        let h = Self::hash(&self.state, written);
         let group = &self.items[hash_range(&self.hashes, &self.buckets, self.bits, h)];
         match group.first() {
-            Some(&first) if code_of(first) == Some(code) => group,
+            Some(&first) if code_of(first).map(TaxId::as_written) == Some(written) => group,
             _ => &[],
         }
     }

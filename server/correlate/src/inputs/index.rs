@@ -657,6 +657,18 @@ impl Inputs {
         Some((key, internal))
     }
 
+    /// True when the address key + internal of `state` ([`Inputs::state_address`]) is `addr`;
+    /// the internal number compared first, in place.
+    pub(super) fn state_at_address(&self, state: &UnitState, addr: &UnitAddress) -> bool {
+        let same_internal = state.internal.as_deref().is_some_and(|s| {
+            s.trim()
+                .chars()
+                .flat_map(char::to_uppercase)
+                .eq(addr.1.chars())
+        });
+        same_internal && self.state_address(state).as_ref() == Some(addr)
+    }
+
     /// Municipal street code of a FAB type-3 address: the Agenzia's street code through the
     /// alignment table of the street register, else toponimo + street name.
     pub fn street_of(&self, a: &segit_model::CadastralAddress) -> Option<u32> {

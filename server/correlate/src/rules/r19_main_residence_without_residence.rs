@@ -14,9 +14,10 @@ use segit_model::{Anomaly, CategoryGroup, SubjectRole, SuggestedAction};
 
 use crate::engine::{Draft, Family, Rule, RuleError};
 use crate::fiscal::month_mask;
-use crate::imu_due::{jan1, main_residence_claim, residence_mask, unit_tax_without_exemption};
+use crate::imu_due::{jan1, main_residence_claim, unit_tax_without_exemption};
 use crate::inputs::{Inputs, Source};
 use crate::params::Params;
+use crate::rules::common::unit_residence_mask;
 
 /// R19.
 #[derive(Debug, Default)]
@@ -78,8 +79,9 @@ impl Rule for R19MainResidenceWithoutResidence {
                 let Some(code) = inputs.holding_code(hi) else {
                     continue;
                 };
-                // the residence first: one lookup, and most holders of a dwelling live in it
-                if residence_mask(inputs, code, ui, year) != 0 {
+                // the residence first: the unit's few rows, and most holders of a dwelling
+                // live in it
+                if unit_residence_mask(inputs, code, ui, year) != 0 {
                     continue;
                 }
                 let Some(claim) = main_residence_claim(inputs, code, ui, year) else {
