@@ -202,9 +202,7 @@ pub(crate) fn fingerprint_of(data: &InputData, comune: Option<Belfiore>) -> Stri
                     None => h.update(b"=missing;"),
                     Some(digests) => {
                         h.update(format!("={};", digests.len()));
-                        for d in digests {
-                            h.update(d);
-                        }
+                        h.update(digests.as_flattened());
                     }
                 }
                 fed += 1;

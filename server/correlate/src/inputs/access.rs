@@ -224,7 +224,7 @@ impl Inputs {
     pub fn residents_at_address(&self, addr: &UnitAddress) -> &[usize] {
         let residents = self.data.residents.as_deref().unwrap_or_default();
         self.residents_by_address.get(addr, |i| {
-            super::index::resident_address(&residents[i]).as_ref() == Some(addr)
+            super::index::resident_at_address(&residents[i], addr)
         })
     }
 

@@ -235,7 +235,8 @@ pub type Entry = (u64, usize, u32);
 /// Records grouped by a key derived from them, the keys staying in the records: the sorted
 /// 64-bit hashes of the keys with their records, each group in ascending record order without
 /// repeats. A lookup checks the group's first record against the key; the groups whose hash
-/// is shared by different keys (found when the index is built) are kept in an exact map.
+/// is shared by different keys of different records (found when the index is built) are kept
+/// in an exact map (different keys of one record sharing a hash stay one group: that record).
 /// About 20 bytes per entry, against a hash map's key clone and vector per key.
 #[derive(Debug)]
 pub struct KeyIndex<K> {
@@ -275,7 +276,9 @@ impl<K: Hash + Eq> KeyIndex<K> {
             let h = entries[start].0;
             let end = start + entries[start..].iter().take_while(|e| e.0 == h).count();
             let group = &entries[start..end];
-            let single = group.len() == 1 || {
+            // one record (several of its keys, or one key in several slots): kept whole
+            // without deriving its keys, a lookup checking the record anyway
+            let single = group[0].1 == group[group.len() - 1].1 || {
                 let first = key_of(group[0].1, group[0].2);
                 first.is_some() && group[1..].iter().all(|e| key_of(e.1, e.2) == first)
             };
@@ -339,8 +342,9 @@ impl<K: Hash + Eq> KeyIndex<K> {
 }
 
 impl<K> KeyIndex<K> {
-    /// The groups of the index in ascending hash order, each with the hash of its key; `None`
-    /// when some keys share a hash (their groups are kept apart, without their hashes).
+    /// The groups of the index in ascending hash order, each with the hash of its key (a group
+    /// of one record: of its keys with that hash); `None` when keys of different records
+    /// share a hash (their groups are kept apart, without their hashes).
     pub fn hashed_groups(&self) -> Option<impl Iterator<Item = (u64, &[usize])> + '_> {
         if !self.exact.is_empty() {
             return None;
@@ -547,6 +551,19 @@ mod tests {
         let idx = KeyIndex::build(entries, |i, j| Some(records[i][j as usize].to_owned()));
         assert_eq!(idx.get("x", |_| false), &[0, 2]);
         assert_eq!(idx.get("y", |_| false), &[1]);
+        // Two keys of one record on one hash: one group, that record, for either key.
+        let records = [vec!["x", "y"], vec!["z"]];
+        let entries = vec![(7, 0, 0), (7, 0, 1), (9, 1, 0)];
+        let idx = KeyIndex::build(entries, |i, j| Some(records[i][j as usize].to_owned()));
+        let queries = ["x", "y", "z", "w"];
+        let mut found = vec![None; queries.len()];
+        assert!(idx.get_many(
+            vec![(7, 0), (7, 1), (9, 2), (7, 3)],
+            |q, i| records[i].contains(&queries[q]),
+            |q, group| found[q] = Some(group.to_vec()),
+        ));
+        assert_eq!(found, [Some(vec![0]), Some(vec![0]), Some(vec![1]), None]);
+        assert_eq!(idx.hashed_groups().unwrap().count(), 2);
     }
 
     #[test]

@@ -108,6 +108,23 @@ fn unit_of(i: Option<u32>) -> Option<usize> {
     i.filter(|&i| i != u32::MAX).map(|i| i as usize)
 }
 
+/// True when `normalise_internal(s)` is `Some(internal)`, compared in place.
+fn internal_is(s: &str, internal: &str) -> bool {
+    !internal.is_empty()
+        && s.trim()
+            .chars()
+            .flat_map(char::to_uppercase)
+            .eq(internal.chars())
+}
+
+/// True when [`resident_address`] of `r` is `addr`, compared in place.
+pub(super) fn resident_at_address(r: &Resident, addr: &UnitAddress) -> bool {
+    r.address
+        .internal()
+        .is_some_and(|s| internal_is(s, &addr.1))
+        && r.address.key == addr.0
+}
+
 fn normalise_internal(s: &str) -> Option<String> {
     let t = s.trim().to_uppercase();
     (!t.is_empty()).then_some(t)
@@ -120,13 +137,9 @@ fn push<K: std::hash::Hash + Eq>(map: &mut Map<K, Vec<usize>>, k: K, i: usize) {
     }
 }
 
-fn strip_zeros(s: &str) -> String {
+fn strip_zeros(s: &str) -> &str {
     let t = s.trim().trim_start_matches('0');
-    if t.is_empty() {
-        "0".into()
-    } else {
-        t.to_owned()
-    }
+    if t.is_empty() { "0" } else { t }
 }
 
 impl Inputs {
@@ -227,7 +240,7 @@ impl Inputs {
                 .or_insert(s.street_code);
             if let Some(c) = &s.cadastral_street_code {
                 self.streets_by_cadastral_code
-                    .insert(strip_zeros(c), s.street_code);
+                    .insert(strip_zeros(c).to_owned(), s.street_code);
             }
         }
         let units = self.data.units.as_deref().unwrap_or_default();
@@ -660,13 +673,11 @@ impl Inputs {
     /// True when the address key + internal of `state` ([`Inputs::state_address`]) is `addr`;
     /// the internal number compared first, in place.
     pub(super) fn state_at_address(&self, state: &UnitState, addr: &UnitAddress) -> bool {
-        let same_internal = state.internal.as_deref().is_some_and(|s| {
-            s.trim()
-                .chars()
-                .flat_map(char::to_uppercase)
-                .eq(addr.1.chars())
-        });
-        same_internal && self.state_address(state).as_ref() == Some(addr)
+        state
+            .internal
+            .as_deref()
+            .is_some_and(|s| internal_is(s, &addr.1))
+            && self.state_address(state).as_ref() == Some(addr)
     }
 
     /// Municipal street code of a FAB type-3 address: the Agenzia's street code through the
@@ -674,7 +685,7 @@ impl Inputs {
     pub fn street_of(&self, a: &segit_model::CadastralAddress) -> Option<u32> {
         a.street_code
             .as_deref()
-            .and_then(|c| self.streets_by_cadastral_code.get(&strip_zeros(c)).copied())
+            .and_then(|c| self.streets_by_cadastral_code.get(strip_zeros(c)).copied())
             .or_else(|| {
                 self.streets_by_toponimo_name
                     .get(&(a.toponimo, a.street_name.trim().to_uppercase()))
