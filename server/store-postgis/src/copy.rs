@@ -117,13 +117,22 @@ pub fn copy_row(collection: &Collection, feature: Feature) -> Result<Vec<CopyVal
             ),
         }));
     }
-    for (name, _) in &properties {
-        if collection.property(name).is_none() {
-            return Err(QueryError::UnknownProperty {
-                collection: collection.id.clone(),
-                property: name.clone(),
+    // properties usually come in schema order: then each is taken at its position, without
+    // looking any name up
+    let in_order = properties.len() == collection.properties.len()
+        && properties
+            .iter()
+            .zip(&collection.properties)
+            .all(|((n, _), p)| *n == p.name);
+    if !in_order {
+        for (name, _) in &properties {
+            if collection.property(name).is_none() {
+                return Err(QueryError::UnknownProperty {
+                    collection: collection.id.clone(),
+                    property: name.clone(),
+                }
+                .into());
             }
-            .into());
         }
     }
     let mut row = Vec::with_capacity(collection.properties.len() + 2);
@@ -149,11 +158,15 @@ pub fn copy_row(collection: &Collection, feature: Feature) -> Result<Vec<CopyVal
         )));
     }
     let mut cells = Vec::with_capacity(collection.properties.len());
-    for p in &collection.properties {
-        let value = properties
-            .iter()
-            .position(|(n, _)| *n == p.name)
-            .map_or(Value::Null, |i| properties.swap_remove(i).1);
+    for (k, p) in collection.properties.iter().enumerate() {
+        let value = if in_order {
+            std::mem::replace(&mut properties[k].1, Value::Null)
+        } else {
+            properties
+                .iter()
+                .position(|(n, _)| *n == p.name)
+                .map_or(Value::Null, |i| properties.swap_remove(i).1)
+        };
         let value = value.coerce(p.ty).map_err(|reason| {
             StoreError::Query(QueryError::InvalidValue {
                 property: p.name.clone(),
@@ -235,6 +248,33 @@ mod tests {
         assert!(matches!(row[1], CopyValue::Ewkb(_)));
         assert_eq!(row[2], CopyValue::Param(SqlParam::Float(2.0)));
         assert_eq!(row[3], CopyValue::Param(SqlParam::Text("x".into())));
+    }
+
+    #[test]
+    fn rows_in_schema_order_equal_rows_in_any_order() {
+        let ordered = copy_row(
+            &coll(),
+            feature(vec![("n", Value::Int(2)), ("t", "x".into())]),
+        )
+        .expect("valid");
+        let shuffled = copy_row(
+            &coll(),
+            feature(vec![("t", "x".into()), ("n", Value::Int(2))]),
+        )
+        .expect("valid");
+        assert_eq!(ordered, shuffled);
+        // in order, values are still checked
+        assert!(
+            copy_row(
+                &coll(),
+                feature(vec![("n", "abc".into()), ("t", "x".into())])
+            )
+            .is_err()
+        );
+        assert!(matches!(
+            copy_row(&coll(), feature(vec![("n", Value::Int(1)), ("t", Value::Null)])),
+            Err(StoreError::Conflict(m)) if m.contains("required")
+        ));
     }
 
     #[test]
