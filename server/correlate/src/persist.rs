@@ -31,7 +31,7 @@ use crate::engine::Family;
 use crate::inputs::Inputs;
 use crate::params::Params;
 use crate::publish::{
-    self, ALL_ID, AreaUnit, aggregate, anomaly_layer, family_of, indicator_features,
+    self, ALL_ID, AreaTally, AreaUnit, aggregate, anomaly_layer, family_of, indicator_features,
     to_feature_with_geometry_keyed,
 };
 use crate::registry::Registry;
@@ -426,6 +426,10 @@ pub async fn persist_run(
     // One layer at a time; the anomaly layers in batches. Each batch is handed to the store
     // deferred: the next one is made while it is written.
     let families: Vec<Family> = all.iter().map(|a| family_of(registry, a)).collect();
+    // the per-microzone counts, made while the `anomalies` layer is written (the store is
+    // then the slower side)
+    let mut tally = Some(AreaTally::new(&microzones));
+    let mut tallied = false;
     // the layer of the last deferred write: its failure is reported by the next call
     let mut deferred: Option<String> = None;
     for c in publish::collections(crs) {
@@ -439,10 +443,19 @@ pub async fn persist_run(
                     .zip(&keys)
                     .filter(|((_, f), _)| layer.is_none_or(|l| l == **f))
                     .map(|((a, f), k)| (*a, *f, k.as_str()));
-                write_anomalies(sink.as_mut(), &id, members, inputs, WRITE_BATCH).await
+                let counting = if layer.is_none() && !tallied {
+                    tallied = true;
+                    tally.as_mut()
+                } else {
+                    None
+                };
+                write_anomalies(sink.as_mut(), &id, members, inputs, WRITE_BATCH, counting).await
             } else {
                 let features = match id.as_str() {
-                    BY_MICROZONE_ID => aggregate(&all, registry, inputs, &microzones),
+                    BY_MICROZONE_ID => match tally.take() {
+                        Some(t) if tallied => t.features(),
+                        _ => aggregate(&all, registry, inputs, &microzones),
+                    },
                     BY_CENSUS_SECTION_ID => Vec::new(),
                     _ => indicator_features(inputs, params, run.as_of),
                 };
@@ -484,20 +497,26 @@ pub async fn persist_run(
 
 /// Writes the features of the anomaly layer `id`, made from `members` (anomalies with their
 /// family and stable key) `batch` at a time, each batch deferred; returns how many. An empty
-/// layer gets one empty write.
+/// layer gets one empty write. The members are also counted in `tally`, if given.
 async fn write_anomalies<'a>(
     sink: &mut dyn IngestSink,
     id: &str,
     mut members: impl Iterator<Item = (&'a Anomaly, Family, &'a str)> + Send,
     inputs: &Inputs,
     batch: usize,
+    mut tally: Option<&mut AreaTally<'_>>,
 ) -> Result<usize, StoreError> {
     let mut n = 0;
     loop {
         let features: Vec<Feature> = members
             .by_ref()
             .take(batch)
-            .map(|(a, family, key)| to_feature_with_geometry_keyed(a, family, key, inputs))
+            .map(|(a, family, key)| {
+                if let Some(t) = tally.as_deref_mut() {
+                    t.add(a, family, inputs);
+                }
+                to_feature_with_geometry_keyed(a, family, key, inputs)
+            })
             .collect();
         if features.is_empty() && n > 0 {
             break;

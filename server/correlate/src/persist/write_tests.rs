@@ -18,7 +18,9 @@ use super::{
 use crate::engine::Family;
 use crate::inputs::{Inputs, Microzone};
 use crate::params::Params;
-use crate::publish::{self, ALL_ID, anomaly_layer, family_id, family_of, features_for};
+use crate::publish::{
+    self, ALL_ID, AreaUnit, aggregate, anomaly_layer, family_id, family_of, features_for,
+};
 use crate::registry::Registry;
 use crate::run::{
     RuleReport, RuleStatus, Run, carry_over_status, diff, sort_anomalies, sort_anomaly_refs,
@@ -257,7 +259,10 @@ fn a_layer_is_written_in_deferred_batches_of_the_features_it_holds() {
             .map(|(a, k)| (a, family_of(&registry, a), k.as_str()))
             .filter(|(_, f, _)| layer.is_none_or(|l| l == *f));
         let id = layer.map_or_else(|| ALL_ID.to_owned(), family_id);
-        let n = block_on(write_anomalies(&mut sink, &id, members, &inputs, batch)).unwrap();
+        let n = block_on(write_anomalies(
+            &mut sink, &id, members, &inputs, batch, None,
+        ))
+        .unwrap();
         let log = log.lock().unwrap();
         assert!(
             log.iter()
@@ -284,6 +289,7 @@ fn an_empty_layer_gets_one_empty_write() {
         std::iter::empty(),
         &inputs,
         WRITE_BATCH,
+        None,
     ))
     .unwrap();
     assert_eq!(n, 0);
@@ -416,6 +422,24 @@ fn a_rerun_carries_statuses_over_counts_the_diff_and_keeps_the_rules_not_run() {
             );
         }
     }
+    // the per-microzone counts, made while the anomalies were written, are those of the run
+    let areas: Vec<AreaUnit> = inputs
+        .data
+        .microzones
+        .iter()
+        .flatten()
+        .map(|m| AreaUnit {
+            id: m.number.to_string(),
+            geometry: m.geometry.clone(),
+        })
+        .collect();
+    let (by_microzone, _) = written(&log, BY_MICROZONE_ID);
+    assert_eq!(by_microzone, aggregate(&all, &registry, &inputs, &areas));
+    assert!(
+        by_microzone
+            .iter()
+            .any(|f| f.property("anomalies") != Some(&segit_query::Value::Int(0)))
+    );
 }
 
 #[test]

@@ -86,59 +86,98 @@ pub fn aggregate<A: std::borrow::Borrow<Anomaly>>(
     inputs: &Inputs,
     areas: &[AreaUnit],
 ) -> Vec<Feature> {
-    // the first area of each id, and each area's bounding box (a point outside it is outside)
-    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(areas.len());
-    for (i, x) in areas.iter().enumerate() {
-        by_id.entry(x.id.as_str()).or_insert(i);
-    }
-    let boxes: Vec<Option<Rect<f64>>> = areas.iter().map(|x| x.geometry.bounding_rect()).collect();
-    let mut stats: BTreeMap<usize, (i64, f64, BTreeMap<Family, i64>)> = BTreeMap::new();
+    let mut tally = AreaTally::new(areas);
     for a in anomalies {
         let a: &Anomaly = a.borrow();
+        tally.add(a, family_of(registry, a), inputs);
+    }
+    tally.features()
+}
+
+/// The counts of [`aggregate`], made one anomaly at a time (in the order [`aggregate`] would
+/// take them: the gaps are summed in that order).
+pub(crate) struct AreaTally<'a> {
+    areas: &'a [AreaUnit],
+    /// the first area of each microzone number (areas with a numeric id)
+    by_number: HashMap<u32, usize>,
+    /// each area's bounding box (a point outside it is outside)
+    boxes: Vec<Option<Rect<f64>>>,
+    stats: BTreeMap<usize, (i64, f64, BTreeMap<Family, i64>)>,
+}
+
+impl<'a> AreaTally<'a> {
+    /// Nothing counted yet in `areas`.
+    pub(crate) fn new(areas: &'a [AreaUnit]) -> Self {
+        let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(areas.len());
+        for (i, x) in areas.iter().enumerate() {
+            by_id.entry(x.id.as_str()).or_insert(i);
+        }
+        // the area a microzone number names: the first whose id is the number written out
+        let by_number = by_id
+            .iter()
+            .filter_map(|(id, &i)| {
+                let z: u32 = id.parse().ok()?;
+                (z.to_string() == *id).then_some((z, i))
+            })
+            .collect();
+        Self {
+            areas,
+            by_number,
+            boxes: areas.iter().map(|x| x.geometry.bounding_rect()).collect(),
+            stats: BTreeMap::new(),
+        }
+    }
+
+    /// Counts `a`, of `family`, in its area (if any).
+    pub(crate) fn add(&mut self, a: &Anomaly, family: Family, inputs: &Inputs) {
         let area = a
             .object
             .microzone
-            .and_then(|z| by_id.get(z.to_string().as_str()).copied())
+            .and_then(|z| self.by_number.get(&z).copied())
             .or_else(|| {
                 anchor(inputs, a).and_then(|p| {
-                    areas
+                    self.areas
                         .iter()
-                        .zip(&boxes)
+                        .zip(&self.boxes)
                         .position(|(x, r)| in_rect(r.as_ref(), p) && x.geometry.contains(&p))
                 })
             });
-        let Some(i) = area else { continue };
-        let e = stats.entry(i).or_default();
+        let Some(i) = area else { return };
+        let e = self.stats.entry(i).or_default();
         e.0 += 1;
         e.1 += a.estimated_gap.unwrap_or(0.0);
-        *e.2.entry(family_of(registry, a)).or_insert(0) += 1;
+        *e.2.entry(family).or_insert(0) += 1;
     }
-    areas
-        .iter()
-        .enumerate()
-        .map(|(i, area)| {
-            let (n, gap, fam) = stats.remove(&i).unwrap_or_default();
-            let mut properties = vec![
-                ("area_id".to_owned(), Value::Text(area.id.clone())),
-                ("anomalies".to_owned(), Value::Int(n)),
-                (
-                    "estimated_gap".to_owned(),
-                    Value::Float((gap * 100.0).round() / 100.0),
-                ),
-            ];
-            for f in Family::ALL {
-                properties.push((
-                    format!("anomalies_{}", f.name()),
-                    Value::Int(fam.get(&f).copied().unwrap_or(0)),
-                ));
-            }
-            Feature {
-                id: area.id.clone(),
-                geometry: Some(Geometry::MultiPolygon(area.geometry.clone())),
-                properties,
-            }
-        })
-        .collect()
+
+    /// One feature per area, in the order of the areas.
+    pub(crate) fn features(mut self) -> Vec<Feature> {
+        self.areas
+            .iter()
+            .enumerate()
+            .map(|(i, area)| {
+                let (n, gap, fam) = self.stats.remove(&i).unwrap_or_default();
+                let mut properties = vec![
+                    ("area_id".to_owned(), Value::Text(area.id.clone())),
+                    ("anomalies".to_owned(), Value::Int(n)),
+                    (
+                        "estimated_gap".to_owned(),
+                        Value::Float((gap * 100.0).round() / 100.0),
+                    ),
+                ];
+                for f in Family::ALL {
+                    properties.push((
+                        format!("anomalies_{}", f.name()),
+                        Value::Int(fam.get(&f).copied().unwrap_or(0)),
+                    ));
+                }
+                Feature {
+                    id: area.id.clone(),
+                    geometry: Some(Geometry::MultiPolygon(area.geometry.clone())),
+                    properties,
+                }
+            })
+            .collect()
+    }
 }
 
 /// Schema of the c. 335 indicator layer.

@@ -6,6 +6,7 @@
 
 mod aggregate;
 
+pub(crate) use aggregate::AreaTally;
 pub use aggregate::{
     AreaUnit, aggregate, aggregate_collection, indicator_collection, indicator_features,
 };
