@@ -1,9 +1,11 @@
 //! Times writing a run ([`persist_run`]) into a fresh GeoPackage, on the synthetic
 //! municipality of `milan_run`:
-//! `cargo run --release -p segit-correlate --example persist_run -- [scale [repeats [dir]]]`
-//! (defaults 0.5, 3, the system's temporary directory). Each repeat writes the same run into a
-//! new file `persist_run-<i>.gpkg` in `dir`; the last one is kept for inspection, the others
-//! are removed. Prints each time (wall, and CPU of the whole process: the caller and the
+//! `cargo run --release -p segit-correlate --example persist_run -- [scale [repeats [dir
+//! [rerun]]]]` (defaults 0.5, 3, the system's temporary directory). Each repeat writes the same
+//! run into a new file `persist_run-<i>.gpkg` in `dir`; the last one is kept for inspection, the
+//! others are removed. With `rerun`, the run is then written once more into the last file, as
+//! a second run on the same inputs: its previous anomalies read back from the file (timed
+//! apart), its collections replacing theirs. Prints each time (wall, and CPU of the whole process: the caller and the
 //! store's writer thread) and the medians; the CPU time depends less on the machine's load.
 //! Also prints the memory one anomaly takes: the growth of the resident set when the run's
 //! anomalies are copied, divided by their number (mimalloc returns freed memory to the system
@@ -18,7 +20,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::Utc;
-use segit_correlate::persist::{Previous, persist_run};
+use segit_correlate::persist::{Previous, persist_run, previous_anomalies};
 use segit_correlate::run::sort_anomaly_refs;
 use segit_correlate::{Inputs, Params, Registry, RunOptions, carry_over_status, diff, run};
 use segit_model::Anomaly;
@@ -73,6 +75,7 @@ fn main() -> Result<(), common::BoxError> {
     let scale: f64 = args.next().map_or(Ok(0.5), |s| s.parse())?;
     let repeats: usize = args.next().map_or(Ok(3), |s| s.parse())?;
     let dir = args.next().map_or_else(std::env::temp_dir, PathBuf::from);
+    let rerun = args.next().is_some_and(|a| a == "rerun");
     let (data, counts) = common::milan(scale)?;
     println!("generated {counts}");
     let inputs = Inputs::new(data).with_pseudonym_key(b"bench");
@@ -144,6 +147,39 @@ fn main() -> Result<(), common::BoxError> {
     cpu.sort_by(f64::total_cmp);
     if let (Some(wall), Some(used)) = (times.get(times.len() / 2), cpu.get(cpu.len() / 2)) {
         println!("median {wall:.2} s ({used:.2} s CPU) over {repeats}");
+    }
+    if rerun && repeats > 0 {
+        let store = GpkgStore::open(dir.join(format!("persist_run-{}.gpkg", repeats - 1)))?;
+        let t = Instant::now();
+        let previous = runtime.block_on(previous_anomalies(&store))?;
+        println!(
+            "rerun: {} previous anomalies read back in {:.2} s",
+            previous.anomalies.len(),
+            t.elapsed().as_secs_f64()
+        );
+        let mut r = done.clone();
+        // a run of its own in the history
+        r.run_id.push_str("-again");
+        let t = Instant::now();
+        let cpu_at = cpu_seconds();
+        let persisted = runtime.block_on(persist_run(
+            &store,
+            &registry,
+            &inputs,
+            &params,
+            &mut r,
+            &previous,
+            Crs::Epsg(7791),
+            Utc::now(),
+        ))?;
+        println!(
+            "rerun: persist {:.2} s ({:.2} s CPU), {} anomalies, {} new, {} resolved",
+            t.elapsed().as_secs_f64(),
+            cpu_seconds() - cpu_at,
+            persisted.total,
+            persisted.new,
+            persisted.resolved
+        );
     }
     Ok(())
 }
