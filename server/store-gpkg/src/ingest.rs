@@ -413,21 +413,29 @@ impl Writer<'_> {
             // the values move into the row: no copy of their text
             let properties = std::mem::take(&mut f.properties);
             for (k, (name, v)) in properties.into_iter().enumerate() {
-                // properties usually come in schema order: their position is tried first
-                let at = collection.properties.get(k).filter(|p| p.name == name);
+                // properties usually come in schema order: their position is tried first (an
+                // empty name is the property at that position)
+                let at = collection
+                    .properties
+                    .get(k)
+                    .filter(|p| name.is_empty() || p.name == name);
                 let found = at
                     .map(|_| k)
                     .or_else(|| collection.properties.iter().position(|p| p.name == name));
                 let Some(i) = found else {
                     return Err(QueryError::UnknownProperty {
                         collection: id.to_owned(),
-                        property: name,
+                        property: if name.is_empty() {
+                            format!("(unnamed, at position {})", k + 1)
+                        } else {
+                            name
+                        },
                     }
                     .into());
                 };
                 values[i] = v.coerce(collection.properties[i].ty).map_err(|reason| {
                     QueryError::InvalidValue {
-                        property: name.clone(),
+                        property: collection.properties[i].name.clone(),
                         reason: format!("feature '{}': {reason}", f.id),
                     }
                 })?;

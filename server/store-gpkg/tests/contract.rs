@@ -40,6 +40,7 @@ contract_tests!(
     check_empty_collection,
     check_write_errors,
     check_deferred_writes,
+    check_positional_writes,
     check_uncommitted_is_invisible,
     check_rollback_leaves_nothing,
     check_recreate_replaces,

@@ -105,7 +105,7 @@ pub fn copy_row(collection: &Collection, feature: Feature) -> Result<Vec<CopyVal
     let Feature {
         id,
         geometry,
-        mut properties,
+        properties,
     } = feature;
     if id.contains('\0') {
         return Err(StoreError::Query(QueryError::InvalidValue {
@@ -117,23 +117,33 @@ pub fn copy_row(collection: &Collection, feature: Feature) -> Result<Vec<CopyVal
             ),
         }));
     }
-    // properties usually come in schema order: then each is taken at its position, without
-    // looking any name up
-    let in_order = properties.len() == collection.properties.len()
-        && properties
-            .iter()
-            .zip(&collection.properties)
-            .all(|((n, _), p)| *n == p.name);
-    if !in_order {
-        for (name, _) in &properties {
-            if collection.property(name).is_none() {
-                return Err(QueryError::UnknownProperty {
-                    collection: collection.id.clone(),
-                    property: name.clone(),
-                }
-                .into());
+    // each value in the slot of its property; properties usually come in schema order, so a
+    // property's position is tried first (an empty name is the property at that position)
+    let mut slots = vec![Value::Null; collection.properties.len()];
+    for (k, (name, value)) in properties.into_iter().enumerate() {
+        let at = collection
+            .properties
+            .get(k)
+            .filter(|p| name.is_empty() || p.name == name)
+            .map(|_| k)
+            .or_else(|| {
+                collection
+                    .properties
+                    .iter()
+                    .position(|p| !name.is_empty() && p.name == name)
+            });
+        let Some(i) = at else {
+            return Err(QueryError::UnknownProperty {
+                collection: collection.id.clone(),
+                property: if name.is_empty() {
+                    format!("(unnamed, at position {})", k + 1)
+                } else {
+                    name
+                },
             }
-        }
+            .into());
+        };
+        slots[i] = value;
     }
     let mut row = Vec::with_capacity(collection.properties.len() + 2);
     if has_geometry(collection) {
@@ -158,15 +168,7 @@ pub fn copy_row(collection: &Collection, feature: Feature) -> Result<Vec<CopyVal
         )));
     }
     let mut cells = Vec::with_capacity(collection.properties.len());
-    for (k, p) in collection.properties.iter().enumerate() {
-        let value = if in_order {
-            std::mem::replace(&mut properties[k].1, Value::Null)
-        } else {
-            properties
-                .iter()
-                .position(|(n, _)| *n == p.name)
-                .map_or(Value::Null, |i| properties.swap_remove(i).1)
-        };
+    for (p, value) in collection.properties.iter().zip(slots) {
         let value = value.coerce(p.ty).map_err(|reason| {
             StoreError::Query(QueryError::InvalidValue {
                 property: p.name.clone(),

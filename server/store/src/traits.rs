@@ -58,6 +58,9 @@ pub trait IngestSink: Send {
 
     /// Appends features to a collection created in this or an earlier ingest. Geometries are
     /// in the collection's storage CRS; properties follow its schema (missing ones are null).
+    /// A property with an empty name is the schema's property at the same position (as a
+    /// query with `property_names = false` returns them): a feature built in schema order may
+    /// leave its names out.
     async fn write(&mut self, collection: &str, features: Vec<Feature>) -> Result<(), StoreError>;
 
     /// Like [`IngestSink::write`], but the store may still be writing the features when it

@@ -144,6 +144,8 @@ enum OpenLayer {
 struct FreshLayer {
     id: String,
     mode: HistoryMode,
+    /// the collection's property names, in schema order
+    names: Vec<String>,
     /// ids (dated) or keys (snapshot) written, by [`key_hash`]
     seen: KeySet,
     supplied: u64,
@@ -176,6 +178,15 @@ impl FreshLayer {
                     set_property(&mut f, VALID_UNTIL, Value::Null);
                     f.id = k;
                     out.push(f);
+                }
+            }
+        }
+        // names in schema order are left out: the store takes each value at its position
+        // (`IngestSink::write`), so the writer compares no names and frees none
+        for f in &mut out {
+            for ((name, _), schema) in f.properties.iter_mut().zip(&self.names) {
+                if name == schema {
+                    *name = String::new();
                 }
             }
         }
@@ -234,6 +245,12 @@ impl Flow for Pipeline<'_, '_> {
         let mut fresh = FreshLayer {
             id: id.clone(),
             mode: layer.mode,
+            names: layer
+                .collection
+                .properties
+                .iter()
+                .map(|p| p.name.clone())
+                .collect(),
             seen: KeySet::default(),
             supplied: 0,
             written: 0,

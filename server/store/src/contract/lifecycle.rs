@@ -272,6 +272,118 @@ pub async fn check_deferred_writes(store: &dyn FeatureStore) {
     );
 }
 
+/// Collection the positional-write check commits (kept, like the fixtures).
+pub const POSITIONAL: &str = "contract_positional";
+
+/// Positional writes: a property with an empty name is the schema's property at its position,
+/// alone or among named ones; a positional property past the schema's end is unknown.
+pub async fn check_positional_writes(store: &dyn FeatureStore) {
+    fixtures::ensure(store).await;
+    let collection = Collection {
+        id: POSITIONAL.into(),
+        ..scratch(vec![
+            Property::new("a", PropertyType::Integer, "A"),
+            Property::new("b", PropertyType::Text, "B"),
+            Property::new("c", PropertyType::Number, "C"),
+        ])
+    };
+    let unnamed = |v: Value| (String::new(), v);
+    let mut ingest = store.begin_ingest().await.expect("begin_ingest");
+    ingest
+        .create_collection(&collection)
+        .await
+        .expect("create the collection");
+    ingest
+        .write(
+            POSITIONAL,
+            vec![
+                point(
+                    "named",
+                    9.0,
+                    45.0,
+                    vec![
+                        ("a".into(), Value::Int(1)),
+                        ("b".into(), Value::Text("x".into())),
+                        ("c".into(), Value::Float(2.5)),
+                    ],
+                ),
+                point(
+                    "positional",
+                    9.1,
+                    45.0,
+                    vec![
+                        unnamed(Value::Int(2)),
+                        unnamed(Value::Text("y".into())),
+                        unnamed(Value::Float(0.5)),
+                    ],
+                ),
+                point(
+                    "mixed",
+                    9.2,
+                    45.0,
+                    vec![unnamed(Value::Int(3)), ("c".into(), Value::Float(1.5))],
+                ),
+            ],
+        )
+        .await
+        .expect("positional writes");
+    ingest.commit().await.expect("commit positional writes");
+    let mut stored = must_run(store, &FeatureQuery::new(POSITIONAL, Identity::System))
+        .await
+        .features;
+    stored.sort_by(|x, y| x.id.cmp(&y.id));
+    let values = |f: &Feature| {
+        ["a", "b", "c"]
+            .map(|n| f.property(n).cloned().unwrap_or(Value::Null))
+            .to_vec()
+    };
+    let got: Vec<(String, Vec<Value>)> = stored.iter().map(|f| (f.id.clone(), values(f))).collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "mixed".to_owned(),
+                vec![Value::Int(3), Value::Null, Value::Float(1.5)]
+            ),
+            (
+                "named".to_owned(),
+                vec![Value::Int(1), Value::Text("x".into()), Value::Float(2.5)]
+            ),
+            (
+                "positional".to_owned(),
+                vec![Value::Int(2), Value::Text("y".into()), Value::Float(0.5)]
+            ),
+        ],
+        "an unnamed property is the schema's property at its position"
+    );
+
+    let mut ingest = store.begin_ingest().await.expect("begin_ingest");
+    let past_the_end = ingest
+        .write(
+            POSITIONAL,
+            vec![point(
+                "too-many",
+                9.3,
+                45.0,
+                vec![
+                    unnamed(Value::Int(4)),
+                    unnamed(Value::Text("w".into())),
+                    unnamed(Value::Float(0.1)),
+                    unnamed(Value::Int(5)),
+                ],
+            )],
+        )
+        .await;
+    assert!(
+        matches!(
+            past_the_end,
+            Err(StoreError::Query(QueryError::UnknownProperty { .. }))
+        ),
+        "an unnamed property past the schema's end is unknown: {past_the_end:?}"
+    );
+    ingest.rollback().await.expect("rollback");
+}
+
 /// While an ingest is open, readers see the previous state: no new collection, no new rows.
 pub async fn check_uncommitted_is_invisible(store: &dyn FeatureStore) {
     fixtures::ensure(store).await;

@@ -23,8 +23,9 @@ use crate::{FeatureStore, StoreError};
 
 pub use lifecycle::{
     check_catalog, check_deferred_writes, check_empty_collection, check_get,
-    check_recreate_replaces, check_rollback_leaves_nothing, check_sink_failure,
-    check_uncommitted_is_invisible, check_unknown_collection, check_write_errors,
+    check_positional_writes, check_recreate_replaces, check_rollback_leaves_nothing,
+    check_sink_failure, check_uncommitted_is_invisible, check_unknown_collection,
+    check_write_errors,
 };
 pub use queries::{
     check_count, check_datetime, check_empty_results, check_filters, check_like, check_paging,
@@ -53,6 +54,7 @@ pub async fn run_all(store: &dyn FeatureStore) {
     check_empty_collection(store).await;
     check_write_errors(store).await;
     check_deferred_writes(store).await;
+    check_positional_writes(store).await;
     check_uncommitted_is_invisible(store).await;
     check_rollback_leaves_nothing(store).await;
     check_recreate_replaces(store).await;
