@@ -13,7 +13,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use segit_model::{AddressKey, Anomaly, SuggestedAction};
+use segit_model::{AddressKey, Anomaly, Confidence, SuggestedAction};
 
 use crate::engine::{Draft, Family, Rule, RuleError, text_list};
 use crate::inputs::{Inputs, Source};
@@ -58,19 +58,20 @@ impl Rule for R11AddressInconsistent {
         let comune = inputs.comune();
         let units = inputs.data.units.as_deref().unwrap_or_default();
         // the FAB address key of a unit's state valid on D, when it aligns to the register
-        let fab_key = |u: &segit_model::Unit| -> Option<AddressKey> {
-            let a = u.state_at(as_of)?.current_address()?;
+        let state_key = |s: &segit_model::UnitState| -> Option<AddressKey> {
+            let a = s.current_address()?;
             let street = inputs.street_of(a)?;
             let (n, suffix) = a.house_number()?;
             AddressKey::new(comune?, street, n, suffix.as_deref()).ok()
         };
+        let fab_key = |u: &segit_model::Unit| u.state_at(as_of).and_then(state_key);
         let mut out = Vec::new();
         for (i, u) in units.iter().enumerate() {
             let Some(s) = u.state_at(as_of) else { continue };
             let Some(a) = s.current_address() else {
                 continue;
             };
-            let fab = fab_key(u);
+            let fab = state_key(s);
             let key = s.identifiers.canonical().clone();
             let Some(fab) = fab else {
                 out.push(
@@ -95,11 +96,11 @@ impl Rule for R11AddressInconsistent {
             let mut elsewhere: BTreeSet<String> = BTreeSet::new();
             for &r in inputs.residents_of_unit(i) {
                 let row = &residents[r];
+                // linked by unit key: its key is one of this unit's (the link says so)
                 if row.is_resident_on(as_of)
-                    && row
-                        .unit_key
-                        .as_ref()
-                        .is_some_and(|k| inputs.unit_index(k) == Some(i))
+                    && inputs
+                        .resident_link(r)
+                        .is_some_and(|l| l.unit == i && l.confidence == Confidence::EXACT_UNIT_KEY)
                     && row.address.key != fab
                 {
                     elsewhere.insert(row.address.key.to_string());
