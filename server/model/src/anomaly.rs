@@ -182,8 +182,9 @@ pub struct AnomalySubject {
     pub role: SubjectRole,
 }
 
-/// A JSON-like evidence value (values compared, source record ids, supply dates).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A JSON-like evidence value (values compared, source record ids, supply dates). Read as
+/// serde's `untagged` would (the first variant that fits), without its trial and error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum EvidenceValue {
     /// `null`.

@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::Index;
 
-use serde::de::{MapAccess, Visitor};
+use std::collections::BTreeMap;
+
+use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -139,11 +141,127 @@ impl<'de> Deserialize<'de> for Evidence {
     }
 }
 
+impl<'de> Deserialize<'de> for EvidenceValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+/// Reads an [`EvidenceValue`] from what the data says it is: `null`, a boolean, an integer
+/// that fits an `i64`, any other number, a string, an array or an object.
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = EvidenceValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an evidence value")
+    }
+    fn visit_unit<E>(self) -> Result<EvidenceValue, E> {
+        Ok(EvidenceValue::Null)
+    }
+    fn visit_none<E>(self) -> Result<EvidenceValue, E> {
+        Ok(EvidenceValue::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<EvidenceValue, E> {
+        Ok(EvidenceValue::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<EvidenceValue, E> {
+        Ok(EvidenceValue::Integer(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<EvidenceValue, E> {
+        // too large for an integer: a number, as `untagged` tries `f64` next
+        #[allow(clippy::cast_precision_loss)]
+        Ok(i64::try_from(v).map_or(EvidenceValue::Number(v as f64), EvidenceValue::Integer))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<EvidenceValue, E> {
+        Ok(EvidenceValue::Number(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<EvidenceValue, E> {
+        Ok(EvidenceValue::Text(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<EvidenceValue, E> {
+        Ok(EvidenceValue::Text(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<EvidenceValue, A::Error> {
+        let mut items = Vec::with_capacity(access.size_hint().unwrap_or(0).min(4096));
+        while let Some(v) = access.next_element()? {
+            items.push(v);
+        }
+        Ok(EvidenceValue::List(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<EvidenceValue, A::Error> {
+        let mut map = BTreeMap::new();
+        while let Some((k, v)) = access.next_entry::<String, EvidenceValue>()? {
+            map.insert(k, v);
+        }
+        Ok(EvidenceValue::Map(map))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
+
+    /// The value as serde's `untagged` reads it: the reference of [`ValueVisitor`].
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Untagged {
+        Null,
+        Bool(bool),
+        Integer(i64),
+        Number(f64),
+        Text(String),
+        List(Vec<Untagged>),
+        Map(BTreeMap<String, Untagged>),
+    }
+
+    impl From<Untagged> for EvidenceValue {
+        fn from(u: Untagged) -> Self {
+            match u {
+                Untagged::Null => Self::Null,
+                Untagged::Bool(b) => Self::Bool(b),
+                Untagged::Integer(i) => Self::Integer(i),
+                Untagged::Number(x) => Self::Number(x),
+                Untagged::Text(t) => Self::Text(t),
+                Untagged::List(v) => Self::List(v.into_iter().map(Into::into).collect()),
+                Untagged::Map(m) => Self::Map(m.into_iter().map(|(k, v)| (k, v.into())).collect()),
+            }
+        }
+    }
+
+    #[test]
+    fn values_read_as_untagged_reads_them() {
+        for json in [
+            "null",
+            "true",
+            "0",
+            "-7",
+            "9223372036854775807",
+            "9223372036854775808",
+            "18446744073709551615",
+            "-9223372036854775808",
+            "1.5",
+            "-0.0",
+            "1e300",
+            "2.0",
+            r#""F205//12/34/1""#,
+            r#""\u00e9\n\"q\"""#,
+            r#""2024-03-01""#,
+            "[]",
+            r#"[1, 2.5, "x", null, [true], {"a": 1}]"#,
+            "{}",
+            r#"{"b": {"c": [1, {"d": null}]}, "a": -1, "b": 2}"#,
+        ] {
+            let ours: EvidenceValue = serde_json::from_str(json).unwrap();
+            let reference: EvidenceValue = serde_json::from_str::<Untagged>(json).unwrap().into();
+            assert_eq!(format!("{ours:?}"), format!("{reference:?}"), "{json}");
+            assert_eq!(
+                serde_json::to_string(&ours).unwrap(),
+                serde_json::to_string(&reference).unwrap()
+            );
+        }
+    }
 
     fn sample() -> Vec<(&'static str, EvidenceValue)> {
         vec![
