@@ -61,6 +61,25 @@ impl Canon<'_> {
 
 type R = Result<(), CanonError>;
 
+/// Text written straight into the canonical form's buffer (UTF-8).
+struct Text<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Text<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+    fn write_char(&mut self, c: char) -> std::fmt::Result {
+        if c.is_ascii() {
+            self.0.push(c as u8);
+        } else {
+            self.0
+                .extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+        Ok(())
+    }
+}
+
 impl<'a> ser::Serializer for Canon<'a> {
     type Ok = ();
     type Error = CanonError;
@@ -126,10 +145,10 @@ impl<'a> ser::Serializer for Canon<'a> {
     }
     fn collect_str<T: std::fmt::Display + ?Sized>(self, value: &T) -> R {
         // as `serialize_str` of the text, written in place (no intermediate string)
-        use std::io::Write;
+        use std::fmt::Write;
         let at = self.0.len();
         self.0.extend_from_slice(&0u64.to_le_bytes());
-        write!(self.0, "{value}").map_err(<CanonError as ser::Error>::custom)?;
+        write!(Text(self.0), "{value}").map_err(<CanonError as ser::Error>::custom)?;
         let len = (self.0.len() - at - 8) as u64;
         self.0[at..at + 8].copy_from_slice(&len.to_le_bytes());
         Ok(())
@@ -314,6 +333,30 @@ mod tests {
             c,
             d,
         }
+    }
+
+    #[test]
+    fn collected_text_is_written_as_a_string() {
+        struct Shown(&'static str);
+        impl Serialize for Shown {
+            fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(&format_args!("{}-{}", self.0, 'è'))
+            }
+        }
+        let bytes = |v: &dyn Fn(Canon<'_>) -> R| {
+            let mut buf = Vec::new();
+            v(Canon(&mut buf)).unwrap();
+            buf
+        };
+        assert_eq!(
+            bytes(&|c| Shown("città").serialize(c)),
+            bytes(&|c| "città-è".serialize(c))
+        );
+        let date = chrono::NaiveDate::from_ymd_opt(2025, 1, 2).unwrap();
+        assert_eq!(
+            bytes(&|c| date.serialize(c)),
+            bytes(&|c| "2025-01-02".serialize(c))
+        );
     }
 
     #[test]
