@@ -83,20 +83,55 @@ pub fn declarations_in_effect(inputs: &Inputs, year: i32) -> Vec<(&TaxId, usize,
 }
 
 /// Months (mask) of year Y in which `code` is registered resident in `unit` (residence rows
-/// linked to the unit by unit key or address + internal).
+/// linked to the unit by unit key or address + internal). Read from the rows linked to the
+/// unit (a few), those of `code` among them: the rows of `code` linked to `unit`.
 pub fn residence_mask(inputs: &Inputs, code: &TaxId, unit: usize, year: i32) -> u16 {
+    residence_months(inputs, code, unit, YearMonths::new(year))
+}
+
+/// [`residence_mask`] with the year's bounds already computed.
+pub fn residence_months(inputs: &Inputs, code: &TaxId, unit: usize, months: YearMonths) -> u16 {
     let residents = inputs.data.residents.as_deref().unwrap_or_default();
     inputs
-        .residents_of_code(code)
+        .residents_of_unit(unit)
         .iter()
-        .filter(|&&r| inputs.resident_link(r).is_some_and(|l| l.unit == unit))
-        .fold(0, |m, &r| {
-            m | month_mask(
-                residents[r].residence.from(),
-                residents[r].residence.to(),
-                year,
-            )
+        .map(|&r| &residents[r])
+        .filter(|r| r.person == *code)
+        .fold(0, |m, r| {
+            m | months.mask(r.residence.from(), r.residence.to())
         })
+}
+
+/// [`month_mask`] of one year, with its bounds computed once: a period covering the whole
+/// year counts every month and one outside it none, without the month-by-month walk.
+#[derive(Debug, Clone, Copy)]
+pub struct YearMonths {
+    year: i32,
+    /// 1 January of the year and of the next (`None` out of the calendar's range).
+    bounds: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl YearMonths {
+    /// The months of `year`.
+    pub fn new(year: i32) -> Self {
+        Self {
+            year,
+            bounds: jan1(year).zip(year.checked_add(1).and_then(jan1)),
+        }
+    }
+
+    /// [`month_mask`]`(start, end, year)`.
+    pub fn mask(&self, start: NaiveDate, end: Option<NaiveDate>) -> u16 {
+        if let Some((first, next)) = self.bounds {
+            if start >= next || end.is_some_and(|e| e <= first) {
+                return 0;
+            }
+            if start <= first && end.is_none_or(|e| e >= next) {
+                return 0x0fff;
+            }
+        }
+        month_mask(start, end, self.year)
+    }
 }
 
 /// 1 January of `year`.
@@ -123,9 +158,21 @@ pub fn reduced_base(
     state: &UnitState,
     year: i32,
 ) -> Option<f64> {
+    declared_base(
+        params,
+        state,
+        declarations_in_effect_for(inputs, code, unit, year),
+    )
+}
+
+/// [`reduced_base`] with the holder's position in effect for the unit already found.
+fn declared_base(
+    params: &Params,
+    state: &UnitState,
+    declared: Option<&ImuPosition>,
+) -> Option<f64> {
     let cat = state.category?;
     let mut base = imu_building_base(state.rent_eur?, cat, &params.imu)?;
-    let declared = declarations_in_effect_for(inputs, code, unit, year);
     match declared.map(|p| p.reduction) {
         Some(ImuReduction::Historic | ImuReduction::Unfit) => base *= 0.5,
         Some(ImuReduction::FreeLoan) if !cat.is_luxury() => {
@@ -136,13 +183,62 @@ pub fn reduced_base(
     Some(base)
 }
 
+/// Rank of a declaration among those of a declarant (c. 769): tax period, then declaration
+/// year, then ordinal; of equal ranks the later in the declarant's rows wins.
+type Rank = (i32, i32, u32);
+
+/// The positions of a declarant's declarations in effect for year Y, one per unit (the latest
+/// declaration naming the unit, c. 769), sorted by unit: each position's unit looked up once.
+struct DeclaredUnits<'a>(Vec<(usize, &'a ImuPosition)>);
+
+impl<'a> DeclaredUnits<'a> {
+    /// The positions of `code` in effect for `year`.
+    fn of(inputs: &'a Inputs, code: &TaxId, year: i32) -> Self {
+        let declarations = inputs.data.imu_declarations.as_deref().unwrap_or_default();
+        // (unit, rank, row order, position): the last of each unit is the one in effect
+        let mut found: Vec<(usize, Rank, usize, &ImuPosition)> = Vec::new();
+        for decl in inputs
+            .declarations_of(code)
+            .iter()
+            .map(|&i| &declarations[i])
+        {
+            if !decl.applies_to_year(year) {
+                continue;
+            }
+            let rank = (decl.tax_period, decl.declaration_year, decl.ordinal);
+            for p in &decl.positions {
+                if let Some(unit) = p.property.as_ref().and_then(|k| inputs.unit_index(k)) {
+                    found.push((unit, rank, found.len(), p));
+                }
+            }
+        }
+        found.sort_unstable_by_key(|&(unit, rank, seq, _)| (unit, rank, seq));
+        let mut best: Vec<(usize, &ImuPosition)> = Vec::with_capacity(found.len());
+        for (unit, _, _, p) in found {
+            match best.last_mut() {
+                Some(last) if last.0 == unit => last.1 = p,
+                _ => best.push((unit, p)),
+            }
+        }
+        Self(best)
+    }
+
+    /// The position in effect for `unit`.
+    fn get(&self, unit: usize) -> Option<&'a ImuPosition> {
+        self.0
+            .binary_search_by_key(&unit, |&(u, _)| u)
+            .ok()
+            .map(|i| self.0[i].1)
+    }
+}
+
 fn declarations_in_effect_for<'a>(
     inputs: &'a Inputs,
     code: &TaxId,
     unit: usize,
     year: i32,
 ) -> Option<&'a ImuPosition> {
-    let mut best: Option<((i32, i32, u32), &ImuPosition)> = None;
+    let mut best: Option<(Rank, &ImuPosition)> = None;
     let declarations = inputs.data.imu_declarations.as_deref().unwrap_or_default();
     for decl in inputs
         .declarations_of(code)
@@ -153,10 +249,11 @@ fn declarations_in_effect_for<'a>(
             continue;
         }
         let rank = (decl.tax_period, decl.declaration_year, decl.ordinal);
+        if best.is_some_and(|(r, _)| rank < r) {
+            continue;
+        }
         for p in &decl.positions {
-            if p.property.as_ref().and_then(|k| inputs.unit_index(k)) == Some(unit)
-                && best.is_none_or(|(r, _)| rank >= r)
-            {
+            if p.property.as_ref().and_then(|k| inputs.unit_index(k)) == Some(unit) {
                 best = Some((rank, p));
             }
         }
@@ -176,7 +273,7 @@ fn regulated_factor(inputs: &Inputs, params: &Params, unit: usize, year: i32) ->
 }
 
 /// Σ shares of the holders of `unit` for whom it is a main residence in `year`.
-fn main_residence_shares(inputs: &Inputs, unit: usize, year: i32) -> f64 {
+fn main_residence_shares(inputs: &Inputs, unit: usize, months: YearMonths) -> f64 {
     let holdings = inputs.data.holdings.as_deref().unwrap_or_default();
     inputs
         .holdings_of_unit(unit)
@@ -185,8 +282,8 @@ fn main_residence_shares(inputs: &Inputs, unit: usize, year: i32) -> f64 {
         .filter(|(_, h)| h.right.pays_imu())
         .filter_map(|(hi, h)| {
             let code = inputs.holding_code(hi)?;
-            let mask = month_mask(h.validity.from(), h.validity.to(), year);
-            (mask & residence_mask(inputs, code, unit, year) != 0)
+            let mask = months.mask(h.validity.from(), h.validity.to());
+            (mask & residence_months(inputs, code, unit, months) != 0)
                 .then(|| h.share.map_or(0.0, segit_model::Share::as_f64))
         })
         .sum()
@@ -200,11 +297,15 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
     let parcels = inputs.data.land_parcels.as_deref().unwrap_or_default();
     let holdings = inputs.data.holdings.as_deref().unwrap_or_default();
     let imu = &params.imu;
+    let months = YearMonths::new(year);
     let mut held: Vec<Held<'_>> = Vec::new();
     for &hi in inputs.holdings_of_code(code) {
         let h = &holdings[hi];
-        let mask = month_mask(h.validity.from(), h.validity.to(), year);
-        if !h.right.pays_imu() || mask == 0 {
+        if !h.right.pays_imu() {
+            continue;
+        }
+        let mask = months.mask(h.validity.from(), h.validity.to());
+        if mask == 0 {
             continue;
         }
         let Some(share) = h.share else {
@@ -261,7 +362,7 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
         let Some(s) = x.state else { continue };
         let Some(cat) = s.category else { continue };
         if cat.group() == CategoryGroup::A && cat.number() != 10 {
-            let mr = x.mask & residence_mask(inputs, code, x.unit, year);
+            let mr = x.mask & residence_months(inputs, code, x.unit, months);
             if mr != 0 {
                 exempt.insert(x.unit, mr);
                 let e = parcel_mr.entry(unit_parcel(s)).or_insert((0, false));
@@ -273,8 +374,10 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
     // Appurtenances: per parcel and category, the highest rent.
     // (keyed by the parcel itself: each unit is the best of at most one key, so the order of
     // the keys does not matter)
-    let mut best: HashMap<(segit_model::UnitKey, String), (f64, String, usize)> = HashMap::new();
-    for x in &held {
+    // (rent, unit key, unit): the key's text compared only between equal rents
+    let mut best: HashMap<(segit_model::UnitKey, String), (f64, &segit_model::UnitKey, usize)> =
+        HashMap::new();
+    for x in held.iter().filter(|_| !parcel_mr.is_empty()) {
         let Some(s) = x.state else { continue };
         let Some(cat) = s.category.filter(|c| c.can_be_appurtenance()) else {
             continue;
@@ -285,10 +388,12 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
         }
         let rent = s.rent_eur.unwrap_or(0.0);
         let key = (parcel, cat.census_code());
-        let cand = (rent, s.identifiers.canonical().to_string(), x.unit);
-        let replace = best
-            .get(&key)
-            .is_none_or(|b| rent.total_cmp(&b.0).then_with(|| b.1.cmp(&cand.1)).is_gt());
+        let cand = (rent, s.identifiers.canonical(), x.unit);
+        let replace = best.get(&key).is_none_or(|b| {
+            rent.total_cmp(&b.0)
+                .then_with(|| b.1.to_string().cmp(&cand.1.to_string()))
+                .is_gt()
+        });
         if replace {
             best.insert(key, cand);
         }
@@ -302,6 +407,7 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
             appurtenance_of_luxury.insert(*unit, luxury);
         }
     }
+    let declared = DeclaredUnits::of(inputs, code, year);
     for x in &held {
         let Some(s) = x.state else {
             due.incomplete = true;
@@ -313,19 +419,22 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
         {
             continue;
         }
-        let Some(base) = reduced_base(inputs, params, code, x.unit, s, year) else {
+        let Some(base) = declared_base(params, s, declared.get(x.unit)) else {
             due.incomplete = true;
             continue;
         };
         let factor = regulated_factor(inputs, params, x.unit, year);
-        let object = s.identifiers.canonical().to_string();
+        // the key's text only for a unit with an item
+        let mut object: Option<String> = None;
         let ex = exempt.get(&x.unit).copied().unwrap_or(0);
         let other_months = (x.mask & !ex).count_ones();
         let ex_months = ex.count_ones();
         let mut push = |code: &str, amount: f64, months: u32| {
             if months > 0 {
                 due.items.push(DueItem {
-                    object: object.clone(),
+                    object: object
+                        .get_or_insert_with(|| s.identifiers.canonical().to_string())
+                        .clone(),
                     tax_code: code.to_owned(),
                     amount: (amount * factor).max(0.0),
                     months,
@@ -366,7 +475,7 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
                     imu.deduction_main_residence_luxury_eur,
                     ex_months,
                     x.share,
-                    main_residence_shares(inputs, x.unit, year),
+                    main_residence_shares(inputs, x.unit, months),
                 );
                 push(
                     &imu.tax_codes.main_residence_luxury,
@@ -457,11 +566,12 @@ pub fn main_residence_claim(
     }
     let units = inputs.data.units.as_deref().unwrap_or_default();
     let holdings = inputs.data.holdings.as_deref().unwrap_or_default();
+    let months = YearMonths::new(year);
     let mut properties: Vec<&segit_model::PropertyId> = inputs
         .holdings_of_code(code)
         .iter()
         .map(|&h| &holdings[h])
-        .filter(|h| h.right.pays_imu() && month_mask(h.validity.from(), h.validity.to(), year) != 0)
+        .filter(|h| h.right.pays_imu() && months.mask(h.validity.from(), h.validity.to()) != 0)
         .map(|h| &h.property)
         .collect();
     properties.sort();

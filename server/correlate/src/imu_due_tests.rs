@@ -232,3 +232,38 @@ fn regulated_lease_and_exemption_free_tax() {
         unit_tax_without_exemption(&inputs, &Params::default(), &cf(CF[0]), &h, 0, 2025).unwrap();
     assert!(close(t, due.total));
 }
+
+#[test]
+fn year_months_is_month_mask() {
+    use crate::fiscal::month_mask;
+    use crate::imu_due::YearMonths;
+    let dates = [
+        d(2023, 6, 10),
+        d(2024, 12, 31),
+        d(2025, 1, 1),
+        d(2025, 1, 2),
+        d(2025, 2, 14),
+        d(2025, 2, 15),
+        d(2025, 6, 30),
+        d(2025, 12, 16),
+        d(2025, 12, 31),
+        d(2026, 1, 1),
+        d(2026, 1, 2),
+        d(2027, 3, 1),
+    ];
+    for year in [2024, 2025, 2026] {
+        let months = YearMonths::new(year);
+        for &start in &dates {
+            assert_eq!(months.mask(start, None), month_mask(start, None, year));
+            for &end in &dates {
+                assert_eq!(
+                    months.mask(start, Some(end)),
+                    month_mask(start, Some(end), year),
+                    "{start} {end} {year}"
+                );
+            }
+        }
+    }
+    assert_eq!(YearMonths::new(2025).mask(d(2024, 5, 1), None), 0x0fff);
+    assert_eq!(YearMonths::new(2025).mask(d(2026, 1, 1), None), 0);
+}

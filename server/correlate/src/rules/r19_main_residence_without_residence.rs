@@ -13,11 +13,11 @@ use chrono::NaiveDate;
 use segit_model::{Anomaly, CategoryGroup, SubjectRole, SuggestedAction};
 
 use crate::engine::{Draft, Family, Rule, RuleError};
-use crate::fiscal::month_mask;
-use crate::imu_due::{jan1, main_residence_claim, unit_tax_without_exemption};
+use crate::imu_due::{
+    YearMonths, jan1, main_residence_claim, residence_months, unit_tax_without_exemption,
+};
 use crate::inputs::{Inputs, Source};
 use crate::params::Params;
-use crate::rules::common::unit_residence_mask;
 
 /// R19.
 #[derive(Debug, Default)]
@@ -63,6 +63,7 @@ impl Rule for R19MainResidenceWithoutResidence {
         as_of: NaiveDate,
     ) -> Result<Vec<Anomaly>, RuleError> {
         let year = params.tax_year_for(as_of);
+        let year_months = YearMonths::new(year);
         let jan1 = jan1(year).ok_or_else(|| RuleError::Params(format!("tax year {year}")))?;
         let holdings = inputs.data.holdings.as_deref().unwrap_or_default();
         let mut out = Vec::new();
@@ -72,7 +73,7 @@ impl Rule for R19MainResidenceWithoutResidence {
             };
             for &hi in inputs.holdings_of_unit(ui) {
                 let h = &holdings[hi];
-                if !h.right.pays_imu() || month_mask(h.validity.from(), h.validity.to(), year) == 0
+                if !h.right.pays_imu() || year_months.mask(h.validity.from(), h.validity.to()) == 0
                 {
                     continue;
                 }
@@ -81,7 +82,7 @@ impl Rule for R19MainResidenceWithoutResidence {
                 };
                 // the residence first: the unit's few rows, and most holders of a dwelling
                 // live in it
-                if unit_residence_mask(inputs, code, ui, year) != 0 {
+                if residence_months(inputs, code, ui, year_months) != 0 {
                     continue;
                 }
                 let Some(claim) = main_residence_claim(inputs, code, ui, year) else {

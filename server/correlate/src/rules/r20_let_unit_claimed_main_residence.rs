@@ -12,8 +12,9 @@ use chrono::NaiveDate;
 use segit_model::{Anomaly, SubjectRole, SuggestedAction};
 
 use crate::engine::{Draft, Family, Rule, RuleError};
-use crate::fiscal::month_mask;
-use crate::imu_due::{jan1, main_residence_claim, residence_mask, unit_tax_without_exemption};
+use crate::imu_due::{
+    YearMonths, jan1, main_residence_claim, residence_mask, unit_tax_without_exemption,
+};
 use crate::inputs::{Inputs, Source};
 use crate::params::Params;
 use crate::rules::r19_main_residence_without_residence::in_scope;
@@ -56,6 +57,7 @@ impl Rule for R20LetUnitClaimedMainResidence {
         as_of: NaiveDate,
     ) -> Result<Vec<Anomaly>, RuleError> {
         let year = params.tax_year_for(as_of);
+        let year_months = YearMonths::new(year);
         let jan1 = jan1(year).ok_or_else(|| RuleError::Params(format!("tax year {year}")))?;
         let units = inputs.data.units.as_deref().unwrap_or_default();
         let holdings = inputs.data.holdings.as_deref().unwrap_or_default();
@@ -72,7 +74,7 @@ impl Rule for R20LetUnitClaimedMainResidence {
                 for &hi in inputs.holdings_of_unit(link.unit) {
                     let h = &holdings[hi];
                     if !h.right.pays_imu()
-                        || month_mask(h.validity.from(), h.validity.to(), year) == 0
+                        || year_months.mask(h.validity.from(), h.validity.to()) == 0
                     {
                         continue;
                     }

@@ -11,8 +11,7 @@ use chrono::NaiveDate;
 use segit_model::{Anomaly, SubjectRole, SuggestedAction};
 
 use crate::engine::{Draft, Family, Rule, RuleError};
-use crate::fiscal::month_mask;
-use crate::imu_due::{holder_due, jan1, residence_mask};
+use crate::imu_due::{YearMonths, holder_due, jan1, residence_months};
 use crate::inputs::{Inputs, Source};
 use crate::params::Params;
 
@@ -52,6 +51,7 @@ impl Rule for R22LuxuryMainResidenceNotPaying {
         as_of: NaiveDate,
     ) -> Result<Vec<Anomaly>, RuleError> {
         let year = params.tax_year_for(as_of);
+        let year_months = YearMonths::new(year);
         let jan1 = jan1(year).ok_or_else(|| RuleError::Params(format!("tax year {year}")))?;
         let holdings = inputs.data.holdings.as_deref().unwrap_or_default();
         let f24 = inputs.data.f24.as_deref().unwrap_or_default();
@@ -67,14 +67,14 @@ impl Rule for R22LuxuryMainResidenceNotPaying {
             let key = state.identifiers.canonical().to_string();
             for &hi in inputs.holdings_of_unit(ui) {
                 let h = &holdings[hi];
-                let mask = month_mask(h.validity.from(), h.validity.to(), year);
+                let mask = year_months.mask(h.validity.from(), h.validity.to());
                 if !h.right.pays_imu() || mask == 0 {
                     continue;
                 }
                 let Some(code) = inputs.holding_code(hi) else {
                     continue;
                 };
-                let months = (mask & residence_mask(inputs, code, ui, year)).count_ones();
+                let months = (mask & residence_months(inputs, code, ui, year_months)).count_ones();
                 if months == 0 {
                     continue;
                 }
