@@ -32,7 +32,7 @@ use crate::inputs::Inputs;
 use crate::params::Params;
 use crate::publish::{
     self, ALL_ID, AreaTally, AreaUnit, aggregate, anomaly_layer, family_of, indicator_features,
-    to_feature_with_geometry_keyed,
+    to_ingest_feature,
 };
 use crate::registry::Registry;
 use crate::run::{
@@ -515,7 +515,7 @@ async fn write_anomalies<'a>(
                 if let Some(t) = tally.as_deref_mut() {
                     t.add(a, family, inputs);
                 }
-                to_feature_with_geometry_keyed(a, family, key, inputs)
+                to_ingest_feature(a, family, key, inputs)
             })
             .collect();
         if features.is_empty() && n > 0 {

@@ -182,11 +182,12 @@ fn id_of_key(key: &str) -> String {
 /// An anomaly as a feature of the anomaly collections, without geometry (the server renders
 /// by reference: `geometry_kind` + `geometry_ref`).
 pub fn to_feature(a: &Anomaly, family: Family) -> Feature {
-    to_feature_keyed(a, family, &anomaly_key(a))
+    to_feature_keyed(a, family, &anomaly_key(a), true)
 }
 
-/// [`to_feature`] of an anomaly whose stable key ([`anomaly_key`]) is `key`.
-fn to_feature_keyed(a: &Anomaly, family: Family, key: &str) -> Feature {
+/// [`to_feature`] of an anomaly whose stable key ([`anomaly_key`]) is `key`; its properties
+/// come in schema order, `named` or with empty names (as a store's ingest takes them).
+fn to_feature_keyed(a: &Anomaly, family: Family, key: &str, named: bool) -> Feature {
     let (kind, reference) = geometry_parts(a.geometry_ref.as_ref());
     let json = |v: serde_json::Result<String>| v.map_or(Value::Null, Value::Text);
     let id = id_of_key(key);
@@ -231,7 +232,7 @@ fn to_feature_keyed(a: &Anomaly, family: Family, key: &str) -> Feature {
         geometry: None,
         properties: properties
             .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
+            .map(|(k, v)| (if named { k.to_owned() } else { String::new() }, v))
             .collect(),
     }
 }
@@ -299,17 +300,23 @@ pub fn resolve_geometry(inputs: &Inputs, g: &GeometryRef) -> Option<Geometry<f64
 
 /// An anomaly as a feature with its geometry resolved from the snapshot.
 pub fn to_feature_with_geometry(a: &Anomaly, family: Family, inputs: &Inputs) -> Feature {
-    to_feature_with_geometry_keyed(a, family, &anomaly_key(a), inputs)
+    with_geometry(to_feature(a, family), a, inputs)
 }
 
-/// [`to_feature_with_geometry`] of an anomaly whose stable key ([`anomaly_key`]) is `key`.
-pub(crate) fn to_feature_with_geometry_keyed(
+/// [`to_feature_with_geometry`] of an anomaly whose stable key ([`anomaly_key`]) is `key`, its
+/// properties in schema order without their names (a store's ingest takes them so: no name
+/// is made, compared or freed).
+pub(crate) fn to_ingest_feature(
     a: &Anomaly,
     family: Family,
     key: &str,
     inputs: &Inputs,
 ) -> Feature {
-    let mut f = to_feature_keyed(a, family, key);
+    with_geometry(to_feature_keyed(a, family, key, false), a, inputs)
+}
+
+/// `f` with the geometry `a` refers to, resolved from the snapshot.
+fn with_geometry(mut f: Feature, a: &Anomaly, inputs: &Inputs) -> Feature {
     f.geometry = a
         .geometry_ref
         .as_ref()
