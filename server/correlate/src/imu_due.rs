@@ -62,24 +62,42 @@ impl HolderDue {
 /// the latest declaration (tax period ≤ Y, then declaration year, then ordinal) naming it.
 /// Sorted by declarant code and unit.
 pub fn declarations_in_effect(inputs: &Inputs, year: i32) -> Vec<(&TaxId, usize, &ImuPosition)> {
-    type Rank = (i32, i32, u32);
-    let mut best: BTreeMap<(&TaxId, usize), (Rank, &ImuPosition)> = BTreeMap::new();
+    // (declarant as written, unit, rank, row order, declarant, position): sorted, the last of
+    // each declarant and unit is the one in effect (the highest rank, of equal ranks the later)
+    let mut found: Vec<(&str, usize, Rank, usize, &TaxId, &ImuPosition)> = Vec::new();
     for decl in inputs.data.imu_declarations.iter().flatten() {
         if !decl.applies_to_year(year) {
             continue;
         }
         let rank = (decl.tax_period, decl.declaration_year, decl.ordinal);
+        let written = decl.declarant.as_written();
         for p in &decl.positions {
             let Some(unit) = p.property.as_ref().and_then(|k| inputs.unit_index(k)) else {
                 continue;
             };
-            let e = best.entry((&decl.declarant, unit)).or_insert((rank, p));
-            if rank >= e.0 {
-                *e = (rank, p);
+            found.push((written, unit, rank, found.len(), &decl.declarant, p));
+        }
+    }
+    found.sort_unstable_by(|a, b| (a.0, a.1, a.2, a.3).cmp(&(b.0, b.1, b.2, b.3)));
+    // each group's declarant as first met in the rows (equal codes as written are equal)
+    let mut out: Vec<(&TaxId, usize, &ImuPosition)> = Vec::with_capacity(found.len());
+    let mut last: Option<(&str, usize, usize)> = None;
+    for (written, unit, _, seq, code, p) in found {
+        match (&mut last, out.last_mut()) {
+            (Some((w, u, first)), Some(e)) if (*w, *u) == (written, unit) => {
+                e.2 = p;
+                if seq < *first {
+                    *first = seq;
+                    e.0 = code;
+                }
+            }
+            _ => {
+                out.push((code, unit, p));
+                last = Some((written, unit, seq));
             }
         }
     }
-    best.into_iter().map(|((c, u), (_, p))| (c, u, p)).collect()
+    out
 }
 
 /// Months (mask) of year Y in which `code` is registered resident in `unit` (residence rows
@@ -407,7 +425,8 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
             appurtenance_of_luxury.insert(*unit, luxury);
         }
     }
-    let declared = DeclaredUnits::of(inputs, code, year);
+    // the holder's declarations read at the first unit with a base
+    let mut declared: Option<DeclaredUnits<'_>> = None;
     for x in &held {
         let Some(s) = x.state else {
             due.incomplete = true;
@@ -419,7 +438,13 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
         {
             continue;
         }
-        let Some(base) = declared_base(params, s, declared.get(x.unit)) else {
+        let Some(base) = declared_base(
+            params,
+            s,
+            declared
+                .get_or_insert_with(|| DeclaredUnits::of(inputs, code, year))
+                .get(x.unit),
+        ) else {
             due.incomplete = true;
             continue;
         };

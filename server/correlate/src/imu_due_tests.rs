@@ -267,3 +267,50 @@ fn year_months_is_month_mask() {
     assert_eq!(YearMonths::new(2025).mask(d(2024, 5, 1), None), 0x0fff);
     assert_eq!(YearMonths::new(2025).mask(d(2026, 1, 1), None), 0);
 }
+
+#[test]
+fn declarations_in_effect_latest_per_declarant_and_unit() {
+    use crate::imu_due::declarations_in_effect;
+    let mut data = all_sources();
+    data.units = Some(
+        (1..=2)
+            .map(|n| {
+                unit(
+                    n,
+                    vec![state(
+                        &[&format!("F205//12/101/{n}")],
+                        Some("A02"),
+                        d(2000, 1, 1),
+                        None,
+                    )],
+                )
+            })
+            .collect(),
+    );
+    let mut equal_rank_later = declaration(CF[1], 2021, &[("F205//12/101/2", 3, 0)]);
+    equal_rank_later.positions[0].order = 9;
+    data.imu_declarations = Some(vec![
+        declaration(CF[1], 2021, &[("F205//12/101/2", 5, 0)]),
+        declaration(
+            CF[0],
+            2022,
+            &[("F205//12/101/1", 5, 0), ("F205//12/101/2", 5, 0)],
+        ),
+        declaration(CF[0], 2020, &[("F205//12/101/1", 3, 0)]), // outranked
+        declaration(CF[0], 2030, &[("F205//12/101/1", 3, 0)]), // after the year
+        equal_rank_later,
+        declaration(CF[1], 2020, &[("F205//99/1/1", 5, 0)]), // no such unit
+    ]);
+    let inputs = Inputs::new(data);
+    let got: Vec<(String, usize, u32)> = declarations_in_effect(&inputs, 2025)
+        .into_iter()
+        .map(|(c, u, p)| (c.as_written().to_owned(), u, p.order))
+        .collect();
+    let mut want = vec![
+        (CF[0].to_owned(), 0, 1),
+        (CF[0].to_owned(), 1, 2),
+        (CF[1].to_owned(), 1, 9),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+}
