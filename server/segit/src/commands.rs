@@ -11,71 +11,85 @@ use crate::cli::Command;
 use crate::settings::{Settings, StoreKind, check_demo_scale};
 use crate::stores::{self, Create};
 
-/// Runs one subcommand to completion.
+/// Runs one subcommand to completion: those that serve on the actix system, the batch ones
+/// (ingest, correlate, migrate, check-config) on a multi-threaded runtime, so that the tasks a
+/// store spawns (the PostGIS COPY of the next rows) run on a core beside the pipeline.
 pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
-    let system = actix_web::rt::System::new();
-    system.block_on(async move {
-        match command {
-            Command::Serve => {
+    let serves = matches!(command, Command::Serve | Command::Demo { .. });
+    let work = execute(command, settings);
+    if serves {
+        return actix_web::rt::System::new().block_on(work);
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the runtime")?
+        .block_on(work)
+}
+
+/// The subcommand's work.
+async fn execute(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve => {
+            let store = stores::open(&settings.store, Create::Never).await?;
+            serve(&settings, store).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo {
+            seed,
+            scale,
+            no_serve,
+            direct,
+        } => {
+            let params = demo_params(&settings, seed, scale)?;
+            if direct {
+                let store = stores::open(&settings.store, Create::IfMissing).await?;
+                load_demo_direct(store.as_ref(), &params).await?;
+                // the directly published layers are not the ingest's collections the
+                // engine reads
+                tracing::info!("--direct: no correlation (it reads the ingested collections)");
+            } else {
+                let tax_year = load_demo_supply(&settings, &params).await?;
+                correlate_demo(&settings, tax_year).await?;
+            }
+            if !no_serve {
                 let store = stores::open(&settings.store, Create::Never).await?;
                 serve(&settings, store).await?;
-                Ok(ExitCode::SUCCESS)
             }
-            Command::Demo {
-                seed,
-                scale,
-                no_serve,
-                direct,
-            } => {
-                let params = demo_params(&settings, seed, scale)?;
-                if direct {
-                    let store = stores::open(&settings.store, Create::IfMissing).await?;
-                    load_demo_direct(store.as_ref(), &params).await?;
-                    // the directly published layers are not the ingest's collections the
-                    // engine reads
-                    tracing::info!("--direct: no correlation (it reads the ingested collections)");
-                } else {
-                    let tax_year = load_demo_supply(&settings, &params).await?;
-                    correlate_demo(&settings, tax_year).await?;
-                }
-                if !no_serve {
-                    let store = stores::open(&settings.store, Create::Never).await?;
-                    serve(&settings, store).await?;
-                }
-                Ok(ExitCode::SUCCESS)
-            }
-            Command::Ingest {
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ingest {
+            dir,
+            kind,
+            cxf_crs,
+            supply_date,
+            diagnostics,
+        } => {
+            let args = crate::ingest::IngestArgs {
                 dir,
                 kind,
                 cxf_crs,
                 supply_date,
                 diagnostics,
-            } => {
-                let args = crate::ingest::IngestArgs {
-                    dir,
-                    kind,
-                    cxf_crs,
-                    supply_date,
-                    diagnostics,
-                };
-                crate::ingest::run(&settings, args).await
-            }
-            Command::Correlate {
+            };
+            crate::ingest::run(&settings, args).await
+        }
+        Command::Correlate {
+            rules,
+            as_of,
+            params,
+        } => {
+            let args = crate::correlate::CorrelateArgs {
                 rules,
                 as_of,
                 params,
-            } => {
-                let args = crate::correlate::CorrelateArgs {
-                    rules,
-                    as_of,
-                    params,
-                };
-                crate::correlate::run(&settings, args).await
-            }
-            Command::Migrate => migrate(&settings).await,
-            Command::CheckConfig => check_config(&settings).await,
+            };
+            crate::correlate::run(&settings, args).await
         }
-    })
+        Command::Migrate => migrate(&settings).await,
+        Command::CheckConfig => check_config(&settings).await,
+    }
 }
 
 fn demo_params(
