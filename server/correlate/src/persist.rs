@@ -405,16 +405,7 @@ pub async fn persist_run(
         resolved,
         written: BTreeMap::new(),
     };
-    let microzones: Vec<AreaUnit> = inputs
-        .data
-        .microzones
-        .iter()
-        .flatten()
-        .map(|m| AreaUnit {
-            id: m.number.to_string(),
-            geometry: m.geometry.clone(),
-        })
-        .collect();
+    let microzones = microzone_areas(inputs);
     let catalog = store
         .catalog()
         .await
@@ -555,6 +546,20 @@ pub fn unknown_rules<'a>(registry: &Registry, ids: &'a [String]) -> Vec<&'a str>
 
 #[cfg(test)]
 mod write_tests;
+
+/// The microzones of `inputs` as the areas the per-microzone counts are made over.
+pub(crate) fn microzone_areas(inputs: &Inputs) -> Vec<AreaUnit> {
+    inputs
+        .data
+        .microzones
+        .iter()
+        .flatten()
+        .map(|m| AreaUnit {
+            id: m.number.to_string(),
+            geometry: m.geometry.clone(),
+        })
+        .collect()
+}
 
 #[cfg(test)]
 mod tests {

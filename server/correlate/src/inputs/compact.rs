@@ -566,18 +566,23 @@ mod tests {
         assert_eq!(idx.hashed_groups().unwrap().count(), 2);
     }
 
-    #[test]
-    fn key_index_finds_every_key_of_a_large_index() {
-        let records: Vec<Vec<String>> = (0..6000)
-            .map(|i| vec![format!("K{}", i / 3), format!("L{}", i % 7)])
-            .collect();
+    /// A key index of every word of every record.
+    fn index_of_words(records: &[Vec<String>]) -> KeyIndex<String> {
         let mut entries = Vec::new();
         for (i, r) in records.iter().enumerate() {
             for (j, w) in r.iter().enumerate() {
                 entries.push((key_hash(w.as_str()), i, j as u32));
             }
         }
-        let idx = KeyIndex::build(entries, |i, j| Some(records[i][j as usize].clone()));
+        KeyIndex::build(entries, |i, j| Some(records[i][j as usize].clone()))
+    }
+
+    #[test]
+    fn key_index_finds_every_key_of_a_large_index() {
+        let records: Vec<Vec<String>> = (0..6000)
+            .map(|i| vec![format!("K{}", i / 3), format!("L{}", i % 7)])
+            .collect();
+        let idx = index_of_words(&records);
         let r = &records;
         for k in 0..2000 {
             let key = format!("K{k}");
@@ -596,13 +601,7 @@ mod tests {
         let records: Vec<Vec<String>> = (0..3000)
             .map(|i| vec![format!("K{}", i / 3), format!("L{}", i % 7)])
             .collect();
-        let mut entries = Vec::new();
-        for (i, r) in records.iter().enumerate() {
-            for (j, w) in r.iter().enumerate() {
-                entries.push((key_hash(w.as_str()), i, j as u32));
-            }
-        }
-        let idx = KeyIndex::build(entries, |i, j| Some(records[i][j as usize].clone()));
+        let idx = index_of_words(&records);
         let queries: Vec<String> = (0..1200)
             .map(|q| match q % 3 {
                 0 => format!("K{}", q / 2),

@@ -18,9 +18,7 @@ use super::{
 use crate::engine::Family;
 use crate::inputs::{Inputs, Microzone};
 use crate::params::Params;
-use crate::publish::{
-    self, ALL_ID, AreaUnit, aggregate, anomaly_layer, family_id, family_of, features_for,
-};
+use crate::publish::{self, ALL_ID, aggregate, anomaly_layer, family_id, family_of, features_for};
 use crate::registry::Registry;
 use crate::run::{
     RuleReport, RuleStatus, Run, carry_over_status, diff, sort_anomalies, sort_anomaly_refs,
@@ -443,16 +441,7 @@ fn a_rerun_carries_statuses_over_counts_the_diff_and_keeps_the_rules_not_run() {
         }
     }
     // the per-microzone counts, made while the anomalies were written, are those of the run
-    let areas: Vec<AreaUnit> = inputs
-        .data
-        .microzones
-        .iter()
-        .flatten()
-        .map(|m| AreaUnit {
-            id: m.number.to_string(),
-            geometry: m.geometry.clone(),
-        })
-        .collect();
+    let areas = super::microzone_areas(&inputs);
     let (by_microzone, _) = written(&log, BY_MICROZONE_ID);
     assert_eq!(by_microzone, aggregate(&all, &registry, &inputs, &areas));
     assert!(

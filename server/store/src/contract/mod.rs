@@ -1,7 +1,7 @@
 //! The backend contract suite: checks every [`FeatureStore`] must pass, whatever it stores
 //! features in. Backends run it from their tests on a fresh, empty store:
 //!
-//! ```ignore
+//! ```text
 //! segit_store::contract::run_all(&store).await;
 //! ```
 //!
