@@ -272,21 +272,7 @@ fn year_months_is_month_mask() {
 fn declarations_in_effect_latest_per_declarant_and_unit() {
     use crate::imu_due::declarations_in_effect;
     let mut data = all_sources();
-    data.units = Some(
-        (1..=2)
-            .map(|n| {
-                unit(
-                    n,
-                    vec![state(
-                        &[&format!("F205//12/101/{n}")],
-                        Some("A02"),
-                        d(2000, 1, 1),
-                        None,
-                    )],
-                )
-            })
-            .collect(),
-    );
+    data.units = Some(dwellings(2));
     let mut equal_rank_later = declaration(CF[1], 2021, &[("F205//12/101/2", 3, 0)]);
     equal_rank_later.positions[0].order = 9;
     data.imu_declarations = Some(vec![

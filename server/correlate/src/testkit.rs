@@ -117,6 +117,23 @@ pub fn unit(id: u64, states: Vec<UnitState>) -> Unit {
     }
 }
 
+/// Units 1..=`n`, each a dwelling (A/2) since 2000 with key `F205//12/101/<n>`.
+pub fn dwellings(n: u64) -> Vec<Unit> {
+    (1..=n)
+        .map(|n| {
+            unit(
+                n,
+                vec![state(
+                    &[&format!("F205//12/101/{n}")],
+                    Some("A02"),
+                    d(2000, 1, 1),
+                    None,
+                )],
+            )
+        })
+        .collect()
+}
+
 /// A TER parcel F205 foglio `foglio` particella `num` with quality and partita, valid from
 /// `from` on.
 pub fn land(

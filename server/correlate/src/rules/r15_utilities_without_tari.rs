@@ -140,21 +140,7 @@ mod tests {
     #[test]
     fn utilities_without_tari() {
         let mut data = all_sources();
-        data.units = Some(
-            (1..=5)
-                .map(|n| {
-                    unit(
-                        n,
-                        vec![state(
-                            &[&format!("F205//12/101/{n}")],
-                            Some("A02"),
-                            d(2000, 1, 1),
-                            None,
-                        )],
-                    )
-                })
-                .collect(),
-        );
+        data.units = Some(dwellings(5));
         data.utilities = Some(vec![
             utility(
                 UtilityKind::Electricity,

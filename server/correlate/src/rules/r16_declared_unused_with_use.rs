@@ -134,21 +134,7 @@ mod tests {
     #[test]
     fn unfit_declarations_with_signals() {
         let mut data = all_sources();
-        data.units = Some(
-            (1..=4)
-                .map(|n| {
-                    unit(
-                        n,
-                        vec![state(
-                            &[&format!("F205//12/101/{n}")],
-                            Some("A02"),
-                            d(2000, 1, 1),
-                            None,
-                        )],
-                    )
-                })
-                .collect(),
-        );
+        data.units = Some(dwellings(4));
         data.imu_declarations = Some(vec![
             declaration(
                 CF[0],

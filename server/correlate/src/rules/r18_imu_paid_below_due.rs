@@ -134,21 +134,7 @@ mod tests {
         let mut data = all_sources();
         let subjects = cf_persons();
         // Every unit: 1000 × 1.05 × 160 × 0.86 % = 1444.80 a year.
-        data.units = Some(
-            (1..=4)
-                .map(|n| {
-                    unit(
-                        n,
-                        vec![state(
-                            &[&format!("F205//12/101/{n}")],
-                            Some("A02"),
-                            d(2000, 1, 1),
-                            None,
-                        )],
-                    )
-                })
-                .collect(),
-        );
+        data.units = Some(dwellings(4));
         let own = |s: usize, p: u64| {
             holding(
                 &subjects[s],

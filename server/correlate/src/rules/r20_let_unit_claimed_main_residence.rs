@@ -128,21 +128,7 @@ mod tests {
     fn let_units_with_exemption_claims() {
         let mut data = all_sources();
         let subjects = cf_persons();
-        data.units = Some(
-            (1..=3)
-                .map(|n| {
-                    unit(
-                        n,
-                        vec![state(
-                            &[&format!("F205//12/101/{n}")],
-                            Some("A02"),
-                            d(2000, 1, 1),
-                            None,
-                        )],
-                    )
-                })
-                .collect(),
-        );
+        data.units = Some(dwellings(3));
         let own = |s: usize, p: u64| {
             holding(
                 &subjects[s],

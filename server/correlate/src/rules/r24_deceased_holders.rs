@@ -119,21 +119,7 @@ mod tests {
     fn holders_dead_for_more_than_a_year() {
         let mut data = all_sources();
         let subjects = cf_persons();
-        data.units = Some(
-            (1..=4)
-                .map(|n| {
-                    unit(
-                        n,
-                        vec![state(
-                            &[&format!("F205//12/101/{n}")],
-                            Some("A02"),
-                            d(2000, 1, 1),
-                            None,
-                        )],
-                    )
-                })
-                .collect(),
-        );
+        data.units = Some(dwellings(4));
         let own = |s: usize, p: u64, to: Option<NaiveDate>| {
             holding(
                 &subjects[s],
