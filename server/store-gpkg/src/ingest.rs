@@ -501,10 +501,10 @@ impl Writer<'_> {
     }
 
     fn commit(&mut self) -> Result<(), StoreError> {
+        // a collection created in the transaction is never dropped without being created
+        // again: its table is there
         for id in std::mem::take(&mut self.indexed_here) {
-            if read_collection(self.conn, &id).is_ok() {
-                schema::create_rtree_triggers(self.conn, &id)?;
-            }
+            schema::create_rtree_triggers(self.conn, &id)?;
         }
         for (id, tally) in std::mem::take(&mut self.touched) {
             let mut collection = read_collection(self.conn, &id)?;
