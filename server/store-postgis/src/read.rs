@@ -11,13 +11,14 @@ use segit_query::{Crs, Feature, Property, PropertyType, Value};
 use segit_store::StoreError;
 use tokio_postgres::Row;
 
-/// How to turn rows of one statement into features.
+/// How to turn rows of one statement into features (owning what it needs, so that rows can
+/// be decoded on another thread).
 #[derive(Debug, Clone)]
-pub struct RowDecoder<'a> {
+pub struct RowDecoder {
     /// collection id, for messages
-    collection: &'a str,
+    collection: String,
     /// properties in column order
-    properties: Vec<&'a Property>,
+    properties: Vec<Property>,
     /// whether column 1 is the geometry
     geometry: bool,
     /// properties are returned with their names (else with empty names)
@@ -26,12 +27,12 @@ pub struct RowDecoder<'a> {
     transform: Option<Transformer>,
 }
 
-impl<'a> RowDecoder<'a> {
+impl RowDecoder {
     /// A decoder for rows with `properties`, with a geometry column when `geometry`, in
     /// `storage` CRS to be returned in `output`.
     pub fn new(
-        collection: &'a str,
-        properties: Vec<&'a Property>,
+        collection: &str,
+        properties: Vec<&Property>,
         geometry: bool,
         storage: Crs,
         output: Crs,
@@ -43,8 +44,8 @@ impl<'a> RowDecoder<'a> {
             None
         };
         Ok(Self {
-            collection,
-            properties,
+            collection: collection.to_owned(),
+            properties: properties.into_iter().cloned().collect(),
             geometry,
             names: true,
             transform,

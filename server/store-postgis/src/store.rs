@@ -350,14 +350,16 @@ impl FeatureStore for PostgisStore {
             // one row past the page tells whether more follow (see below)
             limit: query.limit.map(|l| l.saturating_add(1)),
         };
-        let decoder = RowDecoder::new(
-            &collection.id,
-            page.properties.clone(),
-            page.with_geometry,
-            collection.storage_crs,
-            query.output_crs,
-        )?
-        .with_names(query.property_names);
+        let decoder = Arc::new(
+            RowDecoder::new(
+                &collection.id,
+                page.properties.clone(),
+                page.with_geometry,
+                collection.storage_crs,
+                query.output_crs,
+            )?
+            .with_names(query.property_names),
+        );
         let stmt = select_page(&self.schema, &collection, &sel, &page)?;
         let statement = prepared(&cache, &tx, &typed_text(&stmt.text, &collection))
             .await
@@ -370,19 +372,48 @@ impl FeatureStore for PostgisStore {
         sink.begin(&collection).await?;
         let mut returned_n = 0_u64;
         let mut more = false;
-        while let Some(row) = rows
-            .try_next()
-            .await
-            .map_err(self.err("reading features"))?
-        {
-            if query.limit == Some(returned_n) {
-                // the row past the page: it is not returned, it only says that more follow
-                more = true;
-                continue;
+        // rows are decoded a batch at a time on a blocking thread while the sink takes the
+        // batch before: decoding and consuming run side by side
+        let mut decoding: Option<Decoding> = None;
+        loop {
+            let mut batch = Vec::with_capacity(DECODE_BATCH);
+            let mut ended = false;
+            while batch.len() < DECODE_BATCH {
+                let Some(row) = rows
+                    .try_next()
+                    .await
+                    .map_err(self.err("reading features"))?
+                else {
+                    ended = true;
+                    break;
+                };
+                if query.limit == Some(returned_n) {
+                    // the row past the page: it is not returned, it only says that more follow
+                    more = true;
+                    continue;
+                }
+                batch.push(row);
+                returned_n += 1;
             }
-            let feature = decoder.decode(&row)?;
-            sink.feature(feature).await?;
-            returned_n += 1;
+            let next = (!batch.is_empty()).then(|| {
+                let decoder = Arc::clone(&decoder);
+                tokio::task::spawn_blocking(move || {
+                    batch
+                        .iter()
+                        .map(|row| decoder.decode(row))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            });
+            if let Some(previous) = decoding.take() {
+                deliver(previous, sink).await?;
+            }
+            decoding = next;
+            if ended {
+                break;
+            }
+        }
+        if let Some(last) = decoding {
+            deliver(last, sink).await?;
         }
         // On the last page the number matched is known without counting: everything before the
         // page plus the page. Otherwise (more rows, or an offset past the end) count, in the
@@ -454,6 +485,23 @@ impl FeatureStore for PostgisStore {
             PostgisIngest::begin(client, self.schema.clone()).await?,
         ))
     }
+}
+
+/// Rows decoded per batch by [`PostgisStore::query`].
+const DECODE_BATCH: usize = 1024;
+
+/// A batch of rows being decoded on a blocking thread.
+type Decoding = tokio::task::JoinHandle<Result<Vec<Feature>, StoreError>>;
+
+/// Hands the features of a decoded batch to `sink`, in row order.
+async fn deliver(batch: Decoding, sink: &mut dyn FeatureSink) -> Result<(), StoreError> {
+    let features = batch
+        .await
+        .map_err(|e| StoreError::Backend(format!("decoding rows stopped: {e}")))??;
+    for feature in features {
+        sink.feature(feature).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -627,3 +627,35 @@ async fn unknown_collections_are_query_errors() {
     ));
     assert!(t.store.extent("nope").await.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_answers_are_decoded_in_batches_in_order_and_paged_exactly() {
+    // more rows than one decoding batch (1024), and pages ending on and across its boundary
+    let (t, fs) = loaded(2_500).await;
+    let mut q = FeatureQuery::new("edifici", Identity::System);
+    let all = run(&t.store, &q).await;
+    assert_eq!(ids(&all.features), ids(&fs));
+    let properties = |f: &[Feature]| f.iter().map(|f| f.properties.clone()).collect::<Vec<_>>();
+    assert_eq!(properties(&all.features), properties(&fs));
+    assert_eq!(all.stats.expect("stats").number_matched, 2_500);
+    for (offset, limit) in [
+        (0, 1_024),
+        (0, 1_025),
+        (100, 1_500),
+        (2_000, 1_024),
+        (1_024, 1),
+    ] {
+        q.offset = offset;
+        q.limit = Some(limit);
+        let page = run(&t.store, &q).await;
+        let expected = &fs[offset as usize..(offset + limit).min(2_500) as usize];
+        assert_eq!(
+            ids(&page.features),
+            ids(expected),
+            "offset {offset} limit {limit}"
+        );
+        let stats = page.stats.expect("stats");
+        assert_eq!(stats.number_matched, 2_500, "offset {offset} limit {limit}");
+        assert_eq!(stats.number_returned, expected.len() as u64);
+    }
+}
