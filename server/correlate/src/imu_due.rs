@@ -205,6 +205,22 @@ fn declared_base(
 /// year, then ordinal; of equal ranks the later in the declarant's rows wins.
 type Rank = (i32, i32, u32);
 
+/// The declarations of `code` that apply to `year`, each with its rank (period, year of the
+/// declaration, ordinal: the higher is the later).
+fn declarations_for_year<'a>(
+    inputs: &'a Inputs,
+    code: &TaxId,
+    year: i32,
+) -> impl Iterator<Item = (Rank, &'a segit_model::ImuDeclaration)> {
+    let declarations = inputs.data.imu_declarations.as_deref().unwrap_or_default();
+    inputs
+        .declarations_of(code)
+        .iter()
+        .map(move |&i| &declarations[i])
+        .filter(move |decl| decl.applies_to_year(year))
+        .map(|decl| ((decl.tax_period, decl.declaration_year, decl.ordinal), decl))
+}
+
 /// The positions of a declarant's declarations in effect for year Y, one per unit (the latest
 /// declaration naming the unit, c. 769), sorted by unit: each position's unit looked up once.
 struct DeclaredUnits<'a>(Vec<(usize, &'a ImuPosition)>);
@@ -212,18 +228,9 @@ struct DeclaredUnits<'a>(Vec<(usize, &'a ImuPosition)>);
 impl<'a> DeclaredUnits<'a> {
     /// The positions of `code` in effect for `year`.
     fn of(inputs: &'a Inputs, code: &TaxId, year: i32) -> Self {
-        let declarations = inputs.data.imu_declarations.as_deref().unwrap_or_default();
         // (unit, rank, row order, position): the last of each unit is the one in effect
         let mut found: Vec<(usize, Rank, usize, &ImuPosition)> = Vec::new();
-        for decl in inputs
-            .declarations_of(code)
-            .iter()
-            .map(|&i| &declarations[i])
-        {
-            if !decl.applies_to_year(year) {
-                continue;
-            }
-            let rank = (decl.tax_period, decl.declaration_year, decl.ordinal);
+        for (rank, decl) in declarations_for_year(inputs, code, year) {
             for p in &decl.positions {
                 if let Some(unit) = p.property.as_ref().and_then(|k| inputs.unit_index(k)) {
                     found.push((unit, rank, found.len(), p));
@@ -257,16 +264,7 @@ fn declarations_in_effect_for<'a>(
     year: i32,
 ) -> Option<&'a ImuPosition> {
     let mut best: Option<(Rank, &ImuPosition)> = None;
-    let declarations = inputs.data.imu_declarations.as_deref().unwrap_or_default();
-    for decl in inputs
-        .declarations_of(code)
-        .iter()
-        .map(|&i| &declarations[i])
-    {
-        if !decl.applies_to_year(year) {
-            continue;
-        }
-        let rank = (decl.tax_period, decl.declaration_year, decl.ordinal);
+    for (rank, decl) in declarations_for_year(inputs, code, year) {
         if best.is_some_and(|(r, _)| rank < r) {
             continue;
         }

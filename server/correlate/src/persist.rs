@@ -544,9 +544,6 @@ pub fn unknown_rules<'a>(registry: &Registry, ids: &'a [String]) -> Vec<&'a str>
         .collect()
 }
 
-#[cfg(test)]
-mod write_tests;
-
 /// The microzones of `inputs` as the areas the per-microzone counts are made over.
 pub(crate) fn microzone_areas(inputs: &Inputs) -> Vec<AreaUnit> {
     inputs
@@ -560,6 +557,9 @@ pub(crate) fn microzone_areas(inputs: &Inputs) -> Vec<AreaUnit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod write_tests;
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@ use segit_query::{Crs, Value};
 use crate::engine::Family;
 use crate::inputs::{Inputs, Microzone};
 use crate::params::Params;
-use crate::publish::{ALL_ID, AreaUnit, aggregate, collections, features_for, to_feature};
+use crate::publish::{ALL_ID, aggregate, collections, features_for, to_feature};
 use crate::registry::Registry;
 use crate::run::{RunOptions, run};
 use crate::testkit::*;
@@ -80,16 +80,7 @@ fn features_resolve_geometries_and_aggregate() {
         features_for("anomalies_tari", &r.anomalies, &registry, &inputs).len(),
         0
     );
-    let areas: Vec<AreaUnit> = inputs
-        .data
-        .microzones
-        .iter()
-        .flatten()
-        .map(|m| AreaUnit {
-            id: m.number.to_string(),
-            geometry: m.geometry.clone(),
-        })
-        .collect();
+    let areas = crate::persist::microzone_areas(&inputs);
     let agg = aggregate(&r.anomalies, &registry, &inputs, &areas);
     let counts: Vec<Option<&Value>> = agg
         .iter()

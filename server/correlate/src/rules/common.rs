@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use segit_model::{
-    Confidence, EvidenceValue, Parcel, ParcelKey, ParcelState, TaxId, UnitKey, UnitState,
-    UtilityKind, UtilitySupply,
+    Confidence, EvidenceValue, Parcel, ParcelKey, ParcelState, UnitKey, UnitState, UtilityKind,
+    UtilitySupply,
 };
 
 use crate::inputs::{Inputs, OmiQuotation, parcel_ref};
@@ -236,21 +236,6 @@ pub fn microzone_of(inputs: &Inputs, parcel: &UnitKey) -> Option<u32> {
         .filter(|z| z.geometry.contains(&point))
         .map(|z| z.number)
         .min()
-}
-
-/// [`crate::imu_due::residence_mask`] read from the rows linked to `unit` (a few, and the same
-/// for every holder of the unit) instead of the rows of `code`: the same rows, those of
-/// `code` (as written) linked to `unit`, and so the same months of year Y.
-pub fn unit_residence_mask(inputs: &Inputs, code: &TaxId, unit: usize, year: i32) -> u16 {
-    let residents = inputs.data.residents.as_deref().unwrap_or_default();
-    inputs
-        .residents_of_unit(unit)
-        .iter()
-        .map(|&r| &residents[r])
-        .filter(|r| r.person == *code)
-        .fold(0, |m, r| {
-            m | crate::fiscal::month_mask(r.residence.from(), r.residence.to(), year)
-        })
 }
 
 /// [`microzone_of`] remembered per parcel reference, for a rule that asks for the parcels of
