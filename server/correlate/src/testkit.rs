@@ -81,11 +81,8 @@ pub fn state(
         consistency: None,
         surface_m2: None,
         rent_eur: Some(1000.0),
-        lot: None,
-        building: None,
         staircase: None,
         internal: None,
-        internal2: None,
         floors: Vec::new(),
         validity: Validity::new(from, to).unwrap(),
         generating_deed: Deed {
@@ -94,15 +91,8 @@ pub fn state(
         },
         closing_deed: None,
         partita: Some("1234".into()),
-        notes: None,
-        initial_mutation_id: None,
-        final_mutation_id: None,
-        notification_protocol: None,
-        notification_date: None,
-        classing_flag: None,
         addresses: Vec::new(),
-        common_parts: Vec::new(),
-        reserves: Vec::new(),
+        details: None,
     }
 }
 
@@ -220,14 +210,10 @@ pub fn holding(
         right: RightCode::parse(right).unwrap(),
         right_text: None,
         share: Share::from_census(share.0, share.1).unwrap(),
-        regime: None,
-        regime_subject_id: None,
         validity: Validity::new(from, to).unwrap(),
         generating_deed: Deed::default(),
         closing_deed: None,
-        partita: None,
-        initial_mutation_id: None,
-        final_mutation_id: None,
+        details: None,
     }
 }
 

@@ -113,26 +113,26 @@ fn composed_example_decodes_as_the_reference_says() {
     let g = &s.generating_deed;
     assert_eq!(g.efficacy_date, Some(d(2019, 3, 15)));
     assert_eq!(g.registration_date, Some(d(2019, 3, 20)));
-    assert_eq!(g.note_type.as_deref(), Some("V"));
-    assert_eq!(g.note_number.as_deref(), Some("045123"));
-    assert_eq!(g.note_progressive.as_deref(), Some("001"));
-    assert_eq!(g.note_year, Some(2019));
-    assert_eq!(g.cause_code.as_deref(), Some("VAR"));
+    assert_eq!(g.note().note_type.as_deref(), Some("V"));
+    assert_eq!(g.note().note_number.as_deref(), Some("045123"));
+    assert_eq!(g.note().note_progressive.as_deref(), Some("001"));
+    assert_eq!(g.note().note_year, Some(2019));
+    assert_eq!(g.note().cause_code.as_deref(), Some("VAR"));
     assert_eq!(g.cause_description.as_deref(), Some("VARIAZIONE"));
     assert_eq!(s.partita, None);
     assert_eq!(s.special_account(), None);
-    assert_eq!(s.initial_mutation_id, Some(2_345_678));
-    assert_eq!(s.classing_flag.as_deref(), Some("4"));
+    assert_eq!(s.details().initial_mutation_id, Some(2_345_678));
+    assert_eq!(s.details().classing_flag.as_deref(), Some("4"));
     let a = s.current_address().unwrap();
     assert_eq!(a.toponimo, Some(236));
     assert_eq!(a.street_name, "DEI MILLE");
     assert_eq!(a.street_code.as_deref(), Some("05432"));
     assert_eq!(a.house_number(), Some((12, None)));
     assert_eq!(
-        s.common_parts,
+        s.details().common_parts,
         vec![UnitKey::parse("F205//12/101/1").unwrap()]
     );
-    assert!(s.reserves.is_empty());
+    assert!(s.details().reserves.is_empty());
     assert_eq!(sources.len(), 1);
     assert_eq!(sources[0].progressive, 1);
     assert_eq!(sources[0].record.line, 1);
@@ -271,7 +271,11 @@ fn group_counts_must_be_multiples_of_the_group_size() {
         assert!(r.reason.contains(&format!("group size {size}")), "{r}");
     }
     let s = &units[0].unit.states[0];
-    assert!(s.addresses.is_empty() && s.common_parts.is_empty() && s.reserves.is_empty());
+    assert!(
+        s.addresses.is_empty()
+            && s.details().common_parts.is_empty()
+            && s.details().reserves.is_empty()
+    );
 }
 
 #[test]
@@ -306,7 +310,10 @@ fn pre_2007_records_with_40_values_are_read() {
     let input = [short, detail(7, 1, 2, &["", "12", "101", "", "7", ""])].join("\n");
     let (units, diags) = read(&input);
     assert!(diags.is_empty(), "{diags:#?}");
-    assert_eq!(units[0].unit.states[0].generating_deed.cause_code, None);
+    assert_eq!(
+        units[0].unit.states[0].generating_deed.note().cause_code,
+        None
+    );
 }
 
 #[test]
@@ -365,8 +372,8 @@ fn stapled_units_swapped_subalterni_and_bad_groups() {
         s.special_account(),
         Some(FabSpecialAccount::NonTaxableCommonParts)
     );
-    assert_eq!(s.reserves.len(), 1);
-    assert_eq!(s.reserves[0].partita.as_deref(), Some("0001234"));
+    assert_eq!(s.details().reserves.len(), 1);
+    assert_eq!(s.details().reserves[0].partita.as_deref(), Some("0001234"));
     let repaired = diags
         .iter()
         .find(|d| d.severity == Severity::Repaired)
@@ -446,7 +453,7 @@ fn latin1_text_and_missing_final_pipe() {
     input.extend_from_slice(b"F205||7|F|1|2||12|101||7||\r\n");
     let (units, diags) = split(FabReader::new(&input[..], Path::new("L.FAB")));
     let s = &units[0].unit.states[0];
-    assert_eq!(s.notes.as_deref(), Some("CITTÀ VECCHIA"));
+    assert_eq!(s.details().notes.as_deref(), Some("CITTÀ VECCHIA"));
     assert_eq!(s.addresses[0].street_name, "PIAZZA S. NICOLÒ");
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].severity, Severity::Warning);
@@ -487,7 +494,7 @@ fn superseded_open_states_are_closed_only_by_option() {
     let (units, diags) = read_with(&input, &opts);
     let old = &units[0].unit.states[0];
     assert_eq!(old.validity.to(), Some(d(2020, 5, 10)));
-    assert_eq!(old.final_mutation_id, Some(99));
+    assert_eq!(old.details().final_mutation_id, Some(99));
     assert_eq!(diags.len(), 1);
     assert_eq!((diags[0].severity, diags[0].line), (Severity::Repaired, 1));
 }

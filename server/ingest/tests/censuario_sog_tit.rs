@@ -182,13 +182,18 @@ fn composed_holdings() {
         NaiveDate::from_ymd_opt(2019, 3, 15).unwrap()
     );
     assert!(h.validity.is_current());
-    assert_eq!(h.generating_deed.note_number.as_deref(), Some("045123"));
+    assert_eq!(
+        h.generating_deed.note().note_number.as_deref(),
+        Some("045123")
+    );
     assert_eq!(
         h.generating_deed.registration_date,
         NaiveDate::from_ymd_opt(2019, 3, 20)
     );
-    assert_eq!(h.generating_deed.cause_code.as_deref(), Some("VAR"));
+    assert_eq!(h.generating_deed.note().cause_code.as_deref(), Some("VAR"));
     assert!(h.closing_deed.is_none());
+    // no regime, ledger number or change ids in the record: nothing is boxed for them
+    assert!(h.details.is_none());
     assert_eq!(holdings[1].holding.subject.kind, SubjectKind::LegalEntity);
     assert_eq!(holdings[1].source.line, 2);
 }
@@ -220,9 +225,12 @@ fn holding_history_shares_and_bad_records() {
     let end = NaiveDate::from_ymd_opt(2020, 7, 1).unwrap();
     assert_eq!(first.validity.to(), Some(end));
     assert!(!first.validity.contains(end));
-    assert_eq!(first.closing_deed.as_ref().unwrap().note_year, Some(2020));
+    assert_eq!(
+        first.closing_deed.as_ref().unwrap().note().note_year,
+        Some(2020)
+    );
     assert_eq!(holdings[1].holding.holding_id, Some(7_654_321));
-    assert_eq!(holdings[1].holding.generating_deed.cause_code, None);
+    assert_eq!(holdings[1].holding.generating_deed.note().cause_code, None);
     assert_eq!(holdings[2].holding.right.as_str(), "1s");
     assert_eq!(holdings[2].holding.share, None);
     assert_eq!(holdings[3].holding.share, None);

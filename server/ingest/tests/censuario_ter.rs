@@ -64,8 +64,11 @@ fn composed_example_decodes_as_the_reference_says() {
         s.generating_deed.registration_date,
         NaiveDate::from_ymd_opt(1979, 1, 16)
     );
-    assert_eq!(s.generating_deed.note_type.as_deref(), Some("I"));
-    assert_eq!(s.generating_deed.note_progressive.as_deref(), Some("000"));
+    assert_eq!(s.generating_deed.note().note_type.as_deref(), Some("I"));
+    assert_eq!(
+        s.generating_deed.note().note_progressive.as_deref(),
+        Some("000")
+    );
     assert_eq!(s.initial_mutation_id, Some(694_033));
     assert_eq!(
         urban.parcel_key(s, None, None).unwrap().to_string(),

@@ -219,16 +219,25 @@ pub struct Holding {
     pub right_text: Option<Box<str>>,
     /// Share; `None` when not expressed (`0/0`), to be flagged by the rules.
     pub share: Option<Share>,
-    /// Property regime between spouses, as written.
-    pub regime: Option<Box<str>>,
-    /// The other subject of that regime.
-    pub regime_subject_id: Option<u64>,
     /// Validity: TIT field 13 to field 20, closing date **excluded** (censuario.md §8).
     pub validity: Validity,
     /// Deed that opened the holding.
     pub generating_deed: Deed,
     /// Deed that closed it; `None` while current.
     pub closing_deed: Option<Box<Deed>>,
+    /// Regime, ledger number and change ids; `None` when all are empty. Boxed: a city holds
+    /// millions of holdings and few readers need them.
+    pub details: Option<Box<HoldingDetails>>,
+}
+
+/// The parts of a TIT record that few readers need, kept apart from [`Holding`] (see
+/// [`Holding::details`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldingDetails {
+    /// Property regime between spouses, as written.
+    pub regime: Option<Box<str>>,
+    /// The other subject of that regime.
+    pub regime_subject_id: Option<u64>,
     /// Ledger number, as written.
     pub partita: Option<Box<str>>,
     /// Id of the change that opened the holding.
@@ -237,15 +246,51 @@ pub struct Holding {
     pub final_mutation_id: Option<u64>,
 }
 
+impl HoldingDetails {
+    /// The details boxed, or `None` when every part is empty.
+    pub fn boxed(self) -> Option<Box<Self>> {
+        (self != Self::default()).then(|| Box::new(self))
+    }
+}
+
+impl Holding {
+    /// Regime, ledger number and change ids (all empty when the holding has none).
+    pub fn details(&self) -> &HoldingDetails {
+        static NONE: HoldingDetails = HoldingDetails {
+            regime: None,
+            regime_subject_id: None,
+            partita: None,
+            initial_mutation_id: None,
+            final_mutation_id: None,
+        };
+        self.details.as_deref().unwrap_or(&NONE)
+    }
+
+    /// The details, to be filled (boxed on first use).
+    pub fn details_mut(&mut self) -> &mut HoldingDetails {
+        self.details.get_or_insert_with(Box::default)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn details_are_boxed_only_when_some_part_is_written() {
+        assert_eq!(HoldingDetails::default().boxed(), None);
+        let written = HoldingDetails {
+            final_mutation_id: Some(7),
+            ..HoldingDetails::default()
+        };
+        assert_eq!(written.clone().boxed(), Some(Box::new(written)));
+    }
+
+    #[test]
     fn a_holding_stays_small() {
-        // the closing deed is boxed (most holdings are open), the right code inline, the texts
-        // boxed strings
-        assert!(size_of::<Holding>() <= 296, "{}", size_of::<Holding>());
+        // the closing deed, the deed's note and the rarely filled details are boxed (most
+        // holdings have none), the right code inline, the texts boxed strings
+        assert!(size_of::<Holding>() <= 160, "{}", size_of::<Holding>());
     }
 
     #[test]

@@ -65,12 +65,13 @@ pub use anomaly::{
 };
 pub use building::{Building, BuildingUse};
 pub use cadastre::{
-    CadastralAddress, Deed, FabSpecialAccount, LandQuality, Parcel, ParcelState, Portion,
-    PropertyId, PropertyKind, Reserve, TerSpecialAccount, Unit, UnitIdentifiers, UnitState,
+    CadastralAddress, Deed, DeedNote, FabSpecialAccount, LandQuality, Parcel, ParcelState,
+    Portion, PropertyId, PropertyKind, Reserve, TerSpecialAccount, Unit, UnitIdentifiers,
+    UnitState, UnitStateDetails,
 };
 pub use category::{Category, CategoryGroup, ConsistencyUnit};
 pub use error::ModelError;
-pub use holding::{Holding, RightCode, Share};
+pub use holding::{Holding, HoldingDetails, RightCode, Share};
 pub use ids::{
     AddressKey, Belfiore, BirthData, CodiceFiscale, CodiceFiscaleKind, Foglio, ParcelKey,
     Particella, PartitaIva, Sex, Sezione, SheetKey, Subalterno, TaxId, UnitKey,

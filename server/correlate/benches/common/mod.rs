@@ -419,11 +419,8 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                         consistency: Some(f64::from(m2) / 15.0),
                         surface_m2: Some(m2),
                         rent_eur: Some(f64::from(m2) * 9.5),
-                        lot: None,
-                        building: None,
                         staircase: None,
                         internal: Some(internal.as_str().into()),
-                        internal2: None,
                         floors: vec![(s / 4).to_string()],
                         validity: Validity::new(from, to)?,
                         generating_deed: Deed {
@@ -432,15 +429,8 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                         },
                         closing_deed: None,
                         partita: None,
-                        notes: None,
-                        initial_mutation_id: None,
-                        final_mutation_id: None,
-                        notification_protocol: None,
-                        notification_date: None,
-                        classing_flag: None,
                         addresses: vec![cadastral_address.clone()],
-                        common_parts: Vec::new(),
-                        reserves: Vec::new(),
+                        details: None,
                     })
                 };
             // exactly the states of the unit, as the store loader builds them
@@ -482,14 +472,10 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                     right: RightCode::parse("10")?,
                     right_text: None,
                     share: Share::from_census(share.0, share.1)?,
-                    regime: None,
-                    regime_subject_id: None,
                     validity: Validity::open(current_from),
                     generating_deed: Deed::default(),
                     closing_deed: None,
-                    partita: None,
-                    initial_mutation_id: None,
-                    final_mutation_id: None,
+                    details: None,
                 });
             }
             // Surface (95 % of A/B/C units; 1 % missing where they should be).

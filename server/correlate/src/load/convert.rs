@@ -173,25 +173,15 @@ pub(super) fn unit_state(
         consistency: r.num("consistency"),
         surface_m2: r.opt("surface_m2")?,
         rent_eur: r.num("rent_eur"),
-        lot: None,
-        building: None,
         staircase: r.owned("staircase").map(Into::into),
         internal: r.owned("internal").map(Into::into),
-        internal2: None,
         floors: r.list("floor").into_iter().map(str::to_owned).collect(),
         validity: r.validity()?,
         generating_deed: generating_deed(r),
         closing_deed: None,
         partita: r.owned("special_account").map(Into::into),
-        notes: None,
-        initial_mutation_id: None,
-        final_mutation_id: None,
-        notification_protocol: None,
-        notification_date: None,
-        classing_flag: None,
         addresses: unit_address(r, streets)?.into_iter().collect(),
-        common_parts: Vec::new(),
-        reserves: Vec::new(),
+        details: None,
     };
     Ok((property, state))
 }
@@ -258,14 +248,10 @@ pub(super) fn holding(r: &Row<'_>) -> Result<Holding, Bad> {
         right: r.req_parsed("right_code", RightCode::parse)?,
         right_text: r.owned("right").map(Into::into),
         share,
-        regime: None,
-        regime_subject_id: None,
         validity: r.validity()?,
         generating_deed: generating_deed(r),
         closing_deed: None,
-        partita: None,
-        initial_mutation_id: None,
-        final_mutation_id: None,
+        details: None,
     })
 }
 

@@ -17,7 +17,8 @@ use std::path::Path;
 
 use segit_model::{
     Belfiore, CadastralAddress, Category, Deed, Foglio, Particella, PropertyId, PropertyKind,
-    Reserve, Sezione, Subalterno, Unit, UnitIdentifiers, UnitKey, UnitState, Validity,
+    Reserve, Sezione, Subalterno, Unit, UnitIdentifiers, UnitKey, UnitState, UnitStateDetails,
+    Validity,
 };
 
 use super::assemble::{Layout, StateError, StateReader, StateSource, groups, push_capped};
@@ -287,25 +288,28 @@ impl Layout for Fab {
             consistency: head.consistency,
             surface_m2: head.surface_m2,
             rent_eur: head.rent_eur,
-            lot: head.lot.map(Into::into),
-            building: head.building.map(Into::into),
             staircase: head.staircase.map(Into::into),
             internal: head.internal.map(Into::into),
-            internal2: head.internal2.map(Into::into),
             floors: head.floors,
             validity: head.validity,
             generating_deed: head.generating_deed,
             closing_deed: head.closing_deed.map(Box::new),
             partita: head.partita.map(Into::into),
-            notes: head.notes.map(Into::into),
-            initial_mutation_id: head.initial_mutation_id,
-            final_mutation_id: head.final_mutation_id,
-            notification_protocol: head.notification_protocol.map(Into::into),
-            notification_date: head.notification_date,
-            classing_flag: head.classing_flag.map(Into::into),
             addresses: acc.addresses,
-            common_parts: acc.common_parts,
-            reserves: acc.reserves,
+            details: UnitStateDetails {
+                lot: head.lot.map(Into::into),
+                building: head.building.map(Into::into),
+                internal2: head.internal2.map(Into::into),
+                notes: head.notes.map(Into::into),
+                initial_mutation_id: head.initial_mutation_id,
+                final_mutation_id: head.final_mutation_id,
+                notification_protocol: head.notification_protocol.map(Into::into),
+                notification_date: head.notification_date,
+                classing_flag: head.classing_flag.map(Into::into),
+                common_parts: acc.common_parts,
+                reserves: acc.reserves,
+            }
+            .boxed(),
         })
     }
 
@@ -325,8 +329,10 @@ impl Layout for Fab {
         };
         prev.validity = closed;
         prev.closing_deed = Some(Box::new(next.generating_deed.clone()));
-        if prev.final_mutation_id.is_none() {
-            prev.final_mutation_id = next.initial_mutation_id;
+        if prev.details().final_mutation_id.is_none()
+            && let Some(id) = next.details().initial_mutation_id
+        {
+            prev.details_mut().final_mutation_id = Some(id);
         }
         true
     }

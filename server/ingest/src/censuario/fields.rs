@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use segit_model::Deed;
+use segit_model::{Deed, DeedNote};
 
 use crate::diag::Diagnostic;
 
@@ -189,9 +189,7 @@ impl<'a> Values<'a> {
         let registration_date = self.date_named(pos.registration, || {
             format!("{} ({what})", pos.registration_name)
         })?;
-        let deed = Deed {
-            efficacy_date,
-            registration_date,
+        let note = DeedNote {
             note_type: self.text(pos.note_type).map(Into::into),
             note_number: self.text(pos.note_number).map(Into::into),
             note_progressive: self.text(pos.note_progressive).map(Into::into),
@@ -201,10 +199,15 @@ impl<'a> Values<'a> {
                 self.opt_small(pos.note_year, &format!("anno nota ({what})"))
             },
             cause_code: pos.cause_code.and_then(|p| self.text(p)).map(Into::into),
+        };
+        let deed = Deed {
+            efficacy_date,
+            registration_date,
             cause_description: pos
                 .cause_description
                 .and_then(|p| self.text(p))
                 .map(Into::into),
+            note: note.boxed(),
         };
         Ok((deed != Deed::default()).then_some(deed))
     }

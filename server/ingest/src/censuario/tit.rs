@@ -19,7 +19,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use segit_model::{
-    Belfiore, Holding, PropertyId, PropertyKind, RightCode, Share, SubjectId, SubjectKind,
+    Belfiore, Holding, HoldingDetails, PropertyId, PropertyKind, RightCode, Share, SubjectId,
+    SubjectKind,
 };
 
 use super::fields::{DeedPositions, Values};
@@ -214,14 +215,17 @@ fn parse_holding(v: &mut Values<'_>, once: &mut OnceWarnings) -> Result<Holding,
         right,
         right_text: v.text(8).map(Into::into),
         share,
-        regime: v.text(11).map(Into::into),
-        regime_subject_id: v.opt_u64(12, "soggetto di riferimento"),
         validity,
         generating_deed: generating.unwrap_or_default(),
         closing_deed: closing.map(Box::new),
-        partita: v.text(19).map(Into::into),
-        initial_mutation_id: v.opt_u64(26, "identificativo mutazione iniziale"),
-        final_mutation_id: v.opt_u64(27, "identificativo mutazione finale"),
+        details: HoldingDetails {
+            regime: v.text(11).map(Into::into),
+            regime_subject_id: v.opt_u64(12, "soggetto di riferimento"),
+            partita: v.text(19).map(Into::into),
+            initial_mutation_id: v.opt_u64(26, "identificativo mutazione iniziale"),
+            final_mutation_id: v.opt_u64(27, "identificativo mutazione finale"),
+        }
+        .boxed(),
     };
     once.check(v, "TIT", TIT_DOCUMENTED);
     Ok(holding)

@@ -15,7 +15,7 @@ use crate::ids::{Belfiore, Sezione};
 pub use cadastral_address::CadastralAddress;
 pub use parcel::{LandQuality, Parcel, ParcelState, Portion, area_m2};
 pub use special_account::{FabSpecialAccount, TerSpecialAccount};
-pub use unit::{Unit, UnitIdentifiers, UnitState};
+pub use unit::{Unit, UnitIdentifiers, UnitState, UnitStateDetails};
 
 /// Which cadastre a property belongs to (census field "tipo immobile").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -66,13 +66,23 @@ pub struct PropertyId {
 }
 
 /// A deed opening or closing a state or a holding: efficacy and registration dates, the
-/// registration note and (2007+ layouts) the cause code.
+/// cause and the registration note.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Deed {
     /// Date from which the deed has effect (*data di efficacia* / *data di validità*).
     pub efficacy_date: Option<NaiveDate>,
     /// Date the deed was registered.
     pub registration_date: Option<NaiveDate>,
+    /// Description of the cause.
+    pub cause_description: Option<Box<str>>,
+    /// The registration note and the cause code; `None` when none was written. Boxed: a city
+    /// holds millions of deeds and few readers need the note.
+    pub note: Option<Box<DeedNote>>,
+}
+
+/// The registration note of a [`Deed`] and its cause code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeedNote {
     /// Type of the note (observed `V`, `I`).
     pub note_type: Option<Box<str>>,
     /// Note number, as written.
@@ -83,8 +93,27 @@ pub struct Deed {
     pub note_year: Option<u16>,
     /// Cause code of the deed (`VAR`, `VTO`…), 2007+ layouts.
     pub cause_code: Option<Box<str>>,
-    /// Description of the cause.
-    pub cause_description: Option<Box<str>>,
+}
+
+impl DeedNote {
+    /// The note boxed, or `None` when every part is empty.
+    pub fn boxed(self) -> Option<Box<Self>> {
+        (self != Self::default()).then(|| Box::new(self))
+    }
+}
+
+impl Deed {
+    /// The note of the deed (all empty when none was written).
+    pub fn note(&self) -> &DeedNote {
+        static NONE: DeedNote = DeedNote {
+            note_type: None,
+            note_number: None,
+            note_progressive: None,
+            note_year: None,
+            cause_code: None,
+        };
+        self.note.as_deref().unwrap_or(&NONE)
+    }
 }
 
 /// A reserve on an entry (FAB type 5, TER type 3): a pending issue flagged by the Agenzia.

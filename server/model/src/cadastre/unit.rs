@@ -93,16 +93,10 @@ pub struct UnitState {
     pub surface_m2: Option<u32>,
     /// Cadastral rent in euro.
     pub rent_eur: Option<f64>,
-    /// Lot (location inside the building).
-    pub lot: Option<Box<str>>,
-    /// Building.
-    pub building: Option<Box<str>>,
     /// Staircase.
     pub staircase: Option<Box<str>>,
     /// Internal number (FAB field 17): with the address key, identifies the unit.
     pub internal: Option<Box<str>>,
-    /// Second internal number.
-    pub internal2: Option<Box<str>>,
     /// Floors (`T` ground floor, `S1` basement, `3`…), non-empty values only.
     pub floors: Vec<String>,
     /// Validity of the state: generating efficacy date to closing efficacy date (excluded).
@@ -113,6 +107,24 @@ pub struct UnitState {
     pub closing_deed: Option<Box<Deed>>,
     /// Ledger number (*partita*) as written; special values flag special accounts.
     pub partita: Option<Box<str>>,
+    /// Addresses (type 3) in file order; the last one is current.
+    pub addresses: Vec<CadastralAddress>,
+    /// The rest of the register entry (lot, building, mutation ids, notices, common parts,
+    /// reserves…); `None` when all of it is empty. Boxed: a city holds millions of states and
+    /// most of them carry none of it.
+    pub details: Option<Box<UnitStateDetails>>,
+}
+
+/// The parts of a FAB register entry that few readers need, kept apart from [`UnitState`]
+/// (see [`UnitState::details`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnitStateDetails {
+    /// Lot (location inside the building).
+    pub lot: Option<Box<str>>,
+    /// Building.
+    pub building: Option<Box<str>>,
+    /// Second internal number.
+    pub internal2: Option<Box<str>>,
     /// Free notes (*annotazione*).
     pub notes: Option<Box<str>>,
     /// Id of the change that opened this state.
@@ -125,15 +137,50 @@ pub struct UnitState {
     pub notification_date: Option<NaiveDate>,
     /// Classing status flag (2007+), as written.
     pub classing_flag: Option<Box<str>>,
-    /// Addresses (type 3) in file order; the last one is current.
-    pub addresses: Vec<CadastralAddress>,
     /// Common parts the unit uses (type 4).
     pub common_parts: Vec<UnitKey>,
     /// Reserves on the entry (type 5).
     pub reserves: Vec<Reserve>,
 }
 
+/// The details of a state without any (what [`UnitState::details`] reads as when `None`).
+static NO_UNIT_DETAILS: UnitStateDetails = UnitStateDetails {
+    lot: None,
+    building: None,
+    internal2: None,
+    notes: None,
+    initial_mutation_id: None,
+    final_mutation_id: None,
+    notification_protocol: None,
+    notification_date: None,
+    classing_flag: None,
+    common_parts: Vec::new(),
+    reserves: Vec::new(),
+};
+
+impl UnitStateDetails {
+    /// True when every part is empty.
+    pub fn is_empty(&self) -> bool {
+        self == &NO_UNIT_DETAILS
+    }
+
+    /// The details boxed, or `None` when they are empty.
+    pub fn boxed(self) -> Option<Box<Self>> {
+        (!self.is_empty()).then(|| Box::new(self))
+    }
+}
+
 impl UnitState {
+    /// The rest of the register entry (all empty when the state has none).
+    pub fn details(&self) -> &UnitStateDetails {
+        self.details.as_deref().unwrap_or(&NO_UNIT_DETAILS)
+    }
+
+    /// The details, to be filled (boxed on first use).
+    pub fn details_mut(&mut self) -> &mut UnitStateDetails {
+        self.details.get_or_insert_with(Box::default)
+    }
+
     /// The special account of the state, if its partita is one.
     pub fn special_account(&self) -> Option<FabSpecialAccount> {
         self.partita
@@ -211,10 +258,26 @@ mod tests {
     }
 
     #[test]
+    fn details_and_notes_are_boxed_only_when_some_part_is_written() {
+        assert_eq!(UnitStateDetails::default().boxed(), None);
+        assert!(UnitStateDetails::default().is_empty());
+        let mut s = state(1, d(2020, 1, 1), None, "A/2");
+        assert_eq!(s.details().common_parts.len(), 1);
+        s.details = None;
+        assert!(s.details().common_parts.is_empty() && s.details().lot.is_none());
+        s.details_mut().lot = Some("2".into());
+        assert_eq!(s.details().lot.as_deref(), Some("2"));
+        assert_eq!(super::super::DeedNote::default().boxed(), None);
+        assert_eq!(s.generating_deed.note().note_year, None);
+    }
+
+    #[test]
     fn a_state_stays_small() {
-        // a city holds millions of states: the closing deed is boxed (most states are open), the
-        // texts are boxed strings
-        assert!(size_of::<UnitState>() <= 520, "{}", size_of::<UnitState>());
+        // a city holds millions of states: the closing deed, the deed's note and the rarely
+        // filled parts of the entry are boxed (most states have none), the texts are boxed
+        // strings
+        assert!(size_of::<UnitState>() <= 280, "{}", size_of::<UnitState>());
+        assert!(size_of::<Deed>() <= 32, "{}", size_of::<Deed>());
     }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -231,25 +294,19 @@ mod tests {
             consistency: Some(5.5),
             surface_m2: Some(98),
             rent_eur: Some(1032.91),
-            lot: None,
-            building: None,
             staircase: Some("B".into()),
             internal: Some("12".into()),
-            internal2: None,
             floors: vec!["3".into()],
             validity: Validity::new(from, to).unwrap(),
             generating_deed: Deed::default(),
             closing_deed: None,
             partita: None,
-            notes: None,
-            initial_mutation_id: None,
-            final_mutation_id: None,
-            notification_protocol: None,
-            notification_date: None,
-            classing_flag: None,
             addresses: Vec::new(),
-            common_parts: vec![key("F205//12/101/1")],
-            reserves: Vec::new(),
+            details: UnitStateDetails {
+                common_parts: vec![key("F205//12/101/1")],
+                ..UnitStateDetails::default()
+            }
+            .boxed(),
         }
     }
 
