@@ -65,9 +65,9 @@ pub use anomaly::{
 };
 pub use building::{Building, BuildingUse};
 pub use cadastre::{
-    CadastralAddress, Deed, DeedNote, FabSpecialAccount, LandQuality, Parcel, ParcelState,
-    Portion, PropertyId, PropertyKind, Reserve, TerSpecialAccount, Unit, UnitIdentifiers,
-    UnitState, UnitStateDetails,
+    CadastralAddress, Deed, DeedNote, FabSpecialAccount, LandQuality, Parcel, ParcelState, Portion,
+    PropertyId, PropertyKind, Reserve, TerSpecialAccount, Unit, UnitIdentifiers, UnitState,
+    UnitStateDetails,
 };
 pub use category::{Category, CategoryGroup, ConsistencyUnit};
 pub use error::ModelError;
