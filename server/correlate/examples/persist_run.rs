@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::Utc;
-use segit_correlate::persist::{Previous, persist_run, previous_anomalies};
+use segit_correlate::persist::{Previous, WriteInputs, persist_run, previous_anomalies};
 use segit_correlate::run::sort_anomaly_refs;
 use segit_correlate::{Inputs, Params, Registry, RunOptions, carry_over_status, diff, run};
 use segit_model::Anomaly;
@@ -105,6 +105,8 @@ fn main() -> Result<(), common::BoxError> {
         d.new.len(),
         t.elapsed().as_secs_f64()
     );
+    // what the write takes from the snapshot
+    let from_inputs = WriteInputs::new(&inputs, &params, &done);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -122,8 +124,7 @@ fn main() -> Result<(), common::BoxError> {
         let persisted = runtime.block_on(persist_run(
             &store,
             &registry,
-            &inputs,
-            &params,
+            &from_inputs,
             &mut r,
             &Previous::default(),
             Crs::Epsg(7791),
@@ -150,23 +151,23 @@ fn main() -> Result<(), common::BoxError> {
     }
     if rerun && repeats > 0 {
         let store = GpkgStore::open(dir.join(format!("persist_run-{}.gpkg", repeats - 1)))?;
-        let t = Instant::now();
-        let previous = runtime.block_on(previous_anomalies(&store))?;
-        println!(
-            "rerun: {} previous anomalies read back in {:.2} s",
-            previous.anomalies.len(),
-            t.elapsed().as_secs_f64()
-        );
         let mut r = done.clone();
         // a run of its own in the history
         r.run_id.push_str("-again");
+        let t = Instant::now();
+        let previous = runtime.block_on(previous_anomalies(&store, &r))?;
+        println!(
+            "rerun: {} previous anomalies read back in {:.2} s ({} kept in full)",
+            previous.statuses.len() + previous.kept.len(),
+            t.elapsed().as_secs_f64(),
+            previous.kept.len()
+        );
         let t = Instant::now();
         let cpu_at = cpu_seconds();
         let persisted = runtime.block_on(persist_run(
             &store,
             &registry,
-            &inputs,
-            &params,
+            &from_inputs,
             &mut r,
             &previous,
             Crs::Epsg(7791),

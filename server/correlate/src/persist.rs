@@ -4,25 +4,33 @@
 //! to `correlation_runs` (run id, as-of, start and end, fingerprints, rule versions and
 //! per-rule status and timings, counts total / new / resolved).
 //!
-//! The previous run's anomalies are read back from the store: the diff (new / resolved) is
-//! computed against them and their review status carried over. A run restricted to some rules
-//! (`--rule`) replaces only those rules' anomalies; the others' are kept as they were. Anomaly
+//! What the write takes from the snapshot (the geometries the run's anomalies refer to, the
+//! microzones, the c. 335 indicator) is made beforehand ([`WriteInputs`]), so the snapshot can
+//! be dropped before the previous run is read and the new one written.
+//!
+//! The previous run is read back from the store ([`previous_anomalies`]): of the anomalies of
+//! the rules this run evaluated only the stable key and the review status (a projection without
+//! geometry): the diff (new / resolved) is computed against the keys and the statuses carried
+//! over. A run restricted to some rules (`--rule`) replaces only those rules' anomalies; the
+//! others' are read in full with their published geometry and kept as they were. Anomaly
 //! features carry no timestamp: the same inputs give byte-identical anomaly collections.
 //!
 //! Census-section polygons are not among the published inputs: the per-section aggregate is
 //! created with its schema and stays empty until a source provides them.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use geo::InteriorPoint;
+use geo_types::Geometry;
 use segit_model::{
-    AddressKey, Anomaly, AnomalyObject, Confidence, GeometryRef, ParcelKey, RuleId,
+    AddressKey, Anomaly, AnomalyObject, AnomalyStatus, Confidence, GeometryRef, ParcelKey, RuleId,
     SuggestedAction, UnitKey,
 };
 use segit_query::{
-    Catalog, Collection, Crs, Feature, FeatureQuery, FeatureSink, GeometryType, Identity, Property,
-    PropertyType, QueryStats, SinkError, Value,
+    Catalog, Collection, Crs, Feature, FeatureQuery, FeatureSink, Filter, GeometryType, Identity,
+    Property, PropertyType, QueryStats, SinkError, Value,
 };
 use segit_store::{FeatureStore, IngestSink, StoreError};
 use thiserror::Error;
@@ -31,8 +39,8 @@ use crate::engine::Family;
 use crate::inputs::Inputs;
 use crate::params::Params;
 use crate::publish::{
-    self, ALL_ID, AreaTally, AreaUnit, aggregate, anomaly_layer, family_of, indicator_features,
-    to_ingest_feature,
+    self, ALL_ID, AreaTally, AreaUnit, GeometryView, anomaly_layer, family_of, indicator_features,
+    to_ingest_feature, view_geometry,
 };
 use crate::registry::Registry;
 use crate::run::{
@@ -76,13 +84,35 @@ fn store_err(action: impl Into<String>) -> impl FnOnce(StoreError) -> PersistErr
     move |source| PersistError::Store { action, source }
 }
 
-/// What the previous run left in the store.
-#[derive(Debug, Clone, Default)]
+/// What the previous run left in the store, as a run needs it ([`previous_anomalies`]).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Previous {
-    /// Its anomalies, read back from the `anomalies` collection.
-    pub anomalies: Vec<Anomaly>,
+    /// Its anomalies of the rules the run evaluated, in the stored order: stable key and review
+    /// status (the diff and the statuses carried over need no more).
+    pub statuses: Vec<PreviousStatus>,
+    /// Its anomalies of the rules the run did not evaluate, in full with their published
+    /// geometry: written again as they were.
+    pub kept: Vec<KeptAnomaly>,
     /// Stored anomaly features that could not be read back (`<id>: <reason>`).
     pub unreadable: Vec<String>,
+}
+
+/// An anomaly of the previous run as far as the diff needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousStatus {
+    /// Its stable key ([`anomaly_key`]).
+    pub key: String,
+    /// Its review status.
+    pub status: AnomalyStatus,
+}
+
+/// An anomaly of the previous run kept as it was (its rule not evaluated by this run).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptAnomaly {
+    /// The anomaly.
+    pub anomaly: Anomaly,
+    /// The geometry it was published with.
+    pub geometry: Option<Geometry<f64>>,
 }
 
 /// What a persisted run changed.
@@ -98,20 +128,73 @@ pub struct Persisted {
     pub written: BTreeMap<String, usize>,
 }
 
-struct Collect<'a> {
-    anomalies: &'a mut Vec<Anomaly>,
-    unreadable: &'a mut Vec<String>,
+/// The rules whose anomalies `run` speaks for: those it evaluated (status ok). The previous
+/// anomalies of the others are kept.
+pub fn evaluated_rules(run: &Run) -> BTreeSet<&str> {
+    run.rules
+        .iter()
+        .filter(|r| matches!(r.status, RuleStatus::Ok(_)))
+        .map(|r| r.rule_id.as_str())
+        .collect()
+}
+
+/// The properties read of the previous anomalies of the rules evaluated.
+const PROJECTION: [&str; 3] = ["anomaly_key", "rule_id", "status"];
+
+/// Reads the projection [`PROJECTION`]: keys and statuses of the rules evaluated; the rules of
+/// the other features are noted, to read them in full after.
+struct Statuses<'a> {
+    evaluated: &'a BTreeSet<&'a str>,
+    previous: &'a mut Previous,
+    other_rules: &'a mut BTreeSet<String>,
+}
+
+/// The rule of a stored anomaly feature, as written, and parsed.
+fn rule_of(f: &Feature) -> Result<(&str, RuleId), String> {
+    match f.property("rule_id") {
+        Some(Value::Text(t)) => Ok((t.as_str(), parse("rule_id", RuleId::parse(t))?)),
+        _ => Err("rule_id missing".to_owned()),
+    }
+}
+
+/// The review status of a stored anomaly feature.
+fn status_of(f: &Feature) -> Result<AnomalyStatus, String> {
+    let Some(Value::Text(t)) = f.property("status") else {
+        return Err("status missing".to_owned());
+    };
+    serde_json::from_value(serde_json::Value::String(t.clone())).map_err(|e| format!("status: {e}"))
+}
+
+impl Statuses<'_> {
+    fn read(&mut self, f: &Feature) -> Result<(), String> {
+        let (written, rule) = rule_of(f)?;
+        if !self.evaluated.contains(rule.as_str()) {
+            // read in full (and checked) with the kept anomalies
+            self.other_rules.insert(written.to_owned());
+            return Ok(());
+        }
+        let Some(Value::Text(key)) = f.property("anomaly_key") else {
+            return Err("anomaly_key missing".to_owned());
+        };
+        let status = status_of(f)?;
+        self.previous.statuses.push(PreviousStatus {
+            key: key.clone(),
+            status,
+        });
+        Ok(())
+    }
 }
 
 #[async_trait]
-impl FeatureSink for Collect<'_> {
+impl FeatureSink for Statuses<'_> {
     async fn begin(&mut self, _collection: &Collection) -> Result<(), SinkError> {
         Ok(())
     }
     async fn feature(&mut self, feature: Feature) -> Result<(), SinkError> {
-        match anomaly_from_feature(&feature) {
-            Ok(a) => self.anomalies.push(a),
-            Err(reason) => self.unreadable.push(format!("{}: {reason}", feature.id)),
+        if let Err(reason) = self.read(&feature) {
+            self.previous
+                .unreadable
+                .push(format!("{}: {reason}", feature.id));
         }
         Ok(())
     }
@@ -120,12 +203,48 @@ impl FeatureSink for Collect<'_> {
     }
 }
 
-/// Reads back the anomalies the previous run published (none when the store has no
-/// `anomalies` collection).
+/// Reads the anomalies of the rules not evaluated in full, with their geometry.
+struct Kept<'a> {
+    evaluated: &'a BTreeSet<&'a str>,
+    previous: &'a mut Previous,
+}
+
+#[async_trait]
+impl FeatureSink for Kept<'_> {
+    async fn begin(&mut self, _collection: &Collection) -> Result<(), SinkError> {
+        Ok(())
+    }
+    async fn feature(&mut self, mut feature: Feature) -> Result<(), SinkError> {
+        match anomaly_from_feature(&feature) {
+            // (the filter selects these rules only)
+            Ok(a) if self.evaluated.contains(a.rule_id.as_str()) => {}
+            Ok(anomaly) => self.previous.kept.push(KeptAnomaly {
+                anomaly,
+                geometry: feature.geometry.take(),
+            }),
+            Err(reason) => self
+                .previous
+                .unreadable
+                .push(format!("{}: {reason}", feature.id)),
+        }
+        Ok(())
+    }
+    async fn end(&mut self, _stats: QueryStats) -> Result<(), SinkError> {
+        Ok(())
+    }
+}
+
+/// Reads back what `run` needs of the anomalies the previous run published (nothing when the
+/// store has no `anomalies` collection): the stable keys and statuses of the rules `run`
+/// evaluated ([`evaluated_rules`]), without geometry; the anomalies of the other rules in full
+/// with their geometry.
 ///
 /// # Errors
 /// [`PersistError`] when the store fails.
-pub async fn previous_anomalies(store: &dyn FeatureStore) -> Result<Previous, PersistError> {
+pub async fn previous_anomalies(
+    store: &dyn FeatureStore,
+    run: &Run,
+) -> Result<Previous, PersistError> {
     let catalog = store
         .catalog()
         .await
@@ -133,24 +252,51 @@ pub async fn previous_anomalies(store: &dyn FeatureStore) -> Result<Previous, Pe
     let Some(collection) = catalog.get(ALL_ID) else {
         return Ok(Previous::default());
     };
+    let validate = |query: FeatureQuery| {
+        query.validate(collection).map_err(|e| PersistError::Query {
+            collection: ALL_ID.to_owned(),
+            reason: e.to_string(),
+        })
+    };
+    let evaluated = evaluated_rules(run);
+    let mut previous = Previous::default();
+    let mut other_rules = BTreeSet::new();
     let mut query = FeatureQuery::new(ALL_ID, Identity::System);
     query.output_crs = collection.storage_crs;
     query.with_geometry = false;
-    let query = query
-        .validate(collection)
-        .map_err(|e| PersistError::Query {
-            collection: ALL_ID.to_owned(),
-            reason: e.to_string(),
-        })?;
-    let mut previous = Previous::default();
-    let mut sink = Collect {
-        anomalies: &mut previous.anomalies,
-        unreadable: &mut previous.unreadable,
-    };
+    query.properties = Some(PROJECTION.iter().map(|p| (*p).to_owned()).collect());
+    let query = validate(query)?;
     store
-        .query(&query, &mut sink)
+        .query(
+            &query,
+            &mut Statuses {
+                evaluated: &evaluated,
+                previous: &mut previous,
+                other_rules: &mut other_rules,
+            },
+        )
         .await
         .map_err(store_err("reading the previous anomalies"))?;
+    if other_rules.is_empty() {
+        return Ok(previous);
+    }
+    let mut query = FeatureQuery::new(ALL_ID, Identity::System);
+    query.output_crs = collection.storage_crs;
+    query.filter = Some(Filter::In {
+        property: "rule_id".to_owned(),
+        values: other_rules.into_iter().map(Value::Text).collect(),
+    });
+    let query = validate(query)?;
+    store
+        .query(
+            &query,
+            &mut Kept {
+                evaluated: &evaluated,
+                previous: &mut previous,
+            },
+        )
+        .await
+        .map_err(store_err("reading the previous anomalies kept"))?;
     Ok(previous)
 }
 
@@ -356,47 +502,111 @@ pub fn storage_crs(catalog: &Catalog) -> Option<Crs> {
         .map(|c| c.storage_crs)
 }
 
-/// Merges `run` with the previous anomalies and writes everything in one transaction.
-/// `run.anomalies` get the previous statuses; the result counts total, new and resolved.
+/// What writing a run takes from the snapshot, made before so that the snapshot can be
+/// dropped: the geometries the run's anomalies refer to (each once), the microzones the
+/// per-microzone counts are made over, and the c. 335 indicator layer. It owns its data.
+#[derive(Debug, Clone, Default)]
+pub struct WriteInputs {
+    geometries: BTreeMap<GeometryKey, Geometry<f64>>,
+    microzones: Vec<AreaUnit>,
+    indicator: Vec<Feature>,
+}
+
+/// A [`GeometryRef`], ordered.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum GeometryKey {
+    Parcel(ParcelKey),
+    BuildingFootprint(String),
+    HouseNumber(AddressKey),
+    Microzone(u32),
+}
+
+impl From<&GeometryRef> for GeometryKey {
+    fn from(g: &GeometryRef) -> Self {
+        match g {
+            GeometryRef::Parcel(k) => Self::Parcel(k.clone()),
+            GeometryRef::BuildingFootprint(id) => Self::BuildingFootprint(id.clone()),
+            GeometryRef::HouseNumber(k) => Self::HouseNumber(k.clone()),
+            GeometryRef::Microzone(z) => Self::Microzone(*z),
+        }
+    }
+}
+
+impl WriteInputs {
+    /// What writing `run` takes from `inputs` (the snapshot it ran on) and `params`.
+    pub fn new(inputs: &Inputs, params: &Params, run: &Run) -> Self {
+        let mut geometries = BTreeMap::new();
+        for g in run.anomalies.iter().filter_map(|a| a.geometry_ref.as_ref()) {
+            let key = GeometryKey::from(g);
+            if geometries.contains_key(&key) {
+                continue;
+            }
+            if let Some(view) = view_geometry(inputs, g) {
+                geometries.insert(key, GeometryView::to_geometry(view));
+            }
+        }
+        Self {
+            geometries,
+            microzones: microzone_areas(inputs),
+            indicator: indicator_features(inputs, params, run.as_of),
+        }
+    }
+
+    /// The geometry `g` refers to, as the snapshot had it (`None` when it had none or `g` is
+    /// not among the run's).
+    fn geometry(&self, g: &GeometryRef) -> Option<&Geometry<f64>> {
+        self.geometries.get(&GeometryKey::from(g))
+    }
+}
+
+/// Merges `run` with the previous anomalies (read for it by [`previous_anomalies`]) and
+/// writes everything in one transaction, the geometries and the layers made of the snapshot
+/// taken from `from_inputs` (made for `run`). `run.anomalies` get the previous statuses; the
+/// result counts total, new and resolved.
 ///
 /// # Errors
 /// [`PersistError`] when the store fails; nothing is written then.
-#[allow(clippy::too_many_arguments)]
 pub async fn persist_run(
     store: &dyn FeatureStore,
     registry: &Registry,
-    inputs: &Inputs,
-    params: &Params,
+    from_inputs: &WriteInputs,
     run: &mut Run,
     previous: &Previous,
     crs: Crs,
     finished_at: DateTime<Utc>,
 ) -> Result<Persisted, PersistError> {
-    // the rules whose anomalies this run speaks for: those evaluated
-    let ran: HashSet<&str> = run
-        .rules
-        .iter()
-        .filter(|r| matches!(r.status, RuleStatus::Ok(_)))
-        .map(|r| r.rule_id.as_str())
-        .collect();
-    let (before, kept): (Vec<&Anomaly>, Vec<&Anomaly>) = previous
-        .anomalies
-        .iter()
-        .partition(|a| ran.contains(a.rule_id.as_str()));
     // each stable key made once: for the status carried over, the diff, the order and the
     // features
-    let key_of = |a: &&Anomaly| anomaly_key(a);
-    let before_keys: Vec<String> = before.iter().map(key_of).collect();
+    let before_keys: Vec<&str> = previous.statuses.iter().map(|p| p.key.as_str()).collect();
     let now_keys: Vec<String> = run.anomalies.iter().map(anomaly_key).collect();
-    carry_over_by_key(&before, &before_keys, &mut run.anomalies, &now_keys);
+    carry_over_by_key(
+        previous.statuses.iter().map(|p| (p.key.as_str(), p.status)),
+        &mut run.anomalies,
+        &now_keys,
+    );
     let (new, resolved) = diff_counts(&before_keys, &now_keys);
     drop(before_keys);
     let mut keys = now_keys;
-    keys.extend(kept.iter().map(key_of));
-    let mut all: Vec<&Anomaly> = run.anomalies.iter().chain(kept).collect();
+    keys.extend(previous.kept.iter().map(|k| anomaly_key(&k.anomaly)));
+    let mut all: Vec<&Anomaly> = run
+        .anomalies
+        .iter()
+        .chain(previous.kept.iter().map(|k| &k.anomaly))
+        .collect();
+    let mut geometries: Vec<Option<&Geometry<f64>>> = run
+        .anomalies
+        .iter()
+        .map(|a| {
+            a.geometry_ref
+                .as_ref()
+                .and_then(|g| from_inputs.geometry(g))
+        })
+        .chain(previous.kept.iter().map(|k| k.geometry.as_ref()))
+        .collect();
     let order = sorted_order_by_key(&all, &keys);
     permute(&mut all, &order);
     permute(&mut keys, &order);
+    permute(&mut geometries, &order);
     drop(order);
 
     let mut counts = Persisted {
@@ -405,7 +615,7 @@ pub async fn persist_run(
         resolved,
         written: BTreeMap::new(),
     };
-    let microzones = microzone_areas(inputs);
+    let microzones = &from_inputs.microzones;
     let catalog = store
         .catalog()
         .await
@@ -419,7 +629,7 @@ pub async fn persist_run(
     let families: Vec<Family> = all.iter().map(|a| family_of(registry, a)).collect();
     // the per-microzone counts, made while the `anomalies` layer is written (the store is
     // then the slower side)
-    let mut tally = Some(AreaTally::new(&microzones));
+    let mut tally = Some(AreaTally::new(microzones));
     let mut tallied = false;
     // the layer of the last deferred write: its failure is reported by the next call
     let mut deferred: Option<String> = None;
@@ -432,23 +642,35 @@ pub async fn persist_run(
                     .iter()
                     .zip(&families)
                     .zip(&keys)
-                    .filter(|((_, f), _)| layer.is_none_or(|l| l == **f))
-                    .map(|((a, f), k)| (*a, *f, k.as_str()));
+                    .zip(&geometries)
+                    .filter(|(((_, f), _), _)| layer.is_none_or(|l| l == **f))
+                    .map(|(((a, f), k), g)| Member {
+                        anomaly: a,
+                        family: *f,
+                        key: k.as_str(),
+                        geometry: *g,
+                    });
                 let counting = if layer.is_none() && !tallied {
                     tallied = true;
                     tally.as_mut()
                 } else {
                     None
                 };
-                write_anomalies(sink.as_mut(), &id, members, inputs, WRITE_BATCH, counting).await
+                write_anomalies(sink.as_mut(), &id, members, WRITE_BATCH, counting).await
             } else {
                 let features = match id.as_str() {
                     BY_MICROZONE_ID => match tally.take() {
                         Some(t) if tallied => t.features(),
-                        _ => aggregate(&all, registry, inputs, &microzones),
+                        _ => {
+                            let mut t = AreaTally::new(microzones);
+                            for ((a, f), g) in all.iter().zip(&families).zip(&geometries) {
+                                t.add_with(a, *f, || anchor(*g));
+                            }
+                            t.features()
+                        }
                     },
                     BY_CENSUS_SECTION_ID => Vec::new(),
-                    _ => indicator_features(inputs, params, run.as_of),
+                    _ => from_inputs.indicator.clone(),
                 };
                 let n = features.len();
                 sink.write_deferred(&id, features).await?;
@@ -486,14 +708,28 @@ pub async fn persist_run(
     Ok(counts)
 }
 
-/// Writes the features of the anomaly layer `id`, made from `members` (anomalies with their
-/// family and stable key) `batch` at a time, each batch deferred; returns how many. An empty
-/// layer gets one empty write. The members are also counted in `tally`, if given.
+/// An anomaly to write: with its family, stable key and geometry.
+#[derive(Debug, Clone, Copy)]
+struct Member<'a> {
+    anomaly: &'a Anomaly,
+    family: Family,
+    key: &'a str,
+    geometry: Option<&'a Geometry<f64>>,
+}
+
+/// The point an anomaly of `geometry` is counted at in its area (as
+/// [`publish::aggregate`] finds it in the snapshot).
+fn anchor(geometry: Option<&Geometry<f64>>) -> Option<geo_types::Point<f64>> {
+    geometry.and_then(InteriorPoint::interior_point)
+}
+
+/// Writes the features of the anomaly layer `id`, made from `members` `batch` at a time, each
+/// batch deferred; returns how many. An empty layer gets one empty write. The members are also
+/// counted in `tally`, if given.
 async fn write_anomalies<'a>(
     sink: &mut dyn IngestSink,
     id: &str,
-    mut members: impl Iterator<Item = (&'a Anomaly, Family, &'a str)> + Send,
-    inputs: &Inputs,
+    mut members: impl Iterator<Item = Member<'a>> + Send,
     batch: usize,
     mut tally: Option<&mut AreaTally<'_>>,
 ) -> Result<usize, StoreError> {
@@ -502,11 +738,11 @@ async fn write_anomalies<'a>(
         let features: Vec<Feature> = members
             .by_ref()
             .take(batch)
-            .map(|(a, family, key)| {
+            .map(|m| {
                 if let Some(t) = tally.as_deref_mut() {
-                    t.add(a, family, inputs);
+                    t.add_with(m.anomaly, m.family, || anchor(m.geometry));
                 }
-                to_ingest_feature(a, family, key, inputs)
+                to_ingest_feature(m.anomaly, m.family, m.key, m.geometry.cloned())
             })
             .collect();
         if features.is_empty() && n > 0 {
@@ -558,6 +794,8 @@ pub(crate) fn microzone_areas(inputs: &Inputs) -> Vec<AreaUnit> {
         .collect()
 }
 
+#[cfg(test)]
+mod read_tests;
 #[cfg(test)]
 mod write_tests;
 

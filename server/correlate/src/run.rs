@@ -354,7 +354,10 @@ pub(crate) fn diff_keys<K: AsRef<str>>(previous: &[K], current: &[K]) -> RunDiff
 /// How many keys of `current` are absent from `previous` (new) and how many of `previous`
 /// are absent from `current` (resolved), each key counted once: the lengths of [`diff`]'s
 /// `new` and `resolved`.
-pub(crate) fn diff_counts<K: AsRef<str>>(previous: &[K], current: &[K]) -> (usize, usize) {
+pub(crate) fn diff_counts<K: AsRef<str>, L: AsRef<str>>(
+    previous: &[K],
+    current: &[L],
+) -> (usize, usize) {
     let before: HashSet<&str> = previous.iter().map(AsRef::as_ref).collect();
     let now: HashSet<&str> = current.iter().map(AsRef::as_ref).collect();
     (
@@ -369,23 +372,23 @@ pub(crate) fn diff_counts<K: AsRef<str>>(previous: &[K], current: &[K]) -> (usiz
 pub fn carry_over_status<A: Borrow<Anomaly>>(previous: &[A], current: &mut [Anomaly]) {
     let before: Vec<String> = previous.iter().map(|a| anomaly_key(a.borrow())).collect();
     let now: Vec<String> = current.iter().map(anomaly_key).collect();
-    carry_over_by_key(previous, &before, current, &now);
+    let statuses = previous.iter().map(|a| a.borrow().status);
+    carry_over_by_key(
+        before.iter().map(String::as_str).zip(statuses),
+        current,
+        &now,
+    );
 }
 
-/// [`carry_over_status`] when the stable keys are known (`previous_keys[i]` that of
-/// `previous[i]`, `current_keys[i]` that of `current[i]`).
-pub(crate) fn carry_over_by_key<A: Borrow<Anomaly>, K: AsRef<str>>(
-    previous: &[A],
-    previous_keys: &[K],
+/// [`carry_over_status`] when the stable keys are known: `previous` gives the stable key and
+/// the status of each previous anomaly, `current_keys[i]` is the stable key of `current[i]`.
+pub(crate) fn carry_over_by_key<'k, K: AsRef<str>>(
+    previous: impl IntoIterator<Item = (&'k str, AnomalyStatus)>,
     current: &mut [Anomaly],
     current_keys: &[K],
 ) {
     // the last previous anomaly of a key gives its status
-    let before: HashMap<&str, AnomalyStatus> = previous
-        .iter()
-        .zip(previous_keys)
-        .map(|(a, k)| (k.as_ref(), a.borrow().status))
-        .collect();
+    let before: HashMap<&str, AnomalyStatus> = previous.into_iter().collect();
     for (a, k) in current.iter_mut().zip(current_keys) {
         if let Some(s) = before.get(k.as_ref()) {
             a.status = *s;

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use segit_correlate::load::{LoadReport, load_inputs_with_report};
 use segit_correlate::persist::{
-    Persisted, persist_run, previous_anomalies, storage_crs, unknown_rules,
+    Persisted, WriteInputs, persist_run, previous_anomalies, storage_crs, unknown_rules,
 };
 use segit_correlate::{Inputs, Params, Registry, RuleReport, RuleStatus, Run, RunOptions};
 use segit_query::Crs;
@@ -212,8 +212,12 @@ pub async fn correlate(
         bars.rule_done(r);
     });
     bars.clear();
+    // what the write takes from the snapshot; the snapshot (records and indexes) goes before
+    // the previous run is read (the anomalies own their data)
+    let from_inputs = WriteInputs::new(&inputs, params, &run);
+    drop(inputs);
     tracing::info!(stage = "reading the previous run", "correlate");
-    let previous = previous_anomalies(store)
+    let previous = previous_anomalies(store, &run)
         .await
         .context("reading the previous run's anomalies")?;
     for p in previous.unreadable.iter().take(5) {
@@ -223,8 +227,7 @@ pub async fn correlate(
     let persisted = persist_run(
         store,
         &registry,
-        &inputs,
-        params,
+        &from_inputs,
         &mut run,
         &previous,
         crs,

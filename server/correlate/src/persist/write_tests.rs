@@ -13,7 +13,8 @@ use segit_query::{Catalog, Crs, Extent, Feature, FeatureQuery, FeatureSink, Iden
 use segit_store::{FeatureStore, IngestSink, StoreError};
 
 use super::{
-    BY_MICROZONE_ID, Previous, RUNS_ID, WRITE_BATCH, persist_run, write_anomalies, writing,
+    BY_MICROZONE_ID, KeptAnomaly, Member, Previous, PreviousStatus, RUNS_ID, WRITE_BATCH,
+    WriteInputs, persist_run, write_anomalies, writing,
 };
 use crate::engine::Family;
 use crate::inputs::{Inputs, Microzone};
@@ -127,7 +128,7 @@ impl FeatureStore for Recorder {
     }
 }
 
-fn block_on<F: Future>(f: F) -> F::Output {
+pub(super) fn block_on<F: Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime")
@@ -139,7 +140,7 @@ const RULES: [&str; 5] = ["Q01", "R02", "R14", "R18", "R26"];
 
 /// Anomaly `i`: a rule of [`RULES`], a unit of its own, a geometry found in the snapshot of
 /// [`inputs`] (a microzone, a parcel), one that is not, or none.
-fn anomaly(i: usize) -> Anomaly {
+pub(super) fn anomaly(i: usize) -> Anomaly {
     let geometry_ref = match i % 4 {
         0 => Some(GeometryRef::Microzone(u32::try_from(i % 3).unwrap_or(0))),
         1 => Some(GeometryRef::Parcel(
@@ -175,7 +176,7 @@ fn anomaly(i: usize) -> Anomaly {
     }
 }
 
-fn inputs() -> Inputs {
+pub(super) fn inputs() -> Inputs {
     let mut data = all_sources();
     data.map_parcels = Some(vec![map_parcel("F205_001200.101", square(0.0, 0.0, 10.0))]);
     data.microzones = Some(vec![
@@ -212,6 +213,34 @@ pub(super) fn run_of(anomalies: Vec<Anomaly>) -> Run {
         anomalies,
         millis: 1,
     }
+}
+
+/// The geometry `a` refers to, resolved in `inputs`.
+pub(super) fn geometry(inputs: &Inputs, a: &Anomaly) -> Option<geo_types::Geometry<f64>> {
+    a.geometry_ref
+        .as_ref()
+        .and_then(|g| publish::resolve_geometry(inputs, g))
+}
+
+/// What [`super::previous_anomalies`] reads for `run` of a store holding `before`, written
+/// with their geometries resolved in `inputs`.
+pub(super) fn previous_of(before: &[Anomaly], run: &Run, inputs: &Inputs) -> Previous {
+    let evaluated = super::evaluated_rules(run);
+    let mut previous = Previous::default();
+    for a in before {
+        if evaluated.contains(a.rule_id.as_str()) {
+            previous.statuses.push(PreviousStatus {
+                key: crate::run::anomaly_key(a),
+                status: a.status,
+            });
+        } else {
+            previous.kept.push(KeptAnomaly {
+                anomaly: a.clone(),
+                geometry: geometry(inputs, a),
+            });
+        }
+    }
+    previous
 }
 
 /// `features` with their properties' names left out, as the anomaly layers are written (the
@@ -256,6 +285,7 @@ fn a_layer_is_written_in_deferred_batches_of_the_features_it_holds() {
     let registry = Registry::standard();
     let anomalies: Vec<Anomaly> = (0..23).map(anomaly).collect();
     let keys: Vec<String> = anomalies.iter().map(crate::run::anomaly_key).collect();
+    let geometries: Vec<_> = anomalies.iter().map(|a| geometry(&inputs, a)).collect();
     for (layer, batch, sizes) in [
         (None, 5, vec![5, 5, 5, 5, 3]),
         (None, 23, vec![23]),
@@ -271,13 +301,16 @@ fn a_layer_is_written_in_deferred_batches_of_the_features_it_holds() {
         let members = anomalies
             .iter()
             .zip(&keys)
-            .map(|(a, k)| (a, family_of(&registry, a), k.as_str()))
-            .filter(|(_, f, _)| layer.is_none_or(|l| l == *f));
+            .zip(&geometries)
+            .map(|((a, k), g)| Member {
+                anomaly: a,
+                family: family_of(&registry, a),
+                key: k.as_str(),
+                geometry: g.as_ref(),
+            })
+            .filter(|m| layer.is_none_or(|l| l == m.family));
         let id = layer.map_or_else(|| ALL_ID.to_owned(), family_id);
-        let n = block_on(write_anomalies(
-            &mut sink, &id, members, &inputs, batch, None,
-        ))
-        .unwrap();
+        let n = block_on(write_anomalies(&mut sink, &id, members, batch, None)).unwrap();
         let log = log.lock().unwrap();
         assert!(
             log.iter()
@@ -296,7 +329,6 @@ fn a_layer_is_written_in_deferred_batches_of_the_features_it_holds() {
 
 #[test]
 fn an_empty_layer_gets_one_empty_write() {
-    let inputs = inputs();
     let log = Log::default();
     let mut sink = Sink {
         log: Arc::clone(&log),
@@ -305,7 +337,6 @@ fn an_empty_layer_gets_one_empty_write() {
         &mut sink,
         ALL_ID,
         std::iter::empty(),
-        &inputs,
         WRITE_BATCH,
         None,
     ))
@@ -329,11 +360,12 @@ fn every_layer_holds_the_features_of_its_anomalies_in_run_order() {
     let store = Recorder::default();
     let mut run = run_of(anomalies.clone());
     let finished_at = run.started_at;
+    let from_inputs = WriteInputs::new(&inputs, &Params::default(), &run);
+    drop(inputs);
     let persisted = block_on(persist_run(
         &store,
         &registry,
-        &inputs,
-        &Params::default(),
+        &from_inputs,
         &mut run,
         &Previous::default(),
         Crs::Epsg(7791),
@@ -361,7 +393,7 @@ fn every_layer_holds_the_features_of_its_anomalies_in_run_order() {
         let (features, _) = written(&log, id);
         assert_eq!(persisted.written.get(id), Some(&features.len()), "{id}");
         if anomaly_layer(id).is_some() {
-            let want = nameless(features_for(id, &anomalies, &registry, &inputs));
+            let want = nameless(features_for(id, &anomalies, &registry, &self::inputs()));
             assert_eq!(features, want, "{id}");
             families += usize::from(id != ALL_ID && !want.is_empty());
         }
@@ -392,18 +424,17 @@ fn a_rerun_carries_statuses_over_counts_the_diff_and_keeps_the_rules_not_run() {
     let mut twin = anomaly(12);
     twin.score = -1.0;
     current.insert(0, twin);
-    let previous = Previous {
-        anomalies: before.clone(),
-        unreadable: Vec::new(),
-    };
     let store = Recorder::default();
     let mut run = run_of(current.clone());
+    // as the store gives it back: the R05 anomalies with the geometry they were written with
+    let previous = previous_of(&before, &run, &inputs);
+    assert_eq!(previous.kept.len(), 2);
     let finished_at = run.started_at;
+    let from_inputs = WriteInputs::new(&inputs, &Params::default(), &run);
     let persisted = block_on(persist_run(
         &store,
         &registry,
-        &inputs,
-        &Params::default(),
+        &from_inputs,
         &mut run,
         &previous,
         Crs::Epsg(7791),

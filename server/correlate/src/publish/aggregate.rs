@@ -128,14 +128,25 @@ impl<'a> AreaTally<'a> {
         }
     }
 
-    /// Counts `a`, of `family`, in its area (if any).
+    /// Counts `a`, of `family`, in its area (if any), its geometry looked up in `inputs`.
     pub(crate) fn add(&mut self, a: &Anomaly, family: Family, inputs: &Inputs) {
+        self.add_with(a, family, || anchor(inputs, a));
+    }
+
+    /// Counts `a`, of `family`, in its area (if any); `anchor` gives the point-on-surface of
+    /// its geometry, asked only when its microzone does not name the area.
+    pub(crate) fn add_with(
+        &mut self,
+        a: &Anomaly,
+        family: Family,
+        anchor: impl FnOnce() -> Option<Point<f64>>,
+    ) {
         let area = a
             .object
             .microzone
             .and_then(|z| self.by_number.get(&z).copied())
             .or_else(|| {
-                anchor(inputs, a).and_then(|p| {
+                anchor().and_then(|p| {
                     self.areas
                         .iter()
                         .zip(&self.boxes)

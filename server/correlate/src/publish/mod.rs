@@ -303,16 +303,18 @@ pub fn to_feature_with_geometry(a: &Anomaly, family: Family, inputs: &Inputs) ->
     with_geometry(to_feature(a, family), a, inputs)
 }
 
-/// [`to_feature_with_geometry`] of an anomaly whose stable key ([`anomaly_key`]) is `key`, its
-/// properties in schema order without their names (a store's ingest takes them so: no name
-/// is made, compared or freed).
+/// [`to_feature`] of an anomaly whose stable key ([`anomaly_key`]) is `key`, with `geometry`
+/// (that it refers to, resolved before), its properties in schema order without their names
+/// (a store's ingest takes them so: no name is made, compared or freed).
 pub(crate) fn to_ingest_feature(
     a: &Anomaly,
     family: Family,
     key: &str,
-    inputs: &Inputs,
+    geometry: Option<Geometry<f64>>,
 ) -> Feature {
-    with_geometry(to_feature_keyed(a, family, key, false), a, inputs)
+    let mut f = to_feature_keyed(a, family, key, false);
+    f.geometry = geometry;
+    f
 }
 
 /// `f` with the geometry `a` refers to, resolved from the snapshot.
