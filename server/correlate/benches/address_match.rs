@@ -22,12 +22,12 @@ fn bench(c: &mut Criterion) {
         .tari
         .iter()
         .flatten()
-        .filter_map(|t| t.address_text.clone())
+        .filter_map(|t| t.address_text.as_deref().map(str::to_owned))
         .chain(
             data.utilities
                 .iter()
                 .flatten()
-                .filter_map(|u| u.address_text.clone()),
+                .filter_map(|u| u.address_text.as_deref().map(str::to_owned)),
         )
         .collect();
     let records = data.residents.as_ref().map_or(0, Vec::len)

@@ -202,13 +202,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let address = AddressKey::new(f205, 1 + (p % 500) as u32, 1 + (p / 500) as u32, None)?;
             residents.push(Resident {
                 person: cf.clone(),
-                household_id: format!("H{i}"),
+                household_id: format!("H{i}").into(),
                 relationship: Relationship::Head,
                 address: Address {
                     key: address.clone(),
                     staircase: None,
                     floor: None,
-                    internal: Some(s.to_string()),
+                    internal: Some(s.to_string().into()),
                 },
                 residence: Validity::open(since),
                 birth_date: None,
@@ -217,7 +217,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 unit_key: Some(key.clone()),
             });
             tari.push(TariPosition {
-                account_id: format!("T{i}"),
+                account_id: format!("T{i}").into(),
                 premises_seq: 1,
                 payer: cf.clone(),
                 user_type: TariUserType::Domestic,
@@ -227,7 +227,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 address_key: Some(address),
                 staircase: None,
                 floor: None,
-                internal: Some(s.to_string()),
+                internal: Some(s.to_string().into()),
                 unit_keys: vec![key.clone()],
                 declared_m2: if i % 50 == 0 { 40 } else { 70 },
                 period: ActivePeriod::new(since, None)?,
@@ -235,7 +235,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             });
             utilities.push(UtilitySupply {
                 utility: UtilityKind::Electricity,
-                supply_point: format!("E{i}"),
+                supply_point: format!("E{i}").into(),
                 holder: Some(cf.clone()),
                 holder_type: HolderType::Person,
                 use_type: UseType::HouseholdResident,

@@ -125,7 +125,7 @@ fn composed_example_decodes_as_the_reference_says() {
     assert_eq!(s.details().classing_flag.as_deref(), Some("4"));
     let a = s.current_address().unwrap();
     assert_eq!(a.toponimo, Some(236));
-    assert_eq!(a.street_name, "DEI MILLE");
+    assert_eq!(&*a.street_name, "DEI MILLE");
     assert_eq!(a.street_code.as_deref(), Some("05432"));
     assert_eq!(a.house_number(), Some((12, None)));
     assert_eq!(
@@ -454,7 +454,7 @@ fn latin1_text_and_missing_final_pipe() {
     let (units, diags) = split(FabReader::new(&input[..], Path::new("L.FAB")));
     let s = &units[0].unit.states[0];
     assert_eq!(s.details().notes.as_deref(), Some("CITTÀ VECCHIA"));
-    assert_eq!(s.addresses[0].street_name, "PIAZZA S. NICOLÒ");
+    assert_eq!(&*s.addresses[0].street_name, "PIAZZA S. NICOLÒ");
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].severity, Severity::Warning);
     assert_eq!(diags[0].line, 1);

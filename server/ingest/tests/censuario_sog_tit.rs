@@ -54,10 +54,7 @@ fn composed_subjects() {
     let SubjectData::NaturalPerson(person) = &p.data else {
         panic!("not a person")
     };
-    assert_eq!(
-        (person.surname.as_str(), person.given_name.as_str()),
-        ("ROSSI", "MARIA")
-    );
+    assert_eq!((&*person.surname, &*person.given_name), ("ROSSI", "MARIA"));
     assert_eq!(person.sex, Some(Sex::Female));
     assert_eq!(person.birth_date, NaiveDate::from_ymd_opt(1970, 5, 12));
     assert_eq!(person.birthplace.unwrap().as_str(), "F205");
@@ -285,10 +282,7 @@ fn encodings() {
     let SubjectData::NaturalPerson(p) = &subjects[0].subject.data else {
         panic!("not a person")
     };
-    assert_eq!(
-        (p.surname.as_str(), p.given_name.as_str()),
-        ("NICOLÒ", "LUCÀ")
-    );
+    assert_eq!((&*p.surname, &*p.given_name), ("NICOLÒ", "LUCÀ"));
     assert_eq!(diags.len(), 1);
     assert_eq!((diags[0].line, diags[0].severity), (1, Severity::Repaired));
     // detection off: Latin-1 as the layout says

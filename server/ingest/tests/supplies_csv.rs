@@ -60,7 +60,7 @@ fn cadastral_surfaces_composed_example_and_bad_rows() {
     assert_eq!(s.polygons[1].polygon_type, "B");
     assert!((s.polygons[2].area_m2 - 15.0).abs() < 1e-9);
     assert_eq!(s.reference_date, Some(d(2019, 3, 15)));
-    assert_eq!(s.source, "SUP-F205-2025");
+    assert_eq!(&*s.source, "SUP-F205-2025");
     assert!((s.tari_min_m2() - 74.4).abs() < 1e-9);
     assert!(records[1].record.polygons.is_empty());
     assert_eq!(records[1].record.category.to_string(), "C/6");
@@ -87,7 +87,7 @@ fn bom_crlf_added_columns_and_display_categories() {
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].record.category.to_string(), "A/2");
-    assert_eq!(records[0].record.source, "S");
+    assert_eq!(&*records[0].record.source, "S");
 }
 
 #[test]
@@ -204,7 +204,7 @@ fn residents_and_households() {
     );
     assert_eq!(households.len(), 2);
     let h1 = &households[0];
-    assert_eq!(h1.household_id, "H1");
+    assert_eq!(&*h1.household_id, "H1");
     assert_eq!(h1.members.len(), 2);
     assert_eq!(h1.size_on(d(2020, 5, 31)), 2);
     assert_eq!(h1.size_on(d(2020, 6, 1)), 1, "to_date is exclusive");
@@ -282,7 +282,7 @@ fn tari_premises() {
     let lines: Vec<u64> = records.iter().map(|r| r.line).collect();
     assert_eq!(lines, vec![2, 3, 4, 10]);
     let p = &records[0].record;
-    assert_eq!((p.account_id.as_str(), p.premises_seq), ("T-1", 1));
+    assert_eq!((&*p.account_id, p.premises_seq), ("T-1", 1));
     assert_eq!(p.unit_keys.len(), 2);
     assert_eq!(p.unit_keys[1].to_string(), "F205//12/101/9");
     assert_eq!(p.internal(), Some("12"));

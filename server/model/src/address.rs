@@ -12,11 +12,11 @@ pub struct Address {
     /// Municipality, street code, house number and suffix.
     pub key: AddressKey,
     /// Staircase (*scala*).
-    pub staircase: Option<String>,
+    pub staircase: Option<Box<str>>,
     /// Floor, as in FAB (`T`, `1`, `S1`…).
-    pub floor: Option<String>,
+    pub floor: Option<Box<str>>,
     /// Internal number (*interno*).
-    pub internal: Option<String>,
+    pub internal: Option<Box<str>>,
 }
 
 impl Address {

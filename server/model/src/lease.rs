@@ -152,13 +152,13 @@ pub enum DeedProperty {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransferDeed {
     /// Notary repertoire / registration number.
-    pub deed_id: String,
+    pub deed_id: Box<str>,
     /// Date of the deed (its effect date).
     pub deed_date: NaiveDate,
     /// Registration date.
     pub registration_date: NaiveDate,
     /// `sale`, `donation`, `succession`, `division`… as written.
-    pub deed_type: String,
+    pub deed_type: Box<str>,
     /// Declared price, euro.
     pub declared_price: Option<f64>,
     /// Parties.

@@ -46,7 +46,7 @@ pub struct Resident {
     /// Codice fiscale as written (may be invalid, rule Q01).
     pub person: TaxId,
     /// Family-sheet id.
-    pub household_id: String,
+    pub household_id: Box<str>,
     /// Relationship to the head of the household.
     pub relationship: Relationship,
     /// Registered residence address with staircase, floor and internal.
@@ -58,7 +58,7 @@ pub struct Resident {
     /// Sex.
     pub sex: Option<Sex>,
     /// Citizenship, ISO 3166-1 alpha-2 (`IT`, `RO`…).
-    pub citizenship: Option<String>,
+    pub citizenship: Option<Box<str>>,
     /// Canonical unit key when the municipality linked the residence to a unit.
     pub unit_key: Option<UnitKey>,
 }
@@ -74,7 +74,7 @@ impl Resident {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Household {
     /// Family-sheet id.
-    pub household_id: String,
+    pub household_id: Box<str>,
     /// Every residence row of the household, any period.
     pub members: Vec<Resident>,
 }

@@ -52,9 +52,9 @@ pub struct SubjectId {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NaturalPerson {
     /// Surname.
-    pub surname: String,
+    pub surname: Box<str>,
     /// Given name.
-    pub given_name: String,
+    pub given_name: Box<str>,
     /// Sex, when written.
     pub sex: Option<Sex>,
     /// Birth date.
@@ -64,14 +64,14 @@ pub struct NaturalPerson {
     /// Codice fiscale as written (may be invalid, rule Q01).
     pub tax_code: Option<TaxId>,
     /// Supplementary information (*indicazioni supplementari*).
-    pub notes: Option<String>,
+    pub notes: Option<Box<str>>,
 }
 
 /// Data of a legal entity (SOG type G).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LegalEntity {
     /// Name (*denominazione*).
-    pub name: String,
+    pub name: Box<str>,
     /// Belfiore code of the registered office.
     pub seat: Option<Belfiore>,
     /// Numeric codice fiscale as written.
@@ -129,7 +129,7 @@ impl Subject {
     pub fn display_name(&self) -> String {
         match &self.data {
             SubjectData::NaturalPerson(p) => format!("{} {}", p.surname, p.given_name),
-            SubjectData::LegalEntity(e) => e.name.clone(),
+            SubjectData::LegalEntity(e) => e.name.to_string(),
         }
     }
 }

@@ -53,7 +53,7 @@ pub struct CadastralSurface {
     /// Date of the surface (DOCFA registration date).
     pub reference_date: Option<NaiveDate>,
     /// Supply identifier.
-    pub source: String,
+    pub source: Box<str>,
 }
 
 impl CadastralSurface {

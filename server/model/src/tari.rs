@@ -37,7 +37,7 @@ impl TariUserType {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TariPosition {
     /// TARI account (position) id.
-    pub account_id: String,
+    pub account_id: Box<str>,
     /// Premises number within the account (1, 2, …).
     pub premises_seq: u32,
     /// Payer's code as written.
@@ -45,19 +45,19 @@ pub struct TariPosition {
     /// Domestic or non-domestic user.
     pub user_type: TariUserType,
     /// Activity category (DPR 158/1999) of non-domestic users.
-    pub tariff_class: Option<String>,
+    pub tariff_class: Option<Box<str>>,
     /// Occupants declared (domestic users).
     pub occupants: Option<u32>,
     /// Premises address as text (`<DUG> <DUF> <number><suffix>`).
-    pub address_text: Option<String>,
+    pub address_text: Option<Box<str>>,
     /// Address key; `None` when the position was recorded as text only.
     pub address_key: Option<AddressKey>,
     /// Staircase.
-    pub staircase: Option<String>,
+    pub staircase: Option<Box<str>>,
     /// Floor.
-    pub floor: Option<String>,
+    pub floor: Option<Box<str>>,
     /// Internal number.
-    pub internal: Option<String>,
+    pub internal: Option<Box<str>>,
     /// Every unit the premises cover (a stapled unit may appear with its aliases).
     pub unit_keys: Vec<UnitKey>,
     /// Declared taxable surface in m².
@@ -65,7 +65,7 @@ pub struct TariPosition {
     /// Occupation period: `last` = `end_date`, included.
     pub period: ActivePeriod,
     /// Reduction or exemption code.
-    pub reduction: Option<String>,
+    pub reduction: Option<Box<str>>,
 }
 
 impl TariPosition {

@@ -97,7 +97,7 @@ pub struct UtilitySupply {
     /// Electricity, gas or water.
     pub utility: UtilityKind,
     /// POD, PDR or water-meter id.
-    pub supply_point: String,
+    pub supply_point: Box<str>,
     /// Contract holder's code as written.
     pub holder: Option<TaxId>,
     /// Person or entity.
@@ -105,7 +105,7 @@ pub struct UtilitySupply {
     /// Declared use.
     pub use_type: UseType,
     /// Supply address as free text (staircase and internal only appear here).
-    pub address_text: Option<String>,
+    pub address_text: Option<Box<str>>,
     /// Address key, when the address could be coded (often empty).
     pub address_key: Option<AddressKey>,
     /// Unit key built from the declared cadastral identifiers.

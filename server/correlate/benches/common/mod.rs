@@ -236,7 +236,7 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
             })
         } else {
             SubjectData::LegalEntity(LegalEntity {
-                name: format!("IMMOBILIARE {i} SRL"),
+                name: format!("IMMOBILIARE {i} SRL").into(),
                 seat: Some(f205),
                 tax_code: Some(code.clone()),
             })
@@ -400,11 +400,11 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
             let internal = (s + 1).to_string();
             let cadastral_address = CadastralAddress {
                 toponimo: Some(236),
-                street_name: street_duf(p % streets_n),
-                civico1: Some(address.number().to_string()),
+                street_name: street_duf(p % streets_n).into(),
+                civico1: Some(address.number().to_string().into()),
                 civico2: None,
                 civico3: None,
-                street_code: Some(format!("{:05}", 10_000 + p % streets_n)),
+                street_code: Some(format!("{:05}", 10_000 + p % streets_n).into()),
             };
             let history = chance(u, 6, 100);
             let current_from = if history { date(2015, 3, 1)? } else { since };
@@ -513,7 +513,7 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                     let by_key = !chance(u, 22, 200);
                     residents.push(Resident {
                         person: code,
-                        household_id: format!("F{u}"),
+                        household_id: format!("F{u}").into(),
                         relationship: if r == 0 {
                             Relationship::Head
                         } else {
@@ -523,7 +523,7 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                             key: address.clone(),
                             staircase: None,
                             floor: None,
-                            internal: Some(internal.clone()),
+                            internal: Some(internal.as_str().into()),
                         },
                         residence: Validity::open(date(2010 + (u % 10) as i32, 1, 1)?),
                         birth_date: None,
@@ -554,17 +554,17 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                         ),
                     };
                     tari.push(TariPosition {
-                        account_id: format!("T{u:08}"),
+                        account_id: format!("T{u:08}").into(),
                         premises_seq: 1,
                         payer: payer.clone(),
                         user_type: TariUserType::Domestic,
                         tariff_class: None,
                         occupants: Some(n_res as u32 - u32::from(chance(u, 26, 30))),
-                        address_text,
+                        address_text: address_text.map(Into::into),
                         address_key,
                         staircase: None,
                         floor: None,
-                        internal: Some(internal.clone()),
+                        internal: Some(internal.as_str().into()),
                         unit_keys,
                         declared_m2: declared,
                         period: ActivePeriod::new(date(2012, 1, 1)?, None)?,
@@ -602,7 +602,7 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                     };
                     utilities.push(UtilitySupply {
                         utility: kind_u,
-                        supply_point: format!("IT001E{u:09}{k}"),
+                        supply_point: format!("IT001E{u:09}{k}").into(),
                         holder: Some(holder.clone()),
                         holder_type: HolderType::Person,
                         use_type: if occupied {
@@ -610,7 +610,7 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                         } else {
                             UseType::HouseholdNonResident
                         },
-                        address_text,
+                        address_text: address_text.map(Into::into),
                         address_key,
                         unit_key,
                         contract: ActivePeriod::new(date(2015, 1, 1)?, None)?,
@@ -648,7 +648,7 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                 }
             } else if matches!(kind, Kind::Shop | Kind::Office) && chance(u, 35, 300) {
                 tari.push(TariPosition {
-                    account_id: format!("N{u:08}"),
+                    account_id: format!("N{u:08}").into(),
                     premises_seq: 1,
                     payer: owner_code.clone(),
                     user_type: TariUserType::NonDomestic,
@@ -658,7 +658,7 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                     address_key: Some(address.clone()),
                     staircase: None,
                     floor: None,
-                    internal: Some(internal.clone()),
+                    internal: Some(internal.as_str().into()),
                     unit_keys: vec![key.clone()],
                     declared_m2: m2,
                     period: ActivePeriod::new(date(2016, 1, 1)?, None)?,
@@ -723,7 +723,7 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
             if chance(u, 40, 17) {
                 let buyer = (mix(u, 41) % persons as u64) as usize;
                 deeds.push(TransferDeed {
-                    deed_id: format!("D{u:08}"),
+                    deed_id: format!("D{u:08}").into(),
                     deed_date: date(as_of_year, 1 + (u % 12) as u32, 10)?,
                     registration_date: date(as_of_year, 1 + (u % 12) as u32, 20)?,
                     deed_type: "compravendita".into(),

@@ -321,7 +321,7 @@ impl Inputs {
     pub fn household_rows(&self, household: &str) -> &[usize] {
         let residents = self.data.residents.as_deref().unwrap_or_default();
         self.residents_by_household
-            .get(household, |i| residents[i].household_id == household)
+            .get(household, |i| &*residents[i].household_id == household)
     }
 
     /// IMU declarations of a declarant code.

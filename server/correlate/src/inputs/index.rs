@@ -71,7 +71,7 @@ pub struct Inputs {
     pub(super) residents_by_cf: ByCode,
     pub(super) streets_by_toponimo_name: Map<(Option<u16>, String), u32>,
     pub(super) utilities_by_unit: ByUnit,
-    pub(super) residents_by_household: KeyIndex<String>,
+    pub(super) residents_by_household: KeyIndex<Box<str>>,
     pub(super) declarations_by_code: ByCode,
     pub(super) footprint_by_id: Map<String, usize>,
     pub(super) outline_by_id: Map<String, usize>,
@@ -494,7 +494,7 @@ impl Inputs {
             residents
                 .iter()
                 .enumerate()
-                .map(|(i, r)| (key_hash(r.household_id.as_str()), i, 0))
+                .map(|(i, r)| (key_hash(&r.household_id), i, 0))
                 .collect(),
             |i, _| Some(residents[i].household_id.clone()),
         );

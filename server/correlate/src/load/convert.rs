@@ -124,11 +124,11 @@ fn unit_address(
     {
         return Ok(Some(CadastralAddress {
             toponimo: s.toponimo,
-            street_name: s.name.clone(),
-            civico1: Some(key.number().to_string()),
-            civico2: key.suffix().map(str::to_owned),
+            street_name: s.name.as_str().into(),
+            civico1: Some(key.number().to_string().into()),
+            civico2: key.suffix().map(Into::into),
             civico3: None,
-            street_code: s.cadastral_code.clone(),
+            street_code: s.cadastral_code.as_deref().map(Into::into),
         }));
     }
     Ok(r.text("street_text").map(|t| {
@@ -141,8 +141,8 @@ fn unit_address(
         };
         CadastralAddress {
             toponimo: None,
-            street_name: name.to_owned(),
-            civico1: number,
+            street_name: name.into(),
+            civico1: number.map(Into::into),
             civico2: None,
             civico3: None,
             street_code: None,
@@ -199,8 +199,8 @@ pub(super) fn subject(r: &Row<'_>) -> Result<Subject, Bad> {
     let tax_code = r.tax_id("codice_fiscale")?;
     let data = match subject_kind(r.req_text("subject_type")?)? {
         SubjectKind::NaturalPerson => SubjectData::NaturalPerson(NaturalPerson {
-            surname: r.owned("surname").unwrap_or_default(),
-            given_name: r.owned("given_name").unwrap_or_default(),
+            surname: r.text("surname").unwrap_or_default().into(),
+            given_name: r.text("given_name").unwrap_or_default().into(),
             sex: r.parsed("sex", Sex::parse)?,
             birth_date: r.date("birth_date"),
             birthplace: r.parsed("birth_place", Belfiore::parse)?,
@@ -208,7 +208,7 @@ pub(super) fn subject(r: &Row<'_>) -> Result<Subject, Bad> {
             notes: None,
         }),
         SubjectKind::LegalEntity => SubjectData::LegalEntity(LegalEntity {
-            name: r.owned("denomination").unwrap_or_default(),
+            name: r.text("denomination").unwrap_or_default().into(),
             seat: r.parsed("seat", Belfiore::parse)?,
             tax_code,
         }),
@@ -309,7 +309,7 @@ pub(super) fn surface(r: &Row<'_>) -> Result<CadastralSurface, Bad> {
         excluding_uncovered_m2: r.opt("excluding_uncovered_m2")?.unwrap_or_default(),
         polygons: Vec::new(),
         reference_date: r.date("reference_date"),
-        source: r.owned("source").unwrap_or_default(),
+        source: r.text("source").unwrap_or_default().into(),
     })
 }
 
@@ -319,18 +319,18 @@ pub(super) fn resident(r: &Row<'_>) -> Result<Resident, Bad> {
         person: r
             .tax_id("person_cf")?
             .ok_or_else(|| "person_cf missing".to_owned())?,
-        household_id: r.owned("household_id").unwrap_or_default(),
+        household_id: r.text("household_id").unwrap_or_default().into(),
         relationship: r.written("relationship")?.unwrap_or(Relationship::Other),
         address: Address {
             key: r.req_parsed("address_key", AddressKey::parse)?,
-            staircase: r.owned("staircase"),
-            floor: r.owned("floor"),
-            internal: r.owned("internal"),
+            staircase: r.owned("staircase").map(Into::into),
+            floor: r.owned("floor").map(Into::into),
+            internal: r.owned("internal").map(Into::into),
         },
         residence: r.validity()?,
         birth_date: r.date("birth_date"),
         sex: r.parsed("sex", Sex::parse)?,
-        citizenship: r.owned("citizenship"),
+        citizenship: r.owned("citizenship").map(Into::into),
         unit_key: source_unit_key(r)?,
     })
 }
@@ -349,23 +349,23 @@ fn period(r: &Row<'_>, first: &str, last: &str) -> Result<ActivePeriod, Bad> {
 /// A TARI premises.
 pub(super) fn tari(r: &Row<'_>) -> Result<TariPosition, Bad> {
     Ok(TariPosition {
-        account_id: r.req_text("account_id")?.to_owned(),
+        account_id: r.req_text("account_id")?.into(),
         premises_seq: r.req("premises_seq")?,
         payer: r
             .tax_id("payer_cf")?
             .ok_or_else(|| "payer_cf missing".to_owned())?,
         user_type: r.req_written::<TariUserType>("user_type")?,
-        tariff_class: r.owned("tariff_class"),
+        tariff_class: r.owned("tariff_class").map(Into::into),
         occupants: r.opt("occupants")?,
-        address_text: r.owned("address_text"),
+        address_text: r.owned("address_text").map(Into::into),
         address_key: source_address_key(r)?,
-        staircase: r.owned("staircase"),
-        floor: r.owned("floor"),
-        internal: r.owned("internal"),
+        staircase: r.owned("staircase").map(Into::into),
+        floor: r.owned("floor").map(Into::into),
+        internal: r.owned("internal").map(Into::into),
         unit_keys: unit_keys(r, "unit_keys")?,
         declared_m2: r.req("declared_m2")?,
         period: period(r, "start_date", "end_date")?,
-        reduction: r.owned("reduction"),
+        reduction: r.owned("reduction").map(Into::into),
     })
 }
 
@@ -373,7 +373,7 @@ pub(super) fn tari(r: &Row<'_>) -> Result<TariPosition, Bad> {
 pub(super) fn utility(r: &Row<'_>) -> Result<UtilitySupply, Bad> {
     Ok(UtilitySupply {
         utility: r.req_written::<UtilityKind>("utility")?,
-        supply_point: r.req_text("supply_point")?.to_owned(),
+        supply_point: r.req_text("supply_point")?.into(),
         holder: r.tax_id("holder_cf")?,
         holder_type: r.written::<HolderType>("holder_type")?.unwrap_or(
             if r.text("holder_cf").is_some_and(|c| c.len() == 11) {
@@ -383,7 +383,7 @@ pub(super) fn utility(r: &Row<'_>) -> Result<UtilitySupply, Bad> {
             },
         ),
         use_type: r.written::<UseType>("use_type")?.unwrap_or(UseType::Other),
-        address_text: r.owned("address_text"),
+        address_text: r.owned("address_text").map(Into::into),
         address_key: source_address_key(r)?,
         unit_key: source_unit_key(r)?,
         contract: period(r, "contract_start", "contract_end")?,
@@ -460,10 +460,10 @@ pub(super) fn deed(r: &Row<'_>) -> Result<TransferDeed, Bad> {
         .collect::<Result<Vec<_>, _>>()?;
     let deed_date = r.req_date("deed_date")?;
     Ok(TransferDeed {
-        deed_id: r.req_text("deed_id")?.to_owned(),
+        deed_id: r.req_text("deed_id")?.into(),
         deed_date,
         registration_date: r.date("registration_date").unwrap_or(deed_date),
-        deed_type: r.owned("deed_type").unwrap_or_default(),
+        deed_type: r.text("deed_type").unwrap_or_default().into(),
         declared_price: r.num("declared_price"),
         parties: Vec::new(),
         units,

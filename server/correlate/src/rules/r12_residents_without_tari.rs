@@ -91,7 +91,7 @@ impl Rule for R12ResidentsWithoutTari {
         };
         let mut out = Vec::new();
         for members in households.chunk_by(|a, b| a.0 == b.0 && same_household(residents, a, b)) {
-            let household = residents[members[0].1].household_id.as_str();
+            let household = &*residents[members[0].1].household_id;
             let members: Vec<usize> = members.iter().map(|m| m.1).collect();
             let rows: Vec<&Resident> = members.iter().map(|&i| &residents[i]).collect();
             let Some(settled) = rows.iter().map(|r| r.residence.from()).min() else {

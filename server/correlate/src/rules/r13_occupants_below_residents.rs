@@ -77,7 +77,7 @@ impl Rule for R13OccupantsBelowResidents {
                 Draft::new(self, as_of, SuggestedAction::TariAssessment)?
                     .address(address.0.clone())
                     .record_key(format!("{}/{}", t.account_id, t.premises_seq))
-                    .evidence("account_id", t.account_id.clone())
+                    .evidence("account_id", &*t.account_id)
                     .evidence("premises_seq", i64::from(t.premises_seq))
                     .evidence("internal", address.1.clone())
                     .evidence("declared_occupants", i64::from(declared))

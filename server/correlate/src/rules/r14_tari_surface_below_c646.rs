@@ -89,7 +89,7 @@ impl Rule for R14TariSurfaceBelowC646 {
             let mut draft = Draft::new(self, as_of, SuggestedAction::TariAssessment)?
                 .unit(keys[0].clone())
                 .record_key(format!("{}/{}", t.account_id, t.premises_seq))
-                .evidence("account_id", t.account_id.clone())
+                .evidence("account_id", &*t.account_id)
                 .evidence("premises_seq", i64::from(t.premises_seq))
                 .evidence("unit_keys", text_list(keys.iter().map(ToString::to_string)))
                 .evidence("surface_excluding_uncovered_m2", s_total)

@@ -71,7 +71,7 @@ impl Rule for R17LeaseWithoutTenantTari {
                         .map(|&r| &residents[r])
                 })
                 .filter(|r| r.is_resident_on(as_of))
-                .map(|r| r.household_id.as_str())
+                .map(|r| &*r.household_id)
                 .collect();
             for h in &households {
                 payers.extend(

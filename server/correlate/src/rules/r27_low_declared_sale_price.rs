@@ -137,8 +137,8 @@ impl Rule for R27LowDeclaredSalePrice {
                 SuggestedAction::Other("report_to_agenzia".into()),
             )?
             .record_key(deed.deed_id.clone())
-            .evidence("deed_id", deed.deed_id.clone())
-            .evidence("deed_type", deed.deed_type.clone())
+            .evidence("deed_id", &*deed.deed_id)
+            .evidence("deed_type", &*deed.deed_type)
             .evidence("declared_price_eur", price)
             .evidence("market_minimum_eur", (market * 100.0).round() / 100.0)
             .evidence("properties", text_list(keys))

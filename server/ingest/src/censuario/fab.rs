@@ -434,11 +434,11 @@ fn address_group(v: &mut Values<'_>, g: &[&str], n: usize) -> CadastralAddress {
     };
     CadastralAddress {
         toponimo,
-        street_name: field(1).to_owned(),
-        civico1: non_empty(field(2)),
-        civico2: non_empty(field(3)),
-        civico3: non_empty(field(4)),
-        street_code: non_empty(field(5)),
+        street_name: field(1).into(),
+        civico1: non_empty(field(2)).map(Into::into),
+        civico2: non_empty(field(3)).map(Into::into),
+        civico3: non_empty(field(4)).map(Into::into),
+        street_code: non_empty(field(5)).map(Into::into),
     }
 }
 

@@ -183,17 +183,17 @@ fn parse_subject(v: &mut Values<'_>, once: &mut OnceWarnings) -> Result<Subject,
                 },
             };
             SubjectData::NaturalPerson(NaturalPerson {
-                surname: v.raw(5).to_owned(),
-                given_name: v.raw(6).to_owned(),
+                surname: v.raw(5).into(),
+                given_name: v.raw(6).into(),
                 sex,
                 birth_date,
                 birthplace: belfiore_field(v, 9, "luogo di nascita"),
                 tax_code: tax_code(v, 10),
-                notes: v.text(11),
+                notes: v.text(11).map(Into::into),
             })
         }
         SubjectKind::LegalEntity => SubjectData::LegalEntity(LegalEntity {
-            name: v.raw(5).to_owned(),
+            name: v.raw(5).into(),
             seat: belfiore_field(v, 6, "sede"),
             tax_code: tax_code(v, 7),
         }),

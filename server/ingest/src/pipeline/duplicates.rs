@@ -127,7 +127,7 @@ impl Registers {
             SourceKind::Deaths => tail(&self.deaths, from, |d| d.person.as_written().to_owned()),
             SourceKind::BuildableZones => tail(&self.buildable_zones, from, |z| z.zone_id.clone()),
             SourceKind::Leases => tail(&self.leases, from, |l| l.contract_id.clone()),
-            SourceKind::Deeds => tail(&self.deeds, from, |d| d.deed_id.clone()),
+            SourceKind::Deeds => tail(&self.deeds, from, |d| d.deed_id.to_string()),
             SourceKind::F24 => tail(&self.f24, from, |f| {
                 format!("{}/{}", f.payment_id, f.tax_code)
             }),

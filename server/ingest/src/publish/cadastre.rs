@@ -342,8 +342,8 @@ pub(crate) fn subjects(
             let cf = tax_code(&s.data);
             let (surname, given, sex, birth, place, name, seat) = match &s.data {
                 SubjectData::NaturalPerson(p) => (
-                    Some(p.surname.as_str()),
-                    Some(p.given_name.as_str()),
+                    Some(&*p.surname),
+                    Some(&*p.given_name),
                     p.sex.map(|x| x.letter().to_string()),
                     p.birth_date,
                     p.birthplace.map(|b| b.to_string()),
@@ -356,7 +356,7 @@ pub(crate) fn subjects(
                     None,
                     None,
                     None,
-                    Some(e.name.as_str()),
+                    Some(&*e.name),
                     e.seat.map(|b| b.to_string()),
                 ),
             };

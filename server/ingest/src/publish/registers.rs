@@ -636,7 +636,7 @@ fn deeds(
                 Value::Date(d.registration_date),
             ];
             values.extend(unit_link(linker, rates, "deeds", first_unit, None, None));
-            let id = ids.take(d.deed_id.clone());
+            let id = ids.take(d.deed_id.to_string());
             feature(
                 &c,
                 id,

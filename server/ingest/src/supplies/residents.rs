@@ -47,9 +47,9 @@ impl CsvFormat for ResidentsFormat {
         })?;
         let address = Address {
             key: row.address_key("address_key")?,
-            staircase: row.text("staircase"),
-            floor: row.text("floor"),
-            internal: row.text("internal"),
+            staircase: row.text("staircase").map(Into::into),
+            floor: row.text("floor").map(Into::into),
+            internal: row.text("internal").map(Into::into),
         };
         let from = row.date("from_date")?;
         let to = row.opt_date("to_date")?;
@@ -71,13 +71,13 @@ impl CsvFormat for ResidentsFormat {
         let person = row.tax_id("person_cf")?;
         Ok(Resident {
             person,
-            household_id,
+            household_id: household_id.into(),
             relationship,
             address,
             residence,
             birth_date,
             sex,
-            citizenship,
+            citizenship: citizenship.map(Into::into),
             unit_key,
         })
     }
@@ -91,7 +91,7 @@ where
     I: IntoIterator<Item = Item<Located<Resident>>>,
 {
     let mut out: Vec<Household> = Vec::new();
-    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut by_id: HashMap<Box<str>, usize> = HashMap::new();
     for item in items {
         match item {
             Item::Diagnostic(d) => sink.report(d),

@@ -82,7 +82,7 @@ impl CsvFormat for SurfaceFormat {
             excluding_uncovered_m2,
             polygons,
             reference_date,
-            source,
+            source: source.into(),
         })
     }
 }

@@ -85,21 +85,21 @@ impl CsvFormat for TariFormat {
         }
         let payer = row.tax_id("payer_cf")?;
         Ok(TariPosition {
-            account_id,
+            account_id: account_id.into(),
             premises_seq,
             payer,
             user_type,
-            tariff_class,
+            tariff_class: tariff_class.map(Into::into),
             occupants,
-            address_text,
+            address_text: address_text.map(Into::into),
             address_key,
-            staircase: row.text("staircase"),
-            floor: row.text("floor"),
-            internal: row.text("internal"),
+            staircase: row.text("staircase").map(Into::into),
+            floor: row.text("floor").map(Into::into),
+            internal: row.text("internal").map(Into::into),
             unit_keys,
             declared_m2,
             period,
-            reduction,
+            reduction: reduction.map(Into::into),
         })
     }
 }

@@ -65,11 +65,11 @@ impl CsvFormat for UtilityFormat {
         let holder = row.opt_tax_id("holder_cf");
         Ok(UtilitySupply {
             utility,
-            supply_point,
+            supply_point: supply_point.into(),
             holder,
             holder_type,
             use_type,
-            address_text,
+            address_text: address_text.map(Into::into),
             address_key,
             unit_key,
             contract,

@@ -10,15 +10,15 @@ pub struct CadastralAddress {
     /// Street-type code (*toponimo*, e.g. 236 = VIA).
     pub toponimo: Option<u16>,
     /// Street name without its type (`DEI MILLE`).
-    pub street_name: String,
+    pub street_name: Box<str>,
     /// `civico 1`: numeric house number, often zero-padded (`000012`).
-    pub civico1: Option<String>,
+    pub civico1: Option<Box<str>>,
     /// `civico 2`: suffix, or a further house number.
-    pub civico2: Option<String>,
+    pub civico2: Option<Box<str>>,
     /// `civico 3`: usually empty.
-    pub civico3: Option<String>,
+    pub civico3: Option<Box<str>>,
     /// The Agenzia's street code (`codice strada`), as written (`05432`).
-    pub street_code: Option<String>,
+    pub street_code: Option<Box<str>>,
 }
 
 impl CadastralAddress {
@@ -53,7 +53,7 @@ mod tests {
     use super::*;
 
     fn addr(c1: &str, c2: &str) -> CadastralAddress {
-        let opt = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        let opt = |s: &str| (!s.is_empty()).then(|| s.into());
         CadastralAddress {
             toponimo: Some(236),
             street_name: "DEI MILLE".into(),
