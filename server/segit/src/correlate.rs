@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-use segit_correlate::load::{LoadReport, load_inputs_with_report};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use segit_correlate::load::{LoadReport, Progress, load_inputs_with_report};
 use segit_correlate::persist::{
     Persisted, WriteInputs, persist_run, previous_anomalies, storage_crs, unknown_rules,
 };
@@ -243,31 +243,37 @@ pub async fn correlate(
 }
 
 /// Progress on standard error (nothing drawn when it is not a terminal): a spinner per
-/// collection while loading, then a bar over the rules.
+/// collection being loaded (two at a time), then a bar over the rules.
 struct Bars {
     terminal: bool,
     bar: Option<ProgressBar>,
-    started: Instant,
-    /// collection being loaded and its features so far
-    current: Option<(String, u64)>,
+    /// the spinners of the collections being loaded
+    spinners: MultiProgress,
+    /// collections being loaded: their spinner and when they started
+    loading: Vec<(String, ProgressBar, Instant)>,
 }
 
 impl Bars {
     fn new() -> Self {
+        let terminal = std::io::stderr().is_terminal();
         Self {
-            terminal: std::io::stderr().is_terminal(),
+            terminal,
             bar: None,
-            started: Instant::now(),
-            current: None,
+            spinners: MultiProgress::with_draw_target(Self::draw_target(terminal)),
+            loading: Vec::new(),
         }
     }
 
-    fn target(&self) -> ProgressDrawTarget {
-        if self.terminal {
+    fn draw_target(terminal: bool) -> ProgressDrawTarget {
+        if terminal {
             ProgressDrawTarget::stderr()
         } else {
             ProgressDrawTarget::hidden()
         }
+    }
+
+    fn target(&self) -> ProgressDrawTarget {
+        Self::draw_target(self.terminal)
     }
 
     fn clear(&mut self) {
@@ -276,19 +282,22 @@ impl Bars {
         }
     }
 
-    /// A collection being read has `n` features so far (0: it starts).
-    fn loading(&mut self, collection: &str, n: u64) {
-        if let Some((current, count)) = &mut self.current
-            && current == collection
-        {
-            *count = n;
-            if let Some(bar) = &self.bar {
-                bar.set_position(n);
+    /// How far the read of a collection is.
+    fn loading(&mut self, collection: &str, progress: Progress) {
+        match progress {
+            Progress::Started => self.started(collection),
+            Progress::Reading(n) => {
+                if let Some((_, bar, _)) = self.loading.iter().find(|(c, ..)| c == collection) {
+                    bar.set_position(n);
+                }
             }
-            return;
+            Progress::Read(n) => self.read(collection, n),
         }
-        self.loaded();
-        let bar = ProgressBar::with_draw_target(None, self.target());
+    }
+
+    /// A spinner for a collection whose read starts.
+    fn started(&mut self, collection: &str) {
+        let bar = self.spinners.add(ProgressBar::new_spinner());
         let style = ProgressStyle::with_template(
             "{spinner} {prefix:>14} {wide_msg} {human_pos:>10} features {rate:>12} {elapsed:>4}",
         )
@@ -306,20 +315,20 @@ impl Bars {
         bar.set_style(style);
         bar.set_prefix("loading");
         bar.set_message(collection.to_owned());
-        bar.set_position(n);
         bar.enable_steady_tick(Duration::from_millis(120));
-        self.bar = Some(bar);
-        self.current = Some((collection.to_owned(), n));
-        self.started = Instant::now();
+        self.loading
+            .push((collection.to_owned(), bar, Instant::now()));
     }
 
-    /// The collection being read is done: its count and rate are logged.
-    fn loaded(&mut self) {
-        self.clear();
-        let Some((collection, n)) = self.current.take() else {
+    /// A collection is read: its spinner goes, its count and rate are logged.
+    fn read(&mut self, collection: &str, n: u64) {
+        let Some(at) = self.loading.iter().position(|(c, ..)| c == collection) else {
             return;
         };
-        let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+        let (collection, bar, started) = self.loading.remove(at);
+        bar.finish_and_clear();
+        self.spinners.remove(&bar);
+        let secs = started.elapsed().as_secs_f64().max(1e-3);
         #[allow(clippy::cast_precision_loss)]
         let rate = n as f64 / secs;
         tracing::info!(
@@ -328,6 +337,14 @@ impl Bars {
             rate = format!("{rate:.0}/s"),
             "loaded"
         );
+    }
+
+    /// The load is over: the spinners left (none once every collection is read) go.
+    fn loaded(&mut self) {
+        for (_, bar, _) in self.loading.drain(..) {
+            bar.finish_and_clear();
+        }
+        let _ = self.spinners.clear();
     }
 
     fn rules(&mut self, n: usize) {

@@ -7,6 +7,13 @@
 //! one as it arrives; a feature that cannot be converted is skipped and counted in the
 //! [`LoadReport`], never a panic. The collection and property names are in [`names`].
 //!
+//! Two collections are read at once (`schedule`), each into its own vector in the store's
+//! order: the units once the streets are read (their addresses are aligned on the street
+//! register), the IMU declarations and F24 payments once the municipality is known (units,
+//! land parcels, subjects), and never two of the biggest collections (units, holdings,
+//! utilities) together. The snapshot and the report are those of a read one collection after
+//! the other.
+//!
 //! Deaths and buildable zones come from the collections of the project conventions
 //! `anagrafe/deaths.csv` and `pgt/buildable_zones.geojson` (`None` when absent). Values the
 //! published schema does not carry are left empty: deed parties (their roles are not
@@ -16,25 +23,30 @@
 mod convert;
 pub mod names;
 mod row;
+mod schedule;
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
-use std::pin::pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
-use segit_model::{Belfiore, ImuDeclaration, Parcel, PropertyId, Unit};
+use segit_model::{
+    Belfiore, CadastralSurface, F24Payment, Holding, ImuDeclaration, Lease, Parcel, PropertyId,
+    Resident, Street, Subject, TariPosition, TransferDeed, Unit, UtilitySupply,
+};
 use segit_query::{
     Catalog, Collection, Feature, FeatureQuery, FeatureSink, Identity, QueryStats, SinkError,
 };
 use segit_store::{FeatureStore, StoreError};
 use thiserror::Error;
 
-use crate::inputs::{InputData, OmiZone, Source};
+use crate::inputs::{
+    BuildableZone, BuildingOutline, Death, Footprint, HouseNumberPoint, InputData, MapParcel,
+    Microzone, OmiQuotation, OmiZone, Source,
+};
 use convert::StreetAlignment;
 use row::{Bad, Row};
-
-/// Features between two progress reports of a collection being read.
-const PROGRESS_STEP: u64 = 10_000;
+use schedule::Job;
 
 /// Problems kept per collection in the report.
 const KEPT_PROBLEMS: usize = 5;
@@ -107,16 +119,32 @@ impl LoadReport {
     }
 }
 
-/// Loads the snapshot from `store`; `progress(collection, features)` is called when a
-/// collection starts (0), while it is read (features so far, whenever the store yields) and
-/// when it is read (its total, possibly repeating the last count). Skipped features are counted and dropped; see
-/// [`load_inputs_with_report`] for the counts.
+/// How far the read of a collection is, as told to the progress callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// the read starts
+    Started,
+    /// features read so far (every few thousand features, whenever the store yields)
+    Reading(u64),
+    /// the collection is read: its features (the last call for it)
+    Read(u64),
+}
+
+/// Collection reads under way at once: the store decodes the rows of one while the features
+/// of the other are converted.
+const IN_FLIGHT: usize = 2;
+
+/// Loads the snapshot from `store`; `progress(collection, how far)` tells when a collection's
+/// read starts, how many features it has read so far and when it is read. Up to two
+/// collections are read at once, so the calls of two collections may interleave; each
+/// collection's start comes before its counts and its end after them. Skipped features are
+/// counted and dropped; see [`load_inputs_with_report`] for the counts.
 ///
 /// # Errors
 /// [`LoadError`] when the store fails or rejects a read.
 pub async fn load_inputs(
     store: &dyn FeatureStore,
-    progress: &mut dyn FnMut(&str, u64),
+    progress: &mut dyn FnMut(&str, Progress),
 ) -> Result<InputData, LoadError> {
     load_inputs_with_report(store, progress)
         .await
@@ -156,22 +184,26 @@ impl<F: FnMut(&Row<'_>) -> Result<(), Bad> + Send> FeatureSink for Each<'_, F> {
     }
 }
 
-/// The loader's state: the catalog, the report, the progress callback.
+/// What every read uses: the store and its catalog.
 struct Loader<'a> {
     store: &'a dyn FeatureStore,
     catalog: Catalog,
-    report: LoadReport,
-    progress: &'a mut dyn FnMut(&str, u64),
 }
 
 impl Loader<'_> {
-    /// Reads every feature of `name` through `each`; `false` when the catalog lacks it.
-    async fn read<F>(&mut self, name: &str, each: F) -> Result<bool, LoadError>
+    /// Reads every feature of `name` through `each`, counting them in `seen`; `None` when
+    /// the catalog lacks it.
+    async fn read<F>(
+        &self,
+        name: &str,
+        seen: &AtomicU64,
+        each: F,
+    ) -> Result<Option<CollectionLoad>, LoadError>
     where
         F: FnMut(&Row<'_>) -> Result<(), Bad> + Send,
     {
         let Some(collection) = self.catalog.get(name) else {
-            return Ok(false);
+            return Ok(None);
         };
         let mut query = FeatureQuery::new(name, Identity::System);
         query.output_crs = collection.storage_crs;
@@ -193,59 +225,65 @@ impl Loader<'_> {
             collection: name.to_owned(),
             reason: e.to_string(),
         })?;
-        (self.progress)(name, 0);
         let mut load = CollectionLoad {
             collection: name.to_owned(),
             ..CollectionLoad::default()
         };
-        let seen = AtomicU64::new(0);
-        {
-            let mut sink = Each {
-                convert: each,
-                names: &names,
-                load: &mut load,
-                seen: &seen,
-            };
-            // the store's answer, reporting the features read whenever it yields
-            let mut answer = pin!(self.store.query(&query, &mut sink));
-            let progress = &mut *self.progress;
-            let mut reported = 0;
-            std::future::poll_fn(|cx| {
-                let poll = answer.as_mut().poll(cx);
-                let n = seen.load(Ordering::Relaxed);
-                if n >= reported + PROGRESS_STEP {
-                    progress(name, n);
-                    reported = n;
-                }
-                poll
-            })
+        let mut sink = Each {
+            convert: each,
+            names: &names,
+            load: &mut load,
+            seen,
+        };
+        self.store
+            .query(&query, &mut sink)
             .await
             .map_err(|source| LoadError::Store {
                 collection: name.to_owned(),
                 source,
             })?;
-        }
-        (self.progress)(name, load.read);
-        self.report.collections.push(load);
-        Ok(true)
+        Ok(Some(load))
     }
 
-    /// Reads `name` into a vector of what `convert` makes of each feature (`None` when the
-    /// catalog lacks the collection).
+    /// Reads `name` into `out`, a vector of what `convert` makes of each feature (`out` is
+    /// left unset when the catalog lacks the collection).
     async fn vec<T: Send>(
-        &mut self,
+        &self,
         name: &str,
+        seen: &AtomicU64,
+        out: &OnceCell<Vec<T>>,
         convert: impl Fn(&Row<'_>) -> Result<T, Bad> + Send + Sync,
-    ) -> Result<Option<Vec<T>>, LoadError> {
-        let mut out = Chunked::default();
-        let found = self
-            .read(name, |r| {
-                out.push(convert(r)?);
+    ) -> Result<Option<CollectionLoad>, LoadError> {
+        let mut records = Chunked::default();
+        let load = self
+            .read(name, seen, |r| {
+                records.push(convert(r)?);
                 Ok(())
             })
             .await?;
-        Ok(found.then(|| out.into_vec()))
+        if load.is_some() {
+            set(out, records.into_vec());
+        }
+        Ok(load)
     }
+
+    /// The job reading `name` into `out` through `convert`.
+    fn vec_job<'a, T: Send + 'a>(
+        &'a self,
+        name: &'static str,
+        out: &'a OnceCell<Vec<T>>,
+        convert: impl Fn(&Row<'_>) -> Result<T, Bad> + Send + Sync + 'a,
+    ) -> Job<'a> {
+        Job::new(name, move |seen| {
+            Box::pin(async move { self.vec(name, &seen, out, convert).await })
+        })
+    }
+}
+
+/// Sets the output of a collection, read once.
+fn set<T>(out: &OnceCell<T>, value: T) {
+    let first = out.set(value).is_ok();
+    debug_assert!(first, "a collection is read once");
 }
 
 /// Records per chunk of a [`Chunked`] vector.
@@ -326,28 +364,33 @@ impl<S> Grouped<S> {
 ///
 /// # Errors
 /// [`LoadError`] when the store fails or rejects a read.
-#[allow(clippy::too_many_lines)]
 pub async fn load_inputs_with_report(
     store: &dyn FeatureStore,
-    progress: &mut dyn FnMut(&str, u64),
+    progress: &mut dyn FnMut(&str, Progress),
 ) -> Result<(InputData, LoadReport), LoadError> {
-    let catalog = store.catalog().await.map_err(|source| LoadError::Store {
-        collection: "catalog".to_owned(),
-        source,
-    })?;
-    let mut l = Loader {
-        store,
-        catalog,
-        report: LoadReport::default(),
-        progress,
-    };
-    let mut data = InputData {
-        streets: l.vec(names::STREETS, convert::street).await?,
-        ..InputData::default()
-    };
-    let alignment: HashMap<u32, StreetAlignment> = data
-        .streets
-        .iter()
+    load_with(store, progress, IN_FLIGHT).await
+}
+
+/// The municipality of the snapshot: that of the first unit, else of the first land parcel,
+/// else of the first subject.
+fn comune(
+    units: Option<&Vec<Unit>>,
+    parcels: Option<&Vec<Parcel>>,
+    subjects: Option<&Vec<Subject>>,
+) -> Option<Belfiore> {
+    units
+        .into_iter()
+        .flatten()
+        .map(|u| u.property.belfiore)
+        .chain(parcels.into_iter().flatten().map(|p| p.property.belfiore))
+        .chain(subjects.into_iter().flatten().map(|s| s.belfiore))
+        .next()
+}
+
+/// The street register's alignment of the cadastral addresses, by street code.
+fn alignment(streets: Option<&Vec<Street>>) -> HashMap<u32, StreetAlignment> {
+    streets
+        .into_iter()
         .flatten()
         .map(|s| {
             (
@@ -359,112 +402,198 @@ pub async fn load_inputs_with_report(
                 },
             )
         })
-        .collect();
+        .collect()
+}
 
-    let mut parcels = Grouped::new();
-    let found = l
-        .read(names::PARCEL_STATES, |r| {
-            let (p, s) = convert::parcel_state(r)?;
-            parcels.push(p, s);
-            Ok(())
+/// An OMI zone as read: zone, link zone, band.
+type OmiZoneRow = (String, Option<String>, Option<String>);
+
+/// The output of every collection read, set when it is read (unset when the catalog lacks
+/// the collection).
+#[derive(Default)]
+struct Outputs {
+    streets: OnceCell<Vec<Street>>,
+    land_parcels: OnceCell<Vec<Parcel>>,
+    units: OnceCell<Vec<Unit>>,
+    subjects: OnceCell<Vec<Subject>>,
+    holdings: OnceCell<Vec<Holding>>,
+    map_parcels: OnceCell<Vec<MapParcel>>,
+    footprints: OnceCell<Vec<Footprint>>,
+    building_outlines: OnceCell<Vec<BuildingOutline>>,
+    surfaces: OnceCell<Vec<CadastralSurface>>,
+    residents: OnceCell<Vec<Resident>>,
+    tari: OnceCell<Vec<TariPosition>>,
+    utilities: OnceCell<Vec<UtilitySupply>>,
+    leases: OnceCell<Vec<Lease>>,
+    imu_declarations: OnceCell<Vec<ImuDeclaration>>,
+    f24: OnceCell<Vec<F24Payment>>,
+    deeds: OnceCell<Vec<TransferDeed>>,
+    house_numbers: OnceCell<Vec<HouseNumberPoint>>,
+    /// with their OMI zone
+    microzones: OnceCell<Vec<(Microzone, Option<convert::ZoneLink>)>>,
+    /// zone, link zone, band
+    omi_zones: OnceCell<Vec<OmiZoneRow>>,
+    omi_values: OnceCell<Vec<OmiQuotation>>,
+    deaths: OnceCell<Vec<Death>>,
+    buildable_zones: OnceCell<Vec<BuildableZone>>,
+}
+
+/// The collections the municipality is taken from.
+const COMUNE_FROM: &[&str] = &[names::UNITS, names::PARCEL_STATES, names::SUBJECTS];
+
+/// Loads with at most `in_flight` collection reads at once (1: one after the other).
+#[allow(clippy::too_many_lines)]
+async fn load_with(
+    store: &dyn FeatureStore,
+    progress: &mut dyn FnMut(&str, Progress),
+    in_flight: usize,
+) -> Result<(InputData, LoadReport), LoadError> {
+    let catalog = store.catalog().await.map_err(|source| LoadError::Store {
+        collection: "catalog".to_owned(),
+        source,
+    })?;
+    let l = Loader { store, catalog };
+    let l = &l;
+    let outputs = Outputs::default();
+    let o = &outputs;
+    // in loading order: the report lists the collections in this order
+    let jobs = vec![
+        l.vec_job(names::STREETS, &o.streets, convert::street),
+        Job::new(names::PARCEL_STATES, move |seen| {
+            Box::pin(async move {
+                let mut parcels = Grouped::new();
+                let load = l
+                    .read(names::PARCEL_STATES, &seen, |r| {
+                        let (p, s) = convert::parcel_state(r)?;
+                        parcels.push(p, s);
+                        Ok(())
+                    })
+                    .await?;
+                if load.is_some() {
+                    // the index by property is dropped before the records are assembled
+                    let Grouped { index, groups } = parcels;
+                    drop(index);
+                    let mut parcels: Vec<Parcel> = groups
+                        .into_iter()
+                        .map(|(property, states)| Parcel { property, states })
+                        .collect();
+                    parcels.shrink_to_fit();
+                    set(&o.land_parcels, parcels);
+                }
+                Ok(load)
+            })
+        }),
+        Job::new(names::UNITS, move |seen| {
+            let alignment = alignment(o.streets.get());
+            Box::pin(async move {
+                let mut units = Grouped::new();
+                let load = l
+                    .read(names::UNITS, &seen, |r| {
+                        let (p, s) = convert::unit_state(r, &alignment)?;
+                        units.push(p, s);
+                        Ok(())
+                    })
+                    .await?;
+                if load.is_some() {
+                    // the index by property is dropped before the records are assembled
+                    let Grouped { index, groups } = units;
+                    drop(index);
+                    let mut units: Vec<Unit> = groups
+                        .into_iter()
+                        .map(|(property, states)| Unit { property, states })
+                        .collect();
+                    units.shrink_to_fit();
+                    set(&o.units, units);
+                }
+                Ok(load)
+            })
         })
-        .await?;
-    // the index by property is dropped before the records are assembled
-    let Grouped { index, groups } = parcels;
-    drop(index);
-    data.land_parcels = found.then(|| {
-        let mut parcels: Vec<Parcel> = groups
-            .into_iter()
-            .map(|(property, states)| Parcel { property, states })
-            .collect();
-        parcels.shrink_to_fit();
-        parcels
-    });
-
-    let mut units = Grouped::new();
-    let found = l
-        .read(names::UNITS, |r| {
-            let (p, s) = convert::unit_state(r, &alignment)?;
-            units.push(p, s);
-            Ok(())
+        .after(&[names::STREETS])
+        .big(),
+        l.vec_job(names::SUBJECTS, &o.subjects, convert::subject),
+        l.vec_job(names::HOLDINGS, &o.holdings, convert::holding)
+            .big(),
+        l.vec_job(names::PARCELS, &o.map_parcels, convert::map_parcel),
+        l.vec_job(names::TOPO_BUILDINGS, &o.footprints, convert::footprint),
+        l.vec_job(
+            names::BUILDINGS,
+            &o.building_outlines,
+            convert::building_outline,
+        ),
+        l.vec_job(names::SURFACES, &o.surfaces, convert::surface),
+        l.vec_job(names::RESIDENTS, &o.residents, convert::resident),
+        l.vec_job(names::TARI, &o.tari, convert::tari),
+        l.vec_job(names::UTILITIES, &o.utilities, convert::utility)
+            .big(),
+        l.vec_job(names::LEASES, &o.leases, convert::lease),
+        Job::new(names::IMU, move |seen| {
+            let comune = comune(o.units.get(), o.land_parcels.get(), o.subjects.get());
+            Box::pin(async move {
+                let mut declarations: BTreeMap<convert::ImuKey, ImuDeclaration> = BTreeMap::new();
+                let load = l
+                    .read(names::IMU, &seen, |r| {
+                        let (key, declarant, tax_period, name, position) =
+                            convert::imu_position(r)?;
+                        let belfiore = comune.ok_or("municipality unknown (no cadastre loaded)")?;
+                        declarations
+                            .entry(key)
+                            .or_insert_with_key(|(_, year, ordinal)| ImuDeclaration {
+                                declarant,
+                                ordinal: *ordinal,
+                                declaration_year: *year,
+                                tax_period,
+                                belfiore,
+                                surname_or_name: name,
+                                given_name: None,
+                                birth_date: None,
+                                sex: None,
+                                positions: Vec::new(),
+                            })
+                            .positions
+                            .push(position);
+                        Ok(())
+                    })
+                    .await?;
+                if load.is_some() {
+                    set(&o.imu_declarations, declarations.into_values().collect());
+                }
+                Ok(load)
+            })
         })
-        .await?;
-    // the index by property is dropped before the records are assembled
-    let Grouped { index, groups } = units;
-    drop(index);
-    data.units = found.then(|| {
-        let mut units: Vec<Unit> = groups
-            .into_iter()
-            .map(|(property, states)| Unit { property, states })
-            .collect();
-        units.shrink_to_fit();
-        units
-    });
-
-    data.subjects = l.vec(names::SUBJECTS, convert::subject).await?;
-    data.holdings = l.vec(names::HOLDINGS, convert::holding).await?;
-    let comune: Option<Belfiore> = data
-        .units
-        .iter()
-        .flatten()
-        .map(|u| u.property.belfiore)
-        .chain(
-            data.land_parcels
-                .iter()
-                .flatten()
-                .map(|p| p.property.belfiore),
-        )
-        .chain(data.subjects.iter().flatten().map(|s| s.belfiore))
-        .next();
-    data.map_parcels = l.vec(names::PARCELS, convert::map_parcel).await?;
-    data.footprints = l.vec(names::TOPO_BUILDINGS, convert::footprint).await?;
-    data.building_outlines = l.vec(names::BUILDINGS, convert::building_outline).await?;
-    data.surfaces = l.vec(names::SURFACES, convert::surface).await?;
-    data.residents = l.vec(names::RESIDENTS, convert::resident).await?;
-    data.tari = l.vec(names::TARI, convert::tari).await?;
-    data.utilities = l.vec(names::UTILITIES, convert::utility).await?;
-    data.leases = l.vec(names::LEASES, convert::lease).await?;
-
-    let mut declarations: BTreeMap<convert::ImuKey, ImuDeclaration> = BTreeMap::new();
-    let found = l
-        .read(names::IMU, |r| {
-            let (key, declarant, tax_period, name, position) = convert::imu_position(r)?;
-            let belfiore = comune.ok_or("municipality unknown (no cadastre loaded)")?;
-            declarations
-                .entry(key)
-                .or_insert_with_key(|(_, year, ordinal)| ImuDeclaration {
-                    declarant,
-                    ordinal: *ordinal,
-                    declaration_year: *year,
-                    tax_period,
-                    belfiore,
-                    surname_or_name: name,
-                    given_name: None,
-                    birth_date: None,
-                    sex: None,
-                    positions: Vec::new(),
+        .after(COMUNE_FROM),
+        Job::new(names::F24, move |seen| {
+            let comune = comune(o.units.get(), o.land_parcels.get(), o.subjects.get());
+            Box::pin(async move {
+                l.vec(names::F24, &seen, &o.f24, move |r| {
+                    convert::f24(
+                        r,
+                        comune.ok_or("municipality unknown (no cadastre loaded)")?,
+                    )
                 })
-                .positions
-                .push(position);
-            Ok(())
+                .await
+            })
         })
-        .await?;
-    data.imu_declarations = found.then(|| declarations.into_values().collect());
-
-    data.f24 = l
-        .vec(names::F24, move |r| {
-            convert::f24(
-                r,
-                comune.ok_or("municipality unknown (no cadastre loaded)")?,
-            )
-        })
-        .await?;
-    data.deeds = l.vec(names::DEEDS, convert::deed).await?;
-    data.house_numbers = l.vec(names::HOUSE_NUMBERS, convert::house_number).await?;
-
-    let zoned = l.vec(names::MICROZONES, convert::microzone).await?;
-    let zones = l.vec(names::OMI_ZONES, convert::omi_zone).await?;
-    data.omi_zones = zones.map(|zones| {
+        .after(COMUNE_FROM),
+        l.vec_job(names::DEEDS, &o.deeds, convert::deed),
+        l.vec_job(
+            names::HOUSE_NUMBERS,
+            &o.house_numbers,
+            convert::house_number,
+        ),
+        l.vec_job(names::MICROZONES, &o.microzones, convert::microzone),
+        l.vec_job(names::OMI_ZONES, &o.omi_zones, convert::omi_zone),
+        l.vec_job(names::OMI_VALUES, &o.omi_values, convert::omi_value),
+        l.vec_job(names::DEATHS, &o.deaths, convert::death),
+        l.vec_job(
+            names::BUILDABLE_ZONES,
+            &o.buildable_zones,
+            convert::buildable_zone,
+        ),
+    ];
+    let collections = schedule::run(jobs, &l.catalog, in_flight, progress).await?;
+    let o = outputs;
+    let zoned = o.microzones.into_inner();
+    let omi_zones = o.omi_zones.into_inner().map(|zones| {
         let by_zone: HashMap<&str, (Option<&String>, Option<&String>)> = zones
             .iter()
             .map(|(z, link, band)| (z.as_str(), (link.as_ref(), band.as_ref())))
@@ -484,16 +613,38 @@ pub async fn load_inputs_with_report(
             })
             .collect()
     });
-    data.microzones = zoned.map(|z| z.into_iter().map(|(m, _)| m).collect());
-    data.omi_values = l.vec(names::OMI_VALUES, convert::omi_value).await?;
-    data.deaths = l.vec(names::DEATHS, convert::death).await?;
-    data.buildable_zones = l
-        .vec(names::BUILDABLE_ZONES, convert::buildable_zone)
-        .await?;
-    data.comune = comune;
-
-    let mut report = l.report;
-    report.missing = Source::ALL.into_iter().filter(|s| !data.has(*s)).collect();
+    let units = o.units.into_inner();
+    let land_parcels = o.land_parcels.into_inner();
+    let subjects = o.subjects.into_inner();
+    let data = InputData {
+        comune: comune(units.as_ref(), land_parcels.as_ref(), subjects.as_ref()),
+        land_parcels,
+        units,
+        subjects,
+        holdings: o.holdings.into_inner(),
+        map_parcels: o.map_parcels.into_inner(),
+        footprints: o.footprints.into_inner(),
+        building_outlines: o.building_outlines.into_inner(),
+        surfaces: o.surfaces.into_inner(),
+        residents: o.residents.into_inner(),
+        tari: o.tari.into_inner(),
+        utilities: o.utilities.into_inner(),
+        leases: o.leases.into_inner(),
+        imu_declarations: o.imu_declarations.into_inner(),
+        f24: o.f24.into_inner(),
+        streets: o.streets.into_inner(),
+        house_numbers: o.house_numbers.into_inner(),
+        microzones: zoned.map(|z| z.into_iter().map(|(m, _)| m).collect()),
+        omi_zones,
+        omi_values: o.omi_values.into_inner(),
+        buildable_zones: o.buildable_zones.into_inner(),
+        deaths: o.deaths.into_inner(),
+        deeds: o.deeds.into_inner(),
+    };
+    let report = LoadReport {
+        collections,
+        missing: Source::ALL.into_iter().filter(|s| !data.has(*s)).collect(),
+    };
     Ok((data, report))
 }
 

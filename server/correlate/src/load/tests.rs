@@ -16,7 +16,7 @@ use segit_query::{
 };
 use segit_store::{FeatureStore, IngestSink, StoreError};
 
-use super::{load_inputs, load_inputs_with_report, names};
+use super::{Progress, load_inputs, load_inputs_with_report, load_with, names};
 use crate::inputs::Source;
 
 /// Polls a future that never waits (the in-memory store answers at once).
@@ -30,10 +30,31 @@ fn block_on<F: Future>(f: F) -> F::Output {
     }
 }
 
+/// A future pending once (waking its task at once): where a store would wait for rows.
+struct Yield(bool);
+
+impl Future for Yield {
+    type Output = ();
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
+
 #[derive(Default)]
 struct Mem {
     collections: BTreeMap<String, (Collection, Vec<Feature>)>,
+    /// how many times a query of a collection waits before each feature (never when `None`)
+    waits: Option<Waits>,
 }
+
+/// How many times a query of a collection waits before each feature.
+type Waits = fn(&str) -> usize;
 
 impl Mem {
     fn with(mut self, id: &str, features: Vec<Feature>) -> Self {
@@ -78,9 +99,13 @@ impl FeatureStore for Mem {
             .collections
             .get(&query.collection)
             .ok_or_else(|| StoreError::Unavailable("no such collection".into()))?;
+        let waits = self.waits.map_or(0, |w| w(&query.collection));
         sink.begin(c).await?;
         // as a store answers: the selected properties in schema order, named if asked
         for f in features {
+            for _ in 0..waits {
+                Yield(false).await;
+            }
             let properties = c
                 .returned(query.properties.as_deref())
                 .map(|p| {
@@ -234,10 +259,10 @@ fn unit_states_are_grouped_by_property_with_their_validity() {
     assert_eq!(
         calls,
         vec![
-            ("streets".to_owned(), 0),
-            ("streets".to_owned(), 1),
-            ("units".to_owned(), 0),
-            ("units".to_owned(), 3)
+            ("streets".to_owned(), Progress::Started),
+            ("streets".to_owned(), Progress::Read(1)),
+            ("units".to_owned(), Progress::Started),
+            ("units".to_owned(), Progress::Read(3))
         ]
     );
 }
@@ -457,4 +482,331 @@ fn a_failing_store_is_an_error() {
     }
     let err = block_on(load_inputs(&Down, &mut |_, _| {})).unwrap_err();
     assert!(err.to_string().contains("connection refused"), "{err}");
+}
+
+/// Features that no conversion accepts: skipped, their ids kept in the report's problems.
+fn junk(prefix: &str, n: usize) -> Vec<Feature> {
+    (0..n)
+        .map(|i| feature(&format!("{prefix}{i}"), &[("note", t("?"))]))
+        .collect()
+}
+
+/// A store with every collection: records where the order and the dependencies show (streets
+/// and units, the IMU declarations needing the municipality, OMI zones needing microzones),
+/// unconvertible features elsewhere (their reasons show the order and, for F24, whether the
+/// municipality was known).
+fn every_collection() -> Mem {
+    let street = |code: &str, name: &str, toponimo: i64| {
+        feature(
+            code,
+            &[
+                ("street_code", t(code)),
+                ("dug", t("VIA")),
+                ("duf", t(name)),
+                ("cadastral_toponimo", Value::Int(toponimo)),
+                ("cadastral_street_code", t(&format!("0{code}"))),
+            ],
+        )
+    };
+    let mut units = Vec::new();
+    for (i, sheet) in ["12", "13", "14"].iter().enumerate() {
+        let key = format!("F205//{sheet}/34/1");
+        let mut first = unit_state(&key, 1, d(2010, 1, 1), Some(d(2018, 5, 1)));
+        let mut second = unit_state(&key, 2, d(2018, 5, 1), None);
+        for state in [&mut first, &mut second] {
+            state.properties.retain(|(n, _)| n != "property_ref");
+            state
+                .properties
+                .push(("property_ref".into(), t(&format!("F205//{}/F", 70 + i))));
+        }
+        units.push(first);
+        units.push(second);
+    }
+    let position = |n: i64, ordinal: i64| {
+        feature(
+            &format!("p{n}/{ordinal}"),
+            &[
+                ("declarant_cf", t("RSSMRA80A01F205X")),
+                ("declarant_name", t("ROSSI")),
+                ("declaration_year", Value::Int(2024)),
+                ("tax_period", Value::Int(2023)),
+                ("ordinal", Value::Int(ordinal)),
+                ("position", Value::Int(n)),
+                ("characteristic", t("building_by_rent")),
+                ("category", t("A/2")),
+                ("taxable_base_eur", Value::Int(100_000)),
+                ("possession_percent", Value::Float(50.0)),
+                ("unit_key", t("F205//12/34/1")),
+                ("valid_from", Value::Date(d(2023, 1, 1))),
+            ],
+        )
+    };
+    let tari = |id: &str| {
+        feature(
+            id,
+            &[
+                ("account_id", t(id)),
+                ("premises_seq", Value::Int(1)),
+                ("payer_cf", t("RSSMRA80A01F205X")),
+                ("user_type", t("domestic")),
+                ("address_text", t("VIA ROMA 12")),
+                ("start_date", Value::Date(d(2019, 3, 1))),
+            ],
+        )
+    };
+    let quotation = |code: i64| {
+        feature(
+            &format!("q{code}"),
+            &[
+                ("link_zone", t("MI00000290")),
+                ("typology_code", Value::Int(code)),
+                ("purchase_min", Value::Float(1000.0)),
+                ("purchase_max", Value::Float(2000.0)),
+            ],
+        )
+    };
+    let death = |cf: &str| {
+        feature(
+            cf,
+            &[
+                ("person_cf", t(cf)),
+                ("death_date", Value::Date(d(2023, 3, 4))),
+            ],
+        )
+    };
+    let square = MultiPolygon(vec![polygon![
+        (x: 0.0, y: 0.0),
+        (x: 10.0, y: 0.0),
+        (x: 10.0, y: 10.0),
+        (x: 0.0, y: 10.0),
+    ]]);
+    let mut microzone = feature(
+        "F205/2",
+        &[("microzone", Value::Int(2)), ("omi_zone", t("B1"))],
+    );
+    microzone.geometry = Some(Geometry::MultiPolygon(square.clone()));
+    let mut zone = feature("TR1", &[("zone_id", t("TR1"))]);
+    zone.geometry = Some(Geometry::MultiPolygon(square));
+    Mem::default()
+        .with(
+            names::STREETS,
+            vec![
+                street("1", "ROMA", 236),
+                street("2", "DANTE", 237),
+                street("3", "VERDI", 238),
+            ],
+        )
+        .with(names::PARCEL_STATES, junk("ps", 7))
+        .with(names::UNITS, units)
+        .with(names::SUBJECTS, junk("s", 7))
+        .with(names::HOLDINGS, junk("h", 9))
+        .with(names::PARCELS, junk("mp", 3))
+        .with(names::TOPO_BUILDINGS, junk("tb", 3))
+        .with(names::BUILDINGS, junk("b", 3))
+        .with(names::SURFACES, junk("cs", 6))
+        .with(names::RESIDENTS, junk("r", 8))
+        .with(names::TARI, vec![tari("A1"), tari("A2"), tari("A3")])
+        .with(names::UTILITIES, junk("u", 9))
+        .with(names::LEASES, junk("l", 4))
+        .with(
+            names::IMU,
+            vec![
+                position(1, 1),
+                position(2, 1),
+                position(1, 2),
+                position(1, 3),
+            ],
+        )
+        .with(names::F24, junk("f", 6))
+        .with(names::DEEDS, junk("d", 5))
+        .with(names::HOUSE_NUMBERS, junk("hn", 2))
+        .with(names::MICROZONES, vec![microzone])
+        .with(
+            names::OMI_ZONES,
+            vec![feature(
+                "B1",
+                &[("zone", t("B1")), ("link_zone", t("MI00000290"))],
+            )],
+        )
+        .with(names::OMI_VALUES, (1..=6).map(quotation).collect())
+        .with(
+            names::DEATHS,
+            vec![death("RSSMRA40A01F205X"), death("VRDLGU50B02F205Y")],
+        )
+        .with(names::BUILDABLE_ZONES, vec![zone])
+}
+
+/// The collections the loader reads, in loading order.
+const LOADING_ORDER: [&str; 22] = [
+    names::STREETS,
+    names::PARCEL_STATES,
+    names::UNITS,
+    names::SUBJECTS,
+    names::HOLDINGS,
+    names::PARCELS,
+    names::TOPO_BUILDINGS,
+    names::BUILDINGS,
+    names::SURFACES,
+    names::RESIDENTS,
+    names::TARI,
+    names::UTILITIES,
+    names::LEASES,
+    names::IMU,
+    names::F24,
+    names::DEEDS,
+    names::HOUSE_NUMBERS,
+    names::MICROZONES,
+    names::OMI_ZONES,
+    names::OMI_VALUES,
+    names::DEATHS,
+    names::BUILDABLE_ZONES,
+];
+
+#[test]
+fn concurrent_reads_load_what_reads_one_by_one_load() {
+    let position = |c: &str| LOADING_ORDER.iter().position(|n| *n == c).unwrap();
+    // one collection after the other, each answered at once: the loading of old
+    let mut calls = Vec::new();
+    let (one_by_one, one_by_one_report) = block_on(load_with(
+        &every_collection(),
+        &mut |c, p| calls.push((c.to_owned(), p)),
+        1,
+    ))
+    .unwrap();
+    let expected_calls: Vec<(String, Progress)> = one_by_one_report
+        .collections
+        .iter()
+        .flat_map(|c| {
+            [
+                (c.collection.clone(), Progress::Started),
+                (c.collection.clone(), Progress::Read(c.read)),
+            ]
+        })
+        .collect();
+    assert_eq!(calls, expected_calls);
+    // what the tests above expect, on every collection at once
+    let order: Vec<&str> = one_by_one_report
+        .collections
+        .iter()
+        .map(|c| c.collection.as_str())
+        .collect();
+    assert_eq!(order, LOADING_ORDER);
+    assert!(one_by_one_report.missing.is_empty());
+    let units = one_by_one.units.as_ref().unwrap();
+    assert_eq!(
+        units.iter().map(|u| u.property.id).collect::<Vec<_>>(),
+        [70, 71, 72]
+    );
+    let address = units[0].states[1].current_address().unwrap();
+    assert_eq!(address.toponimo, Some(236), "aligned on the streets");
+    let imu = one_by_one.imu_declarations.as_ref().unwrap();
+    assert_eq!(imu.len(), 3);
+    assert_eq!(imu[0].belfiore.to_string(), "F205");
+    let f24 = &one_by_one_report.collections[position(names::F24)];
+    assert_eq!((f24.read, f24.skipped), (6, 6));
+    assert!(
+        !f24.problems[0].contains("municipality unknown"),
+        "{:?}",
+        f24.problems
+    );
+    let holdings = &one_by_one_report.collections[position(names::HOLDINGS)];
+    assert_eq!(holdings.problems.len(), 5);
+    assert!(holdings.problems[4].starts_with("h4: "));
+    assert_eq!(one_by_one.omi_zones.as_ref().unwrap()[0].microzone, 2);
+    assert_eq!(
+        one_by_one
+            .omi_values
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|q| q.cod_tip)
+            .collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5, 6]
+    );
+    let one_by_one = format!("{one_by_one:?}");
+
+    // two at a time, the store answering each collection at its own pace: whichever read ends
+    // first, the same snapshot and the same report
+    let orderings: [(&str, Waits); 7] = [
+        ("at once", |_| 0),
+        ("odd names slow", |c| if c.len() % 2 == 1 { 3 } else { 0 }),
+        ("even names slow", |c| if c.len() % 2 == 0 { 3 } else { 0 }),
+        ("later collections slow", |c| {
+            LOADING_ORDER.iter().position(|n| *n == c).unwrap_or(0)
+        }),
+        (
+            "streets slow",
+            |c| if c == names::STREETS { 100 } else { 0 },
+        ),
+        ("units slow", |c| if c == names::UNITS { 100 } else { 0 }),
+        ("streets and the cadastre slow", |c| {
+            if [
+                names::STREETS,
+                names::UNITS,
+                names::PARCEL_STATES,
+                names::SUBJECTS,
+            ]
+            .contains(&c)
+            {
+                40
+            } else {
+                0
+            }
+        }),
+    ];
+    let mut interleaved = 0;
+    for (ordering, waits) in orderings {
+        let mut store = every_collection();
+        store.waits = Some(waits);
+        let mut calls: Vec<(String, Progress)> = Vec::new();
+        let (data, report) = block_on(load_with(
+            &store,
+            &mut |c, p| calls.push((c.to_owned(), p)),
+            2,
+        ))
+        .unwrap();
+        assert_eq!(report, one_by_one_report, "{ordering}");
+        assert_eq!(format!("{data:?}"), one_by_one, "{ordering}");
+        // per collection: its start, then its end; two at most under way, never two of the
+        // biggest, none before the collections it needs
+        let mut under_way: Vec<&str> = Vec::new();
+        let mut read: Vec<&str> = Vec::new();
+        for (c, p) in &calls {
+            match p {
+                Progress::Started => {
+                    under_way.push(c);
+                    assert!(under_way.len() <= 2, "{ordering}: {under_way:?}");
+                    if under_way.len() == 2 {
+                        interleaved += 1;
+                    }
+                    let big = [names::UNITS, names::HOLDINGS, names::UTILITIES];
+                    assert!(
+                        under_way.iter().filter(|u| big.contains(u)).count() <= 1,
+                        "{ordering}: {under_way:?}"
+                    );
+                    let needs: &[&str] = match c.as_str() {
+                        names::UNITS => &[names::STREETS],
+                        names::IMU | names::F24 => {
+                            &[names::UNITS, names::PARCEL_STATES, names::SUBJECTS]
+                        }
+                        _ => &[],
+                    };
+                    assert!(
+                        needs.iter().all(|n| read.contains(n)),
+                        "{ordering}: {c} before {needs:?}"
+                    );
+                }
+                Progress::Reading(_) => assert!(under_way.contains(&c.as_str())),
+                Progress::Read(n) => {
+                    let at = under_way.iter().position(|u| *u == c).unwrap();
+                    under_way.remove(at);
+                    read.push(c);
+                    assert_eq!(*n, report.collections[position(c)].read);
+                }
+            }
+        }
+        assert!(under_way.is_empty());
+        assert_eq!(read.len(), LOADING_ORDER.len(), "{ordering}");
+    }
+    assert!(interleaved > 0, "some reads ran together");
 }
