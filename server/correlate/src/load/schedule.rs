@@ -2,12 +2,12 @@
 //!
 //! Each collection is a [`Job`]: its read starts once the jobs it depends on are done, at most
 //! `in_flight` reads run at once, and never two of the biggest collections together (their
-//! memory is what the load's peak is made of). Among the jobs that may start, the first in
-//! loading order starts first. Every job fills its own output, so the records of a collection
-//! are in the store's order whatever the interleaving; the report lists the collections in
-//! loading order. The reads are polled together on the caller's task: the store decodes their
-//! rows on its own threads while their features are converted here, between the polls, where
-//! the progress is also reported.
+//! memory is what the load's peak is made of). Among the jobs that may start, a big one starts
+//! first (when reads run together), else the first in loading order. Every job fills its own
+//! output, so the records of a collection are in the store's order whatever the interleaving;
+//! the report lists the collections in loading order. The reads are polled together on the
+//! caller's task: the store decodes their rows on its own threads while their features are
+//! converted here, between the polls, where the progress is also reported.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -101,12 +101,19 @@ pub(super) async fn run(
     let mut running: Vec<Running> = Vec::new();
     loop {
         while running.len() < in_flight.max(1) {
-            let ready = (0..names.len()).find(|&i| {
-                waiting[i].is_some()
-                    && after[i].iter().all(|&a| done[a])
-                    && !(big[i] && running.iter().any(|r| big[r.job]))
-            });
-            let Some(i) = ready else { break };
+            let ready = |i: &usize| {
+                waiting[*i].is_some()
+                    && after[*i].iter().all(|&a| done[a])
+                    && !(big[*i] && running.iter().any(|r| big[r.job]))
+            };
+            // a big collection first when reads run together: the longest reads start early,
+            // and a big vector is assembled while less of the snapshot is held (one at a time,
+            // the loading order)
+            let next = (0..names.len())
+                .filter(|i| in_flight > 1 && big[*i])
+                .find(ready)
+                .or_else(|| (0..names.len()).find(ready));
+            let Some(i) = next else { break };
             let Some(start) = waiting[i].take() else {
                 break;
             };
