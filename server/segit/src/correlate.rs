@@ -297,7 +297,7 @@ impl Bars {
 
     /// A spinner for a collection whose read starts.
     fn started(&mut self, collection: &str) {
-        let bar = self.spinners.add(ProgressBar::new_spinner());
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         let style = ProgressStyle::with_template(
             "{spinner} {prefix:>14} {wide_msg} {human_pos:>10} features {rate:>12} {elapsed:>4}",
         )
@@ -315,6 +315,8 @@ impl Bars {
         bar.set_style(style);
         bar.set_prefix("loading");
         bar.set_message(collection.to_owned());
+        // drawn once it names its collection
+        let bar = self.spinners.add(bar);
         bar.enable_steady_tick(Duration::from_millis(120));
         self.loading
             .push((collection.to_owned(), bar, Instant::now()));
