@@ -358,6 +358,19 @@ impl<S> Grouped<S> {
             self.groups.push((property, vec![state]));
         }
     }
+
+    /// The records made of each property's states, in the order properties first appeared;
+    /// the index by property is dropped before they are made.
+    fn assemble<R>(self, make: impl Fn(PropertyId, Vec<S>) -> R) -> Vec<R> {
+        let Self { index, groups } = self;
+        drop(index);
+        let mut records: Vec<R> = groups
+            .into_iter()
+            .map(|(property, states)| make(property, states))
+            .collect();
+        records.shrink_to_fit();
+        records
+    }
 }
 
 /// Like [`load_inputs`], with what was read and skipped per collection.
@@ -470,15 +483,10 @@ async fn load_with(
                     })
                     .await?;
                 if load.is_some() {
-                    // the index by property is dropped before the records are assembled
-                    let Grouped { index, groups } = parcels;
-                    drop(index);
-                    let mut parcels: Vec<Parcel> = groups
-                        .into_iter()
-                        .map(|(property, states)| Parcel { property, states })
-                        .collect();
-                    parcels.shrink_to_fit();
-                    set(&o.land_parcels, parcels);
+                    set(
+                        &o.land_parcels,
+                        parcels.assemble(|property, states| Parcel { property, states }),
+                    );
                 }
                 Ok(load)
             })
@@ -495,15 +503,10 @@ async fn load_with(
                     })
                     .await?;
                 if load.is_some() {
-                    // the index by property is dropped before the records are assembled
-                    let Grouped { index, groups } = units;
-                    drop(index);
-                    let mut units: Vec<Unit> = groups
-                        .into_iter()
-                        .map(|(property, states)| Unit { property, states })
-                        .collect();
-                    units.shrink_to_fit();
-                    set(&o.units, units);
+                    set(
+                        &o.units,
+                        units.assemble(|property, states| Unit { property, states }),
+                    );
                 }
                 Ok(load)
             })

@@ -313,27 +313,33 @@ fn source_keys_are_kept_and_resolved_links_are_left_to_the_engine() {
     assert_eq!(tari[0].occupants, Some(3));
 }
 
+/// Position `n` of declaration `ordinal` of one declarant (2024 for 2023, unit F205//12/34/1).
+fn imu_position(id: &str, n: i64, ordinal: i64) -> Feature {
+    feature(
+        id,
+        &[
+            ("declarant_cf", t("RSSMRA80A01F205X")),
+            ("declarant_name", t("ROSSI")),
+            ("declaration_year", Value::Int(2024)),
+            ("tax_period", Value::Int(2023)),
+            ("ordinal", Value::Int(ordinal)),
+            ("position", Value::Int(n)),
+            ("characteristic", t("building_by_rent")),
+            ("category", t("A/2")),
+            ("taxable_base_eur", Value::Int(100_000)),
+            ("possession_percent", Value::Float(50.0)),
+            ("unit_key", t("F205//12/34/1")),
+            ("valid_from", Value::Date(d(2023, 1, 1))),
+        ],
+    )
+}
+
 #[test]
 fn imu_positions_are_grouped_by_declaration() {
     let position = |n: i64, ordinal: i64| {
-        feature(
-            &format!("p{n}"),
-            &[
-                ("declarant_cf", t("RSSMRA80A01F205X")),
-                ("declarant_name", t("ROSSI")),
-                ("declaration_year", Value::Int(2024)),
-                ("tax_period", Value::Int(2023)),
-                ("ordinal", Value::Int(ordinal)),
-                ("position", Value::Int(n)),
-                ("characteristic", t("building_by_rent")),
-                ("category", t("A/2")),
-                ("taxable_base_eur", Value::Int(100_000)),
-                ("possession_percent", Value::Float(50.0)),
-                ("unit_key", t("F205//12/34/1")),
-                ("unit_key_link", t("unit_key")),
-                ("valid_from", Value::Date(d(2023, 1, 1))),
-            ],
-        )
+        let mut f = imu_position(&format!("p{n}"), n, ordinal);
+        f.properties.push(("unit_key_link".into(), t("unit_key")));
+        f
     };
     let units = vec![unit_state("F205//12/34/1", 1, d(2010, 1, 1), None)];
     let store = Mem::default().with("units", units).with(
@@ -522,25 +528,7 @@ fn every_collection() -> Mem {
         units.push(first);
         units.push(second);
     }
-    let position = |n: i64, ordinal: i64| {
-        feature(
-            &format!("p{n}/{ordinal}"),
-            &[
-                ("declarant_cf", t("RSSMRA80A01F205X")),
-                ("declarant_name", t("ROSSI")),
-                ("declaration_year", Value::Int(2024)),
-                ("tax_period", Value::Int(2023)),
-                ("ordinal", Value::Int(ordinal)),
-                ("position", Value::Int(n)),
-                ("characteristic", t("building_by_rent")),
-                ("category", t("A/2")),
-                ("taxable_base_eur", Value::Int(100_000)),
-                ("possession_percent", Value::Float(50.0)),
-                ("unit_key", t("F205//12/34/1")),
-                ("valid_from", Value::Date(d(2023, 1, 1))),
-            ],
-        )
-    };
+    let position = |n: i64, ordinal: i64| imu_position(&format!("p{n}/{ordinal}"), n, ordinal);
     let tari = |id: &str| {
         feature(
             id,
