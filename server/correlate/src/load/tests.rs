@@ -363,14 +363,19 @@ fn imu_positions_are_grouped_by_declaration() {
     assert!((decls[0].positions[0].possession_percent - 50.0).abs() < 1e-9);
 }
 
-#[test]
-fn deaths_and_buildable_zones_are_read_when_published() {
-    let square = MultiPolygon(vec![polygon![
+/// The 10 m square at the origin.
+fn square() -> MultiPolygon<f64> {
+    MultiPolygon(vec![polygon![
         (x: 0.0, y: 0.0),
         (x: 10.0, y: 0.0),
         (x: 10.0, y: 10.0),
         (x: 0.0, y: 10.0),
-    ]]);
+    ]])
+}
+
+#[test]
+fn deaths_and_buildable_zones_are_read_when_published() {
+    let square = square();
     let mut zone = feature(
         "TR1",
         &[
@@ -409,12 +414,7 @@ fn deaths_and_buildable_zones_are_read_when_published() {
 
 #[test]
 fn omi_zones_take_their_microzone_from_the_microzones() {
-    let square = MultiPolygon(vec![polygon![
-        (x: 0.0, y: 0.0),
-        (x: 10.0, y: 0.0),
-        (x: 10.0, y: 10.0),
-        (x: 0.0, y: 10.0),
-    ]]);
+    let square = square();
     let mut mz = feature(
         "F205/2",
         &[
@@ -562,12 +562,7 @@ fn every_collection() -> Mem {
             ],
         )
     };
-    let square = MultiPolygon(vec![polygon![
-        (x: 0.0, y: 0.0),
-        (x: 10.0, y: 0.0),
-        (x: 10.0, y: 10.0),
-        (x: 0.0, y: 10.0),
-    ]]);
+    let square = square();
     let mut microzone = feature(
         "F205/2",
         &[("microzone", Value::Int(2)), ("omi_zone", t("B1"))],
