@@ -44,8 +44,9 @@ use crate::read::{Output, Plan};
 
 /// Read connections kept per store.
 const READ_CONNECTIONS: usize = 4;
-/// Features per batch sent from the reader thread to the sink.
-const BATCH: usize = 256;
+/// Features per batch sent from the reader thread to the sink (a bulk read, such as the
+/// correlation engine's snapshot, keeps the reader thread busy rather than waiting on the sink).
+const BATCH: usize = 1024;
 /// Batches in flight between the reader thread and the sink.
 const CHANNEL_BATCHES: usize = 4;
 
@@ -176,7 +177,10 @@ impl FeatureStore for GpkgStore {
                     batch.push(f);
                     if batch.len() >= BATCH {
                         open = tx
-                            .blocking_send(Message::Batch(std::mem::take(&mut batch)))
+                            .blocking_send(Message::Batch(std::mem::replace(
+                                &mut batch,
+                                Vec::with_capacity(BATCH),
+                            )))
                             .is_ok();
                     }
                     open
