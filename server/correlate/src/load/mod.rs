@@ -267,6 +267,31 @@ impl Loader<'_> {
         Ok(load)
     }
 
+    /// Reads `name` into `out`, the records `make` assembles from the states `convert` makes of
+    /// each feature, grouped by property in the order properties first appear (`out` is left
+    /// unset when the catalog lacks the collection).
+    async fn grouped<S: Send, R>(
+        &self,
+        name: &str,
+        seen: &AtomicU64,
+        out: &OnceCell<Vec<R>>,
+        convert: impl Fn(&Row<'_>) -> Result<(PropertyId, S), Bad> + Send + Sync,
+        make: impl Fn(PropertyId, Vec<S>) -> R,
+    ) -> Result<Option<CollectionLoad>, LoadError> {
+        let mut groups = Grouped::new();
+        let load = self
+            .read(name, seen, |r| {
+                let (property, state) = convert(r)?;
+                groups.push(property, state);
+                Ok(())
+            })
+            .await?;
+        if load.is_some() {
+            set(out, groups.assemble(make));
+        }
+        Ok(load)
+    }
+
     /// The job reading `name` into `out` through `convert`.
     fn vec_job<'a, T: Send + 'a>(
         &'a self,
@@ -474,41 +499,27 @@ async fn load_with(
         l.vec_job(names::STREETS, &o.streets, convert::street),
         Job::new(names::PARCEL_STATES, move |seen| {
             Box::pin(async move {
-                let mut parcels = Grouped::new();
-                let load = l
-                    .read(names::PARCEL_STATES, &seen, |r| {
-                        let (p, s) = convert::parcel_state(r)?;
-                        parcels.push(p, s);
-                        Ok(())
-                    })
-                    .await?;
-                if load.is_some() {
-                    set(
-                        &o.land_parcels,
-                        parcels.assemble(|property, states| Parcel { property, states }),
-                    );
-                }
-                Ok(load)
+                l.grouped(
+                    names::PARCEL_STATES,
+                    &seen,
+                    &o.land_parcels,
+                    convert::parcel_state,
+                    |property, states| Parcel { property, states },
+                )
+                .await
             })
         }),
         Job::new(names::UNITS, move |seen| {
             let alignment = alignment(o.streets.get());
             Box::pin(async move {
-                let mut units = Grouped::new();
-                let load = l
-                    .read(names::UNITS, &seen, |r| {
-                        let (p, s) = convert::unit_state(r, &alignment)?;
-                        units.push(p, s);
-                        Ok(())
-                    })
-                    .await?;
-                if load.is_some() {
-                    set(
-                        &o.units,
-                        units.assemble(|property, states| Unit { property, states }),
-                    );
-                }
-                Ok(load)
+                l.grouped(
+                    names::UNITS,
+                    &seen,
+                    &o.units,
+                    |r| convert::unit_state(r, &alignment),
+                    |property, states| Unit { property, states },
+                )
+                .await
             })
         })
         .after(&[names::STREETS])
