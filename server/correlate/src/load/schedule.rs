@@ -86,15 +86,17 @@ pub(super) async fn run(
 ) -> Result<Vec<CollectionLoad>, LoadError> {
     let names: Vec<&'static str> = jobs.iter().map(|j| j.name).collect();
     let big: Vec<bool> = jobs.iter().map(|j| j.big).collect();
-    let after: Vec<Vec<usize>> = jobs
-        .iter()
-        .map(|j| {
-            j.after
-                .iter()
-                .filter_map(|a| names.iter().position(|n| n == a))
-                .collect()
-        })
-        .collect();
+    let mut after: Vec<Vec<usize>> = Vec::with_capacity(jobs.len());
+    for j in &jobs {
+        let mut needs = Vec::with_capacity(j.after.len());
+        for a in j.after {
+            let Some(i) = names.iter().position(|n| n == a) else {
+                return Err(never_read(j.name, a));
+            };
+            needs.push(i);
+        }
+        after.push(needs);
+    }
     let mut waiting: Vec<Option<_>> = jobs.into_iter().map(|j| Some(j.start)).collect();
     let mut done = vec![false; names.len()];
     let mut loads: Vec<Option<CollectionLoad>> = vec![None; names.len()];
@@ -155,5 +157,52 @@ pub(super) async fn run(
         }
         done[ended.job] = true;
     }
+    // a job still waiting waits for one that never ends (its dependencies form a cycle)
+    if let Some(i) = waiting.iter().position(Option::is_some) {
+        let blocker = after[i]
+            .iter()
+            .find(|&&a| !done[a])
+            .map_or("", |&a| names[a]);
+        return Err(never_read(names[i], blocker));
+    }
     Ok(loads.into_iter().flatten().collect())
+}
+
+/// The error of a collection that waits for `needed`, which is never read.
+fn never_read(collection: &str, needed: &str) -> LoadError {
+    LoadError::Query {
+        collection: collection.to_owned(),
+        reason: format!("waits for {needed:?}, which is never read"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::pin::pin;
+    use std::task::{Context, Waker};
+
+    use super::*;
+
+    fn job(name: &'static str, after: &'static [&'static str]) -> Job<'static> {
+        Job::new(name, |_| Box::pin(async { Ok(None) })).after(after)
+    }
+
+    fn run_now(jobs: Vec<Job<'static>>) -> Result<Vec<CollectionLoad>, LoadError> {
+        let catalog = Catalog::default();
+        let mut progress = |_: &str, _: Progress| {};
+        let mut f = pin!(run(jobs, &catalog, 2, &mut progress));
+        match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(r) => r,
+            Poll::Pending => panic!("jobs that never wait left the run pending"),
+        }
+    }
+
+    #[test]
+    fn jobs_that_can_never_start_are_an_error_not_skipped() {
+        assert!(run_now(vec![job("a", &[]), job("b", &["a"])]).is_ok());
+        let cycle = run_now(vec![job("a", &["b"]), job("b", &["a"])]).unwrap_err();
+        assert!(cycle.to_string().contains("never read"), "{cycle}");
+        let unknown = run_now(vec![job("a", &["z"])]).unwrap_err();
+        assert!(unknown.to_string().contains("\"z\""), "{unknown}");
+    }
 }
