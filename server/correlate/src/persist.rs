@@ -252,6 +252,12 @@ pub async fn previous_anomalies(
     let Some(collection) = catalog.get(ALL_ID) else {
         return Ok(Previous::default());
     };
+    // a query of the layer with every anomaly, in its storage CRS
+    let all = || {
+        let mut query = FeatureQuery::new(ALL_ID, Identity::System);
+        query.output_crs = collection.storage_crs;
+        query
+    };
     let validate = |query: FeatureQuery| {
         query.validate(collection).map_err(|e| PersistError::Query {
             collection: ALL_ID.to_owned(),
@@ -261,8 +267,7 @@ pub async fn previous_anomalies(
     let evaluated = evaluated_rules(run);
     let mut previous = Previous::default();
     let mut other_rules = BTreeSet::new();
-    let mut query = FeatureQuery::new(ALL_ID, Identity::System);
-    query.output_crs = collection.storage_crs;
+    let mut query = all();
     query.with_geometry = false;
     query.properties = Some(PROJECTION.iter().map(|p| (*p).to_owned()).collect());
     let query = validate(query)?;
@@ -280,8 +285,7 @@ pub async fn previous_anomalies(
     if other_rules.is_empty() {
         return Ok(previous);
     }
-    let mut query = FeatureQuery::new(ALL_ID, Identity::System);
-    query.output_crs = collection.storage_crs;
+    let mut query = all();
     query.filter = Some(Filter::In {
         property: "rule_id".to_owned(),
         values: other_rules.into_iter().map(Value::Text).collect(),
