@@ -177,7 +177,7 @@ pub async fn correlate(
         );
     }
     let mut bars = Bars::new();
-    tracing::info!(stage = "loading the ingested collections", "correlate");
+    stage("loading the ingested collections");
     let (data, load) = load_inputs_with_report(store, &mut |name, n| bars.loading(name, n))
         .await
         .context("loading the ingested collections")?;
@@ -194,9 +194,9 @@ pub async fn correlate(
         None => Crs::parse(&settings.ingest.storage_crs)
             .with_context(|| format!("ingest.storage_crs = {}", settings.ingest.storage_crs))?,
     };
-    tracing::info!(stage = "indexing the inputs", "correlate");
+    stage("indexing the inputs");
     let inputs = Inputs::new(data).with_pseudonym_key(key.as_bytes());
-    tracing::info!(stage = "fingerprint and rules", "correlate");
+    stage("fingerprint and rules");
     let selected = registry
         .rules()
         .filter(|r| {
@@ -216,14 +216,14 @@ pub async fn correlate(
     // the previous run is read (the anomalies own their data)
     let from_inputs = WriteInputs::new(&inputs, params, &run);
     drop(inputs);
-    tracing::info!(stage = "reading the previous run", "correlate");
+    stage("reading the previous run");
     let previous = previous_anomalies(store, &run)
         .await
         .context("reading the previous run's anomalies")?;
     for p in previous.unreadable.iter().take(5) {
         tracing::warn!("previous anomaly not readable, treated as absent: {p}");
     }
-    tracing::info!(stage = "writing the run", "correlate");
+    stage("writing the run");
     let persisted = persist_run(
         store,
         &registry,
@@ -235,11 +235,23 @@ pub async fn correlate(
     )
     .await
     .context("writing the run; the store is unchanged")?;
+    stage("written");
     Ok(Outcome {
         run,
         persisted,
         load,
     })
+}
+
+/// Logs the start of a stage of the run (or its end, "written"), with the memory the process
+/// holds then and the most it has held so far.
+fn stage(stage: &str) {
+    tracing::info!(
+        stage,
+        rss_mb = crate::memory::resident_mb(),
+        peak_mb = crate::memory::peak_mb(),
+        "correlate"
+    );
 }
 
 /// Progress on standard error (nothing drawn when it is not a terminal): a spinner per
@@ -337,6 +349,7 @@ impl Bars {
             collection,
             features = n,
             rate = format!("{rate:.0}/s"),
+            rss_mb = crate::memory::resident_mb(),
             "loaded"
         );
     }

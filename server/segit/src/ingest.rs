@@ -178,7 +178,12 @@ impl Progress for Bars {
     }
 
     fn stage(&mut self, name: &str) {
-        tracing::info!(stage = name, "ingest");
+        tracing::info!(
+            stage = name,
+            rss_mb = crate::memory::resident_mb(),
+            peak_mb = crate::memory::peak_mb(),
+            "ingest"
+        );
         self.spinner("store".to_owned(), name.to_owned());
     }
 }

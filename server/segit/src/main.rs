@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod correlate;
 mod ingest;
+mod memory;
 mod settings;
 mod stores;
 
