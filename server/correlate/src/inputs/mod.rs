@@ -12,6 +12,7 @@ mod compact;
 mod index;
 mod records;
 mod spatial;
+mod utilities;
 
 pub use index::{Inputs, UnitAddress, UnitLink, parcel_ref};
 pub use records::{
@@ -19,6 +20,7 @@ pub use records::{
     OmiQuotation, OmiZone,
 };
 pub use spatial::{ParcelIndex, intersection_area};
+pub use utilities::{Utilities, Utility, UtilityPoint, UtilityRow};
 
 use std::fmt;
 
