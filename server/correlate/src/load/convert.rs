@@ -1,7 +1,10 @@
 //! One stored feature → one model entity (or one state / position of an entity grouped by
-//! the loader). Values the published schema does not carry are left empty (`None`, empty
-//! lists, default deeds); a feature whose required values are missing or malformed is an
-//! error (the loader skips and counts it).
+//! the loader). Values the published schema does not carry, and those no rule, index or
+//! written anomaly reads, are left empty (`None`, empty texts and lists, default deeds): the
+//! deeds' causes and dates, names and personal details of subjects and residents, unit
+//! classes, floors and staircases are not read from the store. That keeps a city's snapshot
+//! smaller and holds no personal data the rules do not need. A feature whose required values
+//! are missing or malformed is an error (the loader skips and counts it).
 
 use segit_model::{
     ActivePeriod, Address, AddressKey, Belfiore, Building, BuildingUse, CadastralAddress,
@@ -9,9 +12,9 @@ use segit_model::{
     HouseNumber, ImuAssimilation, ImuCadastre, ImuCharacteristic, ImuExemption, ImuPosition,
     ImuReduction, Instalment, LandQuality, Landlord, Lease, LeaseType, LeasedUnit, LegalEntity,
     NaturalPerson, ParcelKey, ParcelState, Particella, PropertyId, PropertyKind, Relationship,
-    Resident, RightCode, Sex, Share, Street, Subject, SubjectData, SubjectId, SubjectKind,
-    TariPosition, TariUserType, TaxId, Tenant, TransferDeed, UnitIdentifiers, UnitKey, UnitState,
-    UseType, UtilityKind, UtilitySupply,
+    Resident, RightCode, Share, Street, Subject, SubjectData, SubjectId, SubjectKind, TariPosition,
+    TariUserType, TaxId, Tenant, TransferDeed, UnitIdentifiers, UnitKey, UnitState, UseType,
+    UtilityKind, UtilitySupply,
 };
 
 use super::names::{SOURCE_KEY_METHOD, UNIT_KEY_METHODS};
@@ -48,14 +51,6 @@ fn subject_kind(letter: &str) -> Result<SubjectKind, Bad> {
     }
 }
 
-fn generating_deed(r: &Row<'_>) -> Deed {
-    Deed {
-        registration_date: r.date("registration_date"),
-        cause_description: r.owned("cause").map(Into::into),
-        ..Deed::default()
-    }
-}
-
 /// The key a source gave for the linked unit: the link target when the link was made by the
 /// unit key or one of its aliases.
 fn source_unit_key(r: &Row<'_>) -> Result<Option<UnitKey>, Bad> {
@@ -87,12 +82,12 @@ pub(super) fn parcel_state(r: &Row<'_>) -> Result<(PropertyId, ParcelState), Bad
         particella: r.req_parsed("particella", Particella::parse)?,
         subalterno: None,
         quality: r.opt::<u16>("quality_code")?.map(LandQuality),
-        class: r.owned("class").map(Into::into),
+        class: None,
         area_m2: r.req("area_m2")?,
         dominicale_eur: r.num("reddito_dominicale"),
-        agrario_eur: r.num("reddito_agrario"),
+        agrario_eur: None,
         validity: r.validity()?,
-        generating_deed: generating_deed(r),
+        generating_deed: Deed::default(),
         closing_deed: None,
         partita: r.owned("special_account").map(Into::into),
         notes: None,
@@ -169,15 +164,15 @@ pub(super) fn unit_state(
         identifiers,
         census_zone: r.owned("census_zone").map(Into::into),
         category: r.parsed("category", Category::parse)?,
-        class: r.owned("class").map(Into::into),
-        consistency: r.num("consistency"),
+        class: None,
+        consistency: None,
         surface_m2: r.opt("surface_m2")?,
         rent_eur: r.num("rent_eur"),
-        staircase: r.owned("staircase").map(Into::into),
+        staircase: None,
         internal: r.owned("internal").map(Into::into),
-        floors: r.list("floor").into_iter().map(str::to_owned).collect(),
+        floors: Vec::new(),
         validity: r.validity()?,
-        generating_deed: generating_deed(r),
+        generating_deed: Deed::default(),
         closing_deed: None,
         partita: r.owned("special_account").map(Into::into),
         addresses: unit_address(r, streets)?.into_iter().collect(),
@@ -199,17 +194,17 @@ pub(super) fn subject(r: &Row<'_>) -> Result<Subject, Bad> {
     let tax_code = r.tax_id("codice_fiscale")?;
     let data = match subject_kind(r.req_text("subject_type")?)? {
         SubjectKind::NaturalPerson => SubjectData::NaturalPerson(NaturalPerson {
-            surname: r.text("surname").unwrap_or_default().into(),
-            given_name: r.text("given_name").unwrap_or_default().into(),
-            sex: r.parsed("sex", Sex::parse)?,
-            birth_date: r.date("birth_date"),
-            birthplace: r.parsed("birth_place", Belfiore::parse)?,
+            surname: Box::default(),
+            given_name: Box::default(),
+            sex: None,
+            birth_date: None,
+            birthplace: None,
             tax_code,
             notes: None,
         }),
         SubjectKind::LegalEntity => SubjectData::LegalEntity(LegalEntity {
-            name: r.text("denomination").unwrap_or_default().into(),
-            seat: r.parsed("seat", Belfiore::parse)?,
+            name: Box::default(),
+            seat: None,
             tax_code,
         }),
     };
@@ -246,10 +241,10 @@ pub(super) fn holding(r: &Row<'_>) -> Result<Holding, Bad> {
         },
         property,
         right: r.req_parsed("right_code", RightCode::parse)?,
-        right_text: r.owned("right").map(Into::into),
+        right_text: None,
         share,
         validity: r.validity()?,
-        generating_deed: generating_deed(r),
+        generating_deed: Deed::default(),
         closing_deed: None,
         details: None,
     })
@@ -308,8 +303,8 @@ pub(super) fn surface(r: &Row<'_>) -> Result<CadastralSurface, Bad> {
         total_m2: r.req("total_m2")?,
         excluding_uncovered_m2: r.opt("excluding_uncovered_m2")?.unwrap_or_default(),
         polygons: Vec::new(),
-        reference_date: r.date("reference_date"),
-        source: r.text("source").unwrap_or_default().into(),
+        reference_date: None,
+        source: Box::default(),
     })
 }
 
@@ -320,17 +315,17 @@ pub(super) fn resident(r: &Row<'_>) -> Result<Resident, Bad> {
             .tax_id("person_cf")?
             .ok_or_else(|| "person_cf missing".to_owned())?,
         household_id: r.text("household_id").unwrap_or_default().into(),
-        relationship: r.written("relationship")?.unwrap_or(Relationship::Other),
+        relationship: Relationship::Other,
         address: Address {
             key: r.req_parsed("address_key", AddressKey::parse)?,
-            staircase: r.owned("staircase").map(Into::into),
-            floor: r.owned("floor").map(Into::into),
+            staircase: None,
+            floor: None,
             internal: r.owned("internal").map(Into::into),
         },
         residence: r.validity()?,
-        birth_date: r.date("birth_date"),
-        sex: r.parsed("sex", Sex::parse)?,
-        citizenship: r.owned("citizenship").map(Into::into),
+        birth_date: None,
+        sex: None,
+        citizenship: None,
         unit_key: source_unit_key(r)?,
     })
 }
@@ -359,8 +354,8 @@ pub(super) fn tari(r: &Row<'_>) -> Result<TariPosition, Bad> {
         occupants: r.opt("occupants")?,
         address_text: r.owned("address_text").map(Into::into),
         address_key: source_address_key(r)?,
-        staircase: r.owned("staircase").map(Into::into),
-        floor: r.owned("floor").map(Into::into),
+        staircase: None,
+        floor: None,
         internal: r.owned("internal").map(Into::into),
         unit_keys: unit_keys(r, "unit_keys")?,
         declared_m2: r.req("declared_m2")?,
@@ -521,8 +516,14 @@ pub(super) fn imu_position(r: &Row<'_>) -> Result<(ImuKey, TaxId, i32, String, I
         relief: None,
     };
     let key = (declarant.as_written().to_owned(), year, ordinal);
-    let name = r.owned("declarant_name").unwrap_or_default();
-    Ok((key, declarant, r.req("tax_period")?, name, position))
+    // the declarant's name is not read (no rule needs it)
+    Ok((
+        key,
+        declarant,
+        r.req("tax_period")?,
+        String::new(),
+        position,
+    ))
 }
 
 /// An F24 payment line of municipality `belfiore`.
