@@ -11,6 +11,7 @@ use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use segit_correlate::Inputs;
+use segit_correlate::inputs::Utilities;
 
 const SCALE: f64 = 0.1;
 
@@ -26,13 +27,13 @@ fn bench(c: &mut Criterion) {
         .chain(
             data.utilities
                 .iter()
-                .flatten()
-                .filter_map(|u| u.address_text.as_deref().map(str::to_owned)),
+                .flat_map(Utilities::iter)
+                .filter_map(|u| u.point.address_text.as_deref().map(str::to_owned)),
         )
         .collect();
     let records = data.residents.as_ref().map_or(0, Vec::len)
         + data.tari.as_ref().map_or(0, Vec::len)
-        + data.utilities.as_ref().map_or(0, Vec::len);
+        + data.utilities.as_ref().map_or(0, Utilities::len);
     g.throughput(Throughput::Elements(records as u64));
     g.bench_function("inputs_new_all_indexes", |b| {
         b.iter_batched(

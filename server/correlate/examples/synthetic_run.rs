@@ -305,7 +305,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     data.holdings = Some(holdings);
     data.residents = Some(residents);
     data.tari = Some(tari);
-    data.utilities = Some(utilities);
+    data.utilities = Some(utilities.into());
     data.surfaces = Some(surfaces);
     data.f24 = Some(f24);
     data.leases = Some(vec![]);

@@ -70,7 +70,10 @@ fn source_digests(d: &InputData, source: Source) -> Option<Vec<[u8; 32]>> {
         Source::Surfaces => all(d.surfaces.as_ref()),
         Source::Residents => all(d.residents.as_ref()),
         Source::Tari => all(d.tari.as_ref()),
-        Source::Utilities => all(d.utilities.as_ref()),
+        Source::Utilities => d
+            .utilities
+            .as_ref()
+            .map(|v| v.iter().map(|u| record_digest(&u)).collect()),
         Source::Leases => all(d.leases.as_ref()),
         Source::ImuDeclarations => all(d.imu_declarations.as_ref()),
         Source::F24 => all(d.f24.as_ref()),

@@ -125,7 +125,7 @@ fn utilities_are_covered_by_tari_at_the_unit_address() {
         2025,
         900.0,
     );
-    data.utilities = Some(vec![e1, e2]);
+    data.utilities = Some(vec![e1, e2].into());
     // Premises at the address of unit 2 (internal 5), recorded without unit keys.
     let mut t = tari("T2", "RSSMRA85T10A562X", &[], 50, d(2020, 1, 1), None);
     t.address_key = Some(addr("F205/2040/12/"));

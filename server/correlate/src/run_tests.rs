@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use segit_model::{Anomaly, SuggestedAction, UtilityKind};
 
 use crate::engine::{Draft, Family, Rule, RuleError};
-use crate::inputs::{InputData, Inputs, Source};
+use crate::inputs::{InputData, Inputs, Source, Utilities};
 use crate::params::Params;
 use crate::registry::Registry;
 use crate::run::{RuleStatus, RunOptions, carry_over_status, diff, run};
@@ -77,7 +77,7 @@ fn snapshot() -> InputData {
             vec![state(&["F205//12/101/2"], Some("F02"), d(2018, 1, 1), None)],
         ),
     ]);
-    data.utilities = Some(vec![
+    data.utilities = Some(Utilities::from(vec![
         utility(
             UtilityKind::Electricity,
             "E1",
@@ -102,7 +102,7 @@ fn snapshot() -> InputData {
             2025,
             900.0,
         ),
-    ]);
+    ]));
     data
 }
 
@@ -171,7 +171,9 @@ fn same_inputs_give_byte_identical_results_and_fingerprint() {
     );
     let mut reversed = snapshot();
     reversed.units.as_mut().unwrap().reverse();
-    reversed.utilities.as_mut().unwrap().reverse();
+    let mut rows = reversed.utilities.take().unwrap().to_vec();
+    rows.reverse();
+    reversed.utilities = Some(rows.into());
     let b = run(
         &registry,
         &Inputs::new(reversed),
@@ -185,7 +187,9 @@ fn same_inputs_give_byte_identical_results_and_fingerprint() {
         serde_json::to_string(&b.anomalies).unwrap()
     );
     let mut changed = snapshot();
-    changed.utilities.as_mut().unwrap()[0].billed_consumption = Some(901.0);
+    let mut rows = changed.utilities.take().unwrap().to_vec();
+    rows[0].billed_consumption = Some(901.0);
+    changed.utilities = Some(rows.into());
     let c = run(
         &registry,
         &Inputs::new(changed),
@@ -225,7 +229,9 @@ fn diff_between_runs() {
     );
     let mut later = snapshot();
     // Unit 2 is no longer used (resolved); unit 3 appears (new).
-    later.utilities.as_mut().unwrap()[1].billed_consumption = Some(10.0);
+    let mut rows = later.utilities.take().unwrap().to_vec();
+    rows[1].billed_consumption = Some(10.0);
+    later.utilities = Some(rows.into());
     later.units.as_mut().unwrap().push(unit(
         3,
         vec![state(&["F205//12/101/3"], Some("F02"), d(2018, 1, 1), None)],

@@ -10,7 +10,7 @@ use segit_model::{
     UnitKey, UnitState, UseType, UtilityKind, UtilitySupply, Validity,
 };
 
-use crate::inputs::{InputData, MapParcel};
+use crate::inputs::{InputData, MapParcel, Utilities};
 
 /// Valid codici fiscali of the reference's test values.
 pub const CF: [&str; 4] = [
@@ -338,7 +338,7 @@ pub fn all_sources() -> InputData {
         surfaces: Some(Vec::new()),
         residents: Some(Vec::new()),
         tari: Some(Vec::new()),
-        utilities: Some(Vec::new()),
+        utilities: Some(Utilities::new()),
         leases: Some(Vec::new()),
         imu_declarations: Some(Vec::new()),
         f24: Some(Vec::new()),

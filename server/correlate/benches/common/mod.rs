@@ -19,7 +19,7 @@ use chrono::{Days, NaiveDate};
 use geo_types::{MultiPolygon, Point, polygon};
 use segit_correlate::inputs::{
     BuildableZone, BuildingOutline, Death, Footprint, HouseNumberPoint, InputData, MapParcel,
-    Microzone, OmiQuotation, OmiZone,
+    Microzone, OmiQuotation, OmiZone, Utilities,
 };
 use segit_model::{
     ActivePeriod, Address, AddressKey, Belfiore, Building, BuildingUse, CadastralAddress,
@@ -263,7 +263,7 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
     let mut holdings = Vec::with_capacity(units_total * 14 / 10);
     let mut residents = Vec::with_capacity(units_total);
     let mut tari = Vec::with_capacity(units_total / 2);
-    let mut utilities = Vec::with_capacity(units_total);
+    let mut utilities = Utilities::new();
     let mut surfaces = Vec::with_capacity(units_total);
     let mut leases = Vec::new();
     let mut f24 = Vec::with_capacity(units_total * 14 / 10);
@@ -809,6 +809,7 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
     data.surfaces = Some(surfaces);
     data.residents = Some(residents);
     data.tari = Some(tari);
+    utilities.shrink_to_fit();
     data.utilities = Some(utilities);
     data.leases = Some(leases);
     data.imu_declarations = Some(declarations);

@@ -12,9 +12,9 @@ use segit_model::{
 };
 use sha2::Sha256;
 
-use super::Source;
 use super::index::{Inputs, UnitAddress, UnitLink};
 use super::spatial::ParcelIndex;
+use super::{Source, Utilities};
 
 impl Inputs {
     /// The sources not supplied, in [`Source::ALL`] order.
@@ -254,6 +254,12 @@ impl Inputs {
         let rows = self.data.tari.as_deref().unwrap_or_default();
         self.tari_by_payer
             .get(code, |i| rows.get(i).map(|t| &t.payer))
+    }
+
+    /// The utility rows (none when the source is missing).
+    pub fn utilities(&self) -> &Utilities {
+        static NONE: Utilities = Utilities::new();
+        self.data.utilities.as_ref().unwrap_or(&NONE)
     }
 
     /// Unit link of a utility row.

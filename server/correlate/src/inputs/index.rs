@@ -549,12 +549,13 @@ impl Inputs {
         if self.data.tari.is_some() {
             self.tari_by_payer = ByCode::build(tari.len(), |i| Some(&tari[i].payer));
         }
-        let utilities = self.data.utilities.as_deref().unwrap_or_default();
+        let utilities = self.utilities();
         let mut utility_links = OptLinks::default();
-        let keys: Vec<&UnitKey> = utilities.iter().flat_map(|u| &u.unit_key).collect();
+        let keys: Vec<&UnitKey> = utilities.iter().flat_map(|u| &u.point.unit_key).collect();
         let mut by_key = self.unit_indexes(&keys).into_iter();
         drop(keys);
         for (i, u) in utilities.iter().enumerate() {
+            let u = u.point;
             let text = u.address_text.as_deref().and_then(|s| self.resolve_text(s));
             let key = u
                 .address_key

@@ -1,7 +1,7 @@
-//! The engine's input snapshot: every source as a vector of model entities ([`InputData`]),
-//! and [`Inputs`], the same data with the indexes the rules join on, built once (unit keys with
-//! the aliases of stapled units, parcels, codici fiscali as written, address key + internal,
-//! an R-tree of map parcels).
+//! The engine's input snapshot ([`InputData`]): every source as a vector of model entities
+//! (the utility rows in a compact form, [`Utilities`]), and [`Inputs`], the same data with the
+//! indexes the rules join on, built once (unit keys with the aliases of stapled units, parcels,
+//! codici fiscali as written, address key + internal, an R-tree of map parcels).
 //!
 //! A source is either supplied (possibly empty) or missing (`None`); rules that need a missing
 //! source are reported "not evaluated: missing <source>". Geometries are in one projected
@@ -26,7 +26,7 @@ use std::fmt;
 
 use segit_model::{
     Belfiore, CadastralSurface, F24Payment, Holding, ImuDeclaration, Lease, Parcel, Resident,
-    Street, Subject, TariPosition, TransferDeed, Unit, UtilitySupply,
+    Street, Subject, TariPosition, TransferDeed, Unit,
 };
 
 /// A data source of the engine.
@@ -166,8 +166,8 @@ pub struct InputData {
     pub residents: Option<Vec<Resident>>,
     /// TARI premises.
     pub tari: Option<Vec<TariPosition>>,
-    /// Utility rows.
-    pub utilities: Option<Vec<UtilitySupply>>,
+    /// Utility rows (point data shared by runs of consecutive rows).
+    pub utilities: Option<Utilities>,
     /// Leases.
     pub leases: Option<Vec<Lease>>,
     /// IMU declarations.

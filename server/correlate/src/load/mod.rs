@@ -32,7 +32,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use async_trait::async_trait;
 use segit_model::{
     Belfiore, CadastralSurface, F24Payment, Holding, ImuDeclaration, Lease, Parcel, PropertyId,
-    Resident, Street, Subject, TariPosition, TransferDeed, Unit, UtilitySupply,
+    Resident, Street, Subject, TariPosition, TransferDeed, Unit,
 };
 use segit_query::{
     Catalog, Collection, Feature, FeatureQuery, FeatureSink, Identity, QueryStats, SinkError,
@@ -42,7 +42,7 @@ use thiserror::Error;
 
 use crate::inputs::{
     BuildableZone, BuildingOutline, Death, Footprint, HouseNumberPoint, InputData, MapParcel,
-    Microzone, OmiQuotation, OmiZone, Source,
+    Microzone, OmiQuotation, OmiZone, Source, Utilities,
 };
 use convert::StreetAlignment;
 use row::{Bad, Row};
@@ -303,6 +303,27 @@ impl Loader<'_> {
             Box::pin(async move { self.vec(name, &seen, out, convert).await })
         })
     }
+
+    /// The job reading the utility rows into `out`, each row pushed as it is converted (runs
+    /// of rows with equal point data share it), the vectors shrunk at the end.
+    fn utilities_job<'a>(&'a self, out: &'a OnceCell<Utilities>) -> Job<'a> {
+        Job::new(names::UTILITIES, move |seen| {
+            Box::pin(async move {
+                let mut rows = Utilities::new();
+                let load = self
+                    .read(names::UTILITIES, &seen, |r| {
+                        rows.push(convert::utility(r)?);
+                        Ok(())
+                    })
+                    .await?;
+                if load.is_some() {
+                    rows.shrink_to_fit();
+                    set(out, rows);
+                }
+                Ok(load)
+            })
+        })
+    }
 }
 
 /// Sets the output of a collection, read once.
@@ -461,7 +482,7 @@ struct Outputs {
     surfaces: OnceCell<Vec<CadastralSurface>>,
     residents: OnceCell<Vec<Resident>>,
     tari: OnceCell<Vec<TariPosition>>,
-    utilities: OnceCell<Vec<UtilitySupply>>,
+    utilities: OnceCell<Utilities>,
     leases: OnceCell<Vec<Lease>>,
     imu_declarations: OnceCell<Vec<ImuDeclaration>>,
     f24: OnceCell<Vec<F24Payment>>,
@@ -537,8 +558,7 @@ async fn load_with(
         l.vec_job(names::SURFACES, &o.surfaces, convert::surface),
         l.vec_job(names::RESIDENTS, &o.residents, convert::resident),
         l.vec_job(names::TARI, &o.tari, convert::tari),
-        l.vec_job(names::UTILITIES, &o.utilities, convert::utility)
-            .big(),
+        l.utilities_job(&o.utilities).big(),
         l.vec_job(names::LEASES, &o.leases, convert::lease),
         Job::new(names::IMU, move |seen| {
             let comune = comune(o.units.get(), o.land_parcels.get(), o.subjects.get());

@@ -7,22 +7,21 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, NaiveDate};
 use segit_model::{
     Confidence, EvidenceValue, Parcel, ParcelKey, ParcelState, UnitKey, UnitState, UtilityKind,
-    UtilitySupply,
 };
 
-use crate::inputs::{Inputs, OmiQuotation, parcel_ref};
+use crate::inputs::{Inputs, OmiQuotation, Utility, parcel_ref};
 
 /// Utility signal (§0): row of year `year`, contract active in that year, billed consumption
 /// strictly above the threshold of its utility; water is never a signal.
-pub fn utility_signal(u: &UtilitySupply, year: i32, electricity_kwh: f64, gas_smc: f64) -> bool {
-    let threshold = match u.utility {
+pub fn utility_signal(u: Utility<'_>, year: i32, electricity_kwh: f64, gas_smc: f64) -> bool {
+    let threshold = match u.point.utility {
         UtilityKind::Electricity => electricity_kwh,
         UtilityKind::Gas => gas_smc,
         UtilityKind::Water => return false,
     };
-    u.year == year
-        && u.is_active_in_year(year)
-        && u.billed_consumption.is_some_and(|c| c > threshold)
+    u.row.year == year
+        && u.point.is_active_in_year(year)
+        && u.row.billed_consumption.is_some_and(|c| c > threshold)
 }
 
 /// One sign that a unit is in use.
@@ -68,16 +67,16 @@ pub fn use_signals(
     let year = as_of.year();
     let d = &inputs.data;
     let mut out = Vec::new();
-    let utilities = d.utilities.as_deref().unwrap_or_default();
+    let utilities = inputs.utilities();
     for &i in inputs.utilities_of_unit(unit) {
-        let u = &utilities[i];
+        let u = utilities.at(i);
         if let Some(l) = inputs.utility_link(i)
             && utility_signal(u, year, electricity_kwh, gas_smc)
         {
             out.push(Signal {
                 kind: "utility",
-                id: format!("{}:{}", kind_name(u.utility), u.supply_point),
-                since: Some(u.contract.first()),
+                id: format!("{}:{}", kind_name(u.point.utility), u.point.supply_point),
+                since: Some(u.point.contract.first()),
                 confidence: l.confidence,
             });
         }

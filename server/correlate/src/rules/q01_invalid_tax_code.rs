@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use segit_model::{Anomaly, SuggestedAction, TaxId};
 
 use crate::engine::{Draft, Family, Rule, RuleError};
-use crate::inputs::{Inputs, Source};
+use crate::inputs::{Inputs, Source, Utilities};
 use crate::params::Params;
 
 /// Q01.
@@ -74,11 +74,11 @@ impl Rule for Q01InvalidTaxCode {
                 &t.payer,
             ));
         }
-        for u in d.utilities.iter().flatten() {
-            if let Some(h) = u.holder.as_ref().filter(|h| !h.is_valid()) {
+        for u in d.utilities.iter().flat_map(Utilities::iter) {
+            if let Some(h) = u.point.holder.as_ref().filter(|h| !h.is_valid()) {
                 found.push((
                     "utilities",
-                    format!("{}/{}", u.supply_point, u.year),
+                    format!("{}/{}", u.point.supply_point, u.row.year),
                     "holder_cf",
                     h,
                 ));

@@ -44,7 +44,8 @@ impl Rule for Q07UtilityWithoutUnitKey {
     ) -> Result<Vec<Anomaly>, RuleError> {
         let year = params.tax_year.unwrap_or_else(|| as_of.year());
         let mut points: BTreeMap<String, (Option<segit_model::AddressKey>, bool)> = BTreeMap::new();
-        for (i, u) in inputs.data.utilities.iter().flatten().enumerate() {
+        for (i, u) in inputs.utilities().iter().enumerate() {
+            let u = u.point;
             if u.unit_key.is_some() || !u.is_active_in_year(year) {
                 continue;
             }
@@ -78,13 +79,14 @@ impl Rule for Q07UtilityWithoutUnitKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inputs::Utilities;
     use crate::testkit::*;
     use segit_model::UtilityKind;
 
     #[test]
     fn contracts_without_unit_key_once_per_point() {
         let mut data = all_sources();
-        data.utilities = Some(vec![
+        data.utilities = Some(Utilities::from(vec![
             utility(UtilityKind::Electricity, "IT001E1", None, None, 2025, 100.0),
             utility(UtilityKind::Electricity, "IT001E1", None, None, 2024, 100.0),
             utility(
@@ -95,7 +97,7 @@ mod tests {
                 2025,
                 100.0,
             ),
-        ]);
+        ]));
         let mut ended = utility(UtilityKind::Water, "W1", None, None, 2023, 10.0);
         ended.contract =
             segit_model::ActivePeriod::new(d(2015, 1, 1), Some(d(2023, 12, 31))).unwrap();

@@ -57,8 +57,9 @@ impl Rule for Q08AddressNotInRegister {
                 ));
             }
         }
-        for u in inputs.data.utilities.iter().flatten() {
-            if u.year != year || u.address_key.is_some() {
+        for row in inputs.utilities().iter() {
+            let u = row.point;
+            if row.row.year != year || u.address_key.is_some() {
                 continue;
             }
             if let Some(text) = u

@@ -98,6 +98,7 @@ impl Rule for R07DerelictUnitInUse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inputs::Utilities;
     use crate::testkit::*;
     use segit_model::UtilityKind;
 
@@ -139,7 +140,7 @@ mod tests {
                 )],
             ),
         ]);
-        data.utilities = Some(vec![
+        data.utilities = Some(Utilities::from(vec![
             utility(
                 UtilityKind::Electricity,
                 "E1",
@@ -172,7 +173,7 @@ mod tests {
                 2025,
                 500.0,
             ), // F/2 only in the past
-        ]);
+        ]));
         // Stapled unit reached through its alias by a TARI premises.
         data.tari = Some(vec![tari(
             "T5",

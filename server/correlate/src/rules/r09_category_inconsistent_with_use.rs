@@ -57,7 +57,7 @@ impl Rule for R09CategoryInconsistentWithUse {
     ) -> Result<Vec<Anomaly>, RuleError> {
         let year = as_of.year();
         let residents = inputs.data.residents.as_deref().unwrap_or_default();
-        let utilities = inputs.data.utilities.as_deref().unwrap_or_default();
+        let utilities = inputs.utilities();
         let tari = inputs.data.tari.as_deref().unwrap_or_default();
         let mut out = Vec::new();
         for (i, u) in inputs.data.units.iter().flatten().enumerate() {
@@ -70,12 +70,12 @@ impl Rule for R09CategoryInconsistentWithUse {
             let household_power = inputs
                 .utilities_of_unit(i)
                 .iter()
-                .map(|&x| &utilities[x])
+                .map(|&x| utilities.at(x))
                 .any(|x| {
-                    x.utility == UtilityKind::Electricity
-                        && x.use_type == UseType::HouseholdResident
-                        && x.year == year
-                        && x.is_active_in_year(year)
+                    x.point.utility == UtilityKind::Electricity
+                        && x.point.use_type == UseType::HouseholdResident
+                        && x.row.year == year
+                        && x.point.is_active_in_year(year)
                 });
             let premises: Vec<_> = inputs
                 .tari_of_unit(i)
@@ -131,6 +131,7 @@ impl Rule for R09CategoryInconsistentWithUse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inputs::Utilities;
     use crate::testkit::*;
 
     #[test]
@@ -183,14 +184,14 @@ mod tests {
                 Some(&k(4)),
             ), // office, resident only: mixed use
         ]);
-        data.utilities = Some(vec![utility(
+        data.utilities = Some(Utilities::from(vec![utility(
             UtilityKind::Electricity,
             "E2",
             None,
             Some(&k(2)),
             2025,
             50.0,
-        )]); // storeroom, household tariff → positive
+        )])); // storeroom, household tariff → positive
         let mut shop = tari("T6", CF[3], &[&k(6)], 40, d(2020, 1, 1), None);
         shop.user_type = TariUserType::Domestic;
         let mut office = tari("T5", CF[3], &[&k(5)], 40, d(2020, 1, 1), None);

@@ -12,10 +12,10 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use segit_model::{Anomaly, SubjectRole, SuggestedAction, UtilitySupply};
+use segit_model::{Anomaly, SubjectRole, SuggestedAction};
 
 use crate::engine::{Draft, Family, Rule, RuleError, text_list};
-use crate::inputs::{Inputs, Source, UnitLink};
+use crate::inputs::{Inputs, Source, UnitLink, UtilityPoint};
 use crate::params::Params;
 use crate::rules::common::{kind_name, utility_signal};
 
@@ -51,8 +51,8 @@ impl Rule for R15UtilitiesWithoutTari {
         let year = params.tax_year_for(as_of);
         let tari = inputs.data.tari.as_deref().unwrap_or_default();
         let units = inputs.data.units.as_deref().unwrap_or_default();
-        let mut by_unit: BTreeMap<usize, Vec<(&UtilitySupply, UnitLink)>> = BTreeMap::new();
-        for (i, u) in inputs.data.utilities.iter().flatten().enumerate() {
+        let mut by_unit: BTreeMap<usize, Vec<(&UtilityPoint, UnitLink)>> = BTreeMap::new();
+        for (i, u) in inputs.utilities().iter().enumerate() {
             if !utility_signal(
                 u,
                 year,
@@ -62,7 +62,7 @@ impl Rule for R15UtilitiesWithoutTari {
                 continue;
             }
             if let Some(l) = inputs.utility_link(i) {
-                by_unit.entry(l.unit).or_default().push((u, l));
+                by_unit.entry(l.unit).or_default().push((u.point, l));
             }
         }
         let mut out = Vec::new();
@@ -134,6 +134,7 @@ impl Rule for R15UtilitiesWithoutTari {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inputs::Utilities;
     use crate::testkit::*;
     use segit_model::UtilityKind;
 
@@ -141,7 +142,7 @@ mod tests {
     fn utilities_without_tari() {
         let mut data = all_sources();
         data.units = Some(dwellings(5));
-        data.utilities = Some(vec![
+        data.utilities = Some(Utilities::from(vec![
             utility(
                 UtilityKind::Electricity,
                 "E1",
@@ -190,7 +191,7 @@ mod tests {
                 2025,
                 900.0,
             ), // water is never a signal
-        ]);
+        ]));
         data.tari = Some(vec![
             tari(
                 "T2",

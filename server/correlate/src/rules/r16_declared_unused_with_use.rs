@@ -63,9 +63,9 @@ impl Rule for R16DeclaredUnusedWithUse {
             }
             let mut signals: Vec<EvidenceValue> = Vec::new();
             let mut since: Vec<NaiveDate> = Vec::new();
-            let utilities = inputs.data.utilities.as_deref().unwrap_or_default();
+            let utilities = inputs.utilities();
             for &i in inputs.utilities_of_unit(unit) {
-                let u = &utilities[i];
+                let u = utilities.at(i);
                 if utility_signal(
                     u,
                     year,
@@ -73,9 +73,14 @@ impl Rule for R16DeclaredUnusedWithUse {
                     params.rules.r07_cons_min_gas_smc,
                 ) {
                     signals.push(
-                        format!("utility {}:{}", kind_name(u.utility), u.supply_point).into(),
+                        format!(
+                            "utility {}:{}",
+                            kind_name(u.point.utility),
+                            u.point.supply_point
+                        )
+                        .into(),
                     );
-                    since.push(u.contract.first());
+                    since.push(u.point.contract.first());
                 }
             }
             for &l in inputs.leases_of_unit(unit) {
@@ -128,6 +133,7 @@ impl Rule for R16DeclaredUnusedWithUse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inputs::Utilities;
     use crate::testkit::*;
     use segit_model::UtilityKind;
 
@@ -150,7 +156,7 @@ mod tests {
             // Declared for a later year: not in effect.
             declaration(CF[1], 2026, &[("F205//12/101/4", 3, 2)]),
         ]);
-        data.utilities = Some(vec![
+        data.utilities = Some(Utilities::from(vec![
             utility(
                 UtilityKind::Electricity,
                 "E1",
@@ -183,7 +189,7 @@ mod tests {
                 2025,
                 800.0,
             ),
-        ]);
+        ]));
         let out = R16DeclaredUnusedWithUse
             .evaluate(&Inputs::new(data), &Params::default(), d(2025, 6, 1))
             .unwrap();
