@@ -113,7 +113,7 @@ pub fn residence_months(inputs: &Inputs, code: &TaxId, unit: usize, months: Year
     inputs
         .residents_of_unit(unit)
         .iter()
-        .map(|&r| &residents[r])
+        .map(|r| &residents[r])
         .filter(|r| r.person == *code)
         .fold(0, |m, r| {
             m | months.mask(r.residence.from(), r.residence.to())
@@ -216,7 +216,7 @@ fn declarations_for_year<'a>(
     inputs
         .declarations_of(code)
         .iter()
-        .map(move |&i| &declarations[i])
+        .map(move |i| &declarations[i])
         .filter(move |decl| decl.applies_to_year(year))
         .map(|decl| ((decl.tax_period, decl.declaration_year, decl.ordinal), decl))
 }
@@ -279,7 +279,7 @@ fn declarations_in_effect_for<'a>(
 
 fn regulated_factor(inputs: &Inputs, params: &Params, unit: usize, year: i32) -> f64 {
     let leases = inputs.data.leases.as_deref().unwrap_or_default();
-    if inputs.leases_of_unit(unit).iter().any(|&l| {
+    if inputs.leases_of_unit(unit).iter().any(|l| {
         leases[l].lease_type == LeaseType::Regulated && leases[l].is_in_force_in_year(year)
     }) {
         params.imu.regulated_rent_factor
@@ -294,7 +294,7 @@ fn main_residence_shares(inputs: &Inputs, unit: usize, months: YearMonths) -> f6
     inputs
         .holdings_of_unit(unit)
         .iter()
-        .map(|&h| (h, &holdings[h]))
+        .map(|h| (h, &holdings[h]))
         .filter(|(_, h)| h.right.pays_imu())
         .filter_map(|(hi, h)| {
             let code = inputs.holding_code(hi)?;
@@ -315,7 +315,7 @@ pub fn holder_due(inputs: &Inputs, params: &Params, code: &TaxId, year: i32) -> 
     let imu = &params.imu;
     let months = YearMonths::new(year);
     let mut held: Vec<Held<'_>> = Vec::new();
-    for &hi in inputs.holdings_of_code(code) {
+    for hi in inputs.holdings_of_code(code) {
         let h = &holdings[hi];
         if !h.right.pays_imu() {
             continue;
@@ -584,7 +584,7 @@ pub fn main_residence_claim(
         return Some(MainResidenceClaim::Declared);
     }
     let f24 = inputs.data.f24.as_deref().unwrap_or_default();
-    if inputs.f24_of(code).iter().any(|&p| f24[p].tax_year == year) {
+    if inputs.f24_of(code).iter().any(|p| f24[p].tax_year == year) {
         return None;
     }
     let units = inputs.data.units.as_deref().unwrap_or_default();
@@ -593,7 +593,7 @@ pub fn main_residence_claim(
     let mut properties: Vec<&segit_model::PropertyId> = inputs
         .holdings_of_code(code)
         .iter()
-        .map(|&h| &holdings[h])
+        .map(|h| &holdings[h])
         .filter(|h| h.right.pays_imu() && months.mask(h.validity.from(), h.validity.to()) != 0)
         .map(|h| &h.property)
         .collect();

@@ -12,6 +12,7 @@ use segit_model::{
 };
 use sha2::Sha256;
 
+use super::compact::Rows;
 use super::index::{Inputs, UnitAddress, UnitLink};
 use super::spatial::ParcelIndex;
 use super::{Source, Utilities};
@@ -58,14 +59,11 @@ impl Inputs {
     /// The unit carrying `key` (canonical or alias of any state).
     pub fn unit_index(&self, key: &UnitKey) -> Option<usize> {
         let units = self.data.units.as_deref().unwrap_or_default();
-        self.unit_by_key
-            .get(key, |i| units[i].has_key(key))
-            .first()
-            .copied()
+        self.unit_by_key.get(key, |i| units[i].has_key(key)).first()
     }
 
     /// Units with an identifier group on the parcel `parcel` (unit-key form, any state).
-    pub fn units_touching_parcel(&self, parcel: &UnitKey) -> &[usize] {
+    pub fn units_touching_parcel(&self, parcel: &UnitKey) -> Rows<'_> {
         let units = self.data.units.as_deref().unwrap_or_default();
         let parcel = parcel.without_subalterno();
         self.units_by_parcel.get(&parcel, |i| {
@@ -82,7 +80,6 @@ impl Inputs {
         let units = self.data.units.as_deref().unwrap_or_default();
         self.units_touching_parcel(parcel)
             .iter()
-            .copied()
             .filter(|&i| {
                 units[i].state_at(date).is_some_and(|s| {
                     s.special_account() != Some(FabSpecialAccount::NonTaxableCommonParts)
@@ -132,7 +129,6 @@ impl Inputs {
         self.subject_by_id
             .get(subject, |i| subjects[i].subject_id() == *subject)
             .last()
-            .copied()
     }
 
     /// Codice fiscale of a SOG subject.
@@ -142,7 +138,7 @@ impl Inputs {
     }
 
     /// TIT holdings of a property.
-    pub fn holdings_of(&self, property: &PropertyId) -> &[usize] {
+    pub fn holdings_of(&self, property: &PropertyId) -> Rows<'_> {
         let holdings = self.data.holdings.as_deref().unwrap_or_default();
         self.holdings_by_property
             .get(property, |i| holdings[i].property == *property)
@@ -150,15 +146,15 @@ impl Inputs {
 
     /// TIT holdings of the property of unit `unit` (what [`Inputs::holdings_of`] gives for
     /// its property id).
-    pub fn holdings_of_unit(&self, unit: usize) -> &[usize] {
+    pub fn holdings_of_unit(&self, unit: usize) -> Rows<'_> {
         match self.first_unit_of_property.get(unit) {
             Some(&first) if first != u32::MAX => self.holdings_by_unit.get(first as usize),
-            _ => &[],
+            _ => Rows::NONE,
         }
     }
 
     /// TIT holdings of a person code (as written).
-    pub fn holdings_of_code(&self, code: &TaxId) -> &[usize] {
+    pub fn holdings_of_code(&self, code: &TaxId) -> Rows<'_> {
         self.holdings_by_cf.get(code, |i| self.holding_code(i))
     }
 
@@ -200,7 +196,7 @@ impl Inputs {
     }
 
     /// Units at an address key + internal.
-    pub fn units_at_address(&self, addr: &UnitAddress) -> &[usize] {
+    pub fn units_at_address(&self, addr: &UnitAddress) -> Rows<'_> {
         let units = self.data.units.as_deref().unwrap_or_default();
         self.units_by_address.get(addr, |i| {
             units[i]
@@ -216,12 +212,12 @@ impl Inputs {
     }
 
     /// Resident rows linked to a unit.
-    pub fn residents_of_unit(&self, unit: usize) -> &[usize] {
+    pub fn residents_of_unit(&self, unit: usize) -> Rows<'_> {
         self.residents_by_unit.get(unit)
     }
 
     /// Resident rows at an address key + internal.
-    pub fn residents_at_address(&self, addr: &UnitAddress) -> &[usize] {
+    pub fn residents_at_address(&self, addr: &UnitAddress) -> Rows<'_> {
         let residents = self.data.residents.as_deref().unwrap_or_default();
         self.residents_by_address.get(addr, |i| {
             super::index::resident_at_address(&residents[i], addr)
@@ -239,18 +235,18 @@ impl Inputs {
     }
 
     /// TARI premises linked to a unit.
-    pub fn tari_of_unit(&self, unit: usize) -> &[usize] {
+    pub fn tari_of_unit(&self, unit: usize) -> Rows<'_> {
         self.tari_by_unit.get(unit)
     }
 
     /// TARI premises at an address key + internal.
-    pub fn tari_at_address(&self, addr: &UnitAddress) -> &[usize] {
+    pub fn tari_at_address(&self, addr: &UnitAddress) -> Rows<'_> {
         self.tari_by_address
             .get(addr, |i| self.tari_address(i) == Some(addr))
     }
 
     /// TARI premises of a payer code.
-    pub fn tari_of_payer(&self, code: &TaxId) -> &[usize] {
+    pub fn tari_of_payer(&self, code: &TaxId) -> Rows<'_> {
         let rows = self.data.tari.as_deref().unwrap_or_default();
         self.tari_by_payer
             .get(code, |i| rows.get(i).map(|t| &t.payer))
@@ -273,7 +269,7 @@ impl Inputs {
     }
 
     /// Leases on a unit.
-    pub fn leases_of_unit(&self, unit: usize) -> &[usize] {
+    pub fn leases_of_unit(&self, unit: usize) -> Rows<'_> {
         self.leases_by_unit.get(unit)
     }
 
@@ -286,7 +282,7 @@ impl Inputs {
     }
 
     /// F24 lines of a payer code.
-    pub fn f24_of(&self, code: &TaxId) -> &[usize] {
+    pub fn f24_of(&self, code: &TaxId) -> Rows<'_> {
         let rows = self.data.f24.as_deref().unwrap_or_default();
         self.f24_by_payer
             .get(code, |i| rows.get(i).map(|p| &p.payer))
@@ -303,7 +299,6 @@ impl Inputs {
         self.unit_by_property
             .get(property, |i| units[i].property == *property)
             .first()
-            .copied()
     }
 
     /// The TER parcel of a property id.
@@ -312,26 +307,26 @@ impl Inputs {
     }
 
     /// Resident rows of a person code (as written).
-    pub fn residents_of_code(&self, code: &TaxId) -> &[usize] {
+    pub fn residents_of_code(&self, code: &TaxId) -> Rows<'_> {
         let rows = self.data.residents.as_deref().unwrap_or_default();
         self.residents_by_cf
             .get(code, |i| rows.get(i).map(|r| &r.person))
     }
 
     /// Utility rows linked to a unit.
-    pub fn utilities_of_unit(&self, unit: usize) -> &[usize] {
+    pub fn utilities_of_unit(&self, unit: usize) -> Rows<'_> {
         self.utilities_by_unit.get(unit)
     }
 
     /// Resident rows of a household (any period).
-    pub fn household_rows(&self, household: &str) -> &[usize] {
+    pub fn household_rows(&self, household: &str) -> Rows<'_> {
         let residents = self.data.residents.as_deref().unwrap_or_default();
         self.residents_by_household
             .get(household, |i| &*residents[i].household_id == household)
     }
 
     /// IMU declarations of a declarant code.
-    pub fn declarations_of(&self, code: &TaxId) -> &[usize] {
+    pub fn declarations_of(&self, code: &TaxId) -> Rows<'_> {
         let rows = self.data.imu_declarations.as_deref().unwrap_or_default();
         self.declarations_by_code
             .get(code, |i| rows.get(i).map(|d| &d.declarant))

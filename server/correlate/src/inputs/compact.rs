@@ -3,7 +3,9 @@
 //! ([`ByCode`]: 64-bit hashes of the written code, verified against the records on lookup,
 //! with an exact map for the groups whose hashes collide), the same for any key derived from
 //! the records ([`KeyIndex`]: unit keys, parcels, property ids, addresses, households), and the
-//! unit links of the registers in flat vectors ([`LinkList`], [`OptLinks`]).
+//! unit links of the registers in flat vectors ([`LinkList`], [`OptLinks`]). Record numbers
+//! are kept as `u32` and handed out as [`Rows`]; a record beyond `u32::MAX - 1` (four billion
+//! records of one source) is left out of the indexes.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -19,12 +21,96 @@ pub type Hasher = foldhash::fast::RandomState;
 /// A hash map with the engine's hasher.
 pub type Map<K, V> = HashMap<K, V, Hasher>;
 
+/// A record number as the indexes keep it; `None` beyond the `u32` range.
+fn row(i: usize) -> Option<u32> {
+    u32::try_from(i).ok().filter(|&r| r != u32::MAX)
+}
+
+/// Records of an index group, ascending: record numbers (`usize`) read from the index's
+/// `u32` vector.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rows<'a>(&'a [u32]);
+
+impl<'a> Rows<'a> {
+    /// No record.
+    pub const NONE: Rows<'static> = Rows(&[]);
+
+    /// Number of records.
+    pub fn len(self) -> usize {
+        self.0.len()
+    }
+
+    /// True without records.
+    pub fn is_empty(self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first record.
+    pub fn first(self) -> Option<usize> {
+        self.0.first().map(|&r| r as usize)
+    }
+
+    /// The last record.
+    pub fn last(self) -> Option<usize> {
+        self.0.last().map(|&r| r as usize)
+    }
+
+    /// The `k`-th record.
+    pub fn get(self, k: usize) -> Option<usize> {
+        self.0.get(k).map(|&r| r as usize)
+    }
+
+    /// True when `record` is one of them.
+    pub fn contains(self, record: usize) -> bool {
+        row(record).is_some_and(|r| self.0.contains(&r))
+    }
+
+    /// The records in order.
+    pub fn iter(self) -> RowIter<'a> {
+        self.0.iter().copied().map(widen)
+    }
+
+    /// The records as a vector.
+    pub fn to_vec(self) -> Vec<usize> {
+        self.iter().collect()
+    }
+}
+
+impl PartialEq<&[usize]> for Rows<'_> {
+    fn eq(&self, other: &&[usize]) -> bool {
+        self.0.len() == other.len() && self.iter().zip(other.iter()).all(|(a, &b)| a == b)
+    }
+}
+
+impl<const N: usize> PartialEq<&[usize; N]> for Rows<'_> {
+    fn eq(&self, other: &&[usize; N]) -> bool {
+        *self == other.as_slice()
+    }
+}
+
+/// `u32` → `usize` (record numbers).
+fn widen(r: u32) -> usize {
+    r as usize
+}
+
+/// The iterator of [`Rows`].
+pub type RowIter<'a> =
+    std::iter::Map<std::iter::Copied<std::slice::Iter<'a, u32>>, fn(u32) -> usize>;
+
+impl<'a> IntoIterator for Rows<'a> {
+    type Item = usize;
+    type IntoIter = RowIter<'a>;
+    fn into_iter(self) -> RowIter<'a> {
+        self.iter()
+    }
+}
+
 /// Records grouped by unit index: `items[start[u]..start[u + 1]]`, in insertion order,
 /// without consecutive repeats (the behaviour of the maps it replaces).
 #[derive(Debug, Default)]
 pub struct ByUnit {
     start: Vec<u32>,
-    items: Vec<usize>,
+    items: Vec<u32>,
 }
 
 impl ByUnit {
@@ -34,7 +120,7 @@ impl ByUnit {
         let mut last: Vec<usize> = vec![usize::MAX; units];
         let mut kept: Vec<bool> = Vec::with_capacity(pairs.len());
         for &(u, r) in pairs {
-            let keep = u < units && last[u] != r;
+            let keep = u < units && last[u] != r && row(r).is_some();
             if keep {
                 last[u] = r;
                 count[u + 1] += 1;
@@ -46,9 +132,9 @@ impl ByUnit {
             count[i] += count[i - 1];
         }
         let mut fill = count.clone();
-        let mut items = vec![0usize; count[units] as usize];
+        let mut items = vec![0u32; count[units] as usize];
         for (&(u, r), keep) in pairs.iter().zip(kept) {
-            if keep {
+            if let (true, Some(r)) = (keep, row(r)) {
                 items[fill[u] as usize] = r;
                 fill[u] += 1;
             }
@@ -60,10 +146,10 @@ impl ByUnit {
     }
 
     /// Records of `unit`.
-    pub fn get(&self, unit: usize) -> &[usize] {
+    pub fn get(&self, unit: usize) -> Rows<'_> {
         match (self.start.get(unit), self.start.get(unit + 1)) {
-            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
-            _ => &[],
+            (Some(&a), Some(&b)) => Rows(&self.items[a as usize..b as usize]),
+            _ => Rows::NONE,
         }
     }
 }
@@ -95,13 +181,13 @@ fn bucket_bits(n: usize) -> u32 {
 pub struct ByCode {
     state: foldhash::fast::FixedState,
     hashes: Vec<u64>,
-    items: Vec<usize>,
+    items: Vec<u32>,
     /// `buckets[b]..buckets[b + 1]`: the entries whose hash has `b` as its top `bits` bits
     /// (a lookup touches one bucket instead of binary-searching every hash).
     buckets: Vec<u32>,
     bits: u32,
     /// Groups whose hash is shared by different codes.
-    exact: Map<String, Vec<usize>>,
+    exact: Map<String, Vec<u32>>,
 }
 
 impl ByCode {
@@ -158,16 +244,18 @@ impl ByCode {
             };
             if uniform {
                 for &(h, i) in group {
-                    me.hashes.push(h);
-                    me.items.push(i);
+                    if let Some(r) = row(i) {
+                        me.hashes.push(h);
+                        me.items.push(r);
+                    }
                 }
             } else {
                 for &(_, i) in group {
-                    if let Some(c) = code_of(i) {
+                    if let (Some(c), Some(r)) = (code_of(i), row(i)) {
                         me.exact
                             .entry(c.as_written().to_owned())
                             .or_default()
-                            .push(i);
+                            .push(r);
                     }
                 }
             }
@@ -193,21 +281,21 @@ impl ByCode {
     }
 
     /// Records of `code`; `code_of` is the function the index was built with.
-    pub fn get<'a>(&self, code: &TaxId, code_of: impl Fn(usize) -> Option<&'a TaxId>) -> &[usize] {
+    pub fn get<'a>(&self, code: &TaxId, code_of: impl Fn(usize) -> Option<&'a TaxId>) -> Rows<'_> {
         let written = code.as_written();
         if !self.exact.is_empty()
             && let Some(v) = self.exact.get(written)
         {
-            return v;
+            return Rows(v);
         }
         if self.hashes.is_empty() {
-            return &[];
+            return Rows::NONE;
         }
         let h = Self::hash(&self.state, written);
-        let group = &self.items[hash_range(&self.hashes, &self.buckets, self.bits, h)];
+        let group = Rows(&self.items[hash_range(&self.hashes, &self.buckets, self.bits, h)]);
         match group.first() {
-            Some(&first) if code_of(first).map(TaxId::as_written) == Some(written) => group,
-            _ => &[],
+            Some(first) if code_of(first).map(TaxId::as_written) == Some(written) => group,
+            _ => Rows::NONE,
         }
     }
 
@@ -217,8 +305,12 @@ impl ByCode {
             .iter()
             .enumerate()
             .filter(|&(i, h)| i == 0 || self.hashes[i - 1] != *h)
-            .map(|(i, _)| self.items[i])
-            .chain(self.exact.values().filter_map(|v| v.first().copied()))
+            .map(|(i, _)| widen(self.items[i]))
+            .chain(
+                self.exact
+                    .values()
+                    .filter_map(|v| v.first().copied().map(widen)),
+            )
     }
 }
 
@@ -241,11 +333,11 @@ pub type Entry = (u64, usize, u32);
 #[derive(Debug)]
 pub struct KeyIndex<K> {
     hashes: Vec<u64>,
-    items: Vec<usize>,
+    items: Vec<u32>,
     /// `buckets[b]..buckets[b + 1]`: the entries whose hash has `b` as its top `bits` bits.
     buckets: Vec<u32>,
     bits: u32,
-    exact: Map<K, Vec<usize>>,
+    exact: Map<K, Vec<u32>>,
 }
 
 impl<K> Default for KeyIndex<K> {
@@ -284,17 +376,18 @@ impl<K: Hash + Eq> KeyIndex<K> {
             };
             if single {
                 for &(h, i, _) in group {
-                    if me.items.last() != Some(&i) || me.hashes.last() != Some(&h) {
+                    let Some(r) = row(i) else { continue };
+                    if me.items.last() != Some(&r) || me.hashes.last() != Some(&h) {
                         me.hashes.push(h);
-                        me.items.push(i);
+                        me.items.push(r);
                     }
                 }
             } else {
                 for &(_, i, slot) in group {
-                    if let Some(k) = key_of(i, slot) {
+                    if let (Some(k), Some(r)) = (key_of(i, slot), row(i)) {
                         let v = me.exact.entry(k).or_default();
-                        if v.last() != Some(&i) {
-                            v.push(i);
+                        if v.last() != Some(&r) {
+                            v.push(r);
                         }
                     }
                 }
@@ -319,7 +412,7 @@ impl<K: Hash + Eq> KeyIndex<K> {
 
     /// Records of `key`, ascending; `has(record)` tells whether a record carries `key`
     /// among the keys the index derived from it.
-    pub fn get<Q>(&self, key: &Q, has: impl Fn(usize) -> bool) -> &[usize]
+    pub fn get<Q>(&self, key: &Q, has: impl Fn(usize) -> bool) -> Rows<'_>
     where
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
@@ -327,16 +420,16 @@ impl<K: Hash + Eq> KeyIndex<K> {
         if !self.exact.is_empty()
             && let Some(v) = self.exact.get(key)
         {
-            return v;
+            return Rows(v);
         }
         if self.hashes.is_empty() {
-            return &[];
+            return Rows::NONE;
         }
         let h = key_hash(key);
-        let group = &self.items[hash_range(&self.hashes, &self.buckets, self.bits, h)];
+        let group = Rows(&self.items[hash_range(&self.hashes, &self.buckets, self.bits, h)]);
         match group.first() {
-            Some(&first) if has(first) => group,
-            _ => &[],
+            Some(first) if has(first) => group,
+            _ => Rows::NONE,
         }
     }
 }
@@ -345,7 +438,7 @@ impl<K> KeyIndex<K> {
     /// The groups of the index in ascending hash order, each with the hash of its key (a group
     /// of one record: of its keys with that hash); `None` when keys of different records
     /// share a hash (their groups are kept apart, without their hashes).
-    pub fn hashed_groups(&self) -> Option<impl Iterator<Item = (u64, &[usize])> + '_> {
+    pub fn hashed_groups(&self) -> Option<impl Iterator<Item = (u64, Rows<'_>)> + '_> {
         if !self.exact.is_empty() {
             return None;
         }
@@ -353,7 +446,7 @@ impl<K> KeyIndex<K> {
         Some(std::iter::from_fn(move || {
             let h = *self.hashes.get(start)?;
             let end = start + self.hashes[start..].iter().take_while(|&&x| x == h).count();
-            let group = &self.items[start..end];
+            let group = Rows(&self.items[start..end]);
             start = end;
             Some((h, group))
         }))
@@ -370,7 +463,7 @@ impl<K> KeyIndex<K> {
         &self,
         mut queries: Vec<(u64, usize)>,
         has: impl Fn(usize, usize) -> bool,
-        mut found: impl FnMut(usize, &[usize]),
+        mut found: impl FnMut(usize, Rows<'_>),
     ) -> bool {
         let Some(groups) = self.hashed_groups() else {
             return false;
@@ -381,7 +474,7 @@ impl<K> KeyIndex<K> {
             while groups.next_if(|&(g, _)| g < h).is_some() {}
             if let Some(&(g, records)) = groups.peek()
                 && g == h
-                && has(q, records[0])
+                && records.first().is_some_and(|first| has(q, first))
             {
                 found(q, records);
             }
@@ -623,7 +716,7 @@ mod tests {
         assert!(looked_up);
         for (q, key) in queries.iter().enumerate() {
             let one = idx.get(key.as_str(), |i| carries(q, i));
-            assert_eq!(many[q].as_deref().unwrap_or_default(), one, "{key}");
+            assert_eq!(one, many[q].as_deref().unwrap_or_default(), "{key}");
         }
         // 400 K keys, and the L1 and L4 of the 400 L queries (L7 is absent)
         assert_eq!(many.iter().filter(|m| m.is_some()).count(), 400 + 134 + 133);

@@ -351,7 +351,7 @@ impl Inputs {
         let found = self.subject_by_id.get_many(
             queries,
             |h, s| subjects[s].subject_id() == holdings[h].subject,
-            |h, group| out[h] = to_u32(group.last().copied()),
+            |h, group| out[h] = to_u32(group.last()),
         );
         if !found {
             for (o, h) in out.iter_mut().zip(holdings) {
@@ -404,10 +404,11 @@ impl Inputs {
             while unit_groups.next_if(|&(u, _)| u < h).is_some() {}
             if let Some(&(u, of_units)) = unit_groups.peek()
                 && u == h
-                && units[of_units[0]].property == holdings[group[0]].property
+                && let (Some(first_unit), Some(first_holding)) = (of_units.first(), group.first())
+                && units[first_unit].property == holdings[first_holding].property
             {
-                for &i in group {
-                    out[i] = to_u32(Some(of_units[0]));
+                for i in group {
+                    out[i] = to_u32(Some(first_unit));
                 }
             }
         }
@@ -426,8 +427,8 @@ impl Inputs {
         };
         let mut out = vec![u32::MAX; units.len()];
         for (_, group) in groups {
-            for &u in group {
-                out[u] = to_u32(Some(group[0]));
+            for u in group {
+                out[u] = to_u32(group.first());
             }
         }
         out
@@ -451,7 +452,11 @@ impl Inputs {
         let found = self.unit_by_key.get_many(
             queries,
             |i, u| units[u].has_key(&surfaces[i].unit_key),
-            |i, group| first(group[0], i),
+            |i, group| {
+                if let Some(u) = group.first() {
+                    first(u, i);
+                }
+            },
         );
         if !found {
             for (i, s) in surfaces.iter().enumerate() {
@@ -630,7 +635,7 @@ impl Inputs {
         let found = self.unit_by_key.get_many(
             queries,
             |q, u| units[u].has_key(keys[q]),
-            |q, group| out[q] = to_u32(Some(group[0])),
+            |q, group| out[q] = to_u32(group.first()),
         );
         if !found {
             for (o, k) in out.iter_mut().zip(keys) {
@@ -650,9 +655,10 @@ impl Inputs {
                 confidence: Confidence::EXACT_UNIT_KEY,
             });
         }
-        match self.units_at_address(addr?) {
-            [u] => Some(UnitLink {
-                unit: *u,
+        let units = self.units_at_address(addr?);
+        match (units.len(), units.first()) {
+            (1, Some(unit)) => Some(UnitLink {
+                unit,
                 confidence: Confidence::ADDRESS_KEY_WITH_INTERNAL,
             }),
             _ => None,

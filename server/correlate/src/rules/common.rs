@@ -68,7 +68,7 @@ pub fn use_signals(
     let d = &inputs.data;
     let mut out = Vec::new();
     let utilities = inputs.utilities();
-    for &i in inputs.utilities_of_unit(unit) {
+    for i in inputs.utilities_of_unit(unit) {
         let u = utilities.at(i);
         if let Some(l) = inputs.utility_link(i)
             && utility_signal(u, year, electricity_kwh, gas_smc)
@@ -82,7 +82,7 @@ pub fn use_signals(
         }
     }
     let residents = d.residents.as_deref().unwrap_or_default();
-    for &i in inputs.residents_of_unit(unit) {
+    for i in inputs.residents_of_unit(unit) {
         let r = &residents[i];
         if r.is_resident_on(as_of) {
             let conf = inputs
@@ -97,7 +97,7 @@ pub fn use_signals(
         }
     }
     let tari = d.tari.as_deref().unwrap_or_default();
-    for &i in inputs.tari_of_unit(unit) {
+    for i in inputs.tari_of_unit(unit) {
         let t = &tari[i];
         if t.is_active_on(as_of) {
             let conf = inputs
@@ -114,7 +114,7 @@ pub fn use_signals(
         }
     }
     let leases = d.leases.as_deref().unwrap_or_default();
-    for &i in inputs.leases_of_unit(unit) {
+    for i in inputs.leases_of_unit(unit) {
         let l = &leases[i];
         if l.is_in_force_on(as_of) {
             out.push(Signal {

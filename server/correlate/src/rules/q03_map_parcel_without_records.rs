@@ -51,7 +51,7 @@ impl Rule for Q03MapParcelWithoutRecords {
             }
             let r = parcel_ref(&p.parcel_key);
             let has_ter = inputs.land_state_at(&r, as_of).is_some();
-            let has_units = inputs.units_touching_parcel(&r).iter().any(|&i| {
+            let has_units = inputs.units_touching_parcel(&r).iter().any(|i| {
                 units[i]
                     .state_at(as_of)
                     .is_some_and(|s| s.identifiers.on_parcel(&r))

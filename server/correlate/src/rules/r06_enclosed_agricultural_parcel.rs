@@ -39,7 +39,7 @@ fn holders_of_land(inputs: &Inputs, parcel: &UnitKey, as_of: NaiveDate) -> BTree
             inputs
                 .holdings_of(&parcels[p].property)
                 .iter()
-                .map(|&h| &holdings[h])
+                .map(|h| &holdings[h])
         })
         .filter(|h| h.validity.contains(as_of))
         .filter_map(|h| inputs.subject_code(&h.subject).cloned())
@@ -56,7 +56,7 @@ fn holders_of_units(inputs: &Inputs, parcel: &UnitKey, as_of: NaiveDate) -> BTre
             inputs
                 .holdings_of(&units[u].property)
                 .iter()
-                .map(|&h| &holdings[h])
+                .map(|h| &holdings[h])
         })
         .filter(|h| h.validity.contains(as_of))
         .filter_map(|h| inputs.subject_code(&h.subject).cloned())

@@ -66,11 +66,11 @@ impl Rule for R09CategoryInconsistentWithUse {
             let resident = inputs
                 .residents_of_unit(i)
                 .iter()
-                .any(|&r| residents[r].is_resident_on(as_of));
+                .any(|r| residents[r].is_resident_on(as_of));
             let household_power = inputs
                 .utilities_of_unit(i)
                 .iter()
-                .map(|&x| utilities.at(x))
+                .map(|x| utilities.at(x))
                 .any(|x| {
                     x.point.utility == UtilityKind::Electricity
                         && x.point.use_type == UseType::HouseholdResident
@@ -80,7 +80,7 @@ impl Rule for R09CategoryInconsistentWithUse {
             let premises: Vec<_> = inputs
                 .tari_of_unit(i)
                 .iter()
-                .map(|&t| &tari[t])
+                .map(|t| &tari[t])
                 .filter(|t| t.is_active_on(as_of))
                 .collect();
             let domestic = premises

@@ -94,7 +94,7 @@ impl Rule for R11AddressInconsistent {
                 continue;
             };
             let mut elsewhere: BTreeSet<String> = BTreeSet::new();
-            for &r in inputs.residents_of_unit(i) {
+            for r in inputs.residents_of_unit(i) {
                 let row = &residents[r];
                 // linked by unit key: its key is one of this unit's (the link says so)
                 if row.is_resident_on(as_of)
@@ -106,7 +106,7 @@ impl Rule for R11AddressInconsistent {
                     elsewhere.insert(row.address.key.to_string());
                 }
             }
-            for &t in inputs.tari_of_unit(i) {
+            for t in inputs.tari_of_unit(i) {
                 let p = &tari[t];
                 if !p.is_active_on(as_of) || p.unit_keys.is_empty() {
                     continue;

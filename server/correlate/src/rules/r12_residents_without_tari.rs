@@ -101,7 +101,7 @@ impl Rule for R12ResidentsWithoutTari {
                 continue;
             }
             let by_payer = rows.iter().any(|r| {
-                inputs.tari_of_payer(&r.person).iter().any(|&t| {
+                inputs.tari_of_payer(&r.person).iter().any(|t| {
                     tari[t].is_active_on(as_of) && tari[t].user_type == TariUserType::Domestic
                 })
             });
@@ -125,12 +125,12 @@ impl Rule for R12ResidentsWithoutTari {
                 inputs
                     .tari_of_unit(u)
                     .iter()
-                    .any(|&t| tari[t].is_active_on(as_of))
+                    .any(|t| tari[t].is_active_on(as_of))
             }) || addresses.iter().any(|a| {
                 inputs
                     .tari_at_address(a)
                     .iter()
-                    .any(|&t| tari[t].is_active_on(as_of))
+                    .any(|t| tari[t].is_active_on(as_of))
             });
             if by_place {
                 continue;

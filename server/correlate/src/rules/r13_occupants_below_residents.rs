@@ -58,7 +58,7 @@ impl Rule for R13OccupantsBelowResidents {
             let mut persons: Vec<_> = inputs
                 .residents_at_address(address)
                 .iter()
-                .map(|&r| &residents[r])
+                .map(|r| &residents[r])
                 .filter(|r| r.is_resident_on(as_of))
                 .map(|r| &r.person)
                 .collect();

@@ -67,7 +67,7 @@ impl Rule for R15UtilitiesWithoutTari {
         }
         let mut out = Vec::new();
         for (unit, contracts) in by_unit {
-            let active = |t: &usize| tari[*t].is_active_in_year(year);
+            let active = |t: usize| tari[t].is_active_in_year(year);
             if inputs.tari_of_unit(unit).iter().any(active) {
                 continue;
             }

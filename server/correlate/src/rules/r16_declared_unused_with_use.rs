@@ -64,7 +64,7 @@ impl Rule for R16DeclaredUnusedWithUse {
             let mut signals: Vec<EvidenceValue> = Vec::new();
             let mut since: Vec<NaiveDate> = Vec::new();
             let utilities = inputs.utilities();
-            for &i in inputs.utilities_of_unit(unit) {
+            for i in inputs.utilities_of_unit(unit) {
                 let u = utilities.at(i);
                 if utility_signal(
                     u,
@@ -83,13 +83,13 @@ impl Rule for R16DeclaredUnusedWithUse {
                     since.push(u.point.contract.first());
                 }
             }
-            for &l in inputs.leases_of_unit(unit) {
+            for l in inputs.leases_of_unit(unit) {
                 if leases[l].is_in_force_in_year(year) {
                     signals.push(format!("lease {}", leases[l].contract_id).into());
                     since.push(leases[l].start_date);
                 }
             }
-            for &r in inputs.residents_of_unit(unit) {
+            for r in inputs.residents_of_unit(unit) {
                 if residents[r].residence.overlaps_year(year) {
                     signals
                         .push(format!("resident household {}", residents[r].household_id).into());

@@ -68,7 +68,7 @@ impl Rule for R17LeaseWithoutTenantTari {
                     inputs
                         .residents_of_code(&t.cf)
                         .iter()
-                        .map(|&r| &residents[r])
+                        .map(|r| &residents[r])
                 })
                 .filter(|r| r.is_resident_on(as_of))
                 .map(|r| &*r.household_id)
@@ -78,7 +78,7 @@ impl Rule for R17LeaseWithoutTenantTari {
                     inputs
                         .household_rows(h)
                         .iter()
-                        .map(|&r| &residents[r])
+                        .map(|r| &residents[r])
                         .filter(|r| r.is_resident_on(as_of))
                         .map(|r| &r.person),
                 );
@@ -95,7 +95,7 @@ impl Rule for R17LeaseWithoutTenantTari {
                 }
                 let mut premises: Vec<usize> = inputs.tari_of_unit(link.unit).to_vec();
                 if let Some(a) = inputs.state_address(state) {
-                    premises.extend_from_slice(inputs.tari_at_address(&a));
+                    premises.extend(inputs.tari_at_address(&a));
                 }
                 if premises
                     .iter()

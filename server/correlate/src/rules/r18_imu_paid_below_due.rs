@@ -73,7 +73,7 @@ impl Rule for R18ImuPaidBelowDue {
                 continue;
             }
             let mut paid_by_code: BTreeMap<String, f64> = BTreeMap::new();
-            for &p in inputs.f24_of(code) {
+            for p in inputs.f24_of(code) {
                 if f24[p].tax_year == year {
                     *paid_by_code.entry(f24[p].tax_code.clone()).or_insert(0.0) +=
                         f24[p].amount_eur;

@@ -71,7 +71,7 @@ impl Rule for R19MainResidenceWithoutResidence {
             let Some(state) = u.state_at(jan1).filter(|s| in_scope(s)) else {
                 continue;
             };
-            for &hi in inputs.holdings_of_unit(ui) {
+            for hi in inputs.holdings_of_unit(ui) {
                 let h = &holdings[hi];
                 if !h.right.pays_imu() || year_months.mask(h.validity.from(), h.validity.to()) == 0
                 {

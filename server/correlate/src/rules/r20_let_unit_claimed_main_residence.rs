@@ -71,7 +71,7 @@ impl Rule for R20LetUnitClaimedMainResidence {
                 let Some(state) = u.state_at(jan1).filter(|s| in_scope(s)) else {
                     continue;
                 };
-                for &hi in inputs.holdings_of_unit(link.unit) {
+                for hi in inputs.holdings_of_unit(link.unit) {
                     let h = &holdings[hi];
                     if !h.right.pays_imu()
                         || year_months.mask(h.validity.from(), h.validity.to()) == 0

@@ -65,7 +65,7 @@ impl Rule for R22LuxuryMainResidenceNotPaying {
                 continue;
             };
             let key = state.identifiers.canonical().to_string();
-            for &hi in inputs.holdings_of_unit(ui) {
+            for hi in inputs.holdings_of_unit(ui) {
                 let h = &holdings[hi];
                 let mask = year_months.mask(h.validity.from(), h.validity.to());
                 if !h.right.pays_imu() || mask == 0 {
@@ -87,7 +87,7 @@ impl Rule for R22LuxuryMainResidenceNotPaying {
                 let paid: f64 = inputs
                     .f24_of(code)
                     .iter()
-                    .map(|&p| &f24[p])
+                    .map(|p| &f24[p])
                     .filter(|p| p.tax_year == year && &p.tax_code == code_3912)
                     .map(|p| p.amount_eur)
                     .sum();

@@ -105,7 +105,7 @@ impl Rule for R23BuildingLandAsAgricultural {
             let mut holders = Vec::new();
             let mut weight = 0.0;
             let mut paid_as_land = false;
-            for &hi in inputs.holdings_of(&p.property) {
+            for hi in inputs.holdings_of(&p.property) {
                 let h = &holdings[hi];
                 let months = month_mask(h.validity.from(), h.validity.to(), year).count_ones();
                 if !h.right.pays_imu() || months == 0 {
@@ -114,7 +114,7 @@ impl Rule for R23BuildingLandAsAgricultural {
                 let Some(code) = inputs.holding_code(hi) else {
                     continue;
                 };
-                paid_as_land |= inputs.f24_of(code).iter().any(|&x| {
+                paid_as_land |= inputs.f24_of(code).iter().any(|x| {
                     f24[x].tax_year == year
                         && &f24[x].tax_code == land_code
                         && f24[x].amount_eur > 0.0
