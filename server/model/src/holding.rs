@@ -1,6 +1,7 @@
 //! Holdings (TIT): which subject holds which right, for which share, on which property, over
 //! which period; with the right codes (censuario.md §7.2) and fractional shares.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -203,7 +204,12 @@ impl fmt::Display for Share {
 serde_via_str!(Share, "a share written n/d");
 
 /// A holding (TIT record): a right of a subject on a property over a validity period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Serialised as the flat TIT record (`HoldingForm`): the right as text (kept in the
+/// details) and the generating deed (kept boxed) are written at the holding's level, in the
+/// record's order.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "HoldingForm")]
 pub struct Holding {
     /// Municipality of the supply.
     pub belfiore: Belfiore,
@@ -215,25 +221,30 @@ pub struct Holding {
     pub property: PropertyId,
     /// Right code.
     pub right: RightCode,
-    /// Right as free text when not coded.
-    pub right_text: Option<Box<str>>,
     /// Share; `None` when not expressed (`0/0`), to be flagged by the rules.
     pub share: Option<Share>,
     /// Validity: TIT field 13 to field 20, closing date **excluded** (censuario.md §8).
     pub validity: Validity,
-    /// Deed that opened the holding.
-    pub generating_deed: Deed,
+    /// Deed that opened the holding (see [`Holding::generating_deed`]); `None` when empty.
+    /// Boxed: the correlation engine holds millions of holdings without one.
+    pub generating_deed: Option<Box<Deed>>,
     /// Deed that closed it; `None` while current.
     pub closing_deed: Option<Box<Deed>>,
-    /// Regime, ledger number and change ids; `None` when all are empty. Boxed: a city holds
-    /// millions of holdings and few readers need them.
+    /// Right as text, regime, ledger number and change ids; `None` when all are empty. Boxed:
+    /// a city holds millions of holdings and few readers need them.
     pub details: Option<Box<HoldingDetails>>,
 }
 
 /// The parts of a TIT record that few readers need, kept apart from [`Holding`] (see
 /// [`Holding::details`]).
+///
+/// Its serialised form (the `details` of a holding's) holds the parts from `regime` on: the
+/// right as text is serialised with the holding's own fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HoldingDetails {
+    /// Right as free text when not coded.
+    #[serde(skip)]
+    pub right_text: Option<Box<str>>,
     /// Property regime between spouses, as written.
     pub regime: Option<Box<str>>,
     /// The other subject of that regime.
@@ -246,29 +257,123 @@ pub struct HoldingDetails {
     pub final_mutation_id: Option<u64>,
 }
 
+/// The details of a holding without any (what [`Holding::details`] reads as when `None`).
+static NO_HOLDING_DETAILS: HoldingDetails = HoldingDetails {
+    right_text: None,
+    regime: None,
+    regime_subject_id: None,
+    partita: None,
+    initial_mutation_id: None,
+    final_mutation_id: None,
+};
+
 impl HoldingDetails {
     /// The details boxed, or `None` when every part is empty.
     pub fn boxed(self) -> Option<Box<Self>> {
-        (self != Self::default()).then(|| Box::new(self))
+        (self != NO_HOLDING_DETAILS).then(|| Box::new(self))
+    }
+
+    /// True when the parts serialised as the holding's `details` (from `regime` on) are all
+    /// empty.
+    fn record_parts_empty(&self) -> bool {
+        self.regime.is_none()
+            && self.regime_subject_id.is_none()
+            && self.partita.is_none()
+            && self.initial_mutation_id.is_none()
+            && self.final_mutation_id.is_none()
     }
 }
 
 impl Holding {
-    /// Regime, ledger number and change ids (all empty when the holding has none).
+    /// Right as text, regime, ledger number and change ids (all empty when the holding has
+    /// none).
     pub fn details(&self) -> &HoldingDetails {
-        static NONE: HoldingDetails = HoldingDetails {
-            regime: None,
-            regime_subject_id: None,
-            partita: None,
-            initial_mutation_id: None,
-            final_mutation_id: None,
-        };
-        self.details.as_deref().unwrap_or(&NONE)
+        self.details.as_deref().unwrap_or(&NO_HOLDING_DETAILS)
     }
 
     /// The details, to be filled (boxed on first use).
     pub fn details_mut(&mut self) -> &mut HoldingDetails {
         self.details.get_or_insert_with(Box::default)
+    }
+
+    /// Right as free text when not coded.
+    pub fn right_text(&self) -> Option<&str> {
+        self.details().right_text.as_deref()
+    }
+
+    /// The deed that opened the holding (all empty when none was written).
+    pub fn generating_deed(&self) -> &Deed {
+        self.generating_deed.as_deref().unwrap_or(Deed::empty())
+    }
+
+    /// The generating deed, to be filled (boxed on first use).
+    pub fn generating_deed_mut(&mut self) -> &mut Deed {
+        self.generating_deed.get_or_insert_with(Box::default)
+    }
+
+    /// Sets the generating deed (boxed unless empty).
+    pub fn set_generating_deed(&mut self, deed: Deed) {
+        self.generating_deed = deed.boxed();
+    }
+}
+
+impl Serialize for Holding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        HoldingForm {
+            belfiore: self.belfiore,
+            holding_id: self.holding_id,
+            subject: self.subject,
+            property: Cow::Borrowed(&self.property),
+            right: self.right,
+            right_text: Cow::Borrowed(&self.details().right_text),
+            share: self.share,
+            validity: self.validity,
+            generating_deed: Cow::Borrowed(self.generating_deed()),
+            closing_deed: Cow::Borrowed(&self.closing_deed),
+            details: self
+                .details
+                .as_deref()
+                .filter(|d| !d.record_parts_empty())
+                .map(Cow::Borrowed),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// The serialised form of a [`Holding`]: the TIT record's fields in their order, the rarely
+/// filled rest (from `regime` on) as `details`, `null` when empty.
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "Holding")]
+struct HoldingForm<'a> {
+    belfiore: Belfiore,
+    holding_id: Option<u64>,
+    subject: SubjectId,
+    property: Cow<'a, PropertyId>,
+    right: RightCode,
+    right_text: Cow<'a, Option<Box<str>>>,
+    share: Option<Share>,
+    validity: Validity,
+    generating_deed: Cow<'a, Deed>,
+    closing_deed: Cow<'a, Option<Box<Deed>>>,
+    details: Option<Cow<'a, HoldingDetails>>,
+}
+
+impl From<HoldingForm<'_>> for Holding {
+    fn from(f: HoldingForm<'_>) -> Self {
+        let mut details = f.details.map(Cow::into_owned).unwrap_or_default();
+        details.right_text = f.right_text.into_owned();
+        Self {
+            belfiore: f.belfiore,
+            holding_id: f.holding_id,
+            subject: f.subject,
+            property: f.property.into_owned(),
+            right: f.right,
+            share: f.share,
+            validity: f.validity,
+            generating_deed: f.generating_deed.into_owned().boxed(),
+            closing_deed: f.closing_deed.into_owned(),
+            details: details.boxed(),
+        }
     }
 }
 
@@ -286,11 +391,115 @@ mod tests {
         assert_eq!(written.clone().boxed(), Some(Box::new(written)));
     }
 
+    fn holding(right_text: Option<&str>, deed: Deed, details: HoldingDetails) -> Holding {
+        let belfiore = Belfiore::parse("F205").unwrap();
+        let mut h = Holding {
+            belfiore,
+            holding_id: Some(42),
+            subject: SubjectId {
+                belfiore,
+                id: 7,
+                kind: crate::subject::SubjectKind::NaturalPerson,
+            },
+            property: PropertyId {
+                belfiore,
+                section: None,
+                id: 1_000_001,
+                kind: crate::cadastre::PropertyKind::Building,
+            },
+            right: RightCode::parse("10").unwrap(),
+            share: Some(Share::WHOLE),
+            validity: Validity::new(chrono::NaiveDate::from_ymd_opt(2019, 3, 15).unwrap(), None)
+                .unwrap(),
+            generating_deed: deed.boxed(),
+            closing_deed: None,
+            details: details.boxed(),
+        };
+        if let Some(t) = right_text {
+            h.details_mut().right_text = Some(t.into());
+        }
+        h
+    }
+
+    #[test]
+    fn the_generating_deed_and_the_right_text_are_boxed_only_when_written() {
+        let mut h = holding(None, Deed::default(), HoldingDetails::default());
+        assert_eq!((&h.generating_deed, &h.details), (&None, &None));
+        assert_eq!(h.generating_deed(), &Deed::default());
+        assert_eq!(h.right_text(), None);
+        h.details_mut().right_text = Some("PROPRIETA'".into());
+        assert_eq!(h.right_text(), Some("PROPRIETA'"));
+        h.set_generating_deed(Deed::default());
+        assert_eq!(h.generating_deed, None);
+        h.generating_deed_mut().cause_description = Some("COMPRAVENDITA".into());
+        assert_eq!(
+            h.generating_deed().cause_description.as_deref(),
+            Some("COMPRAVENDITA")
+        );
+    }
+
+    /// The serialised form of a holding before its right text and generating deed moved out
+    /// of line: the form must not change.
+    #[derive(Serialize)]
+    #[serde(rename = "Holding")]
+    struct FlatHolding {
+        belfiore: Belfiore,
+        holding_id: Option<u64>,
+        subject: SubjectId,
+        property: PropertyId,
+        right: RightCode,
+        right_text: Option<Box<str>>,
+        share: Option<Share>,
+        validity: Validity,
+        generating_deed: Deed,
+        closing_deed: Option<Box<Deed>>,
+        details: Option<Box<HoldingDetails>>,
+    }
+
+    #[test]
+    fn the_serialised_form_is_the_flat_record() {
+        let deed = Deed {
+            registration_date: chrono::NaiveDate::from_ymd_opt(2019, 3, 20),
+            ..Deed::default()
+        };
+        let written = HoldingDetails {
+            partita: Some("1234".into()),
+            ..HoldingDetails::default()
+        };
+        for h in [
+            holding(None, Deed::default(), HoldingDetails::default()),
+            holding(Some("PROPRIETA'"), deed.clone(), HoldingDetails::default()),
+            holding(Some("PROPRIETA'"), Deed::default(), written.clone()),
+            holding(None, deed.clone(), written.clone()),
+        ] {
+            let flat = FlatHolding {
+                belfiore: h.belfiore,
+                holding_id: h.holding_id,
+                subject: h.subject,
+                property: h.property.clone(),
+                right: h.right,
+                right_text: h.right_text().map(Into::into),
+                share: h.share,
+                validity: h.validity,
+                generating_deed: h.generating_deed().clone(),
+                closing_deed: h.closing_deed.clone(),
+                // the old details had no right text: the form serialises none of it
+                details: (h.details().partita.is_some()).then(|| Box::new(written.clone())),
+            };
+            let json = serde_json::to_string(&h).unwrap();
+            assert_eq!(json, serde_json::to_string(&flat).unwrap());
+            assert!(!json.contains(r#""details":{"right_text""#));
+            let back: Holding = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, h);
+        }
+    }
+
     #[test]
     fn a_holding_stays_small() {
-        // the closing deed, the deed's note and the rarely filled details are boxed (most
-        // holdings have none), the right code inline, the texts boxed strings
-        assert!(size_of::<Holding>() <= 160, "{}", size_of::<Holding>());
+        // the deeds, the deed's note and the rarely filled details (the right as text among
+        // them) are boxed (most holdings have none), the right code inline, the texts boxed
+        // strings
+        assert!(size_of::<Holding>() <= 120, "{}", size_of::<Holding>());
     }
 
     #[test]

@@ -102,7 +102,30 @@ impl DeedNote {
     }
 }
 
+/// The deed without any part (what an absent boxed deed reads as).
+static NO_DEED: Deed = Deed {
+    efficacy_date: None,
+    registration_date: None,
+    cause_description: None,
+    note: None,
+};
+
 impl Deed {
+    /// A shared deed without any part.
+    pub fn empty() -> &'static Self {
+        &NO_DEED
+    }
+
+    /// True when every part is empty.
+    pub fn is_empty(&self) -> bool {
+        self == &NO_DEED
+    }
+
+    /// The deed boxed, or `None` when every part is empty.
+    pub fn boxed(self) -> Option<Box<Self>> {
+        (!self.is_empty()).then(|| Box::new(self))
+    }
+
     /// The note of the deed (all empty when none was written).
     pub fn note(&self) -> &DeedNote {
         static NONE: DeedNote = DeedNote {

@@ -2,6 +2,8 @@
 //! [`UnitState`] one progressive with its category, class, consistency, rent, surface,
 //! validity, deeds, identifiers (graffati), addresses and common parts.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -75,7 +77,12 @@ impl UnitIdentifiers {
 }
 
 /// One state (progressive) of a unit: FAB type 1 with its type 2–5 records.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Serialised as the flat record of the register entry (`UnitStateForm`): the class,
+/// consistency, staircase and floors (kept in the details) and the generating deed (kept boxed)
+/// are written at the state's level, in the entry's order.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "UnitStateForm")]
 pub struct UnitState {
     /// Version number of the state (census field 5).
     pub progressive: u32,
@@ -85,40 +92,48 @@ pub struct UnitState {
     pub census_zone: Option<Box<str>>,
     /// Category; `None` for units without one (some common parts).
     pub category: Option<Category>,
-    /// Class, as written (`03`); empty for groups D, E, F.
-    pub class: Option<Box<str>>,
-    /// Consistency, in the unit of the category (rooms, m³, m²); none for D/E/F.
-    pub consistency: Option<f64>,
     /// Total cadastral surface in m² (project convention for FAB field 11).
     pub surface_m2: Option<u32>,
     /// Cadastral rent in euro.
     pub rent_eur: Option<f64>,
-    /// Staircase.
-    pub staircase: Option<Box<str>>,
     /// Internal number (FAB field 17): with the address key, identifies the unit.
     pub internal: Option<Box<str>>,
-    /// Floors (`T` ground floor, `S1` basement, `3`…), non-empty values only.
-    pub floors: Vec<String>,
     /// Validity of the state: generating efficacy date to closing efficacy date (excluded).
     pub validity: Validity,
-    /// Deed that opened the state.
-    pub generating_deed: Deed,
+    /// Deed that opened the state (see [`UnitState::generating_deed`]); `None` when empty.
+    /// Boxed: the correlation engine holds millions of states without one.
+    pub generating_deed: Option<Box<Deed>>,
     /// Deed that closed it; `None` while current.
     pub closing_deed: Option<Box<Deed>>,
     /// Ledger number (*partita*) as written; special values flag special accounts.
     pub partita: Option<Box<str>>,
     /// Addresses (type 3) in file order; the last one is current.
     pub addresses: Vec<CadastralAddress>,
-    /// The rest of the register entry (lot, building, mutation ids, notices, common parts,
-    /// reserves…); `None` when all of it is empty. Boxed: a city holds millions of states and
-    /// most of them carry none of it.
+    /// The rest of the register entry (class, consistency, staircase, floors, lot, building,
+    /// mutation ids, notices, common parts, reserves…); `None` when all of it is empty. Boxed:
+    /// a city holds millions of states and most of them carry none of it.
     pub details: Option<Box<UnitStateDetails>>,
 }
 
 /// The parts of a FAB register entry that few readers need, kept apart from [`UnitState`]
 /// (see [`UnitState::details`]).
+///
+/// Its serialised form (the `details` of a state's) holds the parts from `lot` on: the class,
+/// consistency, staircase and floors are serialised with the state's own fields.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UnitStateDetails {
+    /// Class, as written (`03`); empty for groups D, E, F.
+    #[serde(skip)]
+    pub class: Option<Box<str>>,
+    /// Consistency, in the unit of the category (rooms, m³, m²); none for D/E/F.
+    #[serde(skip)]
+    pub consistency: Option<f64>,
+    /// Staircase.
+    #[serde(skip)]
+    pub staircase: Option<Box<str>>,
+    /// Floors (`T` ground floor, `S1` basement, `3`…), non-empty values only.
+    #[serde(skip)]
+    pub floors: Vec<String>,
     /// Lot (location inside the building).
     pub lot: Option<Box<str>>,
     /// Building.
@@ -145,6 +160,10 @@ pub struct UnitStateDetails {
 
 /// The details of a state without any (what [`UnitState::details`] reads as when `None`).
 static NO_UNIT_DETAILS: UnitStateDetails = UnitStateDetails {
+    class: None,
+    consistency: None,
+    staircase: None,
+    floors: Vec::new(),
     lot: None,
     building: None,
     internal2: None,
@@ -168,6 +187,21 @@ impl UnitStateDetails {
     pub fn boxed(self) -> Option<Box<Self>> {
         (!self.is_empty()).then(|| Box::new(self))
     }
+
+    /// True when the parts serialised as the state's `details` (from `lot` on) are all empty.
+    fn entry_parts_empty(&self) -> bool {
+        self.lot.is_none()
+            && self.building.is_none()
+            && self.internal2.is_none()
+            && self.notes.is_none()
+            && self.initial_mutation_id.is_none()
+            && self.final_mutation_id.is_none()
+            && self.notification_protocol.is_none()
+            && self.notification_date.is_none()
+            && self.classing_flag.is_none()
+            && self.common_parts.is_empty()
+            && self.reserves.is_empty()
+    }
 }
 
 impl UnitState {
@@ -179,6 +213,41 @@ impl UnitState {
     /// The details, to be filled (boxed on first use).
     pub fn details_mut(&mut self) -> &mut UnitStateDetails {
         self.details.get_or_insert_with(Box::default)
+    }
+
+    /// The deed that opened the state (all empty when none was written).
+    pub fn generating_deed(&self) -> &Deed {
+        self.generating_deed.as_deref().unwrap_or(Deed::empty())
+    }
+
+    /// The generating deed, to be filled (boxed on first use).
+    pub fn generating_deed_mut(&mut self) -> &mut Deed {
+        self.generating_deed.get_or_insert_with(Box::default)
+    }
+
+    /// Sets the generating deed (boxed unless empty).
+    pub fn set_generating_deed(&mut self, deed: Deed) {
+        self.generating_deed = deed.boxed();
+    }
+
+    /// Class, as written (`03`); empty for groups D, E, F.
+    pub fn class(&self) -> Option<&str> {
+        self.details().class.as_deref()
+    }
+
+    /// Consistency, in the unit of the category (rooms, m³, m²); none for D/E/F.
+    pub fn consistency(&self) -> Option<f64> {
+        self.details().consistency
+    }
+
+    /// Staircase.
+    pub fn staircase(&self) -> Option<&str> {
+        self.details().staircase.as_deref()
+    }
+
+    /// Floors (`T` ground floor, `S1` basement, `3`…), non-empty values only.
+    pub fn floors(&self) -> &[String] {
+        &self.details().floors
     }
 
     /// The special account of the state, if its partita is one.
@@ -201,6 +270,85 @@ impl UnitState {
     /// True when the state is valid on `date` (closing date excluded).
     pub fn is_valid_on(&self, date: NaiveDate) -> bool {
         self.validity.contains(date)
+    }
+}
+
+impl Serialize for UnitState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let details = self.details();
+        UnitStateForm {
+            progressive: self.progressive,
+            identifiers: Cow::Borrowed(&self.identifiers),
+            census_zone: Cow::Borrowed(&self.census_zone),
+            category: self.category,
+            class: Cow::Borrowed(&details.class),
+            consistency: details.consistency,
+            surface_m2: self.surface_m2,
+            rent_eur: self.rent_eur,
+            staircase: Cow::Borrowed(&details.staircase),
+            internal: Cow::Borrowed(&self.internal),
+            floors: Cow::Borrowed(&details.floors),
+            validity: self.validity,
+            generating_deed: Cow::Borrowed(self.generating_deed()),
+            closing_deed: Cow::Borrowed(&self.closing_deed),
+            partita: Cow::Borrowed(&self.partita),
+            addresses: Cow::Borrowed(&self.addresses),
+            details: self
+                .details
+                .as_deref()
+                .filter(|d| !d.entry_parts_empty())
+                .map(Cow::Borrowed),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// The serialised form of a [`UnitState`]: the register entry's fields in their order, the
+/// rarely filled rest (from `lot` on) as `details`, `null` when empty.
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "UnitState")]
+struct UnitStateForm<'a> {
+    progressive: u32,
+    identifiers: Cow<'a, UnitIdentifiers>,
+    census_zone: Cow<'a, Option<Box<str>>>,
+    category: Option<Category>,
+    class: Cow<'a, Option<Box<str>>>,
+    consistency: Option<f64>,
+    surface_m2: Option<u32>,
+    rent_eur: Option<f64>,
+    staircase: Cow<'a, Option<Box<str>>>,
+    internal: Cow<'a, Option<Box<str>>>,
+    floors: Cow<'a, [String]>,
+    validity: Validity,
+    generating_deed: Cow<'a, Deed>,
+    closing_deed: Cow<'a, Option<Box<Deed>>>,
+    partita: Cow<'a, Option<Box<str>>>,
+    addresses: Cow<'a, [CadastralAddress]>,
+    details: Option<Cow<'a, UnitStateDetails>>,
+}
+
+impl From<UnitStateForm<'_>> for UnitState {
+    fn from(f: UnitStateForm<'_>) -> Self {
+        let mut details = f.details.map(Cow::into_owned).unwrap_or_default();
+        details.class = f.class.into_owned();
+        details.consistency = f.consistency;
+        details.staircase = f.staircase.into_owned();
+        details.floors = f.floors.into_owned();
+        Self {
+            progressive: f.progressive,
+            identifiers: f.identifiers.into_owned(),
+            census_zone: f.census_zone.into_owned(),
+            category: f.category,
+            surface_m2: f.surface_m2,
+            rent_eur: f.rent_eur,
+            internal: f.internal.into_owned(),
+            validity: f.validity,
+            generating_deed: f.generating_deed.into_owned().boxed(),
+            closing_deed: f.closing_deed.into_owned(),
+            partita: f.partita.into_owned(),
+            addresses: f.addresses.into_owned(),
+            details: details.boxed(),
+        }
     }
 }
 
@@ -268,15 +416,39 @@ mod tests {
         s.details_mut().lot = Some("2".into());
         assert_eq!(s.details().lot.as_deref(), Some("2"));
         assert_eq!(super::super::DeedNote::default().boxed(), None);
-        assert_eq!(s.generating_deed.note().note_year, None);
+        assert_eq!(s.generating_deed().note().note_year, None);
+        // the class, consistency, staircase and floors live in the details too
+        s.details = None;
+        assert_eq!(
+            (s.class(), s.consistency(), s.staircase()),
+            (None, None, None)
+        );
+        assert!(s.floors().is_empty());
+        s.details_mut().class = Some("03".into());
+        assert_eq!(s.class(), Some("03"));
+        assert!(!s.details().is_empty());
+    }
+
+    #[test]
+    fn the_generating_deed_is_boxed_only_when_some_part_is_written() {
+        assert_eq!(Deed::default().boxed(), None);
+        assert!(Deed::empty().is_empty());
+        let mut s = state(1, d(2020, 1, 1), None, "A/2");
+        assert_eq!(s.generating_deed, None);
+        assert_eq!(s.generating_deed(), &Deed::default());
+        s.set_generating_deed(Deed::default());
+        assert_eq!(s.generating_deed, None);
+        s.generating_deed_mut().efficacy_date = Some(d(2020, 1, 1));
+        assert_eq!(s.generating_deed().efficacy_date, Some(d(2020, 1, 1)));
+        assert!(s.generating_deed.is_some());
     }
 
     #[test]
     fn a_state_stays_small() {
-        // a city holds millions of states: the closing deed, the deed's note and the rarely
-        // filled parts of the entry are boxed (most states have none), the texts are boxed
-        // strings
-        assert!(size_of::<UnitState>() <= 280, "{}", size_of::<UnitState>());
+        // a city holds millions of states: the deeds, the deed's note and the rarely filled
+        // parts of the entry (class, consistency, staircase, floors among them) are boxed
+        // (most states have none), the texts are boxed strings
+        assert!(size_of::<UnitState>() <= 192, "{}", size_of::<UnitState>());
         assert!(size_of::<Deed>() <= 32, "{}", size_of::<Deed>());
     }
 
@@ -290,19 +462,19 @@ mod tests {
             identifiers: UnitIdentifiers::single(key("F205//12/101/7")),
             census_zone: Some("001".into()),
             category: Some(Category::parse(cat).unwrap()),
-            class: Some("03".into()),
-            consistency: Some(5.5),
             surface_m2: Some(98),
             rent_eur: Some(1032.91),
-            staircase: Some("B".into()),
             internal: Some("12".into()),
-            floors: vec!["3".into()],
             validity: Validity::new(from, to).unwrap(),
-            generating_deed: Deed::default(),
+            generating_deed: None,
             closing_deed: None,
             partita: None,
             addresses: Vec::new(),
             details: UnitStateDetails {
+                class: Some("03".into()),
+                consistency: Some(5.5),
+                staircase: Some("B".into()),
+                floors: vec!["3".into()],
                 common_parts: vec![key("F205//12/101/1")],
                 ..UnitStateDetails::default()
             }
@@ -363,5 +535,101 @@ mod tests {
         assert!(json.contains(r#""canonical":"F205//12/101/7""#));
         let back: UnitState = serde_json::from_str(&json).unwrap();
         assert_eq!(back, s);
+    }
+
+    /// The serialised form of a state before its class, consistency, staircase, floors and
+    /// generating deed moved out of line: the form must not change.
+    #[derive(Serialize)]
+    #[serde(rename = "UnitState")]
+    struct FlatState {
+        progressive: u32,
+        identifiers: UnitIdentifiers,
+        census_zone: Option<Box<str>>,
+        category: Option<Category>,
+        class: Option<Box<str>>,
+        consistency: Option<f64>,
+        surface_m2: Option<u32>,
+        rent_eur: Option<f64>,
+        staircase: Option<Box<str>>,
+        internal: Option<Box<str>>,
+        floors: Vec<String>,
+        validity: Validity,
+        generating_deed: Deed,
+        closing_deed: Option<Box<Deed>>,
+        partita: Option<Box<str>>,
+        addresses: Vec<CadastralAddress>,
+        details: Option<Box<FlatDetails>>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename = "UnitStateDetails")]
+    struct FlatDetails {
+        lot: Option<Box<str>>,
+        building: Option<Box<str>>,
+        internal2: Option<Box<str>>,
+        notes: Option<Box<str>>,
+        initial_mutation_id: Option<u64>,
+        final_mutation_id: Option<u64>,
+        notification_protocol: Option<Box<str>>,
+        notification_date: Option<NaiveDate>,
+        classing_flag: Option<Box<str>>,
+        common_parts: Vec<UnitKey>,
+        reserves: Vec<Reserve>,
+    }
+
+    #[test]
+    fn the_serialised_form_is_the_flat_entry() {
+        let deed = Deed {
+            efficacy_date: Some(d(2019, 3, 15)),
+            cause_description: Some("VARIAZIONE".into()),
+            ..Deed::default()
+        };
+        let with_parts = state(2, d(2019, 3, 15), None, "A02");
+        let mut with_deed = with_parts.clone();
+        with_deed.set_generating_deed(deed.clone());
+        with_deed.details_mut().common_parts.clear();
+        let mut bare = with_deed.clone();
+        bare.details = None;
+        bare.generating_deed = None;
+        for s in [with_parts, with_deed, bare] {
+            let json = serde_json::to_string(&s).unwrap();
+            let d = s.details();
+            let flat = FlatState {
+                progressive: s.progressive,
+                identifiers: s.identifiers.clone(),
+                census_zone: s.census_zone.clone(),
+                category: s.category,
+                class: d.class.clone(),
+                consistency: d.consistency,
+                surface_m2: s.surface_m2,
+                rent_eur: s.rent_eur,
+                staircase: d.staircase.clone(),
+                internal: s.internal.clone(),
+                floors: d.floors.clone(),
+                validity: s.validity,
+                generating_deed: s.generating_deed().clone(),
+                closing_deed: s.closing_deed.clone(),
+                partita: s.partita.clone(),
+                addresses: s.addresses.clone(),
+                details: (!d.common_parts.is_empty()).then(|| {
+                    Box::new(FlatDetails {
+                        lot: None,
+                        building: None,
+                        internal2: None,
+                        notes: None,
+                        initial_mutation_id: None,
+                        final_mutation_id: None,
+                        notification_protocol: None,
+                        notification_date: None,
+                        classing_flag: None,
+                        common_parts: d.common_parts.clone(),
+                        reserves: Vec::new(),
+                    })
+                }),
+            };
+            assert_eq!(json, serde_json::to_string(&flat).unwrap());
+            let back: UnitState = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, s);
+        }
     }
 }
