@@ -100,17 +100,17 @@ fn composed_example_decodes_as_the_reference_says() {
     assert!(!s.identifiers.is_stapled());
     assert_eq!(s.census_zone.as_deref(), Some("001"));
     assert_eq!(s.category, Some(Category::parse("A/2").unwrap()));
-    assert_eq!(s.class.as_deref(), Some("03"));
-    assert_eq!(s.consistency, Some(5.5));
+    assert_eq!(s.class(), Some("03"));
+    assert_eq!(s.consistency(), Some(5.5));
     assert_eq!(s.surface_m2, Some(98));
     assert_eq!(s.rent_eur, Some(1032.91));
-    assert_eq!(s.staircase.as_deref(), Some("B"));
+    assert_eq!(s.staircase(), Some("B"));
     assert_eq!(s.internal.as_deref(), Some("12"));
-    assert_eq!(s.floors, vec!["3".to_owned()]);
+    assert_eq!(s.floors(), ["3".to_owned()]);
     assert_eq!(s.validity.from(), d(2019, 3, 15));
     assert!(s.validity.is_current());
     assert!(s.closing_deed.is_none());
-    let g = &s.generating_deed;
+    let g = s.generating_deed();
     assert_eq!(g.efficacy_date, Some(d(2019, 3, 15)));
     assert_eq!(g.registration_date, Some(d(2019, 3, 20)));
     assert_eq!(g.note().note_type.as_deref(), Some("V"));
@@ -311,7 +311,7 @@ fn pre_2007_records_with_40_values_are_read() {
     let (units, diags) = read(&input);
     assert!(diags.is_empty(), "{diags:#?}");
     assert_eq!(
-        units[0].unit.states[0].generating_deed.note().cause_code,
+        units[0].unit.states[0].generating_deed().note().cause_code,
         None
     );
 }
@@ -508,7 +508,7 @@ fn unparsable_optional_values_are_dropped_with_a_repair() {
     .join("\n");
     let (units, diags) = read(&input);
     let s = &units[0].unit.states[0];
-    assert_eq!(s.consistency, None);
+    assert_eq!(s.consistency(), None);
     assert_eq!(s.validity.from(), NaiveDate::from_ymd_opt(1, 1, 1).unwrap());
     let fields: Vec<_> = diags
         .iter()

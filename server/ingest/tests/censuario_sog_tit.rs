@@ -180,14 +180,17 @@ fn composed_holdings() {
     );
     assert!(h.validity.is_current());
     assert_eq!(
-        h.generating_deed.note().note_number.as_deref(),
+        h.generating_deed().note().note_number.as_deref(),
         Some("045123")
     );
     assert_eq!(
-        h.generating_deed.registration_date,
+        h.generating_deed().registration_date,
         NaiveDate::from_ymd_opt(2019, 3, 20)
     );
-    assert_eq!(h.generating_deed.note().cause_code.as_deref(), Some("VAR"));
+    assert_eq!(
+        h.generating_deed().note().cause_code.as_deref(),
+        Some("VAR")
+    );
     assert!(h.closing_deed.is_none());
     // no regime, ledger number or change ids in the record: nothing is boxed for them
     assert!(h.details.is_none());
@@ -227,7 +230,10 @@ fn holding_history_shares_and_bad_records() {
         Some(2020)
     );
     assert_eq!(holdings[1].holding.holding_id, Some(7_654_321));
-    assert_eq!(holdings[1].holding.generating_deed.note().cause_code, None);
+    assert_eq!(
+        holdings[1].holding.generating_deed().note().cause_code,
+        None
+    );
     assert_eq!(holdings[2].holding.right.as_str(), "1s");
     assert_eq!(holdings[2].holding.share, None);
     assert_eq!(holdings[3].holding.share, None);
@@ -316,7 +322,7 @@ fn encodings() {
     assert_eq!(at(&diags, 1, Severity::Rejected).file, Path::new("T.SOG"));
     // TIT and FAB detect too
     let (holdings, diags) = tit(&HOLDING.replacen("|10||", "|10|PROPRIETÀ|", 1));
-    assert_eq!(holdings[0].holding.right_text.as_deref(), Some("PROPRIETÀ"));
+    assert_eq!(holdings[0].holding.right_text(), Some("PROPRIETÀ"));
     assert_eq!(diags.len(), 1);
 }
 

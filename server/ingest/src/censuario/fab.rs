@@ -284,19 +284,19 @@ impl Layout for Fab {
             identifiers,
             census_zone: head.census_zone.map(Into::into),
             category: head.category,
-            class: head.class.map(Into::into),
-            consistency: head.consistency,
             surface_m2: head.surface_m2,
             rent_eur: head.rent_eur,
-            staircase: head.staircase.map(Into::into),
             internal: head.internal.map(Into::into),
-            floors: head.floors,
             validity: head.validity,
-            generating_deed: head.generating_deed,
+            generating_deed: head.generating_deed.boxed(),
             closing_deed: head.closing_deed.map(Box::new),
             partita: head.partita.map(Into::into),
             addresses: acc.addresses,
             details: UnitStateDetails {
+                class: head.class.map(Into::into),
+                consistency: head.consistency,
+                staircase: head.staircase.map(Into::into),
+                floors: head.floors,
                 lot: head.lot.map(Into::into),
                 building: head.building.map(Into::into),
                 internal2: head.internal2.map(Into::into),
@@ -318,7 +318,7 @@ impl Layout for Fab {
     }
 
     fn close_superseded(prev: &mut UnitState, next: &UnitState) -> bool {
-        let Some(end) = next.generating_deed.efficacy_date else {
+        let Some(end) = next.generating_deed().efficacy_date else {
             return false;
         };
         if !prev.validity.is_current() {
@@ -328,7 +328,7 @@ impl Layout for Fab {
             return false;
         };
         prev.validity = closed;
-        prev.closing_deed = Some(Box::new(next.generating_deed.clone()));
+        prev.closing_deed = Some(Box::new(next.generating_deed().clone()));
         if prev.details().final_mutation_id.is_none()
             && let Some(id) = next.details().initial_mutation_id
         {

@@ -19,7 +19,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use segit_model::{
-    Belfiore, Holding, HoldingDetails, PropertyId, PropertyKind, RightCode, Share, SubjectId,
+    Belfiore, Deed, Holding, HoldingDetails, PropertyId, PropertyKind, RightCode, Share, SubjectId,
     SubjectKind,
 };
 
@@ -213,12 +213,12 @@ fn parse_holding(v: &mut Values<'_>, once: &mut OnceWarnings) -> Result<Holding,
             kind: property_kind,
         },
         right,
-        right_text: v.text(8).map(Into::into),
         share,
         validity,
-        generating_deed: generating.unwrap_or_default(),
+        generating_deed: generating.and_then(Deed::boxed),
         closing_deed: closing.map(Box::new),
         details: HoldingDetails {
+            right_text: v.text(8).map(Into::into),
             regime: v.text(11).map(Into::into),
             regime_subject_id: v.opt_u64(12, "soggetto di riferimento"),
             partita: v.text(19).map(Into::into),

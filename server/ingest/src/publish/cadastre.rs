@@ -211,18 +211,18 @@ pub(crate) fn units(
                 opt_int(key.subalterno().map(segit_model::Subalterno::get)),
                 opt_text(s.category.map(|c| c.to_string())),
                 opt_text(s.category.map(segit_model::Category::census_code)),
-                opt_text(s.class.as_deref()),
-                opt_num(s.consistency),
+                opt_text(s.class()),
+                opt_num(s.consistency()),
                 opt_int(s.surface_m2),
                 opt_num(s.rent_eur),
                 opt_text(s.census_zone.as_deref()),
                 opt_text(s.partita.as_deref()),
-                opt_text(s.staircase.as_deref()),
-                opt_text((!s.floors.is_empty()).then(|| s.floors.join(","))),
+                opt_text(s.staircase()),
+                opt_text((!s.floors().is_empty()).then(|| s.floors().join(","))),
                 opt_text(s.internal.as_deref()),
                 opt_text(street_text),
-                opt_text(s.generating_deed.cause_description.as_deref()),
-                opt_date(s.generating_deed.registration_date),
+                opt_text(s.generating_deed().cause_description.as_deref()),
+                opt_date(s.generating_deed().registration_date),
             ];
             // an unlinked parcel key is still published (built from the census), without method
             match (&parcel_link, parcel_method) {
@@ -312,11 +312,11 @@ pub(crate) fn holdings(
             text(subject_letter(h.subject.kind)),
             opt_text(cf),
             text(h.right.as_str()),
-            opt_text(h.right_text.as_deref().or_else(|| h.right.description())),
+            opt_text(h.right_text().or_else(|| h.right.description())),
             opt_text(h.share.map(|s| s.to_string())),
             opt_int(h.share.map(segit_model::Share::num)),
             opt_int(h.share.map(segit_model::Share::den)),
-            opt_text(h.generating_deed.cause_description.as_deref()),
+            opt_text(h.generating_deed().cause_description.as_deref()),
         ];
         values.extend(link_values(unit.as_ref(), |k| text(k.to_string())));
         values.extend(link_values(land.as_ref(), |k| text(k.clone())));
