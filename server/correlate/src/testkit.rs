@@ -77,18 +77,15 @@ pub fn state(
         identifiers: UnitIdentifiers::from_groups(keys.iter().map(|k| key(k))).unwrap(),
         census_zone: Some("1".into()),
         category: cat.map(|c| Category::parse(c).unwrap()),
-        class: None,
-        consistency: None,
         surface_m2: None,
         rent_eur: Some(1000.0),
-        staircase: None,
         internal: None,
-        floors: Vec::new(),
         validity: Validity::new(from, to).unwrap(),
         generating_deed: Deed {
             efficacy_date: Some(from),
             ..Deed::default()
-        },
+        }
+        .boxed(),
         closing_deed: None,
         partita: Some("1234".into()),
         addresses: Vec::new(),
@@ -208,10 +205,9 @@ pub fn holding(
         subject: subject.subject_id(),
         property: prop,
         right: RightCode::parse(right).unwrap(),
-        right_text: None,
         share: Share::from_census(share.0, share.1).unwrap(),
         validity: Validity::new(from, to).unwrap(),
-        generating_deed: Deed::default(),
+        generating_deed: None,
         closing_deed: None,
         details: None,
     }

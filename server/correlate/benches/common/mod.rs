@@ -29,7 +29,8 @@ use segit_model::{
     LeasedUnit, LegalEntity, NaturalPerson, Parcel, ParcelKey, ParcelState, Particella, PartyRole,
     PropertyId, PropertyKind, Relationship, Resident, RightCode, Share, Street, Subalterno,
     Subject, SubjectData, SubjectId, TariPosition, TariUserType, TaxId, TransferDeed, Unit,
-    UnitIdentifiers, UnitKey, UnitState, UseType, UtilityKind, UtilitySupply, Validity,
+    UnitIdentifiers, UnitKey, UnitState, UnitStateDetails, UseType, UtilityKind, UtilitySupply,
+    Validity,
 };
 
 /// Boxed error of the builder.
@@ -415,22 +416,25 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                         identifiers: UnitIdentifiers::single(key.clone()),
                         census_zone: Some("1".into()),
                         category: Some(cat),
-                        class: Some("3".into()),
-                        consistency: Some(f64::from(m2) / 15.0),
                         surface_m2: Some(m2),
                         rent_eur: Some(f64::from(m2) * 9.5),
-                        staircase: None,
                         internal: Some(internal.as_str().into()),
-                        floors: vec![(s / 4).to_string()],
                         validity: Validity::new(from, to)?,
                         generating_deed: Deed {
                             efficacy_date: Some(from),
                             ..Deed::default()
-                        },
+                        }
+                        .boxed(),
                         closing_deed: None,
                         partita: None,
                         addresses: vec![cadastral_address.clone()],
-                        details: None,
+                        details: UnitStateDetails {
+                            class: Some("3".into()),
+                            consistency: Some(f64::from(m2) / 15.0),
+                            floors: vec![(s / 4).to_string()],
+                            ..UnitStateDetails::default()
+                        }
+                        .boxed(),
                     })
                 };
             // exactly the states of the unit, as the store loader builds them
@@ -470,10 +474,9 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                     subject: subject_ids[*h],
                     property: property.clone(),
                     right: RightCode::parse("10")?,
-                    right_text: None,
                     share: Share::from_census(share.0, share.1)?,
                     validity: Validity::open(current_from),
-                    generating_deed: Deed::default(),
+                    generating_deed: None,
                     closing_deed: None,
                     details: None,
                 });

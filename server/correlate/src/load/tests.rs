@@ -232,8 +232,8 @@ fn unit_states_are_grouped_by_property_with_their_validity() {
     assert_eq!(current.identifiers.canonical().to_string(), "F205//12/34/1");
     assert_eq!(current.identifiers.aliases().len(), 1);
     // values no rule reads are left empty though the store has them
-    assert!(current.floors.is_empty() && current.class.is_none());
-    assert_eq!(current.generating_deed, segit_model::Deed::default());
+    assert!(current.floors().is_empty() && current.class().is_none());
+    assert_eq!((&current.generating_deed, &current.details), (&None, &None));
     assert_eq!(
         current.category.map(|c| c.to_string()).as_deref(),
         Some("A/2")

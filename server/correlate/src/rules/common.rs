@@ -212,7 +212,7 @@ pub fn map_ref(key: &ParcelKey) -> UnitKey {
 /// Generating efficacy date of a unit state (deed efficacy, else the validity start).
 pub fn efficacy(state: &UnitState) -> NaiveDate {
     state
-        .generating_deed
+        .generating_deed()
         .efficacy_date
         .unwrap_or_else(|| state.validity.from())
 }
