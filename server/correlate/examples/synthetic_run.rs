@@ -16,11 +16,12 @@ use geo_types::{MultiPolygon, polygon};
 use segit_correlate::inputs::{Footprint, InputData, MapParcel, Microzone, OmiQuotation, OmiZone};
 use segit_correlate::{Inputs, Params, Registry, RunOptions, run};
 use segit_model::{
-    ActivePeriod, Address, AddressKey, Belfiore, Building, BuildingUse, CadastralSurface, Category,
-    Deed, F24Payment, Foglio, HolderType, Holding, Instalment, LandQuality, NaturalPerson, Parcel,
-    ParcelKey, ParcelState, Particella, PropertyId, PropertyKind, Relationship, Resident,
-    RightCode, Share, Subject, SubjectData, TariPosition, TariUserType, TaxId, Unit,
-    UnitIdentifiers, UnitKey, UnitState, UseType, UtilityKind, UtilitySupply, Validity,
+    ActivePeriod, AddressKey, Belfiore, Building, BuildingUse, CadastralSurface, Category, Deed,
+    F24Payment, Foglio, HolderType, Holding, Instalment, LandQuality, Parcel, ParcelKey,
+    ParcelState, Particella, PropertyId, PropertyKind, Relationship, Resident, ResidentAddress,
+    ResidentDetails, RightCode, Share, Subject, SubjectDetails, SubjectKind, TariPosition,
+    TariUserType, TaxId, Unit, UnitIdentifiers, UnitKey, UnitState, UseType, UtilityKind,
+    UtilitySupply, Validity,
 };
 
 fn square(x: f64, y: f64, s: f64) -> MultiPolygon<f64> {
@@ -172,15 +173,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             subjects.push(Subject {
                 belfiore: f205,
                 id: i as u64,
-                data: SubjectData::NaturalPerson(NaturalPerson {
+                kind: SubjectKind::NaturalPerson,
+                tax_code: Some(cf.clone()),
+                details: SubjectDetails {
                     surname: "S".into(),
                     given_name: "N".into(),
-                    sex: None,
-                    birth_date: None,
-                    birthplace: None,
-                    tax_code: Some(cf.clone()),
-                    notes: None,
-                }),
+                    ..SubjectDetails::default()
+                }
+                .boxed(),
             });
             holdings.push(Holding {
                 belfiore: f205,
@@ -198,18 +198,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             residents.push(Resident {
                 person: cf.clone(),
                 household_id: format!("H{i}").into(),
-                relationship: Relationship::Head,
-                address: Address {
+                address: ResidentAddress {
                     key: address.clone(),
-                    staircase: None,
-                    floor: None,
                     internal: Some(s.to_string().into()),
                 },
                 residence: Validity::open(since),
-                birth_date: None,
-                sex: None,
-                citizenship: None,
                 unit_key: Some(key.clone()),
+                details: ResidentDetails {
+                    relationship: Relationship::Head,
+                    ..ResidentDetails::default()
+                }
+                .boxed(),
             });
             tari.push(TariPosition {
                 account_id: format!("T{i}").into(),
@@ -220,13 +219,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 occupants: Some(1),
                 address_text: None,
                 address_key: Some(address),
-                staircase: None,
-                floor: None,
                 internal: Some(s.to_string().into()),
                 unit_keys: vec![key.clone()],
                 declared_m2: if i % 50 == 0 { 40 } else { 70 },
                 period: ActivePeriod::new(since, None)?,
-                reduction: None,
+                details: None,
             });
             utilities.push(UtilitySupply {
                 utility: UtilityKind::Electricity,

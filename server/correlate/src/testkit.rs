@@ -3,11 +3,11 @@
 use chrono::NaiveDate;
 use geo_types::{MultiPolygon, Polygon, polygon};
 use segit_model::{
-    ActivePeriod, Address, AddressKey, Belfiore, Category, Deed, Foglio, HolderType, Holding,
-    LandQuality, Landlord, Lease, LeaseType, LeasedUnit, NaturalPerson, Parcel, ParcelKey,
-    ParcelState, Particella, PropertyId, PropertyKind, Relationship, Resident, RightCode, Share,
-    Subject, SubjectData, TariPosition, TariUserType, TaxId, Tenant, Unit, UnitIdentifiers,
-    UnitKey, UnitState, UseType, UtilityKind, UtilitySupply, Validity,
+    ActivePeriod, AddressKey, Belfiore, Category, Deed, Foglio, HolderType, Holding, LandQuality,
+    Landlord, Lease, LeaseType, LeasedUnit, Parcel, ParcelKey, ParcelState, Particella, PropertyId,
+    PropertyKind, Relationship, Resident, ResidentAddress, ResidentDetails, RightCode, Share,
+    Subject, SubjectDetails, SubjectKind, TariPosition, TariUserType, TaxId, Tenant, Unit,
+    UnitIdentifiers, UnitKey, UnitState, UseType, UtilityKind, UtilitySupply, Validity,
 };
 
 use crate::inputs::{InputData, MapParcel, Utilities};
@@ -179,15 +179,14 @@ pub fn person(id: u64, code: &str) -> Subject {
     Subject {
         belfiore: f205(),
         id,
-        data: SubjectData::NaturalPerson(NaturalPerson {
+        kind: SubjectKind::NaturalPerson,
+        tax_code: Some(cf(code)),
+        details: SubjectDetails {
             surname: "ROSSI".into(),
             given_name: "MARIA".into(),
-            sex: None,
-            birth_date: None,
-            birthplace: None,
-            tax_code: Some(cf(code)),
-            notes: None,
-        }),
+            ..SubjectDetails::default()
+        }
+        .boxed(),
     }
 }
 
@@ -225,18 +224,17 @@ pub fn resident(
     Resident {
         person: cf(code),
         household_id: household.into(),
-        relationship: Relationship::Head,
-        address: Address {
+        address: ResidentAddress {
             key: addr(at),
-            staircase: None,
-            floor: None,
             internal: internal.map(Into::into),
         },
         residence: Validity::new(from, to).unwrap(),
-        birth_date: None,
-        sex: None,
-        citizenship: None,
         unit_key: unit.map(key),
+        details: ResidentDetails {
+            relationship: Relationship::Head,
+            ..ResidentDetails::default()
+        }
+        .boxed(),
     }
 }
 
@@ -257,13 +255,11 @@ pub fn tari(
         occupants: None,
         address_text: None,
         address_key: None,
-        staircase: None,
-        floor: None,
         internal: None,
         unit_keys: units.iter().map(|k| key(k)).collect(),
         declared_m2: declared,
         period: ActivePeriod::new(first, last).unwrap(),
-        reduction: None,
+        details: None,
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use segit_ingest::censuario::{CensusHolding, CensusSubject, SogReader, TitReader};
 use segit_ingest::diag::{Diagnostic, Item, Severity};
-use segit_model::{PropertyKind, Sex, Share, SubjectData, SubjectKind};
+use segit_model::{PropertyKind, Sex, Share, SubjectKind};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -51,14 +51,12 @@ fn composed_subjects() {
     assert_eq!(subjects.len(), 2);
     let p = &subjects[0].subject;
     assert_eq!((p.id, p.kind()), (3_000_001, SubjectKind::NaturalPerson));
-    let SubjectData::NaturalPerson(person) = &p.data else {
-        panic!("not a person")
-    };
+    let person = p.details();
     assert_eq!((&*person.surname, &*person.given_name), ("ROSSI", "MARIA"));
     assert_eq!(person.sex, Some(Sex::Female));
     assert_eq!(person.birth_date, NaiveDate::from_ymd_opt(1970, 5, 12));
     assert_eq!(person.birthplace.unwrap().as_str(), "F205");
-    assert!(person.tax_code.as_ref().unwrap().is_valid());
+    assert!(p.tax_code().unwrap().is_valid());
     assert_eq!(subjects[0].source.line, 1);
     let g = &subjects[1].subject;
     assert_eq!(g.kind(), SubjectKind::LegalEntity);
@@ -128,9 +126,8 @@ fn subject_counts_dates_and_odd_values() {
             .reason
             .contains("12 values")
     );
-    let SubjectData::NaturalPerson(anna) = &subjects[1].subject.data else {
-        panic!("not a person")
-    };
+    assert_eq!(subjects[1].subject.kind(), SubjectKind::NaturalPerson);
+    let anna = subjects[1].subject.details();
     assert_eq!(anna.sex, Some(Sex::Male));
     assert!(anna.birthplace.unwrap().is_foreign_country());
 }
@@ -285,9 +282,8 @@ fn encodings() {
     // UTF-8 written where Latin-1 is expected: decoded, reported once
     let utf8 = "F205||1|P|NICOLÒ|LUCÀ|1|01011950|F205|||\nF205||2|P|DÈ|ANNA|2|01011950|F205|||\n";
     let (subjects, diags) = sog(utf8);
-    let SubjectData::NaturalPerson(p) = &subjects[0].subject.data else {
-        panic!("not a person")
-    };
+    assert_eq!(subjects[0].subject.kind(), SubjectKind::NaturalPerson);
+    let p = subjects[0].subject.details();
     assert_eq!((&*p.surname, &*p.given_name), ("NICOLÒ", "LUCÀ"));
     assert_eq!(diags.len(), 1);
     assert_eq!((diags[0].line, diags[0].severity), (1, Severity::Repaired));

@@ -209,17 +209,17 @@ fn residents_and_households() {
     assert_eq!(h1.size_on(d(2020, 5, 31)), 2);
     assert_eq!(h1.size_on(d(2020, 6, 1)), 1, "to_date is exclusive");
     let head = &h1.members[0];
-    assert_eq!(head.relationship, Relationship::Head);
+    assert_eq!(head.relationship(), Relationship::Head);
     assert_eq!(head.address.key.to_string(), "F205/2040/12/");
     assert_eq!(head.address.unit_link().map(|(_, i)| i), Some("12"));
     assert_eq!(
         head.unit_key.as_ref().unwrap().to_string(),
         "F205//12/101/7"
     );
-    assert_eq!(head.birth_date, Some(d(1970, 5, 12)));
+    assert_eq!(head.birth_date(), Some(d(1970, 5, 12)));
     let h2 = &households[1];
-    assert_eq!(h2.members[0].citizenship.as_deref(), Some("ITA"));
-    assert_eq!(h2.members[0].address.floor.as_deref(), Some("T"));
+    assert_eq!(h2.members[0].citizenship(), Some("ITA"));
+    assert_eq!(h2.members[0].details().floor.as_deref(), Some("T"));
     assert!(!h2.members[1].person.is_valid());
 }
 
@@ -291,11 +291,11 @@ fn tari_premises() {
     let cellar = &records[1].record;
     assert!(cellar.unit_keys.is_empty() && cellar.address_key.is_none());
     assert_eq!(cellar.address_text.as_deref(), Some("V. DEI MILLE 12"));
-    assert_eq!(cellar.floor.as_deref(), Some("S1"));
+    assert_eq!(cellar.floor(), Some("S1"));
     let shop = &records[2].record;
     assert_eq!(shop.user_type, TariUserType::NonDomestic);
     assert_eq!(shop.tariff_class.as_deref(), Some("11"));
-    assert_eq!(shop.reduction.as_deref(), Some("R2"));
+    assert_eq!(shop.reduction(), Some("R2"));
     assert_eq!(shop.unit_keys[0].to_string(), "F205//12/102/");
     assert_eq!(
         summary(&diagnostics),

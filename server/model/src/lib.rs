@@ -84,10 +84,10 @@ pub use lease::{
     DeedParty, DeedProperty, Landlord, Lease, LeaseType, LeasedUnit, PartyRole, Tenant,
     TransferDeed,
 };
-pub use residents::{Household, Relationship, Resident};
-pub use subject::{LegalEntity, NaturalPerson, Subject, SubjectData, SubjectId, SubjectKind};
+pub use residents::{Household, Relationship, Resident, ResidentAddress, ResidentDetails};
+pub use subject::{Subject, SubjectDetails, SubjectId, SubjectKind};
 pub use surface::{CadastralSurface, SurfacePolygon};
-pub use tari::{TariPosition, TariUserType};
+pub use tari::{TariDetails, TariPosition, TariUserType};
 pub use utility::{HolderType, UseType, UtilityKind, UtilitySupply};
 pub use validity::{ActivePeriod, Validity};
 

@@ -22,13 +22,13 @@ use segit_correlate::inputs::{
     Microzone, OmiQuotation, OmiZone, Utilities,
 };
 use segit_model::{
-    ActivePeriod, Address, AddressKey, Belfiore, Building, BuildingUse, CadastralAddress,
-    CadastralSurface, Category, Deed, DeedParty, DeedProperty, F24Payment, Foglio, HolderType,
-    Holding, HouseNumber, ImuAssimilation, ImuCadastre, ImuCharacteristic, ImuDeclaration,
-    ImuExemption, ImuPosition, ImuReduction, Instalment, LandQuality, Landlord, Lease, LeaseType,
-    LeasedUnit, LegalEntity, NaturalPerson, Parcel, ParcelKey, ParcelState, Particella, PartyRole,
-    PropertyId, PropertyKind, Relationship, Resident, RightCode, Share, Street, Subalterno,
-    Subject, SubjectData, SubjectId, TariPosition, TariUserType, TaxId, TransferDeed, Unit,
+    ActivePeriod, AddressKey, Belfiore, Building, BuildingUse, CadastralAddress, CadastralSurface,
+    Category, Deed, DeedParty, DeedProperty, F24Payment, Foglio, HolderType, Holding, HouseNumber,
+    ImuAssimilation, ImuCadastre, ImuCharacteristic, ImuDeclaration, ImuExemption, ImuPosition,
+    ImuReduction, Instalment, LandQuality, Landlord, Lease, LeaseType, LeasedUnit, Parcel,
+    ParcelKey, ParcelState, Particella, PartyRole, PropertyId, PropertyKind, Relationship,
+    Resident, ResidentAddress, ResidentDetails, RightCode, Share, Street, Subalterno, Subject,
+    SubjectDetails, SubjectId, SubjectKind, TariPosition, TariUserType, TaxId, TransferDeed, Unit,
     UnitIdentifiers, UnitKey, UnitState, UnitStateDetails, UseType, UtilityKind, UtilitySupply,
     Validity,
 };
@@ -225,27 +225,34 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
     }
     let mut subjects: Vec<Subject> = Vec::with_capacity(codes.len());
     for (i, code) in codes.iter().enumerate() {
-        let data = if i < persons {
-            SubjectData::NaturalPerson(NaturalPerson {
-                surname: "ROSSI".into(),
-                given_name: "MARIA".into(),
-                sex: None,
-                birth_date: None,
-                birthplace: Some(f205),
-                tax_code: (!chance(i as u64, 4, 3)).then(|| code.clone()),
-                notes: None,
-            })
+        let (kind, tax_code, details) = if i < persons {
+            (
+                SubjectKind::NaturalPerson,
+                (!chance(i as u64, 4, 3)).then(|| code.clone()),
+                SubjectDetails {
+                    surname: "ROSSI".into(),
+                    given_name: "MARIA".into(),
+                    birthplace: Some(f205),
+                    ..SubjectDetails::default()
+                },
+            )
         } else {
-            SubjectData::LegalEntity(LegalEntity {
-                name: format!("IMMOBILIARE {i} SRL").into(),
-                seat: Some(f205),
-                tax_code: Some(code.clone()),
-            })
+            (
+                SubjectKind::LegalEntity,
+                Some(code.clone()),
+                SubjectDetails {
+                    name: format!("IMMOBILIARE {i} SRL").into(),
+                    seat: Some(f205),
+                    ..SubjectDetails::default()
+                },
+            )
         };
         subjects.push(Subject {
             belfiore: f205,
             id: i as u64 + 1,
-            data,
+            kind,
+            tax_code,
+            details: details.boxed(),
         });
     }
     let subject_ids: Vec<SubjectId> = subjects.iter().map(Subject::subject_id).collect();
@@ -517,22 +524,21 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                     residents.push(Resident {
                         person: code,
                         household_id: format!("F{u}").into(),
-                        relationship: if r == 0 {
-                            Relationship::Head
-                        } else {
-                            Relationship::Spouse
-                        },
-                        address: Address {
+                        address: ResidentAddress {
                             key: address.clone(),
-                            staircase: None,
-                            floor: None,
                             internal: Some(internal.as_str().into()),
                         },
                         residence: Validity::open(date(2010 + (u % 10) as i32, 1, 1)?),
-                        birth_date: None,
-                        sex: None,
-                        citizenship: None,
                         unit_key: by_key.then(|| key.clone()),
+                        details: ResidentDetails {
+                            relationship: if r == 0 {
+                                Relationship::Head
+                            } else {
+                                Relationship::Spouse
+                            },
+                            ..ResidentDetails::default()
+                        }
+                        .boxed(),
                     });
                 }
                 // TARI: 95 % of the occupied dwellings; 2 % declare below 80 % of the
@@ -565,13 +571,11 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                         occupants: Some(n_res as u32 - u32::from(chance(u, 26, 30))),
                         address_text: address_text.map(Into::into),
                         address_key,
-                        staircase: None,
-                        floor: None,
                         internal: Some(internal.as_str().into()),
                         unit_keys,
                         declared_m2: declared,
                         period: ActivePeriod::new(date(2012, 1, 1)?, None)?,
-                        reduction: None,
+                        details: None,
                     });
                 }
                 // Utilities: electricity always, gas for 70 %; vacant dwellings with use.
@@ -659,13 +663,11 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                     occupants: None,
                     address_text: None,
                     address_key: Some(address.clone()),
-                    staircase: None,
-                    floor: None,
                     internal: Some(internal.as_str().into()),
                     unit_keys: vec![key.clone()],
                     declared_m2: m2,
                     period: ActivePeriod::new(date(2016, 1, 1)?, None)?,
-                    reduction: None,
+                    details: None,
                 });
             }
             // IMU: one F24 line per holding (main residences pay nothing but the line does

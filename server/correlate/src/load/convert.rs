@@ -7,14 +7,13 @@
 //! are missing or malformed is an error (the loader skips and counts it).
 
 use segit_model::{
-    ActivePeriod, Address, AddressKey, Belfiore, Building, BuildingUse, CadastralAddress,
-    CadastralSurface, Category, Deed, DeedProperty, F24Payment, Foglio, HolderType, Holding,
-    HouseNumber, ImuAssimilation, ImuCadastre, ImuCharacteristic, ImuExemption, ImuPosition,
-    ImuReduction, Instalment, LandQuality, Landlord, Lease, LeaseType, LeasedUnit, LegalEntity,
-    NaturalPerson, ParcelKey, ParcelState, Particella, PropertyId, PropertyKind, Relationship,
-    Resident, RightCode, Share, Street, Subject, SubjectData, SubjectId, SubjectKind, TariPosition,
-    TariUserType, TaxId, Tenant, TransferDeed, UnitIdentifiers, UnitKey, UnitState, UseType,
-    UtilityKind, UtilitySupply,
+    ActivePeriod, AddressKey, Belfiore, Building, BuildingUse, CadastralAddress, CadastralSurface,
+    Category, Deed, DeedProperty, F24Payment, Foglio, HolderType, Holding, HouseNumber,
+    ImuAssimilation, ImuCadastre, ImuCharacteristic, ImuExemption, ImuPosition, ImuReduction,
+    Instalment, LandQuality, Landlord, Lease, LeaseType, LeasedUnit, ParcelKey, ParcelState,
+    Particella, PropertyId, PropertyKind, Resident, ResidentAddress, RightCode, Share, Street,
+    Subject, SubjectId, SubjectKind, TariDetails, TariPosition, TariUserType, TaxId, Tenant,
+    TransferDeed, UnitIdentifiers, UnitKey, UnitState, UseType, UtilityKind, UtilitySupply,
 };
 
 use super::names::{SOURCE_KEY_METHOD, UNIT_KEY_METHODS};
@@ -188,26 +187,12 @@ pub(super) fn subject(r: &Row<'_>) -> Result<Subject, Bad> {
         .map_err(|e| format!("subject_ref: {e}"))?
         .ok_or_else(|| "subject_ref missing".to_owned())?;
     let tax_code = r.tax_id("codice_fiscale")?;
-    let data = match subject_kind(r.req_text("subject_type")?)? {
-        SubjectKind::NaturalPerson => SubjectData::NaturalPerson(NaturalPerson {
-            surname: Box::default(),
-            given_name: Box::default(),
-            sex: None,
-            birth_date: None,
-            birthplace: None,
-            tax_code,
-            notes: None,
-        }),
-        SubjectKind::LegalEntity => SubjectData::LegalEntity(LegalEntity {
-            name: Box::default(),
-            seat: None,
-            tax_code,
-        }),
-    };
     Ok(Subject {
         belfiore,
         id: r.req("subject_id")?,
-        data,
+        kind: subject_kind(r.req_text("subject_type")?)?,
+        tax_code,
+        details: None,
     })
 }
 
@@ -310,18 +295,14 @@ pub(super) fn resident(r: &Row<'_>) -> Result<Resident, Bad> {
             .tax_id("person_cf")?
             .ok_or_else(|| "person_cf missing".to_owned())?,
         household_id: r.text("household_id").unwrap_or_default().into(),
-        relationship: Relationship::Other,
-        address: Address {
+        address: ResidentAddress {
             key: r.req_parsed("address_key", AddressKey::parse)?,
-            staircase: None,
-            floor: None,
             internal: r.owned("internal").map(Into::into),
         },
         residence: r.validity()?,
-        birth_date: None,
-        sex: None,
-        citizenship: None,
         unit_key: source_unit_key(r)?,
+        // relationship `other`, no birth date, sex, citizenship, staircase nor floor
+        details: None,
     })
 }
 
@@ -349,13 +330,16 @@ pub(super) fn tari(r: &Row<'_>) -> Result<TariPosition, Bad> {
         occupants: r.opt("occupants")?,
         address_text: r.owned("address_text").map(Into::into),
         address_key: source_address_key(r)?,
-        staircase: None,
-        floor: None,
         internal: r.owned("internal").map(Into::into),
         unit_keys: unit_keys(r, "unit_keys")?,
         declared_m2: r.req("declared_m2")?,
         period: period(r, "start_date", "end_date")?,
-        reduction: r.owned("reduction").map(Into::into),
+        // no staircase nor floor
+        details: TariDetails {
+            reduction: r.owned("reduction").map(Into::into),
+            ..TariDetails::default()
+        }
+        .boxed(),
     })
 }
 

@@ -315,6 +315,76 @@ fn source_keys_are_kept_and_resolved_links_are_left_to_the_engine() {
     assert_eq!(tari[0].occupants, Some(3));
 }
 
+#[test]
+fn subjects_residents_and_tari_carry_no_boxed_details() {
+    let subject = |id: i64, kind: &str, cf: &str| {
+        feature(
+            &format!("F205/{id}/{kind}"),
+            &[
+                ("subject_ref", t(&format!("F205/{id}/{kind}"))),
+                ("subject_id", Value::Int(id)),
+                ("subject_type", t(kind)),
+                ("codice_fiscale", t(cf)),
+                ("surname", t("ROSSI")),
+                ("denomination", t("IMMOBILIARE SRL")),
+            ],
+        )
+    };
+    let resident = feature(
+        "r1",
+        &[
+            ("person_cf", t("RSSMRA80A01F205X")),
+            ("household_id", t("H1")),
+            ("relationship", t("head")),
+            ("address_key", t("F205/1/12/")),
+            ("staircase", t("B")),
+            ("internal", t("4")),
+            ("valid_from", Value::Date(d(2019, 3, 1))),
+        ],
+    );
+    let tari = feature(
+        "A1",
+        &[
+            ("account_id", t("A1")),
+            ("premises_seq", Value::Int(1)),
+            ("payer_cf", t("RSSMRA80A01F205X")),
+            ("user_type", t("domestic")),
+            ("floor", t("3")),
+            ("declared_m2", Value::Int(60)),
+            ("start_date", Value::Date(d(2019, 3, 1))),
+        ],
+    );
+    let store = Mem::default()
+        .with(
+            names::SUBJECTS,
+            vec![
+                subject(1, "P", "RSSMRA80A01F205X"),
+                subject(2, "G", "01234567897"),
+            ],
+        )
+        .with(names::RESIDENTS, vec![resident])
+        .with(names::TARI, vec![tari]);
+    let data = block_on(load_inputs(&store, &mut |_, _| {})).unwrap();
+    // the personal data, relationship, staircase and floor are not read: no details boxed
+    let subjects = data.subjects.unwrap();
+    assert_eq!(subjects.len(), 2);
+    assert!(subjects.iter().all(|s| s.details.is_none()));
+    assert_eq!(subjects[1].kind(), segit_model::SubjectKind::LegalEntity);
+    assert_eq!(
+        subjects[1].tax_code().map(segit_model::TaxId::as_written),
+        Some("01234567897")
+    );
+    let residents = data.residents.unwrap();
+    assert_eq!(residents[0].details, None);
+    assert_eq!(
+        residents[0].relationship(),
+        segit_model::Relationship::Other
+    );
+    assert_eq!(residents[0].address.internal(), Some("4"));
+    let tari = data.tari.unwrap();
+    assert_eq!((&tari[0].details, tari[0].floor()), (&None, None));
+}
+
 /// Position `n` of declaration `ordinal` of one declarant (2024 for 2023, unit F205//12/34/1).
 fn imu_position(id: &str, n: i64, ordinal: i64) -> Feature {
     feature(

@@ -18,9 +18,7 @@ use std::io::BufRead;
 use std::path::Path;
 use std::sync::Arc;
 
-use segit_model::{
-    Belfiore, LegalEntity, NaturalPerson, Sex, Subject, SubjectData, SubjectId, SubjectKind, TaxId,
-};
+use segit_model::{Belfiore, Sex, Subject, SubjectDetails, SubjectId, SubjectKind, TaxId};
 
 use super::fields::Values;
 use super::{CensusOptions, OnceWarnings, SourceRef, detects_utf8, municipality, open_file};
@@ -169,7 +167,7 @@ fn parse_subject(v: &mut Values<'_>, once: &mut OnceWarnings) -> Result<Subject,
     }
     let (belfiore, _section) = municipality(v)?;
     let id = v.required_u64(3, "identificativo soggetto")?;
-    let data = match kind {
+    let (tax_code, details) = match kind {
         SubjectKind::NaturalPerson => {
             let birth_date = v.date(8, "data di nascita")?;
             let sex = match v.raw(7) {
@@ -182,24 +180,40 @@ fn parse_subject(v: &mut Values<'_>, once: &mut OnceWarnings) -> Result<Subject,
                     }
                 },
             };
-            SubjectData::NaturalPerson(NaturalPerson {
-                surname: v.raw(5).into(),
-                given_name: v.raw(6).into(),
+            let surname = v.raw(5).into();
+            let given_name = v.raw(6).into();
+            let birthplace = belfiore_field(v, 9, "luogo di nascita");
+            let tax_code = tax_code(v, 10);
+            let details = SubjectDetails {
+                surname,
+                given_name,
                 sex,
                 birth_date,
-                birthplace: belfiore_field(v, 9, "luogo di nascita"),
-                tax_code: tax_code(v, 10),
+                birthplace,
                 notes: v.text(11).map(Into::into),
-            })
+                ..SubjectDetails::default()
+            };
+            (tax_code, details)
         }
-        SubjectKind::LegalEntity => SubjectData::LegalEntity(LegalEntity {
-            name: v.raw(5).into(),
-            seat: belfiore_field(v, 6, "sede"),
-            tax_code: tax_code(v, 7),
-        }),
+        SubjectKind::LegalEntity => {
+            let name = v.raw(5).into();
+            let seat = belfiore_field(v, 6, "sede");
+            let details = SubjectDetails {
+                name,
+                seat,
+                ..SubjectDetails::default()
+            };
+            (tax_code(v, 7), details)
+        }
     };
     once.check(v, label, min);
-    Ok(Subject { belfiore, id, data })
+    Ok(Subject {
+        belfiore,
+        id,
+        kind,
+        tax_code,
+        details: details.boxed(),
+    })
 }
 
 /// An optional Belfiore code; a malformed one is left empty with a repair.

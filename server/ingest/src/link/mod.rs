@@ -25,7 +25,7 @@ pub mod units;
 
 use std::collections::HashMap;
 
-use segit_model::{Belfiore, ParcelKey, Street, SubjectData, TaxId};
+use segit_model::{Belfiore, ParcelKey, Street};
 
 pub use address::{ResolvedAddress, StreetRegister, normalise_internal, normalise_name};
 pub use confidence::{Link, LinkMethod};
@@ -66,13 +66,5 @@ impl Linker {
             parcels: ParcelIndex::new(map_parcels),
             ..Self::default()
         }
-    }
-}
-
-/// The tax code of a subject.
-pub fn tax_code(data: &SubjectData) -> Option<&TaxId> {
-    match data {
-        SubjectData::NaturalPerson(p) => p.tax_code.as_ref(),
-        SubjectData::LegalEntity(e) => e.tax_code.as_ref(),
     }
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use geo::InteriorPoint;
 use geo_types::{Geometry, MultiPolygon};
-use segit_model::{ParcelKey, PropertyKind, SubjectData, UnitKey};
+use segit_model::{ParcelKey, PropertyKind, SubjectKind, UnitKey};
 use segit_query::{Collection, Feature, Value};
 
 use super::values::{
@@ -15,7 +15,7 @@ use super::values::{
 };
 use crate::censuario::{CensusHolding, CensusParcel, CensusSubject, CensusUnit};
 use crate::key_hash::{KeyMap, KeySet, key_hash};
-use crate::link::{Link, LinkMethod, LinkRates, Linker, tax_code};
+use crate::link::{Link, LinkMethod, LinkRates, Linker};
 
 /// A parcel of the maps.
 #[derive(Debug, Clone)]
@@ -339,25 +339,26 @@ pub(crate) fn subjects(
         .map(|cs| {
             let s = &cs.subject;
             let subject_ref = format!("{}/{}/{}", s.belfiore, s.id, s.kind().letter());
-            let cf = tax_code(&s.data);
-            let (surname, given, sex, birth, place, name, seat) = match &s.data {
-                SubjectData::NaturalPerson(p) => (
-                    Some(&*p.surname),
-                    Some(&*p.given_name),
-                    p.sex.map(|x| x.letter().to_string()),
-                    p.birth_date,
-                    p.birthplace.map(|b| b.to_string()),
+            let cf = s.tax_code();
+            let d = s.details();
+            let (surname, given, sex, birth, place, name, seat) = match s.kind() {
+                SubjectKind::NaturalPerson => (
+                    Some(&*d.surname),
+                    Some(&*d.given_name),
+                    d.sex.map(|x| x.letter().to_string()),
+                    d.birth_date,
+                    d.birthplace.map(|b| b.to_string()),
                     None,
                     None,
                 ),
-                SubjectData::LegalEntity(e) => (
+                SubjectKind::LegalEntity => (
                     None,
                     None,
                     None,
                     None,
                     None,
-                    Some(&*e.name),
-                    e.seat.map(|b| b.to_string()),
+                    Some(&*d.name),
+                    d.seat.map(|b| b.to_string()),
                 ),
             };
             let values = vec![

@@ -251,18 +251,18 @@ fn residents(
         .iter()
         .map(|l| {
             let r = &l.record;
-            let a = &r.address;
+            let (a, d) = (&r.address, r.details());
             let mut values = vec![
                 text(r.person.as_written()),
                 opt_text(Some(&r.household_id)),
-                written(&r.relationship),
+                written(&d.relationship),
                 text(a.key.to_string()),
-                opt_text(a.staircase.as_deref()),
-                opt_text(a.floor.as_deref()),
+                opt_text(d.staircase.as_deref()),
+                opt_text(d.floor.as_deref()),
                 opt_text(a.internal.as_deref()),
-                opt_date(r.birth_date),
-                opt_text(r.sex.map(|s| s.letter().to_string())),
-                opt_text(r.citizenship.as_deref()),
+                opt_date(d.birth_date),
+                opt_text(d.sex.map(|s| s.letter().to_string())),
+                opt_text(d.citizenship.as_deref()),
                 int(l.line),
             ];
             values.extend(unit_link(
@@ -375,14 +375,14 @@ fn tari(
                 opt_text(t.tariff_class.as_deref()),
                 opt_int(t.occupants),
                 opt_text(t.address_text.as_deref()),
-                opt_text(t.staircase.as_deref()),
-                opt_text(t.floor.as_deref()),
+                opt_text(t.staircase()),
+                opt_text(t.floor()),
                 opt_text(t.internal.as_deref()),
                 opt_text((!keys.is_empty()).then(|| keys.join(","))),
                 int(t.declared_m2),
                 Value::Date(t.period.first()),
                 opt_date(t.period.last()),
-                opt_text(t.reduction.as_deref()),
+                opt_text(t.reduction()),
             ];
             let address = address_of(
                 linker,

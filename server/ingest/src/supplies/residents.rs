@@ -8,7 +8,9 @@
 
 use std::collections::HashMap;
 
-use segit_model::{Address, Household, Relationship, Resident, Sex, UnitKey, Validity};
+use segit_model::{
+    Household, Relationship, Resident, ResidentAddress, ResidentDetails, Sex, UnitKey, Validity,
+};
 
 use super::Located;
 use super::csv::{Column, CsvFormat, CsvReader, Row, opt, req};
@@ -45,10 +47,11 @@ impl CsvFormat for ResidentsFormat {
         let relationship = row.parse_req("relationship", |v| {
             Relationship::parse(v).map_err(|e| e.to_string())
         })?;
-        let address = Address {
-            key: row.address_key("address_key")?,
-            staircase: row.text("staircase").map(Into::into),
-            floor: row.text("floor").map(Into::into),
+        let key = row.address_key("address_key")?;
+        let staircase = row.text("staircase").map(Into::into);
+        let floor = row.text("floor").map(Into::into);
+        let address = ResidentAddress {
+            key,
             internal: row.text("internal").map(Into::into),
         };
         let from = row.date("from_date")?;
@@ -72,13 +75,18 @@ impl CsvFormat for ResidentsFormat {
         Ok(Resident {
             person,
             household_id: household_id.into(),
-            relationship,
             address,
             residence,
-            birth_date,
-            sex,
-            citizenship: citizenship.map(Into::into),
             unit_key,
+            details: ResidentDetails {
+                relationship,
+                staircase,
+                floor,
+                birth_date,
+                sex,
+                citizenship: citizenship.map(Into::into),
+            }
+            .boxed(),
         })
     }
 }

@@ -8,7 +8,7 @@
 //! missing for a non-domestic one, is reported as a warning; so is an address text that does not
 //! follow `<DUG> <DUF> <number><suffix>` (it cannot be resolved).
 
-use segit_model::{ActivePeriod, TariPosition, TariUserType, TextAddress, UnitKey};
+use segit_model::{ActivePeriod, TariDetails, TariPosition, TariUserType, TextAddress, UnitKey};
 
 use super::csv::{Column, CsvFormat, CsvReader, Row, key_list, opt, req};
 use crate::diag::Diagnostic;
@@ -93,13 +93,16 @@ impl CsvFormat for TariFormat {
             occupants,
             address_text: address_text.map(Into::into),
             address_key,
-            staircase: row.text("staircase").map(Into::into),
-            floor: row.text("floor").map(Into::into),
             internal: row.text("internal").map(Into::into),
             unit_keys,
             declared_m2,
             period,
-            reduction: reduction.map(Into::into),
+            details: TariDetails {
+                staircase: row.text("staircase").map(Into::into),
+                floor: row.text("floor").map(Into::into),
+                reduction: reduction.map(Into::into),
+            }
+            .boxed(),
         })
     }
 }
