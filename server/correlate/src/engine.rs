@@ -88,6 +88,12 @@ pub trait Rule: Send + Sync {
     fn legal_basis(&self) -> &'static str;
     /// Sources the rule cannot run without.
     fn needs(&self) -> &'static [Source];
+    /// Every source the rule reads: those it needs and those it uses when they are supplied
+    /// (default: [`Rule::needs`]). A run that releases the utility rows once their readers
+    /// ran ([`crate::staged::run_releasing`]) relies on it.
+    fn reads(&self) -> &'static [Source] {
+        self.needs()
+    }
     /// Evaluates the rule on the snapshot at the as-of date.
     fn evaluate(
         &self,

@@ -46,6 +46,7 @@ pub mod publish;
 pub mod registry;
 pub mod rules;
 pub mod run;
+pub mod staged;
 
 #[cfg(test)]
 mod imu_due_tests;

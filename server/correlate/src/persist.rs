@@ -21,7 +21,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use geo::InteriorPoint;
 use geo_types::Geometry;
 use segit_model::{
@@ -539,8 +539,22 @@ impl From<&GeometryRef> for GeometryKey {
 impl WriteInputs {
     /// What writing `run` takes from `inputs` (the snapshot it ran on) and `params`.
     pub fn new(inputs: &Inputs, params: &Params, run: &Run) -> Self {
+        Self::of(inputs, params, run.as_of, &run.anomalies)
+    }
+
+    /// What the write of anomalies found at `as_of` takes from the snapshot (see
+    /// [`WriteInputs::new`]); the anomalies in any order.
+    pub fn of<'a>(
+        inputs: &Inputs,
+        params: &Params,
+        as_of: NaiveDate,
+        anomalies: impl IntoIterator<Item = &'a Anomaly>,
+    ) -> Self {
         let mut geometries = BTreeMap::new();
-        for g in run.anomalies.iter().filter_map(|a| a.geometry_ref.as_ref()) {
+        for g in anomalies
+            .into_iter()
+            .filter_map(|a| a.geometry_ref.as_ref())
+        {
             let key = GeometryKey::from(g);
             if geometries.contains_key(&key) {
                 continue;
@@ -552,7 +566,7 @@ impl WriteInputs {
         Self {
             geometries,
             microzones: microzone_areas(inputs),
-            indicator: indicator_features(inputs, params, run.as_of),
+            indicator: indicator_features(inputs, params, as_of),
         }
     }
 

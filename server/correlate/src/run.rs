@@ -96,12 +96,17 @@ pub fn run(
     options: &RunOptions,
     progress: &mut dyn FnMut(&RuleReport),
 ) -> Run {
-    let started = Instant::now();
-    let started_at = Utc::now();
-    let input_fingerprint = input_fingerprint(inputs);
-    let params_fingerprint = crate::fingerprint::sha256_hex(format!("{params:?}").as_bytes());
-    let supplied = inputs.supplied_sources();
-    let selected: Vec<&dyn Rule> = registry
+    let started = Started::now(inputs, params);
+    let selected = selected(registry, options);
+    let mut outcomes = Outcomes::new(selected.len());
+    let all: Vec<usize> = (0..selected.len()).collect();
+    outcomes.evaluate(&started, &selected, &all, inputs, params, options, progress);
+    outcomes.into_run(started, params, options)
+}
+
+/// The rules a run evaluates, in registry order: all, or those of `options.only`.
+pub(crate) fn selected<'r>(registry: &'r Registry, options: &RunOptions) -> Vec<&'r dyn Rule> {
+    registry
         .rules()
         .filter(|rule| {
             options.only.is_empty()
@@ -110,54 +115,134 @@ pub fn run(
                     .iter()
                     .any(|o| o.trim().eq_ignore_ascii_case(rule.id()))
         })
-        .collect();
-    let mut reports = Vec::with_capacity(selected.len());
-    let mut anomalies = Vec::new();
-    // The rules run on two threads; their outcomes are taken in registry order, so the
-    // progress lines, the reports and the anomalies do not depend on the schedule.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, RuleReport, Vec<Anomaly>)>();
-    std::thread::scope(|scope| {
-        for _ in 0..WORKERS {
-            let tx = tx.clone();
-            let (next, selected, supplied) = (&next, &selected, &supplied);
-            scope.spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(&rule) = selected.get(i) else { break };
-                    let (report, found) = evaluate_one(rule, inputs, params, options, supplied);
-                    if tx.send((i, report, found)).is_err() {
-                        break;
+        .collect()
+}
+
+/// What a run knows from its start: times, fingerprints and the sources supplied.
+pub(crate) struct Started {
+    at: Instant,
+    at_utc: DateTime<Utc>,
+    input_fingerprint: String,
+    params_fingerprint: String,
+    /// the sources supplied when the run started (a source released during the run stays
+    /// supplied for the rules' needs)
+    pub(crate) supplied: BTreeSet<Source>,
+}
+
+impl Started {
+    pub(crate) fn now(inputs: &Inputs, params: &Params) -> Self {
+        Self {
+            at: Instant::now(),
+            at_utc: Utc::now(),
+            input_fingerprint: input_fingerprint(inputs),
+            params_fingerprint: crate::fingerprint::sha256_hex(format!("{params:?}").as_bytes()),
+            supplied: inputs.supplied_sources(),
+        }
+    }
+}
+
+/// The outcome of each selected rule (registry order) as the rules finish, whatever the order
+/// they are evaluated in; progress is reported in registry order, so the progress lines, the
+/// reports and the anomalies do not depend on the schedule.
+pub(crate) struct Outcomes {
+    done: Vec<Option<(RuleReport, Vec<Anomaly>)>>,
+    /// outcomes reported to `progress` so far (a prefix of `done`)
+    reported: usize,
+}
+
+impl Outcomes {
+    pub(crate) fn new(n: usize) -> Self {
+        Self {
+            done: (0..n).map(|_| None).collect(),
+            reported: 0,
+        }
+    }
+
+    /// The anomalies found so far.
+    pub(crate) fn anomalies(&self) -> impl Iterator<Item = &Anomaly> {
+        self.done.iter().flatten().flat_map(|(_, found)| found)
+    }
+
+    /// Evaluates the rules `selected[i]` for each `i` of `which`, on two threads; a rule
+    /// runs when the sources it needs were supplied at the `started` of the run.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn evaluate(
+        &mut self,
+        started: &Started,
+        selected: &[&dyn Rule],
+        which: &[usize],
+        inputs: &Inputs,
+        params: &Params,
+        options: &RunOptions,
+        progress: &mut dyn FnMut(&RuleReport),
+    ) {
+        let supplied = &started.supplied;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, RuleReport, Vec<Anomaly>)>();
+        std::thread::scope(|scope| {
+            for _ in 0..WORKERS {
+                let tx = tx.clone();
+                let next = &next;
+                scope.spawn(move || {
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&i) = which.get(k) else { break };
+                        let Some(&rule) = selected.get(i) else { break };
+                        let (report, found) = evaluate_one(rule, inputs, params, options, supplied);
+                        if tx.send((i, report, found)).is_err() {
+                            break;
+                        }
                     }
-                }
-            });
-        }
-        drop(tx);
-        let mut pending = std::collections::BTreeMap::new();
-        for (i, report, found) in rx {
-            pending.insert(i, (report, found));
-            while let Some((report, found)) = pending.remove(&reports.len()) {
-                progress(&report);
-                reports.push(report);
-                anomalies.extend(found);
+                });
             }
+            drop(tx);
+            for (i, report, found) in rx {
+                if let Some(slot) = self.done.get_mut(i) {
+                    *slot = Some((report, found));
+                }
+                while let Some(Some((report, _))) = self.done.get(self.reported) {
+                    progress(report);
+                    self.reported += 1;
+                }
+            }
+        });
+    }
+
+    /// The run: the reports in registry order, the anomalies of all rules sorted.
+    pub(crate) fn into_run(self, started: Started, params: &Params, options: &RunOptions) -> Run {
+        let total = self.anomalies().count();
+        let mut reports = Vec::with_capacity(self.done.len());
+        let mut groups = Vec::with_capacity(self.done.len());
+        for (report, found) in self.done.into_iter().flatten() {
+            reports.push(report);
+            groups.push(found);
         }
-    });
-    sort_anomalies(&mut anomalies);
-    Run {
-        run_id: format!(
-            "run-{}-{}",
-            started_at.format("%Y%m%dT%H%M%S%.3fZ"),
-            &input_fingerprint[..12.min(input_fingerprint.len())]
-        ),
-        started_at,
-        as_of: options.as_of,
-        tax_year: params.tax_year_for(options.as_of),
-        input_fingerprint,
-        params_fingerprint,
-        rules: reports,
-        anomalies,
-        millis: started.elapsed().as_millis(),
+        // The rule's vector with the most room takes the others (often without growing):
+        // the order before sorting does not matter, as keys start with the rule id and the
+        // anomalies of one rule keep their order.
+        let widest = (0..groups.len()).max_by_key(|&i| groups[i].capacity());
+        let mut anomalies = widest.map_or_else(Vec::new, |i| std::mem::take(&mut groups[i]));
+        anomalies.reserve_exact(total - anomalies.len());
+        for found in groups {
+            anomalies.extend(found);
+        }
+        sort_anomalies(&mut anomalies);
+        let fingerprint = started.input_fingerprint;
+        Run {
+            run_id: format!(
+                "run-{}-{}",
+                started.at_utc.format("%Y%m%dT%H%M%S%.3fZ"),
+                &fingerprint[..12.min(fingerprint.len())]
+            ),
+            started_at: started.at_utc,
+            as_of: options.as_of,
+            tax_year: params.tax_year_for(options.as_of),
+            input_fingerprint: fingerprint,
+            params_fingerprint: started.params_fingerprint,
+            rules: reports,
+            anomalies,
+            millis: started.at.elapsed().as_millis(),
+        }
     }
 }
 

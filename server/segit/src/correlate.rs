@@ -14,8 +14,9 @@ use chrono::NaiveDate;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use segit_correlate::load::{LoadReport, Progress, load_inputs_with_report};
 use segit_correlate::persist::{
-    Persisted, WriteInputs, persist_run, previous_anomalies, storage_crs, unknown_rules,
+    Persisted, persist_run, previous_anomalies, storage_crs, unknown_rules,
 };
+use segit_correlate::staged::run_releasing;
 use segit_correlate::{Inputs, Params, Registry, RuleReport, RuleStatus, Run, RunOptions};
 use segit_query::Crs;
 use segit_store::FeatureStore;
@@ -208,14 +209,13 @@ pub async fn correlate(
         })
         .count();
     bars.rules(selected);
-    let mut run = segit_correlate::run(&registry, &inputs, params, options, &mut |r| {
+    // the utility rows are released once their rules ran; the snapshot (records and indexes)
+    // is dropped, once what the write takes of it is taken, before the anomalies are gathered
+    // and the previous run is read (the anomalies own their data)
+    let (mut run, from_inputs) = run_releasing(&registry, inputs, params, options, &mut |r| {
         bars.rule_done(r);
     });
     bars.clear();
-    // what the write takes from the snapshot; the snapshot (records and indexes) goes before
-    // the previous run is read (the anomalies own their data)
-    let from_inputs = WriteInputs::new(&inputs, params, &run);
-    drop(inputs);
     stage("reading the previous run");
     let previous = previous_anomalies(store, &run)
         .await
@@ -375,7 +375,13 @@ impl Bars {
     }
 
     fn rule_done(&mut self, r: &RuleReport) {
-        tracing::info!(rule = %r.rule_id, status = %r.status, millis = %r.millis, "rule");
+        tracing::info!(
+            rule = %r.rule_id,
+            status = %r.status,
+            millis = %r.millis,
+            rss_mb = crate::memory::resident_mb(),
+            "rule"
+        );
         if let Some(bar) = &self.bar {
             bar.set_message(format!("{} {}", r.rule_id, r.status));
             bar.inc(1);

@@ -34,6 +34,19 @@ impl Inputs {
             .collect()
     }
 
+    /// Frees the utility rows and their indexes, once no rule left to run reads them: the
+    /// source counts as supplied no longer ([`Inputs::supplied_sources`]). False, and
+    /// nothing freed, while the raw data is shared (an `Arc` clone of [`Inputs::data`]).
+    pub fn release_utilities(&mut self) -> bool {
+        let Some(data) = std::sync::Arc::get_mut(&mut self.data) else {
+            return false;
+        };
+        data.utilities = None;
+        self.utility_links = super::compact::OptLinks::default();
+        self.utilities_by_unit = super::compact::ByUnit::default();
+        true
+    }
+
     /// Municipality of the snapshot.
     pub fn comune(&self) -> Option<Belfiore> {
         self.comune

@@ -32,6 +32,15 @@ impl Rule for Q01InvalidTaxCode {
     fn needs(&self) -> &'static [Source] {
         &[]
     }
+    fn reads(&self) -> &'static [Source] {
+        &[
+            Source::Subjects,
+            Source::Residents,
+            Source::Tari,
+            Source::Utilities,
+            Source::Leases,
+        ]
+    }
     fn evaluate(
         &self,
         inputs: &Inputs,

@@ -57,7 +57,8 @@ impl Rule for Q07UtilityWithoutUnitKey {
             }
             e.1 |= inputs.utility_link(i).is_some();
         }
-        let mut out = Vec::new();
+        // one record per point: sized once (a city has hundreds of thousands)
+        let mut out = Vec::with_capacity(points.len());
         for (point, (address, linked_by_address)) in points {
             let mut draft = Draft::new(
                 self,

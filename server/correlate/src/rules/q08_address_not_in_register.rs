@@ -33,6 +33,14 @@ impl Rule for Q08AddressNotInRegister {
     fn needs(&self) -> &'static [Source] {
         &[Source::Streets]
     }
+    fn reads(&self) -> &'static [Source] {
+        &[
+            Source::Streets,
+            Source::Units,
+            Source::Tari,
+            Source::Utilities,
+        ]
+    }
     fn evaluate(
         &self,
         inputs: &Inputs,
