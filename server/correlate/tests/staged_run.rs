@@ -1,7 +1,8 @@
-//! The run that releases the utility rows once their readers ran ([`run_releasing`]) gives
-//! what the in-memory run gives on a synthetic city with every source: same progress order,
-//! reports, fingerprint and anomalies (as JSON, in order), same write inputs. A rule that read
-//! the utility rows without naming them in `Rule::reads` would lose them and differ here.
+//! The run that releases the transfer deeds, the F24 payments and the utility rows once their
+//! readers ran ([`run_releasing`]) gives what the in-memory run gives on a synthetic city with
+//! every source: same progress order, reports, fingerprint and anomalies (as JSON, in order),
+//! same write inputs. A rule that read a released source without naming it in `Rule::reads`
+//! would lose it and differ here.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -11,7 +12,7 @@ use segit_correlate::staged::run_releasing;
 use segit_correlate::{Inputs, Params, Registry, RuleStatus, RunOptions, Source, run};
 
 #[test]
-fn releasing_the_utility_rows_changes_nothing_in_the_run() -> Result<(), common::BoxError> {
+fn releasing_deeds_and_utility_rows_changes_nothing_in_the_run() -> Result<(), common::BoxError> {
     let (data, _) = common::milan(0.02)?;
     let registry = Registry::standard();
     let params = Params::default();
@@ -42,8 +43,8 @@ fn releasing_the_utility_rows_changes_nothing_in_the_run() -> Result<(), common:
             .collect()
     };
     assert_eq!(statuses(&plain), statuses(&staged));
-    // the utility rules found something, so the rows were there for them
-    for id in ["Q07", "R15"] {
+    // the rules reading the released sources found something, so the sources were there
+    for id in ["Q07", "R15", "R18", "R27"] {
         let found = plain.rules.iter().find(|r| r.rule_id == id);
         assert!(
             matches!(found.map(|r| &r.status), Some(RuleStatus::Ok(n)) if *n > 0),
@@ -72,17 +73,26 @@ fn every_rule_reads_what_it_needs() {
 }
 
 #[test]
-fn released_utility_rows_are_gone_from_the_snapshot() -> Result<(), common::BoxError> {
+fn released_sources_are_gone_from_the_snapshot() -> Result<(), common::BoxError> {
     let (data, _) = common::milan(0.005)?;
     let mut inputs = Inputs::new(data);
     assert!(!inputs.utilities().is_empty());
     let shared = std::sync::Arc::clone(&inputs.data);
-    assert!(!inputs.release_utilities(), "shared data is not touched");
+    assert!(
+        !inputs.release(Source::Utilities),
+        "shared data is not touched"
+    );
     assert!(!inputs.utilities().is_empty());
     drop(shared);
-    assert!(inputs.release_utilities());
+    assert!(!inputs.release(Source::Units), "units are not releasable");
+    assert!(inputs.data.units.is_some());
+    for source in Inputs::RELEASABLE {
+        assert!(inputs.supplied_sources().contains(&source));
+        assert!(inputs.release(source));
+        assert!(!inputs.supplied_sources().contains(&source));
+    }
     assert!(inputs.utilities().is_empty());
     assert!(inputs.utility_link(0).is_none());
-    assert!(!inputs.supplied_sources().contains(&Source::Utilities));
+    assert!(inputs.data.deeds.is_none() && inputs.data.f24.is_none());
     Ok(())
 }

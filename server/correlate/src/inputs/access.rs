@@ -34,18 +34,36 @@ impl Inputs {
             .collect()
     }
 
-    /// Frees the utility rows and their indexes, once no rule left to run reads them: the
-    /// source counts as supplied no longer ([`Inputs::supplied_sources`]). False, and
-    /// nothing freed, while the raw data is shared (an `Arc` clone of [`Inputs::data`]).
-    pub fn release_utilities(&mut self) -> bool {
+    /// Frees a source the rules left to run do not read, with its indexes: the utility rows
+    /// ([`Source::Utilities`]), the F24 payments ([`Source::F24`]) or the transfer deeds
+    /// ([`Source::Deeds`]); it counts as
+    /// supplied no longer ([`Inputs::supplied_sources`]). False, and nothing freed, for the
+    /// other sources and while the raw data is shared (an `Arc` clone of [`Inputs::data`]).
+    pub fn release(&mut self, source: Source) -> bool {
+        if !Self::RELEASABLE.contains(&source) {
+            return false;
+        }
         let Some(data) = std::sync::Arc::get_mut(&mut self.data) else {
             return false;
         };
-        data.utilities = None;
-        self.utility_links = super::compact::OptLinks::default();
-        self.utilities_by_unit = super::compact::ByUnit::default();
+        match source {
+            Source::Utilities => {
+                data.utilities = None;
+                self.utility_links = super::compact::OptLinks::default();
+                self.utilities_by_unit = super::compact::ByUnit::default();
+            }
+            Source::Deeds => data.deeds = None,
+            Source::F24 => {
+                data.f24 = None;
+                self.f24_by_payer = super::compact::ByCode::default();
+            }
+            _ => return false,
+        }
         true
     }
+
+    /// The sources [`Inputs::release`] frees, in the order a staged run releases them.
+    pub const RELEASABLE: [Source; 3] = [Source::Deeds, Source::F24, Source::Utilities];
 
     /// Municipality of the snapshot.
     pub fn comune(&self) -> Option<Belfiore> {
