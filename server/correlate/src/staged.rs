@@ -1,7 +1,7 @@
 //! A run that frees the snapshot as it goes, for the command line at a city's scale: the
 //! rules reading the transfer deeds run first and the deeds are released, then those reading
-//! the F24 payments and the payments are released, then those reading the utility rows and
-//! the rows and their indexes are released, then the other rules run
+//! the IMU declarations, then the F24 payments, then the utility rows, each source released
+//! with its indexes once its readers ran, then the other rules run
 //! ([`Inputs::RELEASABLE`]); what the write needs is then taken from the snapshot
 //! ([`WriteInputs`]) and the snapshot is dropped before the anomalies are gathered and
 //! sorted. The run is the one [`crate::run`] gives on the same snapshot: same reports in
@@ -86,13 +86,12 @@ mod tests {
             |k: usize| -> Vec<&str> { phases[k].1.iter().map(|&i| selected[i].id()).collect() };
         assert_eq!(phases[0].0, Some(Source::Deeds));
         assert_eq!(ids(0), ["R27"]);
-        assert_eq!(phases[1].0, Some(Source::F24));
-        assert_eq!(ids(1), ["R18", "R19", "R20", "R22", "R23"]);
-        assert_eq!(phases[2].0, Some(Source::Utilities));
-        assert_eq!(
-            ids(2),
-            ["Q01", "Q07", "Q08", "R07", "R08", "R09", "R15", "R16"]
-        );
-        assert_eq!(phases[3].0, None);
+        assert_eq!(phases[1].0, Some(Source::ImuDeclarations));
+        assert_eq!(ids(1), ["R16", "R19", "R20", "R21", "R25"]);
+        assert_eq!(phases[2].0, Some(Source::F24));
+        assert_eq!(ids(2), ["R18", "R22", "R23"]);
+        assert_eq!(phases[3].0, Some(Source::Utilities));
+        assert_eq!(ids(3), ["Q01", "Q07", "Q08", "R07", "R08", "R09", "R15"]);
+        assert_eq!(phases[4].0, None);
     }
 }

@@ -35,8 +35,8 @@ impl Inputs {
     }
 
     /// Frees a source the rules left to run do not read, with its indexes: the utility rows
-    /// ([`Source::Utilities`]), the F24 payments ([`Source::F24`]) or the transfer deeds
-    /// ([`Source::Deeds`]); it counts as
+    /// ([`Source::Utilities`]), the F24 payments ([`Source::F24`]), the IMU declarations
+    /// ([`Source::ImuDeclarations`]) or the transfer deeds ([`Source::Deeds`]); it counts as
     /// supplied no longer ([`Inputs::supplied_sources`]). False, and nothing freed, for the
     /// other sources and while the raw data is shared (an `Arc` clone of [`Inputs::data`]).
     pub fn release(&mut self, source: Source) -> bool {
@@ -53,6 +53,10 @@ impl Inputs {
                 self.utilities_by_unit = super::compact::ByUnit::default();
             }
             Source::Deeds => data.deeds = None,
+            Source::ImuDeclarations => {
+                data.imu_declarations = None;
+                self.declarations_by_code = super::compact::ByCode::default();
+            }
             Source::F24 => {
                 data.f24 = None;
                 self.f24_by_payer = super::compact::ByCode::default();
@@ -63,7 +67,12 @@ impl Inputs {
     }
 
     /// The sources [`Inputs::release`] frees, in the order a staged run releases them.
-    pub const RELEASABLE: [Source; 3] = [Source::Deeds, Source::F24, Source::Utilities];
+    pub const RELEASABLE: [Source; 4] = [
+        Source::Deeds,
+        Source::ImuDeclarations,
+        Source::F24,
+        Source::Utilities,
+    ];
 
     /// Municipality of the snapshot.
     pub fn comune(&self) -> Option<Belfiore> {
