@@ -43,14 +43,16 @@ impl Rule for Q07UtilityWithoutUnitKey {
         as_of: NaiveDate,
     ) -> Result<Vec<Anomaly>, RuleError> {
         let year = params.tax_year.unwrap_or_else(|| as_of.year());
-        let mut points: BTreeMap<String, (Option<segit_model::AddressKey>, bool)> = BTreeMap::new();
+        // (utility, supply point) borrowed from the rows: no text copied per row
+        let mut points: BTreeMap<(&str, &str), (Option<segit_model::AddressKey>, bool)> =
+            BTreeMap::new();
         for (i, u) in inputs.utilities().iter().enumerate() {
             let u = u.point;
             if u.unit_key.is_some() || !u.is_active_in_year(year) {
                 continue;
             }
             let e = points
-                .entry(format!("{}:{}", kind_name(u.utility), u.supply_point))
+                .entry((kind_name(u.utility), &u.supply_point))
                 .or_insert((None, false));
             if e.0.is_none() {
                 e.0.clone_from(&u.address_key);
@@ -59,7 +61,8 @@ impl Rule for Q07UtilityWithoutUnitKey {
         }
         // one record per point: sized once (a city has hundreds of thousands)
         let mut out = Vec::with_capacity(points.len());
-        for (point, (address, linked_by_address)) in points {
+        for ((kind, supply_point), (address, linked_by_address)) in points {
+            let point = format!("{kind}:{supply_point}");
             let mut draft = Draft::new(
                 self,
                 as_of,
