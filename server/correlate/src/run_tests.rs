@@ -236,14 +236,19 @@ fn diff_between_runs() {
         3,
         vec![state(&["F205//12/101/3"], Some("F02"), d(2018, 1, 1), None)],
     ));
-    later.utilities.as_mut().unwrap().push(utility(
-        UtilityKind::Electricity,
-        "E4",
-        Some(CF[2]),
-        Some("F205//12/101/3"),
-        2025,
-        900.0,
-    ));
+    later
+        .utilities
+        .as_mut()
+        .unwrap()
+        .push(utility(
+            UtilityKind::Electricity,
+            "E4",
+            Some(CF[2]),
+            Some("F205//12/101/3"),
+            2025,
+            900.0,
+        ))
+        .unwrap();
     let after = run(
         &registry,
         &Inputs::new(later),

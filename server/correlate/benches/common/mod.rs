@@ -624,7 +624,7 @@ pub fn milan(scale: f64) -> Result<(InputData, Counts), BoxError> {
                         year: as_of_year,
                         billed_consumption: Some(consumption),
                         billed_amount: None,
-                    });
+                    })?;
                 }
                 // Leases: 15 % of the dwellings, the tenant being the head.
                 if chance(u, 32, 150) {

@@ -123,6 +123,19 @@ pub struct Utilities {
     rows: Vec<UtilityRow>,
 }
 
+/// A utility row [`Utilities::push`] could not keep: its point data would be the
+/// 4,294,967,296th distinct one (point numbers are `u32`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyPoints;
+
+impl std::error::Error for TooManyPoints {}
+
+impl std::fmt::Display for TooManyPoints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("more than 4294967295 distinct utility supply points: row not kept")
+    }
+}
+
 impl Utilities {
     /// No rows.
     pub const fn new() -> Self {
@@ -134,10 +147,10 @@ impl Utilities {
 
     /// Appends a row; its point data is shared with the previous row's when equal.
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// Past `u32::MAX` distinct point entries.
-    pub fn push(&mut self, supply: UtilitySupply) {
+    /// A row needing point entry `u32::MAX` or beyond is not kept: [`TooManyPoints`].
+    pub fn push(&mut self, supply: UtilitySupply) -> Result<(), TooManyPoints> {
         let UtilitySupply {
             utility,
             supply_point,
@@ -164,15 +177,20 @@ impl Utilities {
             contract,
         };
         if self.points.last() != Some(&point) {
+            if u32::try_from(self.points.len()).is_err() {
+                return Err(TooManyPoints);
+            }
             self.points.push(point);
         }
-        let point = u32::try_from(self.points.len() - 1).expect("at most u32::MAX utility points");
+        let point =
+            u32::try_from(self.points.len().saturating_sub(1)).map_err(|_| TooManyPoints)?;
         self.rows.push(UtilityRow {
             point,
             year,
             billed_consumption,
             billed_amount,
         });
+        Ok(())
     }
 
     /// Frees the spare capacity (at the end of a load).
@@ -237,10 +255,14 @@ impl Utilities {
     }
 }
 
+/// Pushes the rows in order, stopping at the first one [`Utilities::push`] cannot keep
+/// (past four billion distinct points); the loader pushes row by row and reports such a row.
 impl Extend<UtilitySupply> for Utilities {
     fn extend<I: IntoIterator<Item = UtilitySupply>>(&mut self, iter: I) {
         for supply in iter {
-            self.push(supply);
+            if self.push(supply).is_err() {
+                break;
+            }
         }
     }
 }

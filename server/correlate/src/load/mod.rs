@@ -312,7 +312,7 @@ impl Loader<'_> {
                 let mut rows = Utilities::new();
                 let load = self
                     .read(names::UTILITIES, &seen, |r| {
-                        rows.push(convert::utility(r)?);
+                        rows.push(convert::utility(r)?).map_err(|e| e.to_string())?;
                         Ok(())
                     })
                     .await?;

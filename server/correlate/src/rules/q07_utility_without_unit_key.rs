@@ -105,7 +105,7 @@ mod tests {
         let mut ended = utility(UtilityKind::Water, "W1", None, None, 2023, 10.0);
         ended.contract =
             segit_model::ActivePeriod::new(d(2015, 1, 1), Some(d(2023, 12, 31))).unwrap();
-        data.utilities.as_mut().unwrap().push(ended);
+        data.utilities.as_mut().unwrap().push(ended).unwrap();
         let out = Q07UtilityWithoutUnitKey
             .evaluate(&Inputs::new(data), &Params::default(), d(2025, 6, 1))
             .unwrap();
