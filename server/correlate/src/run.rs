@@ -210,7 +210,12 @@ impl Outcomes {
 
     /// The run: the reports in registry order, the anomalies of all rules sorted.
     pub(crate) fn into_run(self, started: Started, params: &Params, options: &RunOptions) -> Run {
-        let total = self.anomalies().count();
+        let total: usize = self
+            .done
+            .iter()
+            .flatten()
+            .map(|(_, found)| found.len())
+            .sum();
         let mut reports = Vec::with_capacity(self.done.len());
         let mut groups = Vec::with_capacity(self.done.len());
         for (report, found) in self.done.into_iter().flatten() {
