@@ -88,9 +88,10 @@ pub trait Rule: Send + Sync {
     fn legal_basis(&self) -> &'static str;
     /// Sources the rule cannot run without.
     fn needs(&self) -> &'static [Source];
-    /// Every source the rule reads: those it needs and those it uses when they are supplied
-    /// (default: [`Rule::needs`]). A run that releases the utility rows once their readers
-    /// ran ([`crate::staged::run_releasing`]) relies on it.
+    /// The sources the rule reads: those it needs and those it uses when they are supplied
+    /// (default: [`Rule::needs`]). A staged run ([`crate::staged::run_releasing`]) frees a
+    /// source of [`Inputs::RELEASABLE`] once the rules naming it here ran, so the list must
+    /// be complete for those sources (the staged-run test compares it with a plain run).
     fn reads(&self) -> &'static [Source] {
         self.needs()
     }

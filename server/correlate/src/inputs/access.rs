@@ -40,9 +40,6 @@ impl Inputs {
     /// supplied no longer ([`Inputs::supplied_sources`]). False, and nothing freed, for the
     /// other sources and while the raw data is shared (an `Arc` clone of [`Inputs::data`]).
     pub fn release(&mut self, source: Source) -> bool {
-        if !Self::RELEASABLE.contains(&source) {
-            return false;
-        }
         let Some(data) = std::sync::Arc::get_mut(&mut self.data) else {
             return false;
         };

@@ -448,7 +448,7 @@ pub(super) fn deed(r: &Row<'_>) -> Result<TransferDeed, Bad> {
 pub(super) type ImuKey = (String, i32, u32);
 
 /// One position of an IMU declaration, with its declaration's header.
-pub(super) fn imu_position(r: &Row<'_>) -> Result<(ImuKey, TaxId, i32, String, ImuPosition), Bad> {
+pub(super) fn imu_position(r: &Row<'_>) -> Result<(ImuKey, TaxId, i32, ImuPosition), Bad> {
     let declarant = r
         .tax_id("declarant_cf")?
         .ok_or_else(|| "declarant_cf missing".to_owned())?;
@@ -495,14 +495,7 @@ pub(super) fn imu_position(r: &Row<'_>) -> Result<(ImuKey, TaxId, i32, String, I
         relief: None,
     };
     let key = (declarant.as_written().to_owned(), year, ordinal);
-    // the declarant's name is not read (no rule needs it)
-    Ok((
-        key,
-        declarant,
-        r.req("tax_period")?,
-        String::new(),
-        position,
-    ))
+    Ok((key, declarant, r.req("tax_period")?, position))
 }
 
 /// An F24 payment line of municipality `belfiore`.

@@ -566,8 +566,7 @@ async fn load_with(
                 let mut declarations: BTreeMap<convert::ImuKey, ImuDeclaration> = BTreeMap::new();
                 let load = l
                     .read(names::IMU, &seen, |r| {
-                        let (key, declarant, tax_period, name, position) =
-                            convert::imu_position(r)?;
+                        let (key, declarant, tax_period, position) = convert::imu_position(r)?;
                         let belfiore = comune.ok_or("municipality unknown (no cadastre loaded)")?;
                         declarations
                             .entry(key)
@@ -577,7 +576,8 @@ async fn load_with(
                                 declaration_year: *year,
                                 tax_period,
                                 belfiore,
-                                surname_or_name: name,
+                                // the declarant's name is not read: no rule needs it
+                                surname_or_name: String::new(),
                                 given_name: None,
                                 birth_date: None,
                                 sex: None,
